@@ -1,0 +1,24 @@
+//! Browser glue: the engines, the isolated worker's entry point, and the page. Everything that
+//! touches `web-sys`/`js-sys` lives under here.
+
+pub mod app;
+pub mod engines;
+pub mod platform;
+pub mod probe;
+
+use wasm_bindgen::prelude::*;
+
+/// The page's entry point, called by `boot.js` once the module is loaded.
+///
+/// An explicit call rather than `#[wasm_bindgen(start)]`: the start function would also run in
+/// every isolated worker, which loads this same module.
+#[wasm_bindgen]
+pub fn start_app() -> Result<(), JsValue> {
+    console_error_panic_hook::set_once();
+    let root = platform::document()?
+        .get_element_by_id("app")
+        .ok_or_else(|| JsValue::from_str("index.html has no element with id \"app\""))?;
+    root.set_inner_html("");
+    yew::Renderer::<app::App>::with_root(root).render();
+    Ok(())
+}

@@ -1,0 +1,28 @@
+// The isolated worker's bootstrap. JavaScript because a Worker can only start from a script URL,
+// and only a script can load the wasm-bindgen glue into the new worker. This file is both:
+// the page imports it (through the glue) for spawnIsolatedWorker(), and each isolated worker
+// runs it as its main script, recognised by its name.
+//
+// A worker gets the page's compiled WebAssembly.Module by message and instantiates it with NO
+// memory, so the glue creates a fresh one: statics (a global total, say) are its own, exactly
+// like a process's copy. It never fetches the .wasm by a guessed name.
+
+const WORKER_NAME = 'corescope-isolated';
+
+export function spawnIsolatedWorker() {
+  return new Worker(new URL(import.meta.url), { type: 'module', name: WORKER_NAME });
+}
+
+if (typeof WorkerGlobalScope !== 'undefined' && self.name === WORKER_NAME) {
+  self.addEventListener('message', async ({ data }) => {
+    try {
+      const glue = await import(data.glueUrl);
+      await glue.default({ module_or_path: data.module });
+      // From here on Rust answers every message (isolated_worker_main installs onmessage).
+      glue.isolated_worker_main();
+      self.postMessage({ kind: 'ready' });
+    } catch (e) {
+      self.postMessage({ kind: 'failed', message: String(e && e.stack || e) });
+    }
+  }, { once: true });
+}

@@ -1,0 +1,45 @@
+//! Facts about the browser the page runs in, and its clock.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+pub fn window() -> Result<web_sys::Window, JsValue> {
+    web_sys::window().ok_or_else(|| JsValue::from_str("no window: this code runs on the page, not in a worker"))
+}
+
+pub fn document() -> Result<web_sys::Document, JsValue> {
+    window()?.document().ok_or_else(|| JsValue::from_str("the window has no document"))
+}
+
+/// `navigator.hardwareConcurrency`: logical cores as the browser chooses to report them.
+pub fn hardware_concurrency() -> usize {
+    let global = js_sys::global();
+    let navigator = js_sys::Reflect::get(&global, &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
+    js_sys::Reflect::get(&navigator, &"hardwareConcurrency".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .filter(|n| n.is_finite() && *n >= 1.0)
+        .map_or(1, |n| n as usize)
+}
+
+/// `crossOriginIsolated`, read as a global property: web-sys has no binding for it on `Window`.
+pub fn cross_origin_isolated() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
+        .map(|v| v.is_truthy())
+        .unwrap_or(false)
+}
+
+/// Milliseconds on the page's `performance.now()` clock (5–20 µs resolution when isolated).
+/// Works on the page and in any worker (each has its own time origin).
+pub fn now_ms() -> f64 {
+    thread_local! {
+        static PERFORMANCE: web_sys::Performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+            .expect("every window and worker has performance")
+            .unchecked_into();
+    }
+    PERFORMANCE.with(|p| p.now())
+}
+
+/// Lets the browser render and handle input before the caller continues.
+pub async fn yield_to_browser() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
