@@ -89,9 +89,17 @@ impl fmt::Display for RunError {
 }
 
 /// Checks `run` against the serial `reference` and that every task arrived exactly once.
-pub fn check(engine: Engine, workers: usize, reference: &[i64], run: RawRun) -> Result<CheckedRun, RunError> {
+pub fn check(
+    engine: Engine,
+    workers: usize,
+    reference: &[i64],
+    run: RawRun,
+) -> Result<CheckedRun, RunError> {
     if run.results != reference {
-        return Err(RunError::WrongResult { expected: reference.to_vec(), got: run.results });
+        return Err(RunError::WrongResult {
+            expected: reference.to_vec(),
+            got: run.results,
+        });
     }
     let mut seen = run.arrival.clone();
     seen.sort_unstable();
@@ -102,7 +110,11 @@ pub fn check(engine: Engine, workers: usize, reference: &[i64], run: RawRun) -> 
             reference.len()
         )));
     }
-    Ok(CheckedRun { engine, workers, run })
+    Ok(CheckedRun {
+        engine,
+        workers,
+        run,
+    })
 }
 
 #[cfg(test)]
@@ -110,26 +122,56 @@ mod tests {
     use super::*;
 
     fn raw(results: Vec<i64>, arrival: Vec<usize>) -> RawRun {
-        RawRun { results, arrival, elapsed_ms: 12.5, startup_ms: None, workers_used: 2 }
+        RawRun {
+            results,
+            arrival,
+            elapsed_ms: 12.5,
+            startup_ms: None,
+            workers_used: 2,
+        }
     }
 
     #[test]
     fn a_matching_run_passes_with_its_time() {
-        let checked = check(Engine::SharedMemory, 2, &[11, 12], raw(vec![11, 12], vec![1, 0])).expect("results match");
+        let checked = check(
+            Engine::SharedMemory,
+            2,
+            &[11, 12],
+            raw(vec![11, 12], vec![1, 0]),
+        )
+        .expect("results match");
         assert_eq!(checked.run.elapsed_ms, 12.5);
         assert_eq!(checked.workers, 2);
     }
 
     #[test]
     fn a_wrong_result_is_rejected() {
-        let err = check(Engine::Isolated, 2, &[11, 12], raw(vec![11, 13], vec![0, 1])).unwrap_err();
-        assert_eq!(err, RunError::WrongResult { expected: vec![11, 12], got: vec![11, 13] });
+        let err = check(
+            Engine::Isolated,
+            2,
+            &[11, 12],
+            raw(vec![11, 13], vec![0, 1]),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            RunError::WrongResult {
+                expected: vec![11, 12],
+                got: vec![11, 13]
+            }
+        );
         assert!(err.to_string().contains("wrong result"));
     }
 
     #[test]
     fn a_missing_or_repeated_arrival_is_rejected() {
-        let err = check(Engine::Isolated, 2, &[11, 12], raw(vec![11, 12], vec![0, 0])).unwrap_err();
+        let err = check(
+            Engine::Isolated,
+            2,
+            &[11, 12],
+            raw(vec![11, 12], vec![0, 0]),
+        )
+        .unwrap_err();
         assert!(matches!(err, RunError::Failed(_)), "{err:?}");
     }
 }

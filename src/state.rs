@@ -9,7 +9,9 @@ pub enum PoolStatus {
     /// Shared memory is impossible here; the reason says what to fix.
     Unavailable(String),
     Starting,
-    Ready { threads: usize },
+    Ready {
+        threads: usize,
+    },
     Failed(String),
 }
 
@@ -40,14 +42,21 @@ pub struct State {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    PoolReady { threads: usize },
+    PoolReady {
+        threads: usize,
+    },
     PoolFailed(String),
     SetWorkers(usize),
     RunStarted,
     EngineStarted(Engine),
-    EngineFinished { engine: Engine, outcome: Result<CheckedRun, RunError> },
+    EngineFinished {
+        engine: Engine,
+        outcome: Result<CheckedRun, RunError>,
+    },
     /// Ends a run, with the longest main-thread gap measured while workers computed.
-    RunFinished { longest_main_thread_gap_ms: Option<f64> },
+    RunFinished {
+        longest_main_thread_gap_ms: Option<f64>,
+    },
 }
 
 impl State {
@@ -70,7 +79,10 @@ impl State {
             pool,
             workers: hardware_concurrency.min(2),
             running: false,
-            rows: Engine::ALL.iter().map(|&e| (e, EngineStatus::NotRun)).collect(),
+            rows: Engine::ALL
+                .iter()
+                .map(|&e| (e, EngineStatus::NotRun))
+                .collect(),
             longest_main_thread_gap_ms: None,
             notice: None,
         }
@@ -98,7 +110,12 @@ impl State {
     }
 
     pub fn status(&self, engine: Engine) -> &EngineStatus {
-        &self.rows.iter().find(|(e, _)| *e == engine).expect("every engine has a row").1
+        &self
+            .rows
+            .iter()
+            .find(|(e, _)| *e == engine)
+            .expect("every engine has a row")
+            .1
     }
 
     fn set_status(&mut self, engine: Engine, status: EngineStatus) {
@@ -110,13 +127,20 @@ impl State {
     pub fn apply(&mut self, action: Action) {
         match action {
             Action::PoolReady { threads } => self.pool = PoolStatus::Ready { threads },
-            Action::PoolFailed(why) => self.pool = PoolStatus::Failed(format!("the shared-memory pool failed to start: {why}")),
+            Action::PoolFailed(why) => {
+                self.pool =
+                    PoolStatus::Failed(format!("the shared-memory pool failed to start: {why}"))
+            }
             Action::SetWorkers(n) => {
                 if (1..=self.max_workers()).contains(&n) {
                     self.workers = n;
                     self.notice = None;
                 } else {
-                    self.notice = Some(format!("workers must be between 1 and {} (twice hardwareConcurrency); kept {}", self.max_workers(), self.workers));
+                    self.notice = Some(format!(
+                        "workers must be between 1 and {} (twice hardwareConcurrency); kept {}",
+                        self.max_workers(),
+                        self.workers
+                    ));
                 }
             }
             Action::RunStarted => {
@@ -128,8 +152,12 @@ impl State {
                 }
             }
             Action::EngineStarted(engine) => self.set_status(engine, EngineStatus::Running),
-            Action::EngineFinished { engine, outcome } => self.set_status(engine, EngineStatus::Done(outcome)),
-            Action::RunFinished { longest_main_thread_gap_ms } => {
+            Action::EngineFinished { engine, outcome } => {
+                self.set_status(engine, EngineStatus::Done(outcome))
+            }
+            Action::RunFinished {
+                longest_main_thread_gap_ms,
+            } => {
                 self.running = false;
                 self.longest_main_thread_gap_ms = longest_main_thread_gap_ms;
             }
@@ -147,7 +175,12 @@ mod tests {
         assert_eq!(State::new(4, true).pool, PoolStatus::Starting);
         let plain = State::new(4, false);
         assert!(matches!(plain.pool, PoolStatus::Unavailable(_)));
-        assert!(plain.unavailable_reason(Engine::SharedMemory).expect("unavailable").contains("Cross-Origin-Opener-Policy"));
+        assert!(
+            plain
+                .unavailable_reason(Engine::SharedMemory)
+                .expect("unavailable")
+                .contains("Cross-Origin-Opener-Policy")
+        );
         assert!(plain.unavailable_reason(Engine::Isolated).is_some());
         assert_eq!(plain.unavailable_reason(Engine::MainThread), None);
     }
@@ -160,7 +193,12 @@ mod tests {
         assert_eq!(s.workers, 4);
         s.apply(Action::SetWorkers(0));
         assert_eq!(s.workers, 4, "an out-of-range value keeps the old one");
-        assert!(s.notice.as_deref().expect("a notice").contains("between 1 and 4"));
+        assert!(
+            s.notice
+                .as_deref()
+                .expect("a notice")
+                .contains("between 1 and 4")
+        );
         s.apply(Action::SetWorkers(1_000_000));
         assert_eq!(s.workers, 4);
         s.apply(Action::SetWorkers(1));
@@ -181,11 +219,26 @@ mod tests {
         assert!(s.running);
         s.apply(Action::EngineStarted(Engine::MainThread));
         assert_eq!(s.status(Engine::MainThread), &EngineStatus::Running);
-        let run = RawRun { results: vec![11], arrival: vec![0], elapsed_ms: 3.0, startup_ms: None, workers_used: 1 };
-        let outcome = Ok(CheckedRun { engine: Engine::MainThread, workers: 1, run });
-        s.apply(Action::EngineFinished { engine: Engine::MainThread, outcome: outcome.clone() });
+        let run = RawRun {
+            results: vec![11],
+            arrival: vec![0],
+            elapsed_ms: 3.0,
+            startup_ms: None,
+            workers_used: 1,
+        };
+        let outcome = Ok(CheckedRun {
+            engine: Engine::MainThread,
+            workers: 1,
+            run,
+        });
+        s.apply(Action::EngineFinished {
+            engine: Engine::MainThread,
+            outcome: outcome.clone(),
+        });
         assert_eq!(s.status(Engine::MainThread), &EngineStatus::Done(outcome));
-        s.apply(Action::RunFinished { longest_main_thread_gap_ms: Some(7.0) });
+        s.apply(Action::RunFinished {
+            longest_main_thread_gap_ms: Some(7.0),
+        });
         assert!(!s.running);
         assert_eq!(s.longest_main_thread_gap_ms, Some(7.0));
         s.apply(Action::RunStarted);

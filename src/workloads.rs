@@ -20,7 +20,10 @@ pub struct EmptyLoopJob {
 
 impl Default for EmptyLoopJob {
     fn default() -> Self {
-        Self { count: SEED_LOOP_COUNT, tasks: SEED_TASKS }
+        Self {
+            count: SEED_LOOP_COUNT,
+            tasks: SEED_TASKS,
+        }
     }
 }
 
@@ -37,17 +40,21 @@ impl EmptyLoopJob {
 
     /// The answer every engine must return, in submission order, computed without the loop.
     pub fn expected(&self) -> Vec<i64> {
-        (0..self.tasks).map(|i| {
-            let (x, y) = self.pair(i);
-            x + y
-        }).collect()
+        (0..self.tasks)
+            .map(|i| {
+                let (x, y) = self.pair(i);
+                x + y
+            })
+            .collect()
     }
 }
 
 /// Counts to `count` one step at a time, then returns `x + y`.
 ///
 /// `black_box` hides the counter from the optimizer on every step: without it the loop has no
-/// observable effect and the compiler deletes it, which would time nothing.
+/// observable effect and the compiler deletes it, which would time nothing. Never inlined, so
+/// there is one function for the browser to optimize, whichever engine calls it.
+#[inline(never)]
 pub fn empty_loop_add(count: u64, (x, y): (i64, i64)) -> i64 {
     let mut i = 0u64;
     while i < count {
@@ -68,12 +75,19 @@ mod tests {
 
     #[test]
     fn running_every_task_gives_the_expected_answer() {
-        let job = EmptyLoopJob { count: 1_000, tasks: 10 };
+        let job = EmptyLoopJob {
+            count: 1_000,
+            tasks: 10,
+        };
         let got: Vec<i64> = (0..job.tasks).map(|i| job.run_task(i)).collect();
         assert_eq!(got, job.expected());
     }
 
     #[test]
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a native test: std's clock works here"
+    )]
     fn the_loop_is_not_optimized_away() {
         // 3 million steps take well over a microsecond even on the fastest machine; an
         // optimized-away loop would return in nanoseconds. Compare with a 1000× shorter loop
@@ -87,6 +101,9 @@ mod tests {
         };
         let short = time(3_000);
         let long = time(3_000_000);
-        assert!(long > short * 50, "3M-step loop took {long:?}, 3k-step loop {short:?}: the loop was optimized away");
+        assert!(
+            long > short * 50,
+            "3M-step loop took {long:?}, 3k-step loop {short:?}: the loop was optimized away"
+        );
     }
 }

@@ -26,7 +26,12 @@ type Dispatcher = UseReducerDispatcher<State>;
 
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| State::new(platform::hardware_concurrency(), platform::cross_origin_isolated()));
+    let state = use_reducer(|| {
+        State::new(
+            platform::hardware_concurrency(),
+            platform::cross_origin_isolated(),
+        )
+    });
 
     {
         // Start the shared-memory pool once, at its largest size: it cannot be resized later.
@@ -59,7 +64,11 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
             if !state.running {
-                spawn_local(run_all(EmptyLoopJob::default(), (*state).clone(), state.dispatcher()));
+                spawn_local(run_all(
+                    EmptyLoopJob::default(),
+                    (*state).clone(),
+                    state.dispatcher(),
+                ));
             }
         })
     };
@@ -188,13 +197,21 @@ async fn run_all(job: EmptyLoopJob, state: State, dispatch: Dispatcher) {
 
     dispatch.dispatch(Action::EngineStarted(Engine::MainThread));
     // Let the page paint "running" before the main thread is taken over.
-    platform::yield_to_browser().await;
-    let serial = check(Engine::MainThread, 1, &job.expected(), main_thread::run(&job));
+    main_thread::warm_up().await;
+    let serial = check(
+        Engine::MainThread,
+        1,
+        &job.expected(),
+        main_thread::run(&job),
+    );
     let reference = match &serial {
         Ok(run) => run.run.results.clone(),
         Err(_) => job.expected(),
     };
-    dispatch.dispatch(Action::EngineFinished { engine: Engine::MainThread, outcome: serial });
+    dispatch.dispatch(Action::EngineFinished {
+        engine: Engine::MainThread,
+        outcome: serial,
+    });
 
     let mut longest_gap: Option<f64> = None;
     for engine in [Engine::SharedMemory, Engine::Isolated] {
@@ -210,11 +227,14 @@ async fn run_all(job: EmptyLoopJob, state: State, dispatch: Dispatcher) {
             };
             let gap = probe.stop();
             longest_gap = Some(longest_gap.unwrap_or(0.0).max(gap));
-            raw.map_err(RunError::Failed).and_then(|raw| check(engine, workers, &reference, raw))
+            raw.map_err(RunError::Failed)
+                .and_then(|raw| check(engine, workers, &reference, raw))
         };
         dispatch.dispatch(Action::EngineFinished { engine, outcome });
     }
-    dispatch.dispatch(Action::RunFinished { longest_main_thread_gap_ms: longest_gap });
+    dispatch.dispatch(Action::RunFinished {
+        longest_main_thread_gap_ms: longest_gap,
+    });
 }
 
 /// 3000000 → "3,000,000".
@@ -222,7 +242,7 @@ fn group_digits(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -3,17 +3,21 @@
 use wasm_bindgen::{JsCast, JsValue};
 
 pub fn window() -> Result<web_sys::Window, JsValue> {
-    web_sys::window().ok_or_else(|| JsValue::from_str("no window: this code runs on the page, not in a worker"))
+    web_sys::window()
+        .ok_or_else(|| JsValue::from_str("no window: this code runs on the page, not in a worker"))
 }
 
 pub fn document() -> Result<web_sys::Document, JsValue> {
-    window()?.document().ok_or_else(|| JsValue::from_str("the window has no document"))
+    window()?
+        .document()
+        .ok_or_else(|| JsValue::from_str("the window has no document"))
 }
 
 /// `navigator.hardwareConcurrency`: logical cores as the browser chooses to report them.
 pub fn hardware_concurrency() -> usize {
     let global = js_sys::global();
-    let navigator = js_sys::Reflect::get(&global, &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
+    let navigator =
+        js_sys::Reflect::get(&global, &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
     js_sys::Reflect::get(&navigator, &"hardwareConcurrency".into())
         .ok()
         .and_then(|v| v.as_f64())

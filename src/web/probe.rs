@@ -28,7 +28,11 @@ impl GapProbe {
                 last_tick.set(now);
             })
         };
-        Self { _interval: interval, last_tick, longest }
+        Self {
+            _interval: interval,
+            last_tick,
+            longest,
+        }
     }
 
     /// The longest time the main thread went without running the timer, in ms, including the

@@ -53,8 +53,13 @@ pub fn isolated_worker_main() {
     let reply_to = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let reply = match serde_wasm_bindgen::from_value::<TaskRequest>(event.data()) {
-            Ok(TaskRequest { job, index }) => Reply::Result { index, value: job.run_task(index) },
-            Err(e) => Reply::Failed { message: format!("unreadable task message: {e}") },
+            Ok(TaskRequest { job, index }) => Reply::Result {
+                index,
+                value: job.run_task(index),
+            },
+            Err(e) => Reply::Failed {
+                message: format!("unreadable task message: {e}"),
+            },
         };
         let message = serde_wasm_bindgen::to_value(&reply).expect("a reply always serializes");
         // Posting to our own scope only fails if the page is gone.
@@ -68,14 +73,15 @@ pub fn isolated_worker_main() {
 /// The page's handle on one worker: its messages arrive on `inbox`.
 struct Handle {
     worker: Worker,
-    inbox: RefCell<mpsc::UnboundedReceiver<Result<Reply, String>>>,
+    inbox: mpsc::UnboundedReceiver<Result<Reply, String>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
 
 impl Handle {
     async fn spawn() -> Result<Self, String> {
-        let worker = spawn_isolated_worker().map_err(|e| format!("could not start a worker: {e:?}"))?;
+        let worker =
+            spawn_isolated_worker().map_err(|e| format!("could not start a worker: {e:?}"))?;
         let (tx, rx) = mpsc::unbounded();
         let on_message = {
             let tx = tx.clone();
@@ -91,30 +97,47 @@ impl Handle {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         let init = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&init, &k.into(), v).expect("setting a field of a fresh object");
+        let set = |k: &str, v: &JsValue| {
+            js_sys::Reflect::set(&init, &k.into(), v).expect("setting a field of a fresh object")
+        };
         set("glueUrl", &GLUE_URL.with(|u| u.clone()).into());
         set("module", &wasm_bindgen::module());
-        worker.post_message(&init).map_err(|e| format!("could not send the module to a worker: {e:?}"))?;
-        let handle = Self { worker, inbox: RefCell::new(rx), _on_message: on_message, _on_error: on_error };
+        worker
+            .post_message(&init)
+            .map_err(|e| format!("could not send the module to a worker: {e:?}"))?;
+        let mut handle = Self {
+            worker,
+            inbox: rx,
+            _on_message: on_message,
+            _on_error: on_error,
+        };
         match handle.next().await? {
             Reply::Ready => Ok(handle),
-            Reply::Failed { message } => Err(format!("a worker failed to load the module: {message}")),
+            Reply::Failed { message } => {
+                Err(format!("a worker failed to load the module: {message}"))
+            }
             Reply::Result { .. } => Err("a worker answered before it was ready".into()),
         }
     }
 
-    async fn next(&self) -> Result<Reply, String> {
-        // Only one task is in flight per worker, so the inbox is never polled twice at once.
-        let mut inbox = self.inbox.borrow_mut();
-        inbox.next().await.unwrap_or_else(|| Err("a worker's message channel closed".into()))
+    async fn next(&mut self) -> Result<Reply, String> {
+        self.inbox
+            .next()
+            .await
+            .unwrap_or_else(|| Err("a worker's message channel closed".into()))
     }
 
-    async fn run_task(&self, job: EmptyLoopJob, index: usize) -> Result<(usize, i64), String> {
-        let request = serde_wasm_bindgen::to_value(&TaskRequest { job, index }).expect("a task always serializes");
-        self.worker.post_message(&request).map_err(|e| format!("could not send task {index}: {e:?}"))?;
+    async fn run_task(&mut self, job: EmptyLoopJob, index: usize) -> Result<(usize, i64), String> {
+        let request = serde_wasm_bindgen::to_value(&TaskRequest { job, index })
+            .expect("a task always serializes");
+        self.worker
+            .post_message(&request)
+            .map_err(|e| format!("could not send task {index}: {e:?}"))?;
         match self.next().await? {
             Reply::Result { index: got, value } if got == index => Ok((index, value)),
-            Reply::Result { index: got, .. } => Err(format!("sent task {index}, got the result of task {got}")),
+            Reply::Result { index: got, .. } => {
+                Err(format!("sent task {index}, got the result of task {got}"))
+            }
             Reply::Failed { message } => Err(format!("task {index} failed: {message}")),
             Reply::Ready => Err(format!("sent task {index}, got a second ready message")),
         }
@@ -131,14 +154,14 @@ impl Drop for Handle {
 pub async fn run(job: EmptyLoopJob, workers: usize) -> Result<RawRun, String> {
     let workers = workers.max(1);
     let t0 = now_ms();
-    let handles = try_join_all((0..workers).map(|_| Handle::spawn())).await?;
+    let mut handles = try_join_all((0..workers).map(|_| Handle::spawn())).await?;
     let startup_ms = now_ms() - t0;
 
     let next = Cell::new(0usize);
     let arrival = RefCell::new(Vec::with_capacity(job.tasks));
     let results = RefCell::new(vec![0i64; job.tasks]);
     let busy = Cell::new(0usize);
-    let loops = handles.iter().map(|handle| async {
+    let loops = handles.iter_mut().map(|handle| async {
         let mut did_work = false;
         loop {
             let index = next.get();
@@ -156,7 +179,10 @@ pub async fn run(job: EmptyLoopJob, workers: usize) -> Result<RawRun, String> {
         }
         Ok::<(), String>(())
     });
-    join_all(loops).await.into_iter().collect::<Result<(), String>>()?;
+    join_all(loops)
+        .await
+        .into_iter()
+        .collect::<Result<(), String>>()?;
     let elapsed_ms = now_ms() - t0;
     drop(handles);
     Ok(RawRun {

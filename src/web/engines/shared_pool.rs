@@ -52,16 +52,28 @@ pub async fn run(job: EmptyLoopJob, workers: usize) -> Result<RawRun, String> {
                             break;
                         }
                         let value = job.run_task(index);
-                        let thread = rayon::current_thread_index().expect("scope tasks run on pool threads");
-                        done.lock().expect("no task panics while holding the lock").push(Done { index, value, thread });
+                        let thread =
+                            rayon::current_thread_index().expect("scope tasks run on pool threads");
+                        done.lock()
+                            .expect("no task panics while holding the lock")
+                            .push(Done {
+                                index,
+                                value,
+                                thread,
+                            });
                     }
                 });
             }
         });
         // The receiver only disappears if the page dropped the run; nothing to report then.
-        let _ = tx.send(done.into_inner().expect("the scope has ended, so no one holds the lock"));
+        let _ = tx.send(
+            done.into_inner()
+                .expect("the scope has ended, so no one holds the lock"),
+        );
     });
-    let done = rx.await.map_err(|_| "a pool thread stopped before finishing the run".to_string())?;
+    let done = rx
+        .await
+        .map_err(|_| "a pool thread stopped before finishing the run".to_string())?;
     let elapsed_ms = now_ms() - t0;
 
     let mut results = vec![None; job.tasks];

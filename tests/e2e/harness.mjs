@@ -1,0 +1,69 @@
+// Shared set-up for the end-to-end tests: serve dist/ with the project's own server
+// configuration on a free port, and drive Debian's Chromium through playwright-core.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SCREENSHOTS = path.join(ROOT, 'artifacts', 'screenshots');
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `serve` on dist/ exactly as scripts/serve.sh does; resolves to { url, stop }. */
+export async function startServer() {
+  const port = await freePort();
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/serve'),
+    ['dist', '--listen', `tcp://127.0.0.1:${port}`, '--config', path.join(ROOT, 'serve.json'), '--no-clipboard', '--no-port-switching'],
+    { cwd: ROOT, env: { ...process.env, NO_UPDATE_CHECK: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', d => { output += d; });
+  child.stderr.on('data', d => { output += d; });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`serve exited early:\n${output}`);
+    try {
+      if ((await fetch(url)).ok) return { url, stop: () => child.kill() };
+    } catch { /* not listening yet */ }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error(`serve did not answer on ${url} within 10 s:\n${output}`);
+}
+
+/** Headless Debian Chromium, with the flags that keep it off the closed network. */
+export async function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A new page that fails the test on any uncaught page error. */
+export async function openPage(browser, url, viewport = { width: 1280, height: 720 }) {
+  const page = await browser.newPage({ viewport });
+  const errors = [];
+  page.on('pageerror', e => errors.push(e.message));
+  page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(url);
+  return { page, errors };
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, name);
+  await page.screenshot({ path: file, fullPage: true });
+  return path.relative(ROOT, file);
+}

@@ -1,0 +1,84 @@
+// The page end to end: served by the real server with COOP/COEP, in headless Chromium. Moves the
+// worker slider, runs every engine, and checks what the page shows.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchChromium, openPage, screenshot } from './harness.mjs';
+
+const SERIAL_ANSWER = '[11, 12, 13, 14, 15, 16, 17, 18, 19, 20]';
+let server, browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function setWorkers(page, n) {
+  await page.$eval('#workers', (el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, n);
+}
+
+/** Clicks Run and waits for the run to end; returns each engine's row as the page shows it. */
+async function run(page) {
+  await page.click('#run');
+  await page.waitForSelector('main[data-running=true]');
+  await page.waitForSelector('main[data-running=false]', { timeout: 60_000 });
+  return page.$$eval('tr[data-engine]', rows => Object.fromEntries(rows.map(r => [r.dataset.engine, {
+    status: r.dataset.status,
+    ms: Number(r.querySelector('.elapsed')?.dataset.ms),
+    result: r.querySelector('.result')?.textContent,
+    detail: r.querySelector('.detail')?.textContent,
+  }])));
+}
+
+test('the page reports its cores and cross-origin isolation, and starts the pool', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  const cores = Number(await page.textContent('#hardware-concurrency'));
+  assert.ok(cores >= 1, `hardwareConcurrency shown as ${cores}`);
+  assert.equal(cores, await page.evaluate(() => navigator.hardwareConcurrency));
+  assert.equal(await page.textContent('#isolated'), 'yes');
+  assert.equal(await page.getAttribute('#workers', 'max'), String(2 * cores));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('every engine returns the serial answer for 1 and 2 workers', async (t) => {
+  const { page, errors } = await openPage(browser, server.url);
+  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  for (const workers of [1, 2]) {
+    await setWorkers(page, workers);
+    assert.match(await page.textContent('#workers-value'), new RegExp(`^${workers} of \\d+$`));
+    const rows = await run(page);
+    for (const engine of ['main', 'shared', 'isolated']) {
+      const row = rows[engine];
+      assert.equal(row.status, 'ok', `${engine} with ${workers} worker(s): ${row.detail}`);
+      assert.equal(row.result, SERIAL_ANSWER, `${engine} result`);
+      assert.ok(row.ms > 0, `${engine} shows an elapsed time`);
+      const used = Number(row.detail.match(/on (\d+) of (\d+) workers/)?.[1]);
+      assert.ok(used >= 1 && used <= (engine === 'main' ? 1 : workers), `${engine} used ${used} workers with ${workers} allowed`);
+    }
+    t.diagnostic(`${workers} worker(s): main thread ${rows.main.ms.toFixed(1)} ms, shared memory ${rows.shared.ms.toFixed(1)} ms, isolated ${rows.isolated.ms.toFixed(1)} ms`);
+    t.diagnostic(`screenshot: ${await screenshot(page, `run-${workers}-workers.png`)}`);
+  }
+  assert.match(await page.textContent('#diagnostics'), /longest gap between timer ticks \d+(\.\d+)? ms/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the page fits a phone screen', async (t) => {
+  const { page, errors } = await openPage(browser, server.url, { width: 390, height: 844 });
+  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await run(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone screen`);
+  t.diagnostic(`screenshot: ${await screenshot(page, 'run-phone.png')}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
