@@ -42,10 +42,10 @@ wasm_in() {
   local browser=$1
   if [ "$browser" = chrome ]; then
     env -u GECKODRIVER CHROMEDRIVER=/usr/bin/chromedriver \
-      wasm-pack test --mode no-install --headless --chrome --release -- --test web
+      wasm-pack test --mode no-install --headless --chrome --release -- --test web --test presets
   else
     env -u CHROMEDRIVER GECKODRIVER="$(command -v geckodriver)" \
-      wasm-pack test --mode no-install --headless --firefox --release -- --test web
+      wasm-pack test --mode no-install --headless --firefox --release -- --test web --test presets
   fi
 }
 

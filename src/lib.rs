@@ -3,12 +3,21 @@
 //!
 //! The crate has two halves:
 //! - a **pure core** that knows nothing about the browser and is tested natively with
-//!   `cargo test`: [`workloads`] (what one task does, with known answers), [`stats`] (summaries
-//!   of timings), [`run`] (engines' reports and how they are checked) and [`state`] (the page's
-//!   state as a plain reducer);
-//! - **browser glue** in [`web`] (wasm32 only): the three engines, the isolated worker's entry
-//!   point and the Yew page.
+//!   `cargo test`: [`workloads`] (what one task does, with known answers), [`gil`] (a lock that
+//!   behaves like CPython's), [`run`] (the ways to run a job, what a run reports and how it is
+//!   checked), [`experiment`] (the lesson presets as data, and lessons written from their
+//!   numbers), [`stats`] (speedup, efficiency, Amdahl fit) and [`state`] (the page's state as a
+//!   plain reducer);
+//! - **browser glue** in `web` (wasm32 only): the engines (main thread, shared-memory pool with
+//!   or without the GIL, isolated workers as a pool or one per task), the isolated worker's
+//!   entry point and the Yew page.
 
+// clippy.toml bans std's clock, which panics in the browser. Natively web_time::Instant *is*
+// std's, so the ban would flag correct code; the wasm32 clippy run still enforces it.
+#![cfg_attr(not(target_arch = "wasm32"), allow(clippy::disallowed_methods))]
+
+pub mod experiment;
+pub mod gil;
 pub mod run;
 pub mod state;
 pub mod stats;

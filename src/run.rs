@@ -1,69 +1,182 @@
-//! What an engine reports about one run, and the check that stands between a run and its time:
-//! a result that differs from the serial answer is reported as wrong and its time is withheld.
+//! How a job is run (the [`Mode`]), what a run reports ([`RawRun`]), and the check that stands
+//! between a run and its time: a run whose results differ from the serial answer is reported as
+//! wrong and its time is withheld.
 
+use crate::workloads::{Job, Value};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 
-/// The three ways corescope runs the same tasks.
+/// How isolated workers started one per task are waited for — seed 002's three versions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Engine {
-    /// A plain loop on the page's own thread.
-    MainThread,
-    /// Web Workers sharing one wasm memory, driven by rayon.
-    SharedMemory,
-    /// Web Workers each with its own instance and memory, talking only by messages.
-    Isolated,
+pub enum Join {
+    /// Start every worker, then wait for all: the right way.
+    AfterAll,
+    /// Start one, wait for it, start the next: the pitfall — as slow as serial.
+    InsideLoop,
+    /// Start every worker and stop the clock before waiting: measures only the start-up.
+    ClockStopsBeforeJoin,
 }
 
-impl Engine {
-    pub const ALL: [Engine; 3] = [Engine::MainThread, Engine::SharedMemory, Engine::Isolated];
+/// The ways corescope runs the same tasks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Mode {
+    /// A plain loop on the page's own thread.
+    MainThread,
+    /// Web Workers sharing one wasm memory, driven by rayon; with `gil`, a global lock makes
+    /// them behave like CPython threads.
+    Shared { gil: bool },
+    /// Isolated workers (own instance, own memory, messages only) as a pool. `reuse`: the
+    /// page's long-lived pool, started before the clock; otherwise a pool created and closed
+    /// inside the timed call.
+    Pool { reuse: bool },
+    /// A fresh isolated worker per task, like one `multiprocessing.Process` per item.
+    PerTask { join: Join },
+}
 
+impl Mode {
     pub fn label(self) -> &'static str {
         match self {
-            Engine::MainThread => "main thread",
-            Engine::SharedMemory => "shared memory",
-            Engine::Isolated => "isolated workers",
+            Mode::MainThread => "main thread",
+            Mode::Shared { gil: false } => "shared memory",
+            Mode::Shared { gil: true } => "shared memory + GIL",
+            Mode::Pool { reuse: true } => "isolated pool (reused)",
+            Mode::Pool { reuse: false } => "isolated workers",
+            Mode::PerTask {
+                join: Join::AfterAll,
+            } => "worker per task",
+            Mode::PerTask {
+                join: Join::InsideLoop,
+            } => "worker per task, join inside the loop",
+            Mode::PerTask {
+                join: Join::ClockStopsBeforeJoin,
+            } => "worker per task, clock stopped before join",
         }
     }
 
-    /// The Python construct the engine stands in for.
+    /// The Python construct the mode stands in for.
     pub fn python_analog(self) -> &'static str {
         match self {
-            Engine::MainThread => "a plain for loop",
-            Engine::SharedMemory => "threads without a GIL",
-            Engine::Isolated => "multiprocessing.Pool",
+            Mode::MainThread => "a plain for loop",
+            Mode::Shared { gil: false } => "threads without a GIL",
+            Mode::Shared { gil: true } => "CPython threading",
+            Mode::Pool { reuse: true } => "one multiprocessing.Pool, reused",
+            Mode::Pool { reuse: false } => "with multiprocessing.Pool() as p: p.map(…)",
+            Mode::PerTask {
+                join: Join::AfterAll,
+            } => "Process per item: start all, then join all",
+            Mode::PerTask {
+                join: Join::InsideLoop,
+            } => "Process per item: p.start(); p.join() in the loop",
+            Mode::PerTask {
+                join: Join::ClockStopsBeforeJoin,
+            } => "Process per item, time taken before join",
         }
     }
 
     /// A stable name for test hooks and links.
     pub fn key(self) -> &'static str {
         match self {
-            Engine::MainThread => "main",
-            Engine::SharedMemory => "shared",
-            Engine::Isolated => "isolated",
+            Mode::MainThread => "main",
+            Mode::Shared { gil: false } => "shared",
+            Mode::Shared { gil: true } => "gil",
+            Mode::Pool { reuse: true } => "pool",
+            Mode::Pool { reuse: false } => "isolated",
+            Mode::PerTask {
+                join: Join::AfterAll,
+            } => "per-task",
+            Mode::PerTask {
+                join: Join::InsideLoop,
+            } => "per-task-join-in-loop",
+            Mode::PerTask {
+                join: Join::ClockStopsBeforeJoin,
+            } => "per-task-early-clock",
         }
     }
+
+    /// Whether the tasks run in the page's own memory (and so see its globals).
+    pub fn shares_page_memory(self) -> bool {
+        matches!(self, Mode::MainThread | Mode::Shared { .. })
+    }
+
+    /// Whether the mode starts isolated workers.
+    pub fn isolated(self) -> bool {
+        matches!(self, Mode::Pool { .. } | Mode::PerTask { .. })
+    }
+}
+
+/// One task as it ran. Times are ms since the run's clock started, on one clock for the page
+/// and every worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskRecord {
+    pub index: usize,
+    /// Which worker ran it: a pool thread's index or an isolated worker's number; 0 on the page.
+    pub worker: usize,
+    pub start_ms: f64,
+    pub end_ms: f64,
+    /// Time spent waiting for the GIL (0 without one).
+    pub gil_wait_ms: f64,
 }
 
 /// What an engine measured, before it is checked.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RawRun {
     /// Results in submission order.
-    pub results: Vec<i64>,
-    /// Task indices in the order their results reached the page.
-    pub arrival: Vec<usize>,
-    /// Wall-clock time from submitting the first task to holding every result.
+    pub results: Vec<Value>,
+    /// Each task, in the order its result reached the page (the queue's order).
+    pub records: Vec<TaskRecord>,
+    /// The timed span: from the first start to holding every result, as the seed times it.
     pub elapsed_ms: f64,
-    /// Part of `elapsed_ms` spent starting workers before the first task could be sent.
+    /// Starting workers (spawn to ready). Part of `elapsed_ms`, except for a reused pool, which
+    /// is started before the clock.
     pub startup_ms: Option<f64>,
-    /// Distinct workers (threads or isolated instances) that ran at least one task.
-    pub workers_used: usize,
+    /// Time results and tasks spent in messages (round trips minus compute), summed over workers.
+    pub messaging_ms: Option<f64>,
+    /// The page's global total after the run (the shared counter's lesson).
+    pub page_total: i64,
 }
 
-/// A run whose results matched the reference: only these carry a time to show.
+impl RawRun {
+    /// Task indices in arrival order.
+    pub fn arrival(&self) -> Vec<usize> {
+        self.records.iter().map(|r| r.index).collect()
+    }
+
+    /// Distinct workers that ran at least one task.
+    pub fn workers_used(&self) -> usize {
+        self.records
+            .iter()
+            .map(|r| r.worker)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    }
+
+    /// Compute time summed over tasks.
+    pub fn compute_ms(&self) -> f64 {
+        self.records.iter().map(|r| r.end_ms - r.start_ms).sum()
+    }
+
+    /// GIL waits summed over tasks.
+    pub fn gil_wait_ms(&self) -> f64 {
+        self.records.iter().map(|r| r.gil_wait_ms).sum()
+    }
+
+    /// Each worker's results in the order it produced them.
+    pub fn by_worker(&self) -> BTreeMap<usize, Vec<Value>> {
+        let mut map: BTreeMap<usize, Vec<Value>> = BTreeMap::new();
+        for r in &self.records {
+            map.entry(r.worker)
+                .or_default()
+                .push(self.results[r.index].clone());
+        }
+        map
+    }
+}
+
+/// A run whose results passed the check: only these carry a time to show.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckedRun {
-    pub engine: Engine,
+    pub mode: Mode,
     pub workers: usize,
     pub run: RawRun,
 }
@@ -71,8 +184,8 @@ pub struct CheckedRun {
 /// Why a run's time is not shown.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RunError {
-    /// The engine finished but returned something other than the serial answer.
-    WrongResult { expected: Vec<i64>, got: Vec<i64> },
+    /// The engine finished but its results are not the serial answer.
+    WrongResult(String),
     /// The engine could not run (no shared memory, a worker failed to start, a task trapped…).
     Failed(String),
 }
@@ -80,98 +193,248 @@ pub enum RunError {
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RunError::WrongResult { expected, got } => {
-                write!(f, "wrong result: expected {expected:?}, got {got:?}")
-            }
+            RunError::WrongResult(why) => write!(f, "wrong result: {why}"),
             RunError::Failed(why) => f.write_str(why),
         }
     }
 }
 
-/// Checks `run` against the serial `reference` and that every task arrived exactly once.
+fn show(values: &[Value]) -> String {
+    let shown: Vec<String> = values.iter().take(12).map(|v| v.to_string()).collect();
+    let more = if values.len() > 12 {
+        format!(", … ({} in all)", values.len())
+    } else {
+        String::new()
+    };
+    format!("[{}{more}]", shown.join(", "))
+}
+
+/// Checks `run` of `job` against the serial `reference`: every task arrived exactly once, and
+/// the results are the serial answer. A job that touches globals has one answer per memory: in
+/// shared memory the subtotals are the serial ones in some order and the page's total is the
+/// full sum; in isolated workers the page's total stays 0 and each worker counts from its own 0.
 pub fn check(
-    engine: Engine,
+    mode: Mode,
     workers: usize,
-    reference: &[i64],
+    job: &Job,
+    reference: &[Value],
     run: RawRun,
 ) -> Result<CheckedRun, RunError> {
-    if run.results != reference {
-        return Err(RunError::WrongResult {
-            expected: reference.to_vec(),
-            got: run.results,
-        });
-    }
-    let mut seen = run.arrival.clone();
+    let mut seen = run.arrival();
     seen.sort_unstable();
-    if seen != (0..reference.len()).collect::<Vec<_>>() {
+    if seen != (0..job.tasks).collect::<Vec<_>>() || run.results.len() != job.tasks {
         return Err(RunError::Failed(format!(
             "results arrived for tasks {:?}: each of the {} tasks must arrive exactly once",
-            run.arrival,
-            reference.len()
+            run.arrival(),
+            job.tasks
         )));
     }
-    Ok(CheckedRun {
-        engine,
-        workers,
-        run,
-    })
+    if job.uses_globals() {
+        check_globals(mode, reference, &run)?;
+    } else if run.results != reference {
+        return Err(RunError::WrongResult(format!(
+            "expected {}, got {}",
+            show(reference),
+            show(&run.results)
+        )));
+    }
+    Ok(CheckedRun { mode, workers, run })
+}
+
+fn check_globals(mode: Mode, reference: &[Value], run: &RawRun) -> Result<(), RunError> {
+    let ints = |values: &[Value]| {
+        values
+            .iter()
+            .map(|v| if let Value::Int(i) = v { *i } else { i64::MIN })
+            .collect::<Vec<_>>()
+    };
+    let expected = ints(reference);
+    let full_sum = expected.last().copied().unwrap_or(0);
+    if mode.shares_page_memory() {
+        let mut got = ints(&run.results);
+        got.sort_unstable();
+        if got != expected || run.page_total != full_sum {
+            return Err(RunError::WrongResult(format!(
+                "shared memory should see subtotals {} and end at {full_sum}; saw {} and ended at {}",
+                show(reference),
+                show(&run.results),
+                run.page_total
+            )));
+        }
+    } else {
+        if run.page_total != 0 {
+            return Err(RunError::WrongResult(format!(
+                "isolated workers changed the page's total to {}",
+                run.page_total
+            )));
+        }
+        let step = expected.first().copied().unwrap_or(0);
+        for (worker, values) in run.by_worker() {
+            let got = ints(&values);
+            let own: Vec<i64> = (1..=got.len() as i64).map(|k| k * step).collect();
+            if got != own {
+                return Err(RunError::WrongResult(format!(
+                    "worker {worker} should count {own:?} in its own memory, counted {got:?}"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workloads::Workload;
 
-    fn raw(results: Vec<i64>, arrival: Vec<usize>) -> RawRun {
+    fn record(index: usize, worker: usize) -> TaskRecord {
+        TaskRecord {
+            index,
+            worker,
+            start_ms: 1.0,
+            end_ms: 3.0,
+            gil_wait_ms: 0.0,
+        }
+    }
+
+    fn raw(results: Vec<i64>, order: &[(usize, usize)], page_total: i64) -> RawRun {
         RawRun {
-            results,
-            arrival,
+            results: results.into_iter().map(Value::Int).collect(),
+            records: order.iter().map(|&(i, w)| record(i, w)).collect(),
             elapsed_ms: 12.5,
             startup_ms: None,
-            workers_used: 2,
+            messaging_ms: None,
+            page_total,
         }
+    }
+
+    fn add_job() -> Job {
+        Job::new(Workload::EmptyLoop { count: 1 }, 2)
     }
 
     #[test]
     fn a_matching_run_passes_with_its_time() {
+        let job = add_job();
         let checked = check(
-            Engine::SharedMemory,
+            Mode::Shared { gil: false },
             2,
-            &[11, 12],
-            raw(vec![11, 12], vec![1, 0]),
+            &job,
+            &job.expected(),
+            raw(vec![11, 12], &[(1, 0), (0, 1)], 0),
         )
         .expect("results match");
         assert_eq!(checked.run.elapsed_ms, 12.5);
-        assert_eq!(checked.workers, 2);
+        assert_eq!(checked.run.arrival(), [1, 0]);
+        assert_eq!(checked.run.workers_used(), 2);
+        assert_eq!(checked.run.compute_ms(), 4.0);
     }
 
     #[test]
     fn a_wrong_result_is_rejected() {
+        let job = add_job();
         let err = check(
-            Engine::Isolated,
+            Mode::Pool { reuse: true },
             2,
-            &[11, 12],
-            raw(vec![11, 13], vec![0, 1]),
+            &job,
+            &job.expected(),
+            raw(vec![11, 13], &[(0, 0), (1, 0)], 0),
         )
         .unwrap_err();
         assert_eq!(
             err,
-            RunError::WrongResult {
-                expected: vec![11, 12],
-                got: vec![11, 13]
-            }
+            RunError::WrongResult("expected [11, 12], got [11, 13]".into())
         );
-        assert!(err.to_string().contains("wrong result"));
     }
 
     #[test]
     fn a_missing_or_repeated_arrival_is_rejected() {
+        let job = add_job();
         let err = check(
-            Engine::Isolated,
+            Mode::Pool { reuse: true },
             2,
-            &[11, 12],
-            raw(vec![11, 12], vec![0, 0]),
+            &job,
+            &job.expected(),
+            raw(vec![11, 12], &[(0, 0), (0, 1)], 0),
         )
         .unwrap_err();
         assert!(matches!(err, RunError::Failed(_)), "{err:?}");
+    }
+
+    #[test]
+    fn a_shared_counter_has_one_answer_per_memory() {
+        let job = Job::new(Workload::SharedCounter { amount: 5 }, 4);
+        let reference = job.expected();
+        let threads = Mode::Shared { gil: false };
+        // Threads: the serial subtotals in any order, and the page ends at the full sum.
+        check(
+            threads,
+            2,
+            &job,
+            &reference,
+            raw(vec![10, 5, 20, 15], &[(1, 0), (0, 1), (3, 0), (2, 1)], 20),
+        )
+        .expect("threads");
+        assert!(
+            check(
+                threads,
+                2,
+                &job,
+                &reference,
+                raw(vec![5, 5, 10, 10], &[(0, 0), (1, 1), (2, 0), (3, 1)], 10)
+            )
+            .is_err()
+        );
+        // Processes: each counts 5, 10… in its own memory and the page stays at 0.
+        let procs = Mode::Pool { reuse: false };
+        check(
+            procs,
+            2,
+            &job,
+            &reference,
+            raw(vec![5, 5, 10, 10], &[(0, 0), (1, 1), (2, 0), (3, 1)], 0),
+        )
+        .expect("processes");
+        assert!(
+            check(
+                procs,
+                2,
+                &job,
+                &reference,
+                raw(vec![5, 5, 10, 10], &[(0, 0), (1, 1), (2, 0), (3, 1)], 20)
+            )
+            .is_err()
+        );
+        assert!(
+            check(
+                procs,
+                2,
+                &job,
+                &reference,
+                raw(vec![5, 10, 15, 20], &[(0, 0), (1, 1), (2, 0), (3, 1)], 0)
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn modes_have_distinct_keys() {
+        let modes = [
+            Mode::MainThread,
+            Mode::Shared { gil: false },
+            Mode::Shared { gil: true },
+            Mode::Pool { reuse: true },
+            Mode::Pool { reuse: false },
+            Mode::PerTask {
+                join: Join::AfterAll,
+            },
+            Mode::PerTask {
+                join: Join::InsideLoop,
+            },
+            Mode::PerTask {
+                join: Join::ClockStopsBeforeJoin,
+            },
+        ];
+        let keys: std::collections::BTreeSet<_> = modes.iter().map(|m| m.key()).collect();
+        assert_eq!(keys.len(), modes.len());
     }
 }

@@ -1,7 +1,9 @@
 //! The page's state as plain data and one reducer: components render it and send [`Action`]s;
 //! nothing else changes it. No browser types here, so every transition is tested natively.
 
-use crate::run::{CheckedRun, Engine, RunError};
+use crate::experiment::{Outcome, PresetId, Scale, Step, sweep_workloads};
+use crate::run::Mode;
+use crate::workloads::Workload;
 
 /// The shared-memory pool's life: it is started once per page (its size cannot change).
 #[derive(Clone, Debug, PartialEq)]
@@ -15,12 +17,32 @@ pub enum PoolStatus {
     Failed(String),
 }
 
-/// One engine's row in the results table.
+/// The quick run's engines: one row each.
+pub const QUICK_MODES: [Mode; 3] = [
+    Mode::MainThread,
+    Mode::Shared { gil: false },
+    Mode::Pool { reuse: false },
+];
+
+/// One engine's row in the quick run's table.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EngineStatus {
     NotRun,
     Running,
-    Done(Result<CheckedRun, RunError>),
+    Done(Outcome),
+}
+
+/// The lesson presets' part of the page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PresetState {
+    pub selected: PresetId,
+    /// Index into [`sweep_workloads`] for the scaling sweep.
+    pub sweep_workload: usize,
+    /// The steps of the last run started (empty before the first).
+    pub steps: Vec<Step>,
+    pub results: Vec<Option<Outcome>>,
+    /// The step running now.
+    pub running: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -30,10 +52,12 @@ pub struct State {
     /// `crossOriginIsolated`: without it the page may not share memory with workers.
     pub cross_origin_isolated: bool,
     pub pool: PoolStatus,
-    /// Workers the next run may keep busy, 1..=`max_workers()`.
+    /// Workers the next quick run may keep busy, 1..=`max_workers()`.
     pub workers: usize,
+    /// A quick run or a preset is running (one at a time).
     pub running: bool,
-    pub rows: Vec<(Engine, EngineStatus)>,
+    pub rows: Vec<(Mode, EngineStatus)>,
+    pub preset: PresetState,
     /// Longest gap seen between the page's timer ticks during the last worker-engine runs.
     pub longest_main_thread_gap_ms: Option<f64>,
     /// A problem to show above everything else (bad input, a failed start).
@@ -48,15 +72,21 @@ pub enum Action {
     PoolFailed(String),
     SetWorkers(usize),
     RunStarted,
-    EngineStarted(Engine),
+    EngineStarted(Mode),
     EngineFinished {
-        engine: Engine,
-        outcome: Result<CheckedRun, RunError>,
+        mode: Mode,
+        outcome: Outcome,
     },
-    /// Ends a run, with the longest main-thread gap measured while workers computed.
+    /// Ends a quick run or a preset, with the longest main-thread gap measured while workers
+    /// computed.
     RunFinished {
         longest_main_thread_gap_ms: Option<f64>,
     },
+    SelectPreset(PresetId),
+    SelectSweepWorkload(usize),
+    PresetStarted(Vec<Step>),
+    StepStarted(usize),
+    StepFinished(usize, Outcome),
 }
 
 impl State {
@@ -79,47 +109,67 @@ impl State {
             pool,
             workers: hardware_concurrency.min(2),
             running: false,
-            rows: Engine::ALL
+            rows: QUICK_MODES
                 .iter()
-                .map(|&e| (e, EngineStatus::NotRun))
+                .map(|&m| (m, EngineStatus::NotRun))
                 .collect(),
+            preset: PresetState {
+                selected: PresetId::SleepBound,
+                sweep_workload: 0,
+                steps: Vec::new(),
+                results: Vec::new(),
+                running: None,
+            },
             longest_main_thread_gap_ms: None,
             notice: None,
         }
     }
 
-    /// The slider's top: twice the reported cores, to show what oversubscription does.
+    /// The slider's top and the shared pool's size: twice the reported cores, to show what
+    /// oversubscription does, and at least 16, so the seeds' ten workers always fit.
     pub fn max_workers(&self) -> usize {
-        2 * self.hardware_concurrency
+        (2 * self.hardware_concurrency).max(16)
     }
 
-    /// Why `engine` cannot run now, or `None` when it can.
-    pub fn unavailable_reason(&self, engine: Engine) -> Option<String> {
-        match engine {
-            Engine::MainThread => None,
-            Engine::SharedMemory => match &self.pool {
+    /// The sweep's workload as picked.
+    pub fn sweep_workload(&self) -> Workload {
+        let all = sweep_workloads(Scale::Full);
+        all[self.preset.sweep_workload.min(all.len() - 1)].clone()
+    }
+
+    /// The steps the selected preset runs on this machine.
+    pub fn preset_steps(&self, scale: Scale) -> Vec<Step> {
+        crate::experiment::steps(
+            self.preset.selected,
+            scale,
+            self.hardware_concurrency,
+            self.max_workers(),
+            &self.sweep_workload(),
+        )
+    }
+
+    /// Why `mode` cannot run now, or `None` when it can.
+    pub fn unavailable_reason(&self, mode: Mode) -> Option<String> {
+        match mode {
+            Mode::MainThread => None,
+            Mode::Shared { .. } => match &self.pool {
                 PoolStatus::Ready { .. } => None,
                 PoolStatus::Starting => Some("the shared-memory pool is still starting".into()),
                 PoolStatus::Unavailable(why) | PoolStatus::Failed(why) => Some(why.clone()),
             },
             // A threaded module's memory is shared even in its own instance, so isolated workers
             // need cross-origin isolation too.
-            Engine::Isolated => (!self.cross_origin_isolated)
+            Mode::Pool { .. } | Mode::PerTask { .. } => (!self.cross_origin_isolated)
                 .then(|| "the page is not cross-origin isolated, so it cannot start workers with this module".into()),
         }
     }
 
-    pub fn status(&self, engine: Engine) -> &EngineStatus {
-        &self
-            .rows
-            .iter()
-            .find(|(e, _)| *e == engine)
-            .expect("every engine has a row")
-            .1
+    pub fn status(&self, mode: Mode) -> Option<&EngineStatus> {
+        self.rows.iter().find(|(m, _)| *m == mode).map(|(_, s)| s)
     }
 
-    fn set_status(&mut self, engine: Engine, status: EngineStatus) {
-        if let Some(row) = self.rows.iter_mut().find(|(e, _)| *e == engine) {
+    fn set_status(&mut self, mode: Mode, status: EngineStatus) {
+        if let Some(row) = self.rows.iter_mut().find(|(m, _)| *m == mode) {
             row.1 = status;
         }
     }
@@ -137,7 +187,7 @@ impl State {
                     self.notice = None;
                 } else {
                     self.notice = Some(format!(
-                        "workers must be between 1 and {} (twice hardwareConcurrency); kept {}",
+                        "workers must be between 1 and {}; kept {}",
                         self.max_workers(),
                         self.workers
                     ));
@@ -151,15 +201,41 @@ impl State {
                     row.1 = EngineStatus::NotRun;
                 }
             }
-            Action::EngineStarted(engine) => self.set_status(engine, EngineStatus::Running),
-            Action::EngineFinished { engine, outcome } => {
-                self.set_status(engine, EngineStatus::Done(outcome))
+            Action::EngineStarted(mode) => self.set_status(mode, EngineStatus::Running),
+            Action::EngineFinished { mode, outcome } => {
+                self.set_status(mode, EngineStatus::Done(outcome))
             }
             Action::RunFinished {
                 longest_main_thread_gap_ms,
             } => {
                 self.running = false;
+                self.preset.running = None;
                 self.longest_main_thread_gap_ms = longest_main_thread_gap_ms;
+            }
+            Action::SelectPreset(_) | Action::SelectSweepWorkload(_) if self.running => {
+                self.notice = Some("wait for the run to finish before changing the preset".into());
+            }
+            Action::SelectPreset(id) => self.preset.selected = id,
+            Action::SelectSweepWorkload(i) => {
+                if i < sweep_workloads(Scale::Full).len() {
+                    self.preset.sweep_workload = i;
+                } else {
+                    self.notice = Some(format!("there is no sweep workload number {i}"));
+                }
+            }
+            Action::PresetStarted(steps) => {
+                self.running = true;
+                self.notice = None;
+                self.longest_main_thread_gap_ms = None;
+                self.preset.results = vec![None; steps.len()];
+                self.preset.steps = steps;
+                self.preset.running = None;
+            }
+            Action::StepStarted(i) => self.preset.running = Some(i),
+            Action::StepFinished(i, outcome) => {
+                if let Some(slot) = self.preset.results.get_mut(i) {
+                    *slot = Some(outcome);
+                }
             }
         }
     }
@@ -168,7 +244,8 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::RawRun;
+    use crate::run::{CheckedRun, RawRun, TaskRecord};
+    use crate::workloads::Value;
 
     #[test]
     fn an_isolated_page_starts_its_pool_and_a_plain_one_says_why_not() {
@@ -177,71 +254,122 @@ mod tests {
         assert!(matches!(plain.pool, PoolStatus::Unavailable(_)));
         assert!(
             plain
-                .unavailable_reason(Engine::SharedMemory)
+                .unavailable_reason(Mode::Shared { gil: false })
                 .expect("unavailable")
                 .contains("Cross-Origin-Opener-Policy")
         );
-        assert!(plain.unavailable_reason(Engine::Isolated).is_some());
-        assert_eq!(plain.unavailable_reason(Engine::MainThread), None);
+        assert!(
+            plain
+                .unavailable_reason(Mode::Pool { reuse: true })
+                .is_some()
+        );
+        assert_eq!(plain.unavailable_reason(Mode::MainThread), None);
     }
 
     #[test]
-    fn workers_range_from_one_to_twice_the_cores() {
+    fn workers_range_from_one_to_twice_the_cores_or_sixteen() {
+        assert_eq!(State::new(2, true).max_workers(), 16);
+        assert_eq!(State::new(12, true).max_workers(), 24);
         let mut s = State::new(2, true);
-        assert_eq!(s.max_workers(), 4);
-        s.apply(Action::SetWorkers(4));
-        assert_eq!(s.workers, 4);
+        s.apply(Action::SetWorkers(16));
+        assert_eq!(s.workers, 16);
         s.apply(Action::SetWorkers(0));
-        assert_eq!(s.workers, 4, "an out-of-range value keeps the old one");
+        assert_eq!(s.workers, 16, "an out-of-range value keeps the old one");
         assert!(
             s.notice
                 .as_deref()
                 .expect("a notice")
-                .contains("between 1 and 4")
+                .contains("between 1 and 16")
         );
         s.apply(Action::SetWorkers(1_000_000));
-        assert_eq!(s.workers, 4);
+        assert_eq!(s.workers, 16);
         s.apply(Action::SetWorkers(1));
         assert_eq!((s.workers, s.notice.clone()), (1, None));
     }
 
     #[test]
     fn zero_reported_cores_count_as_one() {
-        assert_eq!(State::new(0, true).max_workers(), 2);
+        assert_eq!(State::new(0, true).hardware_concurrency, 1);
+    }
+
+    fn done(mode: Mode) -> Outcome {
+        let run = RawRun {
+            results: vec![Value::Int(11)],
+            records: vec![TaskRecord {
+                index: 0,
+                worker: 0,
+                start_ms: 0.0,
+                end_ms: 3.0,
+                gil_wait_ms: 0.0,
+            }],
+            elapsed_ms: 3.0,
+            startup_ms: None,
+            messaging_ms: None,
+            page_total: 0,
+        };
+        Ok(CheckedRun {
+            mode,
+            workers: 1,
+            run,
+        })
     }
 
     #[test]
     fn a_run_resets_rows_then_fills_them() {
+        let main = Mode::MainThread;
         let mut s = State::new(2, true);
-        s.apply(Action::PoolReady { threads: 4 });
-        assert_eq!(s.unavailable_reason(Engine::SharedMemory), None);
+        s.apply(Action::PoolReady { threads: 16 });
+        assert_eq!(s.unavailable_reason(Mode::Shared { gil: true }), None);
         s.apply(Action::RunStarted);
         assert!(s.running);
-        s.apply(Action::EngineStarted(Engine::MainThread));
-        assert_eq!(s.status(Engine::MainThread), &EngineStatus::Running);
-        let run = RawRun {
-            results: vec![11],
-            arrival: vec![0],
-            elapsed_ms: 3.0,
-            startup_ms: None,
-            workers_used: 1,
-        };
-        let outcome = Ok(CheckedRun {
-            engine: Engine::MainThread,
-            workers: 1,
-            run,
-        });
+        s.apply(Action::EngineStarted(main));
+        assert_eq!(s.status(main), Some(&EngineStatus::Running));
         s.apply(Action::EngineFinished {
-            engine: Engine::MainThread,
-            outcome: outcome.clone(),
+            mode: main,
+            outcome: done(main),
         });
-        assert_eq!(s.status(Engine::MainThread), &EngineStatus::Done(outcome));
+        assert_eq!(s.status(main), Some(&EngineStatus::Done(done(main))));
         s.apply(Action::RunFinished {
             longest_main_thread_gap_ms: Some(7.0),
         });
         assert!(!s.running);
         assert_eq!(s.longest_main_thread_gap_ms, Some(7.0));
         s.apply(Action::RunStarted);
-        assert_eq!(s.status(Engine::MainThread), &EngineStatus::NotRun);
+        assert_eq!(s.status(main), Some(&EngineStatus::NotRun));
+    }
+
+    #[test]
+    fn a_preset_run_fills_its_steps_and_locks_the_picker() {
+        let mut s = State::new(2, true);
+        s.apply(Action::SelectPreset(PresetId::GilThreads));
+        let steps = s.preset_steps(Scale::Quick);
+        assert_eq!(steps.len(), 5);
+        s.apply(Action::PresetStarted(steps));
+        s.apply(Action::SelectPreset(PresetId::QueueOrder));
+        assert_eq!(
+            s.preset.selected,
+            PresetId::GilThreads,
+            "the preset cannot change mid-run"
+        );
+        assert!(s.notice.is_some());
+        s.apply(Action::StepStarted(1));
+        assert_eq!(s.preset.running, Some(1));
+        s.apply(Action::StepFinished(1, done(Mode::Shared { gil: true })));
+        s.apply(Action::StepFinished(99, done(Mode::MainThread)));
+        assert!(s.preset.results[1].is_some() && s.preset.results[0].is_none());
+        s.apply(Action::RunFinished {
+            longest_main_thread_gap_ms: None,
+        });
+        assert_eq!((s.running, s.preset.running), (false, None));
+    }
+
+    #[test]
+    fn the_sweep_workload_is_picked_by_index() {
+        let mut s = State::new(2, true);
+        s.apply(Action::SelectSweepWorkload(5));
+        assert_eq!(s.sweep_workload(), Workload::Square);
+        s.apply(Action::SelectSweepWorkload(500));
+        assert_eq!(s.sweep_workload(), Workload::Square);
+        assert!(s.notice.is_some());
     }
 }

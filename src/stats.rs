@@ -50,3 +50,44 @@ mod tests {
         assert_eq!(efficiency(1000.0, 250.0, 0), None);
     }
 }
+
+/// Amdahl's law fitted to measured speedups: the serial fraction `f` that best explains
+/// `speedup(k) = 1 / (f + (1 − f) / k)` over `points` of (workers, speedup), by least squares on
+/// the linear form `1/S − 1/k = f (1 − 1/k)`. Points with one worker carry no information and are
+/// skipped; `None` when nothing is left. The result is clamped to [0, 1].
+pub fn amdahl_serial_fraction(points: &[(usize, f64)]) -> Option<f64> {
+    let (mut num, mut den) = (0.0, 0.0);
+    for &(k, s) in points {
+        if k < 2 || !(s.is_finite() && s > 0.0) {
+            continue;
+        }
+        let x = 1.0 - 1.0 / k as f64;
+        let y = 1.0 / s - 1.0 / k as f64;
+        num += x * y;
+        den += x * x;
+    }
+    (den > 0.0).then(|| (num / den).clamp(0.0, 1.0))
+}
+
+#[cfg(test)]
+mod amdahl_tests {
+    use super::*;
+
+    #[test]
+    fn recovers_the_serial_fraction_of_ideal_curves() {
+        for f in [0.0, 0.1, 0.5, 1.0] {
+            let points: Vec<(usize, f64)> = (1..=8)
+                .map(|k| (k, 1.0 / (f + (1.0 - f) / k as f64)))
+                .collect();
+            let fit = amdahl_serial_fraction(&points).expect("a fit");
+            assert!((fit - f).abs() < 1e-9, "f = {f}, fit {fit}");
+        }
+    }
+
+    #[test]
+    fn slower_than_serial_clamps_to_one_and_nothing_to_fit_is_none() {
+        assert_eq!(amdahl_serial_fraction(&[(2, 0.5), (4, 0.4)]), Some(1.0));
+        assert_eq!(amdahl_serial_fraction(&[(1, 1.0)]), None);
+        assert_eq!(amdahl_serial_fraction(&[]), None);
+    }
+}

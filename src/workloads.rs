@@ -1,109 +1,372 @@
-//! What one task does. Each workload is a plain function of its inputs with a known answer, so
-//! every engine's results can be checked against it before a time is shown.
+//! What one task does. Every workload of the seeds is a plain function of its inputs with a known
+//! answer, so each engine's results can be checked before a time is shown.
+//!
+//! A task has two phases: an optional blocking wait (the seeds' `sleep`), which an engine performs
+//! its own way — a real blocking wait in a worker, an async wait on the page's main thread, and
+//! with the GIL released — and then a computation, which calls [`Checkpoint::check`] regularly so
+//! a GIL can be handed over mid-task, as CPython does every 5 ms.
+
+pub mod empty_loop;
+pub mod factorial;
+pub mod file_write;
+pub mod list_append;
+pub mod shared_counter;
+pub mod sleep;
+pub mod square;
+pub mod sum_range;
 
 use serde::{Deserialize, Serialize};
-use std::hint::black_box;
+use std::fmt;
 
-/// Iterations of the seed's `for i in range(3000000): pass`.
-pub const SEED_LOOP_COUNT: u64 = 3_000_000;
-
-/// Tasks in the seed's list of pairs `(10, 1) … (10, 10)`.
-pub const SEED_TASKS: usize = 10;
-
-/// A batch of identical-shaped tasks: task `i` counts to `count`, then adds the pair `(10, i + 1)`,
-/// like the seed's `add_compute(xy)` mapped over `xy_pairs`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EmptyLoopJob {
-    pub count: u64,
-    pub tasks: usize,
+/// Called regularly from inside long computations: where a GIL may switch threads.
+pub trait Checkpoint {
+    fn check(&mut self);
 }
 
-impl Default for EmptyLoopJob {
-    fn default() -> Self {
+/// No GIL: checkpoints cost nothing.
+pub struct NoGil;
+
+impl Checkpoint for NoGil {
+    #[inline]
+    fn check(&mut self) {}
+}
+
+/// Loop iterations between checkpoints: rare enough to cost nothing, often enough (well under a
+/// millisecond of work) for a 5 ms switch interval.
+pub const CHECK_EVERY: u64 = 1 << 16;
+
+/// Decides when a warm-up has done its job. Browsers run wasm first in a baseline tier and swap
+/// in optimized code, compiled in the background, only for later calls; until then a long task
+/// runs several times slower (measured here: 130 ms instead of 30). A warm-up calls a short
+/// version of the task repeatedly, with pauses for the compiler, until one call runs in at most
+/// half the time of the slowest (the optimized code is in) after a third of its time budget,
+/// or the budget is spent.
+pub struct WarmUp {
+    started: web_time::Instant,
+    budget: std::time::Duration,
+    slowest: std::time::Duration,
+}
+
+impl WarmUp {
+    pub fn new(budget: std::time::Duration) -> Self {
         Self {
-            count: SEED_LOOP_COUNT,
-            tasks: SEED_TASKS,
+            started: web_time::Instant::now(),
+            budget,
+            slowest: std::time::Duration::ZERO,
+        }
+    }
+
+    /// Times one call; `true` when warming up is over.
+    pub fn call(&mut self, f: impl FnOnce()) -> bool {
+        let t = web_time::Instant::now();
+        f();
+        let took = t.elapsed();
+        self.slowest = self.slowest.max(took);
+        let elapsed = self.started.elapsed();
+        (took * 2 <= self.slowest && elapsed * 3 >= self.budget) || elapsed >= self.budget
+    }
+}
+
+/// What a task returns. Results are compared across engines, so each is exact.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Value {
+    Int(i64),
+    /// A float that is exact for the workload (powers of two).
+    Float(f64),
+    /// A big integer in decimal.
+    Big(String),
+    /// A list summarized: its length and a checksum of its contents.
+    List {
+        len: u64,
+        checksum: u32,
+    },
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Int(v) => write!(f, "{v}"),
+            Value::Float(v) => write!(f, "{v:e}"),
+            Value::Big(v) if v.len() > 24 => write!(f, "{}…({} digits)", &v[..12], v.len()),
+            Value::Big(v) => f.write_str(v),
+            Value::List { len, checksum } => write!(f, "list of {len} (#{checksum:08x})"),
         }
     }
 }
 
-impl EmptyLoopJob {
-    /// The seed's pair for task `index`: `(10, index + 1)`.
-    pub fn pair(&self, index: usize) -> (i64, i64) {
-        (10, index as i64 + 1)
-    }
+/// The seeds' workloads with their parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Workload {
+    /// Wait `ms`, then add the pair (10, i + 1) — seed 000's `add`.
+    SleepAdd { ms: u32 },
+    /// Task i waits i × `unit_ms` — seed 004's `map(sleep, range(5))`; returns i.
+    SleepRamp { unit_ms: u32 },
+    /// Count to `count`, then add the pair (10, i + 1) — seed 000's `add_compute`.
+    EmptyLoop { count: u64 },
+    /// Sum 0..numbers[i] × `unit` — seed 002's `cpu_bound`.
+    SumRange { numbers: Vec<u64>, unit: u64 },
+    /// Append `total / tasks` pseudo-random numbers to a list — seed 001's `list_append`, one big
+    /// list split over the tasks.
+    ListAppend { total: u64, seed: u64 },
+    /// Exact (offset + i)! — seed 004's `map(factorial, range(10))`.
+    Factorial { offset: u32 },
+    /// 2^i — seed 004's `pow(2, x)`: so tiny that overheads dominate.
+    Square,
+    /// i × i after waiting (tasks − 1 − i) × `stagger_ms`, so later tasks can finish first — seed
+    /// 003's queue example (with `stagger_ms` 0, exactly the seed's `x*x`).
+    QueueSquare { stagger_ms: u32 },
+    /// Add `amount` to a global total and report the subtotal seen — seeds 000 and 004.
+    SharedCounter { amount: i64 },
+    /// Write and close a small file of `bytes` bytes — seed 001's I/O task.
+    FileWrite { bytes: u32 },
+}
 
-    /// Runs task `index`: the busy loop, then the addition.
-    pub fn run_task(&self, index: usize) -> i64 {
-        empty_loop_add(self.count, self.pair(index))
-    }
-
-    /// The answer every engine must return, in submission order, computed without the loop.
-    pub fn expected(&self) -> Vec<i64> {
-        (0..self.tasks)
-            .map(|i| {
-                let (x, y) = self.pair(i);
-                x + y
-            })
-            .collect()
+impl Workload {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Workload::SleepAdd { .. } => "sleep-add",
+            Workload::SleepRamp { .. } => "sleep ramp",
+            Workload::EmptyLoop { .. } => "empty loop",
+            Workload::SumRange { .. } => "sum of range",
+            Workload::ListAppend { .. } => "random list append",
+            Workload::Factorial { .. } => "factorial",
+            Workload::Square => "square",
+            Workload::QueueSquare { .. } => "queue square",
+            Workload::SharedCounter { .. } => "shared counter",
+            Workload::FileWrite { .. } => "write a file",
+        }
     }
 }
 
-/// Counts to `count` one step at a time, then returns `x + y`.
-///
-/// `black_box` hides the counter from the optimizer on every step: without it the loop has no
-/// observable effect and the compiler deletes it, which would time nothing. Never inlined, so
-/// there is one function for the browser to optimize, whichever engine calls it.
-#[inline(never)]
-pub fn empty_loop_add(count: u64, (x, y): (i64, i64)) -> i64 {
-    let mut i = 0u64;
-    while i < count {
-        i = black_box(i) + 1;
+/// A workload over a number of tasks: what every engine is given.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    pub workload: Workload,
+    pub tasks: usize,
+}
+
+impl Job {
+    pub fn new(workload: Workload, tasks: usize) -> Self {
+        Self { workload, tasks }
     }
-    x + y
+
+    /// The seed's pair for task `i`: (10, i + 1).
+    fn pair(i: usize) -> (i64, i64) {
+        (10, i as i64 + 1)
+    }
+
+    /// How long task `i` waits before it computes, in ms.
+    pub fn wait_ms(&self, i: usize) -> u32 {
+        match &self.workload {
+            Workload::SleepAdd { ms } => *ms,
+            Workload::SleepRamp { unit_ms } => unit_ms.saturating_mul(i as u32),
+            Workload::QueueSquare { stagger_ms } => {
+                stagger_ms.saturating_mul((self.tasks - 1 - i.min(self.tasks - 1)) as u32)
+            }
+            _ => 0,
+        }
+    }
+
+    /// The computing part of task `i`.
+    pub fn compute(&self, i: usize, cp: &mut dyn Checkpoint) -> Value {
+        match &self.workload {
+            Workload::SleepAdd { .. } => Value::Int(sleep::add(Self::pair(i))),
+            Workload::SleepRamp { .. } => Value::Int(i as i64),
+            Workload::EmptyLoop { count } => Value::Int(empty_loop::add(*count, Self::pair(i), cp)),
+            Workload::SumRange { numbers, unit } => {
+                Value::Int(sum_range::sum(sum_range::limit(numbers, *unit, i), cp))
+            }
+            Workload::ListAppend { total, seed } => {
+                let (len, checksum) = list_append::append(
+                    list_append::share(*total, self.tasks, i),
+                    list_append::stream_seed(*seed, i),
+                    cp,
+                );
+                Value::List { len, checksum }
+            }
+            Workload::Factorial { offset } => {
+                Value::Big(factorial::factorial(offset + i as u32, cp))
+            }
+            Workload::Square => Value::Float(square::pow2(i as u32)),
+            Workload::QueueSquare { .. } => Value::Int((i * i) as i64),
+            Workload::SharedCounter { amount } => Value::Int(shared_counter::add(*amount)),
+            Workload::FileWrite { bytes } => Value::Int(file_write::write_and_close(*bytes) as i64),
+        }
+    }
+
+    /// Waits the task's wait with a blocking sleep, then computes: for workers, where blocking is
+    /// allowed.
+    pub fn run_blocking(&self, i: usize, cp: &mut dyn Checkpoint) -> Value {
+        let ms = self.wait_ms(i);
+        if ms > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(ms.into()));
+        }
+        self.compute(i, cp)
+    }
+
+    /// The answer in submission order, computed independently of the engines where the
+    /// workload allows (closed forms); for a shared counter, the serial answer.
+    pub fn expected(&self) -> Vec<Value> {
+        (0..self.tasks)
+            .map(|i| match &self.workload {
+                Workload::SleepAdd { .. } | Workload::EmptyLoop { .. } => {
+                    let (x, y) = Self::pair(i);
+                    Value::Int(x + y)
+                }
+                Workload::SleepRamp { .. } => Value::Int(i as i64),
+                Workload::SumRange { numbers, unit } => {
+                    Value::Int(sum_range::closed_form(sum_range::limit(numbers, *unit, i)))
+                }
+                Workload::ListAppend { total, seed } => {
+                    let (len, checksum) = list_append::checksum_only(
+                        list_append::share(*total, self.tasks, i),
+                        list_append::stream_seed(*seed, i),
+                    );
+                    Value::List { len, checksum }
+                }
+                Workload::Factorial { offset } => {
+                    Value::Big(factorial::by_primes(offset + i as u32))
+                }
+                Workload::Square => Value::Float(2f64.powi(i as i32)),
+                Workload::QueueSquare { .. } => Value::Int((i * i) as i64),
+                Workload::SharedCounter { amount } => Value::Int(amount * (i as i64 + 1)),
+                Workload::FileWrite { bytes } => Value::Int(i64::from(*bytes)),
+            })
+            .collect()
+    }
+
+    /// A few tasks of the same workload at a small size: enough for the browser to optimize its
+    /// code before anything is timed.
+    pub fn warm_up(&self) -> Job {
+        let workload = match &self.workload {
+            Workload::SleepAdd { .. } => Workload::SleepAdd { ms: 0 },
+            Workload::SleepRamp { .. } => Workload::SleepRamp { unit_ms: 0 },
+            Workload::EmptyLoop { .. } => Workload::EmptyLoop { count: 2_000_000 },
+            Workload::SumRange { .. } => Workload::SumRange {
+                numbers: vec![1],
+                unit: 2_000_000,
+            },
+            Workload::ListAppend { seed, .. } => Workload::ListAppend {
+                total: 500_000,
+                seed: *seed,
+            },
+            Workload::Factorial { .. } => Workload::Factorial { offset: 100 },
+            Workload::QueueSquare { .. } => Workload::QueueSquare { stagger_ms: 0 },
+            Workload::SharedCounter { .. } => Workload::SharedCounter { amount: 0 },
+            other => other.clone(),
+        };
+        Job::new(workload, 1)
+    }
+
+    /// Whether the job's tasks touch global state, so that each memory has its own answer.
+    pub fn uses_globals(&self) -> bool {
+        matches!(self.workload, Workload::SharedCounter { .. })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn seed_job_answers_eleven_to_twenty() {
-        let job = EmptyLoopJob::default();
-        assert_eq!(job.expected(), (11..=20).collect::<Vec<i64>>());
+    fn run_serially(job: &Job) -> Vec<Value> {
+        (0..job.tasks).map(|i| job.compute(i, &mut NoGil)).collect()
     }
 
     #[test]
-    fn running_every_task_gives_the_expected_answer() {
-        let job = EmptyLoopJob {
-            count: 1_000,
-            tasks: 10,
-        };
-        let got: Vec<i64> = (0..job.tasks).map(|i| job.run_task(i)).collect();
-        assert_eq!(got, job.expected());
+    fn every_workload_computes_its_known_answer() {
+        let jobs = [
+            Job::new(Workload::SleepAdd { ms: 0 }, 10),
+            Job::new(Workload::SleepRamp { unit_ms: 0 }, 5),
+            Job::new(Workload::EmptyLoop { count: 1000 }, 10),
+            Job::new(
+                Workload::SumRange {
+                    numbers: vec![11, 23, 53, 34],
+                    unit: 1000,
+                },
+                4,
+            ),
+            Job::new(
+                Workload::ListAppend {
+                    total: 10_000,
+                    seed: 7,
+                },
+                4,
+            ),
+            Job::new(Workload::Factorial { offset: 0 }, 10),
+            Job::new(Workload::Square, 1000),
+            Job::new(Workload::QueueSquare { stagger_ms: 0 }, 5),
+            Job::new(Workload::FileWrite { bytes: 5 }, 3),
+        ];
+        for job in jobs {
+            assert_eq!(
+                run_serially(&job),
+                job.expected(),
+                "{}",
+                job.workload.name()
+            );
+        }
     }
 
     #[test]
-    #[allow(
-        clippy::disallowed_methods,
-        reason = "a native test: std's clock works here"
-    )]
-    fn the_loop_is_not_optimized_away() {
-        // 3 million steps take well over a microsecond even on the fastest machine; an
-        // optimized-away loop would return in nanoseconds. Compare with a 1000× shorter loop
-        // instead of a wall-clock bound, so the check holds on any machine.
-        let time = |count| {
-            let t = std::time::Instant::now();
-            for _ in 0..5 {
-                black_box(empty_loop_add(black_box(count), (10, 1)));
+    fn the_seeds_answers() {
+        let ints = |v: &[i64]| v.iter().map(|&x| Value::Int(x)).collect::<Vec<_>>();
+        assert_eq!(
+            Job::new(Workload::EmptyLoop { count: 3_000_000 }, 10).expected(),
+            ints(&(11..=20).collect::<Vec<_>>())
+        );
+        let factorials = [1, 1, 2, 6, 24, 120, 720, 5040, 40320, 362880];
+        assert_eq!(
+            Job::new(Workload::Factorial { offset: 0 }, 10).expected(),
+            factorials
+                .iter()
+                .map(|f: &i64| Value::Big(f.to_string()))
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            Job::new(Workload::QueueSquare { stagger_ms: 0 }, 5).expected(),
+            ints(&[0, 1, 4, 9, 16])
+        );
+        let sums = Job::new(
+            Workload::SumRange {
+                numbers: vec![11],
+                unit: 1_000_000,
+            },
+            1,
+        )
+        .expected();
+        assert_eq!(sums, ints(&[60_499_994_500_000]), "sum(range(11_000_000))");
+    }
+
+    #[test]
+    fn waits_follow_the_seeds() {
+        let ramp = Job::new(Workload::SleepRamp { unit_ms: 100 }, 5);
+        assert_eq!(
+            (0..5).map(|i| ramp.wait_ms(i)).collect::<Vec<_>>(),
+            [0, 100, 200, 300, 400]
+        );
+        let queue = Job::new(Workload::QueueSquare { stagger_ms: 10 }, 3);
+        assert_eq!(
+            (0..3).map(|i| queue.wait_ms(i)).collect::<Vec<_>>(),
+            [20, 10, 0]
+        );
+        assert_eq!(Job::new(Workload::EmptyLoop { count: 1 }, 2).wait_ms(1), 0);
+    }
+
+    #[test]
+    fn values_read_well() {
+        assert_eq!(Value::Int(42).to_string(), "42");
+        assert_eq!(Value::Float(1024.0).to_string(), "1.024e3");
+        assert_eq!(
+            Value::Big("1".repeat(30)).to_string(),
+            "111111111111…(30 digits)"
+        );
+        assert_eq!(
+            Value::List {
+                len: 3,
+                checksum: 255
             }
-            t.elapsed()
-        };
-        let short = time(3_000);
-        let long = time(3_000_000);
-        assert!(
-            long > short * 50,
-            "3M-step loop took {long:?}, 3k-step loop {short:?}: the loop was optimized away"
+            .to_string(),
+            "list of 3 (#000000ff)"
         );
     }
 }

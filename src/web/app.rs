@@ -1,15 +1,16 @@
-//! The page: platform facts, the worker slider, Run, and one row per engine. Components render
-//! [`State`] and send [`Action`]s; the run itself is an async task that reports through actions.
+//! The page: platform facts, the quick run (one workload on the three engines, with a worker
+//! slider), and the lesson presets. Components render [`State`] and send [`Action`]s; runs are
+//! async tasks that report through actions.
 
-use crate::run::{Engine, RunError, check};
-use crate::state::{Action, EngineStatus, PoolStatus, State};
-use crate::web::engines::{isolated, main_thread, shared_pool};
+use crate::experiment::{self, Outcome, Outcomes, PresetId, Scale, Step, sweep_workloads};
+use crate::run::{Mode, RunError};
+use crate::state::{Action, EngineStatus, PoolStatus, QUICK_MODES, State};
+use crate::web::engines::{self, shared_pool};
 use crate::web::platform;
-use crate::web::probe::GapProbe;
-use crate::workloads::{EmptyLoopJob, SEED_LOOP_COUNT};
+use crate::workloads::{Job, Value, Workload, file_write};
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 impl Reducible for State {
@@ -23,6 +24,11 @@ impl Reducible for State {
 }
 
 type Dispatcher = UseReducerDispatcher<State>;
+
+/// The quick run's job: seed 000's `add_compute` over its ten pairs.
+fn quick_job() -> Job {
+    Job::new(Workload::EmptyLoop { count: 3_000_000 }, 10)
+}
 
 #[component]
 pub fn App() -> Html {
@@ -49,31 +55,6 @@ pub fn App() -> Html {
         });
     }
 
-    let on_workers = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            match input.value().parse::<usize>() {
-                Ok(n) => dispatch.dispatch(Action::SetWorkers(n)),
-                Err(_) => dispatch.dispatch(Action::SetWorkers(0)),
-            }
-        })
-    };
-
-    let on_run = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| {
-            if !state.running {
-                spawn_local(run_all(
-                    EmptyLoopJob::default(),
-                    (*state).clone(),
-                    state.dispatcher(),
-                ));
-            }
-        })
-    };
-
-    let max = state.max_workers();
     html! {
         <main class="page" data-running={state.running.to_string()}>
             <header>
@@ -84,20 +65,8 @@ pub fn App() -> Html {
             if let Some(notice) = &state.notice {
                 <p class="notice" role="alert">{ notice }</p>
             }
-            <section class="controls" aria-label="Run settings">
-                <p class="workload">
-                    { format!("Workload: {} tasks, each counts to {} then adds the pair (10, i) — the seed's ", EmptyLoopJob::default().tasks, group_digits(SEED_LOOP_COUNT)) }
-                    <code>{ "add_compute" }</code>{ "." }
-                </p>
-                <label for="workers">{ "Workers" }</label>
-                <input id="workers" type="range" min="1" max={max.to_string()} step="1"
-                    value={state.workers.to_string()} oninput={on_workers} disabled={state.running} />
-                <output for="workers" id="workers-value">{ format!("{} of {max}", state.workers) }</output>
-                <button id="run" onclick={on_run} disabled={state.running}>
-                    { if state.running { "Running…" } else { "Run" } }
-                </button>
-            </section>
-            <Results state={state.clone()} />
+            <QuickRun state={state.clone()} />
+            <Lessons state={state.clone()} />
             <p class="diagnostics" id="diagnostics">
                 { match state.longest_main_thread_gap_ms {
                     Some(gap) => format!("Main thread during worker runs: longest gap between timer ticks {gap:.1} ms"),
@@ -109,12 +78,12 @@ pub fn App() -> Html {
 }
 
 #[derive(PartialEq, Properties)]
-pub struct FactsProps {
+pub struct StateProps {
     pub state: UseReducerHandle<State>,
 }
 
 #[component]
-fn Facts(props: &FactsProps) -> Html {
+fn Facts(props: &StateProps) -> Html {
     let s = &props.state;
     let pool = match &s.pool {
         PoolStatus::Ready { threads } => format!("ready, {threads} threads"),
@@ -130,122 +99,360 @@ fn Facts(props: &FactsProps) -> Html {
     }
 }
 
-#[derive(PartialEq, Properties)]
-pub struct ResultsProps {
-    pub state: UseReducerHandle<State>,
-}
-
 #[component]
-fn Results(props: &ResultsProps) -> Html {
-    let s = &props.state;
-    let serial_ms = match s.status(Engine::MainThread) {
-        EngineStatus::Done(Ok(run)) => Some(run.run.elapsed_ms),
+fn QuickRun(props: &StateProps) -> Html {
+    let state = &props.state;
+    let on_workers = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            dispatch.dispatch(Action::SetWorkers(input.value().parse().unwrap_or(0)));
+        })
+    };
+    let on_run = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            if !state.running {
+                spawn_local(run_quick((*state).clone(), state.dispatcher()));
+            }
+        })
+    };
+    let serial_ms = match state.status(Mode::MainThread) {
+        Some(EngineStatus::Done(Ok(run))) => Some(run.run.elapsed_ms),
         _ => None,
     };
-    let rows = s.rows.iter().map(|(engine, status)| {
-        let (status_key, elapsed, detail) = match status {
-            EngineStatus::NotRun => ("idle", html! { "—" }, html! { s.unavailable_reason(*engine).unwrap_or_default() }),
+    let rows = state.rows.iter().map(|(mode, status)| {
+        let (key, elapsed, detail) = match status {
+            EngineStatus::NotRun => (
+                "idle",
+                html! { "—" },
+                html! { state.unavailable_reason(*mode).unwrap_or_default() },
+            ),
             EngineStatus::Running => ("running", html! { "running…" }, html! {}),
-            EngineStatus::Done(Ok(run)) => {
-                let r = &run.run;
-                let speedup = serial_ms
-                    .and_then(|serial| crate::stats::speedup(serial, r.elapsed_ms))
-                    .map(|x| format!(", {x:.2}× serial"))
-                    .unwrap_or_default();
-                let startup = r.startup_ms.map(|ms| format!(", of which start-up {ms:.1} ms")).unwrap_or_default();
-                let results = r.results.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
-                (
-                    "ok",
-                    html! { <span class="elapsed" data-ms={format!("{:.3}", r.elapsed_ms)}>{ format!("{:.1} ms", r.elapsed_ms) }</span> },
-                    html! {
-                        <>
-                            <span class="check" title="matches the serial answer">{ "✓ " }</span>
-                            <span class="result">{ format!("[{results}]") }</span>
-                            <span class="meta">{ format!(" on {} of {} workers{startup}{speedup}", r.workers_used, run.workers) }</span>
-                        </>
-                    },
-                )
-            }
-            EngineStatus::Done(Err(err)) => {
-                let what = match err {
-                    RunError::WrongResult { .. } => "wrong result — time withheld: ",
-                    RunError::Failed(_) => "failed: ",
-                };
-                ("error", html! { "—" }, html! { <span class="error">{ format!("{what}{err}") }</span> })
-            }
+            EngineStatus::Done(outcome) => outcome_cells(outcome, serial_ms),
         };
         html! {
-            <tr data-engine={engine.key()} data-status={status_key}>
-                <th scope="row">{ engine.label() }<small>{ engine.python_analog() }</small></th>
+            <tr data-engine={mode.key()} data-status={key}>
+                <th scope="row">{ mode.label() }<small>{ mode.python_analog() }</small></th>
                 <td class="time">{ elapsed }</td>
                 <td class="detail">{ detail }</td>
             </tr>
         }
     });
+    let max = state.max_workers();
     html! {
-        <table class="results">
-            <thead><tr><th scope="col">{ "engine" }</th><th scope="col">{ "elapsed" }</th><th scope="col">{ "result (checked against serial)" }</th></tr></thead>
-            <tbody>{ for rows }</tbody>
-        </table>
+        <section class="quick" aria-labelledby="quick-title">
+            <h2 id="quick-title">{ "Quick run" }</h2>
+            <div class="controls">
+                <p class="workload">
+                    { "Workload: 10 tasks, each counts to 3,000,000 then adds the pair (10, i) — the seed's " }
+                    <code>{ "add_compute" }</code>{ "." }
+                </p>
+                <label for="workers">{ "Workers" }</label>
+                <input id="workers" type="range" min="1" max={max.to_string()} step="1"
+                    value={state.workers.to_string()} oninput={on_workers} disabled={state.running} />
+                <output for="workers" id="workers-value">{ format!("{} of {max}", state.workers) }</output>
+                <button id="run" onclick={on_run} disabled={state.running}>
+                    { if state.running && state.preset.running.is_none() && state.preset.results.iter().all(Option::is_some) { "Running…" } else { "Run" } }
+                </button>
+            </div>
+            <table class="results">
+                <thead><tr><th scope="col">{ "engine" }</th><th scope="col">{ "elapsed" }</th><th scope="col">{ "result (checked against serial)" }</th></tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+        </section>
     }
 }
 
-/// Runs the job on every engine in turn: serial first, as the reference the others must match.
-async fn run_all(job: EmptyLoopJob, state: State, dispatch: Dispatcher) {
-    dispatch.dispatch(Action::RunStarted);
-    let workers = state.workers;
+/// The elapsed cell and the detail cell of a finished run.
+fn outcome_cells(outcome: &Outcome, serial_ms: Option<f64>) -> (&'static str, Html, Html) {
+    match outcome {
+        Ok(run) => {
+            let r = &run.run;
+            let speedup = serial_ms
+                .and_then(|serial| crate::stats::speedup(serial, r.elapsed_ms))
+                .map(|x| format!(", {x:.2}× serial"))
+                .unwrap_or_default();
+            let startup = match (r.startup_ms, run.mode) {
+                (Some(ms), Mode::Pool { reuse: true }) => {
+                    format!(", pool start-up before the clock {ms:.1} ms")
+                }
+                (Some(ms), _) => format!(", of which start-up {ms:.1} ms"),
+                (None, _) => String::new(),
+            };
+            let messaging = r
+                .messaging_ms
+                .map(|ms| format!(", messaging {ms:.1} ms"))
+                .unwrap_or_default();
+            let gil = if r.gil_wait_ms() > 0.0 {
+                format!(", GIL waits {:.1} ms", r.gil_wait_ms())
+            } else {
+                String::new()
+            };
+            (
+                "ok",
+                html! { <span class="elapsed" data-ms={format!("{:.3}", r.elapsed_ms)}>{ format!("{:.1} ms", r.elapsed_ms) }</span> },
+                html! {
+                    <>
+                        <span class="check" title="matches the serial answer">{ "✓ " }</span>
+                        <span class="result">{ show_values(&r.results) }</span>
+                        <span class="meta">{ format!(" on {} of {} workers{startup}{messaging}{gil}{speedup}", r.workers_used(), run.workers) }</span>
+                    </>
+                },
+            )
+        }
+        Err(err) => {
+            let what = match err {
+                RunError::WrongResult(_) => "time withheld — ",
+                RunError::Failed(_) => "failed: ",
+            };
+            (
+                "error",
+                html! { "—" },
+                html! { <span class="error">{ format!("{what}{err}") }</span> },
+            )
+        }
+    }
+}
 
-    dispatch.dispatch(Action::EngineStarted(Engine::MainThread));
-    // Let the page paint "running" before the main thread is taken over.
-    main_thread::warm_up().await;
-    let serial = check(
-        Engine::MainThread,
-        1,
-        &job.expected(),
-        main_thread::run(&job),
-    );
-    let reference = match &serial {
-        Ok(run) => run.run.results.clone(),
-        Err(_) => job.expected(),
+/// The longer of two optional gaps.
+fn max_gap(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn show_values(values: &[Value]) -> String {
+    let shown: Vec<String> = values.iter().take(10).map(|v| v.to_string()).collect();
+    let more = if values.len() > 10 {
+        format!(", … {} in all", values.len())
+    } else {
+        String::new()
     };
-    dispatch.dispatch(Action::EngineFinished {
-        engine: Engine::MainThread,
-        outcome: serial,
-    });
+    format!("[{}{more}]", shown.join(", "))
+}
 
+/// Runs the quick job on every engine in turn.
+async fn run_quick(state: State, dispatch: Dispatcher) {
+    dispatch.dispatch(Action::RunStarted);
+    let job = quick_job();
     let mut longest_gap: Option<f64> = None;
-    for engine in [Engine::SharedMemory, Engine::Isolated] {
-        let outcome = if let Some(why) = state.unavailable_reason(engine) {
+    for mode in QUICK_MODES {
+        let outcome = if let Some(why) = state.unavailable_reason(mode) {
             Err(RunError::Failed(why))
         } else {
-            dispatch.dispatch(Action::EngineStarted(engine));
-            platform::yield_to_browser().await;
-            let probe = GapProbe::start();
-            let raw = match engine {
-                Engine::SharedMemory => shared_pool::run(job, workers).await,
-                _ => isolated::run(job, workers).await,
+            dispatch.dispatch(Action::EngineStarted(mode));
+            let workers = if mode == Mode::MainThread {
+                1
+            } else {
+                state.workers
             };
-            let gap = probe.stop();
-            longest_gap = Some(longest_gap.unwrap_or(0.0).max(gap));
-            raw.map_err(RunError::Failed)
-                .and_then(|raw| check(engine, workers, &reference, raw))
+            let (outcome, gap) = engines::measure(mode, &job, workers).await;
+            longest_gap = max_gap(longest_gap, gap);
+            outcome
         };
-        dispatch.dispatch(Action::EngineFinished { engine, outcome });
+        dispatch.dispatch(Action::EngineFinished { mode, outcome });
     }
     dispatch.dispatch(Action::RunFinished {
         longest_main_thread_gap_ms: longest_gap,
     });
 }
 
-/// 3000000 → "3,000,000".
-fn group_digits(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
+/// Runs a preset's steps in order.
+async fn run_preset(state: State, steps: Vec<Step>, dispatch: Dispatcher) {
+    dispatch.dispatch(Action::PresetStarted(steps.clone()));
+    let mut longest_gap: Option<f64> = None;
+    for (i, step) in steps.iter().enumerate() {
+        dispatch.dispatch(Action::StepStarted(i));
+        let outcome = match state.unavailable_reason(step.mode) {
+            Some(why) => Err(RunError::Failed(why)),
+            None => {
+                let (outcome, gap) = engines::measure(step.mode, &step.job, step.workers).await;
+                longest_gap = max_gap(longest_gap, gap);
+                outcome
+            }
+        };
+        dispatch.dispatch(Action::StepFinished(i, outcome));
     }
-    out
+    dispatch.dispatch(Action::RunFinished {
+        longest_main_thread_gap_ms: longest_gap,
+    });
+}
+
+#[component]
+fn Lessons(props: &StateProps) -> Html {
+    let state = &props.state;
+    let selected = state.preset.selected;
+    let picker = PresetId::ALL.iter().enumerate().map(|(n, &id)| {
+        let dispatch = state.dispatcher();
+        let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::SelectPreset(id)));
+        html! {
+            <button class={classes!("preset-pick", (id == selected).then_some("selected"))} data-preset={id.key()}
+                aria-pressed={(id == selected).to_string()} {onclick} disabled={state.running}>
+                { format!("{}. {}", n + 1, id.title()) }
+            </button>
+        }
+    });
+
+    // The last run's steps if they belong to the selected preset, else the plan.
+    let planned = state.preset_steps(Scale::Full);
+    let ran = !state.preset.steps.is_empty()
+        && state.preset.steps.first().map(|s| &s.id) == planned.first().map(|s| &s.id)
+        && state.preset.steps.len() == planned.len()
+        && state
+            .preset
+            .steps
+            .iter()
+            .zip(&planned)
+            .all(|(a, b)| a.job.workload == b.job.workload);
+    let (steps, results): (Vec<Step>, Vec<Option<Outcome>>) = if ran {
+        (state.preset.steps.clone(), state.preset.results.clone())
+    } else {
+        (planned.clone(), vec![None; planned.len()])
+    };
+
+    let on_run = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            if !state.running {
+                spawn_local(run_preset(
+                    (*state).clone(),
+                    state.preset_steps(Scale::Full),
+                    state.dispatcher(),
+                ));
+            }
+        })
+    };
+    let on_workload = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            dispatch.dispatch(Action::SelectSweepWorkload(
+                select.value().parse().unwrap_or(usize::MAX),
+            ));
+        })
+    };
+    let progress = match state.preset.running {
+        Some(i) if state.running => format!(
+            "step {} of {}: {}",
+            i + 1,
+            steps.len(),
+            steps.get(i).map_or("", |s| s.label.as_str())
+        ),
+        _ => String::new(),
+    };
+    // Speedups compare a step only with a serial step of the very same job.
+    let serial_ms = |job: &Job| {
+        steps
+            .iter()
+            .zip(&results)
+            .find(|(s, _)| s.mode == Mode::MainThread && &s.job == job)
+            .and_then(|(_, r)| match r {
+                Some(Ok(run)) => Some(run.run.elapsed_ms),
+                _ => None,
+            })
+    };
+    let rows = steps.iter().zip(&results).enumerate().map(|(i, (step, result))| {
+        let (key, elapsed, detail) = match result {
+            None if state.preset.running == Some(i) => ("running", html! { "running…" }, html! {}),
+            None => ("idle", html! { "—" }, html! { state.unavailable_reason(step.mode).unwrap_or_default() }),
+            Some(outcome) => {
+                let (key, elapsed, mut detail) = outcome_cells(outcome, serial_ms(&step.job).filter(|_| step.mode != Mode::MainThread));
+                if let Ok(run) = outcome {
+                    detail = html! { <>{ detail }{ step_extras(step, &run.run) }</> };
+                }
+                (key, elapsed, detail)
+            }
+        };
+        html! {
+            <tr data-step={step.id.clone()} data-engine={step.mode.key()} data-status={key}>
+                <th scope="row">{ &step.label }<small>{ format!("{} · {}", step.mode.label(), step.mode.python_analog()) }</small></th>
+                <td class="time">{ elapsed }</td>
+                <td class="detail">{ detail }</td>
+            </tr>
+        }
+    });
+    let lesson = experiment::lesson(
+        selected,
+        state.hardware_concurrency,
+        &Outcomes {
+            steps: &steps,
+            results: &results,
+        },
+    );
+    let workloads = sweep_workloads(Scale::Full);
+
+    html! {
+        <section class="lessons" aria-labelledby="lessons-title">
+            <h2 id="lessons-title">{ "Lessons from the seeds" }</h2>
+            <nav class="preset-picker" aria-label="Presets">{ for picker }</nav>
+            <article class="preset" data-preset={selected.key()}>
+                <h3>{ selected.title() }<small>{ format!(" seed {}", selected.seeds()) }</small></h3>
+                <p class="seed-found"><strong>{ "The seed found: " }</strong>{ selected.seed_found() }</p>
+                <div class="controls">
+                    if selected == PresetId::ScalingSweep {
+                        <label for="sweep-workload">{ "Workload" }</label>
+                        <select id="sweep-workload" onchange={on_workload} disabled={state.running}>
+                            { for workloads.iter().enumerate().map(|(i, w)| html! {
+                                <option value={i.to_string()} selected={i == state.preset.sweep_workload}>{ describe(w) }</option>
+                            }) }
+                        </select>
+                    }
+                    <button id="run-preset" onclick={on_run} disabled={state.running}>{ "Run preset" }</button>
+                    <span class="progress" id="preset-progress">{ progress }</span>
+                </div>
+                <table class="results steps">
+                    <thead><tr><th scope="col">{ "step" }</th><th scope="col">{ "elapsed" }</th><th scope="col">{ "result (checked against serial)" }</th></tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+                <div class="lesson" id="lesson">
+                    <strong>{ "This run: " }</strong>
+                    if lesson.is_empty() {
+                        <p>{ "Run the preset to see what your machine does." }</p>
+                    } else {
+                        { for lesson.iter().map(|s| html! { <p>{ s }</p> }) }
+                    }
+                </div>
+            </article>
+        </section>
+    }
+}
+
+/// Arrival order, and a shared counter's view of the page's total.
+fn step_extras(step: &Step, run: &crate::run::RawRun) -> Html {
+    let arrival = run.arrival();
+    let order = if arrival.windows(2).any(|w| w[0] > w[1]) && arrival.len() <= 12 {
+        format!(" Arrived in task order {arrival:?}.")
+    } else {
+        String::new()
+    };
+    let total = if step.job.uses_globals() {
+        format!(" Page's total afterwards: {}.", run.page_total)
+    } else {
+        String::new()
+    };
+    let stand_in = if matches!(step.job.workload, Workload::FileWrite { .. }) {
+        format!(" File: {}.", file_write::STAND_IN)
+    } else {
+        String::new()
+    };
+    html! { <span class="extras">{ format!("{order}{total}{stand_in}") }</span> }
+}
+
+/// A workload and its size, for the sweep's picker.
+fn describe(w: &Workload) -> String {
+    match w {
+        Workload::EmptyLoop { count } => format!("empty loop — count to {count}"),
+        Workload::SleepAdd { ms } => format!("sleep-add — wait {ms} ms"),
+        Workload::SumRange { unit, .. } => format!("sum of range — [11, 23, 53, 34] × {unit}"),
+        Workload::ListAppend { total, .. } => format!("random list append — {total} numbers split"),
+        Workload::Factorial { offset } => format!("factorial — {offset}! and up"),
+        Workload::Square => "square — 2^i, tiny".into(),
+        Workload::SharedCounter { amount } => format!("shared counter — add {amount}"),
+        Workload::FileWrite { bytes } => {
+            format!("write a file — {bytes} bytes, {}", file_write::STAND_IN)
+        }
+        other => other.name().into(),
+    }
 }

@@ -1,9 +1,41 @@
-//! The three engines. Each takes the same job and worker count and returns a [`RawRun`]
-//! (results in submission order, arrival order, elapsed time) for the caller to check against
-//! the serial answer.
-//!
-//! [`RawRun`]: crate::run::RawRun
+//! The engines. Each takes a job and a worker count and returns a [`RawRun`] (results in
+//! submission order, each task's record in arrival order, the timed span); [`measure`] runs one
+//! and checks it against the serial answer before anything shows its time.
 
 pub mod isolated;
 pub mod main_thread;
 pub mod shared_pool;
+
+use crate::experiment::Outcome;
+use crate::run::{Mode, RawRun, RunError, check};
+use crate::web::platform::yield_to_browser;
+use crate::web::probe::GapProbe;
+use crate::workloads::Job;
+
+/// Runs `job` the way `mode` says.
+pub async fn run(mode: Mode, job: &Job, workers: usize) -> Result<RawRun, String> {
+    match mode {
+        Mode::MainThread => Ok(main_thread::run(job).await),
+        Mode::Shared { gil } => shared_pool::run(job.clone(), workers, gil).await,
+        Mode::Pool { reuse } => isolated::run_pool(job, workers, reuse).await,
+        Mode::PerTask { join } => isolated::run_per_task(job, join).await,
+    }
+}
+
+/// A checked run, and for worker modes the longest gap between the page's timer ticks while it
+/// ran (the page must stay responsive).
+pub async fn measure(mode: Mode, job: &Job, workers: usize) -> (Outcome, Option<f64>) {
+    main_thread::warm_up(job).await;
+    if let Mode::Shared { .. } = mode {
+        shared_pool::warm_up(job).await;
+    }
+    // Let the page paint "running" before the main thread is taken over.
+    yield_to_browser().await;
+    let probe = (mode != Mode::MainThread).then(GapProbe::start);
+    let raw = run(mode, job, workers).await;
+    let gap = probe.map(GapProbe::stop);
+    let outcome = raw
+        .map_err(RunError::Failed)
+        .and_then(|raw| check(mode, workers, job, &job.expected(), raw));
+    (outcome, gap)
+}

@@ -32,15 +32,23 @@ pub fn cross_origin_isolated() -> bool {
         .unwrap_or(false)
 }
 
-/// Milliseconds on the page's `performance.now()` clock (5–20 µs resolution when isolated).
-/// Works on the page and in any worker (each has its own time origin).
+thread_local! {
+    static PERFORMANCE: web_sys::Performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .expect("every window and worker has performance")
+        .unchecked_into();
+}
+
+/// Milliseconds on this context's `performance.now()` clock (5–20 µs resolution when isolated).
+/// Works on the page and in any worker, but each has its own time origin: compare across
+/// contexts with [`epoch_ms`].
 pub fn now_ms() -> f64 {
-    thread_local! {
-        static PERFORMANCE: web_sys::Performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
-            .expect("every window and worker has performance")
-            .unchecked_into();
-    }
     PERFORMANCE.with(|p| p.now())
+}
+
+/// Milliseconds since the Unix epoch, as `performance.timeOrigin + performance.now()`: one clock
+/// for the page and every worker.
+pub fn epoch_ms() -> f64 {
+    PERFORMANCE.with(|p| p.time_origin() + p.now())
 }
 
 /// Lets the browser render and handle input before the caller continues.

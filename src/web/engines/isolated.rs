@@ -1,18 +1,24 @@
 //! Isolated workers: Web Workers that each instantiate their own copy of this module, with their
-//! own memory, and talk to the page only by `postMessage` — Python's `multiprocessing.Pool`.
+//! own memory, and talk to the page only by `postMessage` — Python's `multiprocessing`.
 //!
-//! A run spawns `k` workers, waits until each is ready (the start-up cost a process pool pays),
-//! then hands out task indices one at a time to whichever worker is free, like `Pool.map` with
-//! a chunk size of one, and terminates the workers at the end.
+//! Three ways to use them, as the seeds do:
+//! - a **pool** of `k` workers that take chunks of tasks as they come free, like `Pool.map`
+//!   (chunk size as CPython computes it). The page keeps one pool alive and reuses it across
+//!   runs; a *fresh* pool is created and closed inside the timed call instead;
+//! - a **worker per task**, like one `Process` per item, joined after all have started, joined
+//!   inside the loop (the pitfall), or timed before joining (the mistake).
+//!
+//! Messages are JSON text, so 64-bit integers and big numbers cross exactly.
 
-use crate::run::RawRun;
-use crate::web::platform::now_ms;
-use crate::workloads::EmptyLoopJob;
+use crate::run::{Join, RawRun, TaskRecord};
+use crate::web::platform::{epoch_ms, now_ms};
+use crate::workloads::{Job, NoGil, Value, shared_counter};
 use futures::StreamExt;
 use futures::channel::mpsc;
 use futures::future::{join_all, try_join_all};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker};
@@ -30,69 +36,132 @@ extern "C" {
     static GLUE_URL: js_sys::JsString;
 }
 
-/// Page → worker: run one task.
+/// Page → worker: run these tasks of `job`. `run` changes with every run, so a worker knows
+/// when to start its globals afresh (a new "interpreter").
 #[derive(Serialize, Deserialize)]
-struct TaskRequest {
-    job: EmptyLoopJob,
+struct Batch {
+    run: u64,
+    job: Job,
+    indices: Vec<usize>,
+}
+
+/// One task as the worker ran it; times on the shared epoch clock.
+#[derive(Serialize, Deserialize)]
+struct Done {
     index: usize,
+    value: Value,
+    start_epoch_ms: f64,
+    end_epoch_ms: f64,
 }
 
-/// Worker → page.
+/// Worker → page, for a batch.
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
 enum Reply {
-    Ready,
-    Failed { message: String },
-    Result { index: usize, value: i64 },
+    Done(Vec<Done>),
+    Failed(String),
 }
 
-/// The isolated worker's side, installed once its own instance is up: answer each task message.
+/// The isolated worker's side, installed once its own instance is up: run each batch it is sent.
 #[wasm_bindgen]
 pub fn isolated_worker_main() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_to = scope.clone();
+    let last_run = Cell::new(u64::MAX);
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let reply = match serde_wasm_bindgen::from_value::<TaskRequest>(event.data()) {
-            Ok(TaskRequest { job, index }) => Reply::Result {
-                index,
-                value: job.run_task(index),
-            },
-            Err(e) => Reply::Failed {
-                message: format!("unreadable task message: {e}"),
-            },
+        let text = event.data().as_string().unwrap_or_default();
+        let reply = match serde_json::from_str::<Batch>(&text) {
+            Ok(batch) => {
+                if last_run.replace(batch.run) != batch.run {
+                    shared_counter::reset();
+                }
+                Reply::Done(
+                    batch
+                        .indices
+                        .iter()
+                        .map(|&index| {
+                            let start_epoch_ms = epoch_ms();
+                            // A worker may block: waits are real blocking sleeps here.
+                            let value = batch.job.run_blocking(index, &mut NoGil);
+                            Done {
+                                index,
+                                value,
+                                start_epoch_ms,
+                                end_epoch_ms: epoch_ms(),
+                            }
+                        })
+                        .collect(),
+                )
+            }
+            Err(e) => Reply::Failed(format!("unreadable task message: {e}")),
         };
-        let message = serde_wasm_bindgen::to_value(&reply).expect("a reply always serializes");
+        let text = serde_json::to_string(&reply).expect("a reply always serializes");
         // Posting to our own scope only fails if the page is gone.
-        let _ = reply_to.post_message(&message);
+        let _ = reply_to.post_message(&text.into());
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
 }
 
-/// The page's handle on one worker: its messages arrive on `inbox`.
+/// What arrives from a worker: its bootstrap's word (ready/failed) or a batch's reply.
+enum Incoming {
+    Ready,
+    Reply(Reply),
+    Error(String),
+}
+
+/// The page's handle on one isolated worker; the worker is terminated when the handle drops.
 struct Handle {
     worker: Worker,
-    inbox: mpsc::UnboundedReceiver<Result<Reply, String>>,
+    inbox: mpsc::UnboundedReceiver<Incoming>,
+    launched_ms: f64,
+    ready_ms: Option<f64>,
+    /// Workloads this worker has already run untimed, so its code is optimized.
+    warmed: BTreeSet<&'static str>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
 
 impl Handle {
-    async fn spawn() -> Result<Self, String> {
+    /// Creates the worker and sends it the module; does not wait for it.
+    fn launch() -> Result<Self, String> {
+        let launched_ms = now_ms();
         let worker =
             spawn_isolated_worker().map_err(|e| format!("could not start a worker: {e:?}"))?;
         let (tx, rx) = mpsc::unbounded();
         let on_message = {
             let tx = tx.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let reply = serde_wasm_bindgen::from_value::<Reply>(event.data())
-                    .map_err(|e| format!("unreadable message from a worker: {e}"));
-                let _ = tx.unbounded_send(reply);
+                let data = event.data();
+                let incoming = match data.as_string() {
+                    Some(text) => serde_json::from_str::<Reply>(&text)
+                        .map(Incoming::Reply)
+                        .unwrap_or_else(|e| {
+                            Incoming::Error(format!("unreadable message from a worker: {e}"))
+                        }),
+                    None => {
+                        let field = |k: &str| {
+                            js_sys::Reflect::get(&data, &k.into())
+                                .ok()
+                                .and_then(|v| v.as_string())
+                        };
+                        match field("kind").as_deref() {
+                            Some("ready") => Incoming::Ready,
+                            _ => Incoming::Error(format!(
+                                "a worker failed to load the module: {}",
+                                field("message").unwrap_or_else(|| "no reason given".into())
+                            )),
+                        }
+                    }
+                };
+                let _ = tx.unbounded_send(incoming);
             })
         };
         let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            let _ = tx.unbounded_send(Err(format!("a worker failed: {}", event.message())));
+            let _ = tx.unbounded_send(Incoming::Error(format!(
+                "a worker failed: {}",
+                event.message()
+            )));
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -105,42 +174,76 @@ impl Handle {
         worker
             .post_message(&init)
             .map_err(|e| format!("could not send the module to a worker: {e:?}"))?;
-        let mut handle = Self {
+        Ok(Self {
             worker,
             inbox: rx,
+            launched_ms,
+            ready_ms: None,
+            warmed: BTreeSet::new(),
             _on_message: on_message,
             _on_error: on_error,
-        };
-        match handle.next().await? {
-            Reply::Ready => Ok(handle),
-            Reply::Failed { message } => {
-                Err(format!("a worker failed to load the module: {message}"))
-            }
-            Reply::Result { .. } => Err("a worker answered before it was ready".into()),
-        }
+        })
     }
 
-    async fn next(&mut self) -> Result<Reply, String> {
+    async fn next(&mut self) -> Result<Incoming, String> {
         self.inbox
             .next()
             .await
-            .unwrap_or_else(|| Err("a worker's message channel closed".into()))
+            .ok_or_else(|| "a worker's message channel closed".to_string())
     }
 
-    async fn run_task(&mut self, job: EmptyLoopJob, index: usize) -> Result<(usize, i64), String> {
-        let request = serde_wasm_bindgen::to_value(&TaskRequest { job, index })
-            .expect("a task always serializes");
-        self.worker
-            .post_message(&request)
-            .map_err(|e| format!("could not send task {index}: {e:?}"))?;
-        match self.next().await? {
-            Reply::Result { index: got, value } if got == index => Ok((index, value)),
-            Reply::Result { index: got, .. } => {
-                Err(format!("sent task {index}, got the result of task {got}"))
-            }
-            Reply::Failed { message } => Err(format!("task {index} failed: {message}")),
-            Reply::Ready => Err(format!("sent task {index}, got a second ready message")),
+    /// Waits until the worker has its own instance running; returns spawn-to-ready in ms.
+    async fn ready(&mut self) -> Result<f64, String> {
+        if let Some(ms) = self.ready_ms {
+            return Ok(ms);
         }
+        match self.next().await? {
+            Incoming::Ready => {
+                let ms = now_ms() - self.launched_ms;
+                self.ready_ms = Some(ms);
+                Ok(ms)
+            }
+            Incoming::Error(why) => Err(why),
+            Incoming::Reply(_) => Err("a worker answered before it was ready".into()),
+        }
+    }
+
+    /// Runs a batch; returns what the worker did and the round trip in ms.
+    async fn run_batch(
+        &mut self,
+        run: u64,
+        job: &Job,
+        indices: Vec<usize>,
+    ) -> Result<(Vec<Done>, f64), String> {
+        let text = serde_json::to_string(&Batch {
+            run,
+            job: job.clone(),
+            indices,
+        })
+        .expect("a batch always serializes");
+        let sent = now_ms();
+        self.worker
+            .post_message(&text.into())
+            .map_err(|e| format!("could not send tasks to a worker: {e:?}"))?;
+        match self.next().await? {
+            Incoming::Reply(Reply::Done(done)) => Ok((done, now_ms() - sent)),
+            Incoming::Reply(Reply::Failed(why)) | Incoming::Error(why) => Err(why),
+            Incoming::Ready => Err("a worker said ready twice".into()),
+        }
+    }
+}
+
+impl Handle {
+    /// Runs `job`'s code a few times untimed, once per workload: a worker's first long call
+    /// runs several times slower than later ones. A long-lived pool pays this before the clock.
+    async fn warm_up(&mut self, job: &Job) -> Result<(), String> {
+        if self.warmed.insert(job.workload.name()) {
+            let small = job.warm_up();
+            for _ in 0..4 {
+                self.run_batch(next_run_id(), &small, vec![0]).await?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -150,46 +253,203 @@ impl Drop for Handle {
     }
 }
 
-/// Runs every task of `job` on `workers` fresh isolated workers.
-pub async fn run(job: EmptyLoopJob, workers: usize) -> Result<RawRun, String> {
-    let workers = workers.max(1);
-    let t0 = now_ms();
-    let mut handles = try_join_all((0..workers).map(|_| Handle::spawn())).await?;
-    let startup_ms = now_ms() - t0;
+thread_local! {
+    /// The page's long-lived pool, reused across runs.
+    static POOL: RefCell<Vec<Handle>> = const { RefCell::new(Vec::new()) };
+    static RUN_ID: Cell<u64> = const { Cell::new(0) };
+}
 
-    let next = Cell::new(0usize);
-    let arrival = RefCell::new(Vec::with_capacity(job.tasks));
-    let results = RefCell::new(vec![0i64; job.tasks]);
-    let busy = Cell::new(0usize);
-    let loops = handles.iter_mut().map(|handle| async {
-        let mut did_work = false;
-        loop {
-            let index = next.get();
-            if index >= job.tasks {
-                break;
-            }
-            next.set(index + 1);
-            let (index, value) = handle.run_task(job, index).await?;
-            results.borrow_mut()[index] = value;
-            arrival.borrow_mut().push(index);
-            did_work = true;
-        }
-        if did_work {
-            busy.set(busy.get() + 1);
-        }
-        Ok::<(), String>(())
-    });
-    join_all(loops)
-        .await
-        .into_iter()
-        .collect::<Result<(), String>>()?;
-    let elapsed_ms = now_ms() - t0;
-    drop(handles);
-    Ok(RawRun {
-        results: results.into_inner(),
-        arrival: arrival.into_inner(),
-        elapsed_ms,
-        startup_ms: Some(startup_ms),
-        workers_used: busy.get(),
+fn next_run_id() -> u64 {
+    RUN_ID.with(|r| {
+        r.set(r.get() + 1);
+        r.get()
     })
+}
+
+/// CPython's `Pool.map` chunk size: tasks / (4 × workers), rounded up.
+pub fn chunk_size(tasks: usize, workers: usize) -> usize {
+    let (size, extra) = (tasks / (4 * workers.max(1)), tasks % (4 * workers.max(1)));
+    (size + usize::from(extra > 0)).max(1)
+}
+
+/// Collects finished tasks into a run.
+struct Collector {
+    results: Vec<Option<Value>>,
+    records: Vec<TaskRecord>,
+    /// The page's clock at t0, on the epoch clock, to place worker times.
+    epoch_t0: f64,
+    messaging_ms: f64,
+}
+
+impl Collector {
+    fn new(tasks: usize) -> Self {
+        Self {
+            results: vec![None; tasks],
+            records: Vec::with_capacity(tasks),
+            epoch_t0: epoch_ms(),
+            messaging_ms: 0.0,
+        }
+    }
+
+    fn add(&mut self, worker: usize, done: Vec<Done>, round_trip_ms: f64) {
+        let compute: f64 = done.iter().map(|d| d.end_epoch_ms - d.start_epoch_ms).sum();
+        self.messaging_ms += (round_trip_ms - compute).max(0.0);
+        for d in done {
+            if let Some(slot) = self.results.get_mut(d.index) {
+                *slot = Some(d.value);
+            }
+            self.records.push(TaskRecord {
+                index: d.index,
+                worker,
+                start_ms: d.start_epoch_ms - self.epoch_t0,
+                end_ms: d.end_epoch_ms - self.epoch_t0,
+                gil_wait_ms: 0.0,
+            });
+        }
+    }
+
+    fn finish(self, elapsed_ms: f64, startup_ms: Option<f64>) -> Result<RawRun, String> {
+        let results = self
+            .results
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| r.ok_or_else(|| format!("task {i} never came back")))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(RawRun {
+            results,
+            records: self.records,
+            elapsed_ms,
+            startup_ms,
+            messaging_ms: Some(self.messaging_ms),
+            page_total: shared_counter::total(),
+        })
+    }
+}
+
+/// Hands out chunks of tasks to `handles` as each comes free.
+async fn map_on(
+    handles: &mut [Handle],
+    job: &Job,
+    collector: &RefCell<Collector>,
+) -> Result<(), String> {
+    let run = next_run_id();
+    let chunk = chunk_size(job.tasks, handles.len());
+    let next = Cell::new(0usize);
+    let loops = handles.iter_mut().enumerate().map(|(worker, handle)| {
+        let next = &next;
+        async move {
+            loop {
+                let first = next.get();
+                if first >= job.tasks {
+                    return Ok::<(), String>(());
+                }
+                let last = (first + chunk).min(job.tasks);
+                next.set(last);
+                let (done, round_trip) =
+                    handle.run_batch(run, job, (first..last).collect()).await?;
+                collector.borrow_mut().add(worker, done, round_trip);
+            }
+        }
+    });
+    join_all(loops).await.into_iter().collect()
+}
+
+/// Starts `k` workers and waits for all; returns them and the longest spawn-to-ready.
+async fn start(k: usize) -> Result<(Vec<Handle>, f64), String> {
+    let mut handles = (0..k)
+        .map(|_| Handle::launch())
+        .collect::<Result<Vec<_>, _>>()?;
+    let ready = try_join_all(handles.iter_mut().map(|h| h.ready())).await?;
+    Ok((handles, ready.into_iter().fold(0.0, f64::max)))
+}
+
+/// Runs `job` on a pool of `workers` isolated workers: the page's reused pool (started before
+/// the clock, grown as needed), or a fresh one created and closed inside the timed call.
+pub async fn run_pool(job: &Job, workers: usize, reuse: bool) -> Result<RawRun, String> {
+    let workers = workers.max(1);
+    shared_counter::reset();
+    if reuse {
+        let mut pool = POOL.with(|p| std::mem::take(&mut *p.borrow_mut()));
+        let t_start = now_ms();
+        if pool.len() < workers {
+            let (more, _) = start(workers - pool.len()).await?;
+            pool.extend(more);
+        }
+        let startup_ms = now_ms() - t_start;
+        for handle in &mut pool[..workers] {
+            handle.warm_up(job).await?;
+        }
+        shared_counter::reset();
+        let collector = RefCell::new(Collector::new(job.tasks));
+        let t0 = now_ms();
+        let outcome = map_on(&mut pool[..workers], job, &collector).await;
+        let elapsed_ms = now_ms() - t0;
+        // A pool whose worker failed is not trusted again: the next run starts afresh.
+        if outcome.is_ok() {
+            POOL.with(|p| *p.borrow_mut() = pool);
+        }
+        outcome?;
+        collector.into_inner().finish(elapsed_ms, Some(startup_ms))
+    } else {
+        let collector = RefCell::new(Collector::new(job.tasks));
+        let t0 = now_ms();
+        let (mut pool, startup_ms) = start(workers).await?;
+        map_on(&mut pool, job, &collector).await?;
+        drop(pool);
+        let elapsed_ms = now_ms() - t0;
+        collector.into_inner().finish(elapsed_ms, Some(startup_ms))
+    }
+}
+
+/// Runs each task of `job` on a worker of its own, waited for as `join` says.
+pub async fn run_per_task(job: &Job, join: Join) -> Result<RawRun, String> {
+    shared_counter::reset();
+    let run = next_run_id();
+    let collector = RefCell::new(Collector::new(job.tasks));
+    let one = |mut handle: Handle, index: usize| {
+        let collector = &collector;
+        async move {
+            let ready = handle.ready().await?;
+            let (done, round_trip) = handle.run_batch(run, job, vec![index]).await?;
+            collector.borrow_mut().add(index, done, round_trip);
+            Ok::<f64, String>(ready)
+        }
+    };
+    let t0 = now_ms();
+    match join {
+        Join::InsideLoop => {
+            let mut startup = 0.0f64;
+            for index in 0..job.tasks {
+                startup = startup.max(one(Handle::launch()?, index).await?);
+            }
+            let elapsed_ms = now_ms() - t0;
+            collector.into_inner().finish(elapsed_ms, Some(startup))
+        }
+        Join::AfterAll | Join::ClockStopsBeforeJoin => {
+            let handles = (0..job.tasks)
+                .map(|_| Handle::launch())
+                .collect::<Result<Vec<_>, _>>()?;
+            // The mistake: the clock stops once every worker is started, before any is joined.
+            let started_ms = now_ms() - t0;
+            let ready =
+                try_join_all(handles.into_iter().enumerate().map(|(i, h)| one(h, i))).await?;
+            let joined_ms = now_ms() - t0;
+            let startup = ready.into_iter().fold(0.0, f64::max);
+            match join {
+                Join::ClockStopsBeforeJoin => collector.into_inner().finish(started_ms, None),
+                _ => collector.into_inner().finish(joined_ms, Some(startup)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn chunks_like_cpython() {
+        assert_eq!(super::chunk_size(1000, 2), 125);
+        assert_eq!(super::chunk_size(10, 10), 1);
+        assert_eq!(super::chunk_size(10, 2), 2);
+        assert_eq!(super::chunk_size(0, 3), 1);
+    }
 }

@@ -1,41 +1,66 @@
 //! The serial reference: a plain loop on the page's own thread, like the seed's `for` loop. The
-//! page cannot repaint while it runs; that freeze is part of the lesson.
+//! page cannot repaint while a task computes; that freeze is part of the lesson. The page may
+//! not block, so a task's wait is an async timer here, not a blocking sleep.
 
-use crate::run::RawRun;
-use crate::web::platform::{now_ms, yield_to_browser};
-use crate::workloads::{EmptyLoopJob, empty_loop_add};
-use std::cell::Cell;
-use std::hint::black_box;
+use crate::gil::warm_call;
+use crate::run::{RawRun, TaskRecord};
+use crate::web::platform::now_ms;
+use crate::workloads::{Job, NoGil, WarmUp, shared_counter};
+use gloo_timers::future::TimeoutFuture;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::time::Duration;
 
-/// Gets the browser to optimize the workload's code before anything is timed, once per page.
+/// Gets the browser to optimize a workload's code before anything is timed, once per workload
+/// per page.
 ///
 /// Browsers first run wasm in a quickly compiled baseline tier and swap in optimized code only
 /// for later calls, after compiling it in the background: a first run of long tasks measured
 /// baseline code, about 10× slower here. Short calls with pauses between them trigger the
 /// optimizing tier and give the background compiler time to finish. Workers share the compiled
 /// module, so this warms every engine.
-pub async fn warm_up() {
+pub async fn warm_up(job: &Job) {
     thread_local! {
-        static WARM: Cell<bool> = const { Cell::new(false) };
+        static WARM: RefCell<BTreeSet<&'static str>> = const { RefCell::new(BTreeSet::new()) };
     }
-    if WARM.with(|w| w.replace(true)) {
+    if !WARM.with(|w| w.borrow_mut().insert(job.workload.name())) {
         return;
     }
-    for _ in 0..8 {
-        black_box(empty_loop_add(black_box(200_000), (10, 1)));
-        yield_to_browser().await;
+    let small = job.warm_up();
+    let mut warm = WarmUp::new(Duration::from_millis(400));
+    while !warm.call(|| warm_call(&small)) {
+        TimeoutFuture::new(5).await;
     }
+    shared_counter::reset();
 }
 
-pub fn run(job: &EmptyLoopJob) -> RawRun {
+pub async fn run(job: &Job) -> RawRun {
+    shared_counter::reset();
+    let mut results = Vec::with_capacity(job.tasks);
+    let mut records = Vec::with_capacity(job.tasks);
     let t0 = now_ms();
-    let results: Vec<i64> = (0..job.tasks).map(|i| job.run_task(i)).collect();
+    for i in 0..job.tasks {
+        let start_ms = now_ms() - t0;
+        let wait = job.wait_ms(i);
+        if wait > 0 {
+            TimeoutFuture::new(wait).await;
+        }
+        results.push(job.compute(i, &mut NoGil));
+        records.push(TaskRecord {
+            index: i,
+            worker: 0,
+            start_ms,
+            end_ms: now_ms() - t0,
+            gil_wait_ms: 0.0,
+        });
+    }
     let elapsed_ms = now_ms() - t0;
     RawRun {
         results,
-        arrival: (0..job.tasks).collect(),
+        records,
         elapsed_ms,
         startup_ms: None,
-        workers_used: 1,
+        messaging_ms: None,
+        page_total: shared_counter::total(),
     }
 }

@@ -1,0 +1,934 @@
+//! The lesson presets — the seeds' experiments — as data: each is a list of steps (a job, a mode,
+//! a worker count), and a lesson written from the numbers the steps produced. Nothing here is a
+//! canned claim about speed: every sentence about this machine is computed from its own run.
+
+use crate::run::{CheckedRun, Join, Mode, RunError};
+use crate::stats::{amdahl_serial_fraction, speedup};
+use crate::workloads::sum_range::SEED_NUMBERS;
+use crate::workloads::{Job, Value, Workload, file_write};
+
+/// Iterations of the empty loop in the full presets: 20× the seed's 3,000,000, because compiled
+/// code runs the loop about 50× faster than CPython; at the seed's count each task would last
+/// about a millisecond and start-up noise would drown the lesson.
+pub const FULL_LOOP_COUNT: u64 = 60_000_000;
+
+/// Full: the seeds' sizes (CPU loops scaled to last about as long as the seed's). Quick: small
+/// sizes for tests, same shape and lessons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    Full,
+    Quick,
+}
+
+impl Scale {
+    fn pick<T>(self, full: T, quick: T) -> T {
+        match self {
+            Scale::Full => full,
+            Scale::Quick => quick,
+        }
+    }
+}
+
+/// One measured step of a preset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// Names the step for the lesson and for tests.
+    pub id: String,
+    pub label: String,
+    pub mode: Mode,
+    pub workers: usize,
+    pub job: Job,
+}
+
+impl Step {
+    fn new(
+        id: impl Into<String>,
+        label: impl Into<String>,
+        mode: Mode,
+        workers: usize,
+        job: Job,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            label: label.into(),
+            mode,
+            workers: workers.max(1),
+            job,
+        }
+    }
+}
+
+/// The presets, in PRODUCT order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PresetId {
+    SleepBound,
+    CpuBound,
+    GilThreads,
+    GlobalVariable,
+    ListAppend,
+    ProcessVsPool,
+    SumRange,
+    QueueOrder,
+    FactorialMap,
+    PoolOverhead,
+    ScalingSweep,
+}
+
+impl PresetId {
+    pub const ALL: [PresetId; 11] = [
+        PresetId::SleepBound,
+        PresetId::CpuBound,
+        PresetId::GilThreads,
+        PresetId::GlobalVariable,
+        PresetId::ListAppend,
+        PresetId::ProcessVsPool,
+        PresetId::SumRange,
+        PresetId::QueueOrder,
+        PresetId::FactorialMap,
+        PresetId::PoolOverhead,
+        PresetId::ScalingSweep,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            PresetId::SleepBound => "sleep",
+            PresetId::CpuBound => "cpu-loop",
+            PresetId::GilThreads => "gil",
+            PresetId::GlobalVariable => "global",
+            PresetId::ListAppend => "list-append",
+            PresetId::ProcessVsPool => "process-vs-pool",
+            PresetId::SumRange => "sum-range",
+            PresetId::QueueOrder => "queue",
+            PresetId::FactorialMap => "factorial",
+            PresetId::PoolOverhead => "pool-overhead",
+            PresetId::ScalingSweep => "sweep",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PresetId::SleepBound => "Sleep-bound add",
+            PresetId::CpuBound => "CPU-bound loop",
+            PresetId::GilThreads => "GIL threads",
+            PresetId::GlobalVariable => "Global variable",
+            PresetId::ListAppend => "List append random",
+            PresetId::ProcessVsPool => "Process vs Pool for I/O",
+            PresetId::SumRange => "Sum of range, process per number",
+            PresetId::QueueOrder => "Queue order",
+            PresetId::FactorialMap => "Factorial map",
+            PresetId::PoolOverhead => "Pool overhead",
+            PresetId::ScalingSweep => "Scaling sweep",
+        }
+    }
+
+    /// Which seeds the preset comes from.
+    pub fn seeds(self) -> &'static str {
+        match self {
+            PresetId::SleepBound => "000, 004",
+            PresetId::CpuBound | PresetId::GilThreads => "000",
+            PresetId::GlobalVariable => "000, 004",
+            PresetId::ListAppend | PresetId::ProcessVsPool => "001",
+            PresetId::SumRange => "002",
+            PresetId::QueueOrder => "003",
+            PresetId::FactorialMap | PresetId::PoolOverhead => "004",
+            PresetId::ScalingSweep => "all",
+        }
+    }
+
+    /// What the seed's author reported, in their words and numbers.
+    pub fn seed_found(self) -> &'static str {
+        match self {
+            PresetId::SleepBound => {
+                "10 × add with sleep(0.1): serial 1.004 s; Pool(10).map 0.110 s."
+            }
+            PresetId::CpuBound => {
+                "10 × a 3,000,000-step loop: Pool(1) 0.857 s, Pool(10) 0.908 s on a 2-vCPU t3.large — no speedup past the cores."
+            }
+            PresetId::GilThreads => {
+                "The loop on 1 Python thread 0.116 s; on 10 threads 0.958 s — the GIL lets one run at a time."
+            }
+            PresetId::GlobalVariable => {
+                "8 threads adding 5 to a global end at 40; Pool(2) processes each count 5, 10, 15, 20 and the parent's total stays 0."
+            }
+            PresetId::ListAppend => {
+                "Appending 10,000,000 random numbers: 2 threads 2.003 s real; 2 processes 1.045 s; 4 processes 0.540 s (3.8×)."
+            }
+            PresetId::ProcessVsPool => {
+                "Writing a small file: Process 0.100 s, Pool 0.196 s — the author prefers Process for I/O-bound work."
+            }
+            PresetId::SumRange => {
+                "sum(range(num × 10⁶)) for [11, 23, 53, 34]: the post's timing stopped the clock before joining (a 'drastic reduction'); its final code joins inside the loop, which runs one process at a time."
+            }
+            PresetId::QueueOrder => {
+                "Processes putting x*x on one Queue can come back out of order; tag with the index and sort, or use Pool.map."
+            }
+            PresetId::FactorialMap => {
+                "Pool.map(factorial, range(10)) on processes and on threads: both [1, 1, 2, 6, 24, 120, 720, 5040, 40320, 362880]."
+            }
+            PresetId::PoolOverhead => {
+                "map(sleep, range(5)): serial 10.0 s, processes 4.04 s, threads 4.02 s. 1000 × pow(2, x): serial 0.0005 s, processes 0.129 s, threads 0.106 s — creating a pool per call costs more than tiny tasks gain."
+            }
+            PresetId::ScalingSweep => {
+                "Every seed ends with the same question: how far does this machine scale?"
+            }
+        }
+    }
+}
+
+/// Builds the steps of `preset` for a machine reporting `cores` (hardwareConcurrency) with up to
+/// `max_workers` workers. The sweep runs `sweep_workload`.
+pub fn steps(
+    preset: PresetId,
+    scale: Scale,
+    cores: usize,
+    max_workers: usize,
+    sweep_workload: &Workload,
+) -> Vec<Step> {
+    let cores = cores.max(1);
+    let s = scale;
+    let pool = Mode::Pool { reuse: true };
+    let fresh_pool = Mode::Pool { reuse: false };
+    let shared = Mode::Shared { gil: false };
+    let gil = Mode::Shared { gil: true };
+    let per_task = |join| Mode::PerTask { join };
+    match preset {
+        PresetId::SleepBound => {
+            let job = Job::new(
+                Workload::SleepAdd {
+                    ms: s.pick(100, 60),
+                },
+                10,
+            );
+            vec![
+                Step::new("serial", "serial loop", Mode::MainThread, 1, job.clone()),
+                Step::new("gil", "10 threads with a GIL", gil, 10, job.clone()),
+                Step::new(
+                    "shared",
+                    "10 threads, shared memory",
+                    shared,
+                    10,
+                    job.clone(),
+                ),
+                Step::new("pool", "Pool(10).map", pool, 10, job),
+            ]
+        }
+        PresetId::CpuBound => {
+            let job = Job::new(
+                Workload::EmptyLoop {
+                    count: s.pick(FULL_LOOP_COUNT, 300_000),
+                },
+                10,
+            );
+            vec![
+                Step::new("serial", "serial loop", Mode::MainThread, 1, job.clone()),
+                Step::new("pool-1", "Pool(1).map", pool, 1, job.clone()),
+                Step::new("pool-10", "Pool(10).map", pool, 10, job.clone()),
+                Step::new(
+                    "shared-1",
+                    "1 thread, shared memory",
+                    shared,
+                    1,
+                    job.clone(),
+                ),
+                Step::new(
+                    "shared-cores",
+                    format!("{cores} threads (= cores), shared memory"),
+                    shared,
+                    cores,
+                    job.clone(),
+                ),
+                Step::new("shared-10", "10 threads, shared memory", shared, 10, job),
+            ]
+        }
+        PresetId::GilThreads => {
+            let count = s.pick(FULL_LOOP_COUNT, 3_000_000);
+            let one = Job::new(Workload::EmptyLoop { count }, 1);
+            let ten = Job::new(Workload::EmptyLoop { count }, 10);
+            vec![
+                Step::new(
+                    "serial-10",
+                    "the loop 10 times, serially",
+                    Mode::MainThread,
+                    1,
+                    ten.clone(),
+                ),
+                Step::new("gil-1", "1 thread with a GIL", gil, 1, one.clone()),
+                Step::new("gil-10", "10 threads with a GIL", gil, 10, ten.clone()),
+                Step::new("shared-1", "1 thread, no GIL", shared, 1, one),
+                Step::new("shared-10", "10 threads, no GIL", shared, 10, ten),
+            ]
+        }
+        PresetId::GlobalVariable => {
+            let job = Job::new(Workload::SharedCounter { amount: 5 }, 8);
+            vec![
+                Step::new("gil", "8 threads with a GIL", gil, 8, job.clone()),
+                Step::new("shared", "8 threads, shared memory", shared, 8, job.clone()),
+                Step::new("pool", "Pool(2).map", fresh_pool, 2, job),
+            ]
+        }
+        PresetId::ListAppend => {
+            let total = s.pick(10_000_000, 200_000);
+            let job = |k: usize| Job::new(Workload::ListAppend { total, seed: 2017 }, k);
+            let mut steps = vec![Step::new(
+                "serial",
+                "one list, serially",
+                Mode::MainThread,
+                1,
+                job(1),
+            )];
+            for k in [1, 2, 4] {
+                steps.push(Step::new(
+                    format!("gil-{k}"),
+                    format!("{k} threads with a GIL"),
+                    gil,
+                    k,
+                    job(k),
+                ));
+                steps.push(Step::new(
+                    format!("shared-{k}"),
+                    format!("{k} threads, shared memory"),
+                    shared,
+                    k,
+                    job(k),
+                ));
+                steps.push(Step::new(
+                    format!("pool-{k}"),
+                    format!("{k} processes"),
+                    pool,
+                    k,
+                    job(k),
+                ));
+            }
+            steps
+        }
+        PresetId::ProcessVsPool => {
+            let job = Job::new(Workload::FileWrite { bytes: 5 }, s.pick(10, 4));
+            vec![
+                Step::new("serial", "serial loop", Mode::MainThread, 1, job.clone()),
+                Step::new(
+                    "process",
+                    "a Process per file",
+                    per_task(Join::AfterAll),
+                    job.tasks,
+                    job.clone(),
+                ),
+                Step::new(
+                    "pool",
+                    format!("Pool({cores}) created for the call"),
+                    fresh_pool,
+                    cores,
+                    job.clone(),
+                ),
+                Step::new(
+                    "pool-reused",
+                    format!("Pool({cores}) reused"),
+                    pool,
+                    cores,
+                    job,
+                ),
+            ]
+        }
+        PresetId::SumRange => {
+            let job = Job::new(
+                Workload::SumRange {
+                    numbers: SEED_NUMBERS.to_vec(),
+                    unit: s.pick(1_000_000, 100_000),
+                },
+                4,
+            );
+            vec![
+                Step::new(
+                    "serial",
+                    "regular execution",
+                    Mode::MainThread,
+                    1,
+                    job.clone(),
+                ),
+                Step::new(
+                    "start-then-join",
+                    "start all, then join all",
+                    per_task(Join::AfterAll),
+                    4,
+                    job.clone(),
+                ),
+                Step::new(
+                    "join-in-loop",
+                    "join inside the loop",
+                    per_task(Join::InsideLoop),
+                    4,
+                    job.clone(),
+                ),
+                Step::new(
+                    "clock-before-join",
+                    "clock stopped before join",
+                    per_task(Join::ClockStopsBeforeJoin),
+                    4,
+                    job,
+                ),
+            ]
+        }
+        PresetId::QueueOrder => {
+            let even = Job::new(Workload::QueueSquare { stagger_ms: 0 }, 5);
+            let uneven = Job::new(
+                Workload::QueueSquare {
+                    stagger_ms: s.pick(40, 30),
+                },
+                5,
+            );
+            vec![
+                Step::new(
+                    "queue",
+                    "5 processes put x*x on a queue",
+                    per_task(Join::AfterAll),
+                    5,
+                    even,
+                ),
+                Step::new(
+                    "queue-uneven",
+                    "the same, earlier tasks slower",
+                    per_task(Join::AfterAll),
+                    5,
+                    uneven.clone(),
+                ),
+                Step::new(
+                    "pool-map",
+                    "Pool(5).map, earlier tasks slower",
+                    pool,
+                    5,
+                    uneven,
+                ),
+            ]
+        }
+        PresetId::FactorialMap => {
+            let job = Job::new(Workload::Factorial { offset: 0 }, 10);
+            vec![
+                Step::new(
+                    "serial",
+                    "map on the main thread",
+                    Mode::MainThread,
+                    1,
+                    job.clone(),
+                ),
+                Step::new(
+                    "processes",
+                    format!("Pool({cores}).map — processes"),
+                    pool,
+                    cores,
+                    job.clone(),
+                ),
+                Step::new(
+                    "threads",
+                    format!("ThreadPool({cores}).map — threads"),
+                    shared,
+                    cores,
+                    job,
+                ),
+            ]
+        }
+        PresetId::PoolOverhead => {
+            let sleeps = Job::new(
+                Workload::SleepRamp {
+                    unit_ms: s.pick(100, 40),
+                },
+                5,
+            );
+            let squares = Job::new(Workload::Square, 1000);
+            let mut steps = Vec::new();
+            for (what, job) in [("sleep", sleeps), ("square", squares)] {
+                steps.push(Step::new(
+                    format!("{what}-serial"),
+                    format!("{what}: serial"),
+                    Mode::MainThread,
+                    1,
+                    job.clone(),
+                ));
+                steps.push(Step::new(
+                    format!("{what}-fresh"),
+                    format!("{what}: Pool({cores}) created per call"),
+                    fresh_pool,
+                    cores,
+                    job.clone(),
+                ));
+                steps.push(Step::new(
+                    format!("{what}-reused"),
+                    format!("{what}: Pool({cores}) reused"),
+                    pool,
+                    cores,
+                    job.clone(),
+                ));
+                steps.push(Step::new(
+                    format!("{what}-threads"),
+                    format!("{what}: {cores} threads"),
+                    shared,
+                    cores,
+                    job,
+                ));
+            }
+            steps
+        }
+        PresetId::ScalingSweep => {
+            let job = Job::new(sweep_workload.clone(), 10);
+            let top = s.pick(max_workers, max_workers.min(4));
+            let mut steps = vec![Step::new(
+                "serial",
+                "serial",
+                Mode::MainThread,
+                1,
+                job.clone(),
+            )];
+            for k in 1..=top {
+                for mode in [shared, gil, pool] {
+                    steps.push(Step::new(
+                        format!("{}-{k}", mode.key()),
+                        format!("{}, {k}", mode.label()),
+                        mode,
+                        k,
+                        job.clone(),
+                    ));
+                }
+            }
+            steps
+        }
+    }
+}
+
+/// A default workload per kind for the sweep's picker, at the seeds' sizes.
+pub fn sweep_workloads(scale: Scale) -> Vec<Workload> {
+    vec![
+        Workload::EmptyLoop {
+            count: scale.pick(FULL_LOOP_COUNT, 300_000),
+        },
+        Workload::SleepAdd {
+            ms: scale.pick(100, 30),
+        },
+        Workload::SumRange {
+            numbers: SEED_NUMBERS.to_vec(),
+            unit: scale.pick(250_000, 10_000),
+        },
+        Workload::ListAppend {
+            total: scale.pick(10_000_000, 100_000),
+            seed: 2017,
+        },
+        Workload::Factorial {
+            offset: scale.pick(2000, 100),
+        },
+        Workload::Square,
+        Workload::SharedCounter { amount: 5 },
+        Workload::FileWrite { bytes: 5 },
+    ]
+}
+
+/// One step's outcome.
+pub type Outcome = Result<CheckedRun, RunError>;
+
+/// Looks up outcomes by step id.
+pub struct Outcomes<'a> {
+    pub steps: &'a [Step],
+    pub results: &'a [Option<Outcome>],
+}
+
+impl<'a> Outcomes<'a> {
+    pub fn run(&self, id: &str) -> Option<&'a CheckedRun> {
+        let i = self.steps.iter().position(|s| s.id == id)?;
+        self.results.get(i)?.as_ref()?.as_ref().ok()
+    }
+
+    /// A checked step's timed span in ms.
+    pub fn ms(&self, id: &str) -> Option<f64> {
+        self.run(id).map(|r| r.run.elapsed_ms)
+    }
+
+    fn speedup(&self, serial: &str, id: &str) -> Option<f64> {
+        speedup(self.ms(serial)?, self.ms(id)?)
+    }
+}
+
+fn secs(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{:.2} s", ms / 1000.0)
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
+fn times(x: f64) -> String {
+    format!("{x:.2}×")
+}
+
+/// The lesson of `preset`, written from this run's numbers. Sentences whose numbers are missing
+/// (a step not run yet, or failed) are left out.
+pub fn lesson(preset: PresetId, cores: usize, o: &Outcomes<'_>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut say = |s: Option<String>| out.extend(s);
+    match preset {
+        PresetId::SleepBound => {
+            say((|| {
+                Some(format!(
+                    "Serial: {} for 10 waits of {}. Pool(10): {} — {} faster on a machine that reports {cores} cores: a waiting task needs no core, so waits overlap however few cores there are.",
+                    secs(o.ms("serial")?),
+                    secs(o.ms("serial")? / 10.0),
+                    secs(o.ms("pool")?),
+                    times(o.speedup("serial", "pool")?)
+                ))
+            })());
+            say((|| {
+                Some(format!(
+                    "Threads overlap their waits too, with or without a GIL ({} with it, {} without): CPython releases the GIL while a thread sleeps.",
+                    secs(o.ms("gil")?),
+                    secs(o.ms("shared")?)
+                ))
+            })());
+        }
+        PresetId::CpuBound => {
+            say((|| {
+                Some(format!(
+                    "Pool(1) took {}, Pool(10) {} ({} of serial speed): ten workers cannot beat the cores that run them.",
+                    secs(o.ms("pool-1")?),
+                    secs(o.ms("pool-10")?),
+                    times(o.speedup("pool-1", "pool-10")?)
+                ))
+            })());
+            say((|| {
+                Some(format!(
+                    "Shared memory: 1 thread {}, {cores} threads {} ({}), 10 threads {} ({}). Past the cores, more workers only take turns.",
+                    secs(o.ms("shared-1")?),
+                    secs(o.ms("shared-cores")?),
+                    times(o.speedup("shared-1", "shared-cores")?),
+                    secs(o.ms("shared-10")?),
+                    times(o.speedup("shared-1", "shared-10")?)
+                ))
+            })());
+        }
+        PresetId::GilThreads => {
+            say((|| {
+                Some(format!(
+                    "With a GIL, 10 threads took {} against {} for one: {} as long, because only the thread holding the lock may compute (the seed saw 8.3×).",
+                    secs(o.ms("gil-10")?),
+                    secs(o.ms("gil-1")?),
+                    times(o.ms("gil-10")? / o.ms("gil-1")?)
+                ))
+            })());
+            say((|| {
+                let ratio = o.ms("shared-10")? / o.ms("shared-1")?;
+                let verdict = if ratio < 8.0 {
+                    "the cores share the work"
+                } else {
+                    "this machine barely runs them at once"
+                };
+                Some(format!(
+                    "Without it, 10 threads took {} against {} for one ({}); {cores} fully used cores would make it {}: {verdict}.",
+                    secs(o.ms("shared-10")?),
+                    secs(o.ms("shared-1")?),
+                    times(ratio),
+                    times(10.0 / cores.min(10) as f64)
+                ))
+            })());
+            say((|| {
+                let r = o.run("gil-10")?;
+                Some(format!(
+                    "The GIL's 10 threads spent {} waiting for the lock in all.",
+                    secs(r.run.gil_wait_ms())
+                ))
+            })());
+        }
+        PresetId::GlobalVariable => {
+            say(o.run("shared").map(|r| {
+                format!(
+                    "Threads share one total: it ended at {} after subtotals seen in the order {}.",
+                    r.run.page_total,
+                    list(&arrival_values(&r.run))
+                )
+            }));
+            say(o.run("pool").map(|r| {
+                let per: Vec<String> = r
+                    .run
+                    .by_worker()
+                    .iter()
+                    .map(|(w, v)| format!("worker {w}: {}", list(v)))
+                    .collect();
+                format!(
+                    "Processes each add to their own copy: {}. The page's total is still {}.",
+                    per.join("; "),
+                    r.run.page_total
+                )
+            }));
+        }
+        PresetId::ListAppend => {
+            for (mode, name) in [
+                ("gil", "GIL threads"),
+                ("shared", "shared-memory threads"),
+                ("pool", "processes"),
+            ] {
+                say((|| {
+                    let points: Vec<(usize, f64)> = [1, 2, 4]
+                        .iter()
+                        .filter_map(|&k| Some((k, o.speedup("serial", &format!("{mode}-{k}"))?)))
+                        .collect();
+                    let shown: Vec<String> = points
+                        .iter()
+                        .map(|(k, s)| format!("{k}: {}", times(*s)))
+                        .collect();
+                    let fit = amdahl_serial_fraction(&points)?;
+                    Some(format!(
+                        "{name} — speedup over serial by workers {}; Amdahl's law fits a serial fraction of {:.0}%.",
+                        shown.join(", "),
+                        fit * 100.0
+                    ))
+                })());
+            }
+        }
+        PresetId::ProcessVsPool => {
+            say((|| {
+                Some(format!(
+                    "A worker per file took {}; a pool created for the call {}; a reused pool {}. Here starting a worker costs far more than writing a small file, so whichever starts fewer workers wins.",
+                    secs(o.ms("process")?),
+                    secs(o.ms("pool")?),
+                    secs(o.ms("pool-reused")?)
+                ))
+            })());
+            say(Some(format!(
+                "The file here is an {}.",
+                file_write::STAND_IN
+            )));
+        }
+        PresetId::SumRange => {
+            say((|| {
+                Some(format!(
+                    "Serial {}; starting all four workers, then joining, {} ({}).",
+                    secs(o.ms("serial")?),
+                    secs(o.ms("start-then-join")?),
+                    times(o.speedup("serial", "start-then-join")?)
+                ))
+            })());
+            say((|| {
+                Some(format!(
+                    "Joining inside the loop took {} — {} of serial: each worker finishes before the next starts.",
+                    secs(o.ms("join-in-loop")?),
+                    times(o.ms("join-in-loop")? / o.ms("serial")?)
+                ))
+            })());
+            say((|| {
+                Some(format!(
+                    "Stopping the clock before joining reports {}: that is only the time to start the workers, not to run them.",
+                    secs(o.ms("clock-before-join")?)
+                ))
+            })());
+        }
+        PresetId::QueueOrder => {
+            for (id, what) in [("queue", "Equal tasks"), ("queue-uneven", "Uneven tasks")] {
+                say(o.run(id).map(|r| {
+                    let arrived = arrival_values(&r.run);
+                    let in_order = r.run.arrival().windows(2).all(|w| w[0] < w[1]);
+                    format!(
+                        "{what} arrived as {}{}; sorting by the task index restores {}.",
+                        list(&arrived),
+                        if in_order {
+                            " — in order this time"
+                        } else {
+                            " — out of order"
+                        },
+                        list(&r.run.results)
+                    )
+                }));
+            }
+            say(o.run("pool-map").map(|r| {
+                format!(
+                    "Pool.map returned {} in submission order although results arrived as {}.",
+                    list(&r.run.results),
+                    list(&arrival_values(&r.run))
+                )
+            }));
+        }
+        PresetId::FactorialMap => {
+            say((|| {
+                let (p, t) = (o.run("processes")?, o.run("threads")?);
+                Some(format!(
+                    "Processes returned {} and threads {} — {}.",
+                    list(&p.run.results),
+                    list(&t.run.results),
+                    if p.run.results == t.run.results {
+                        "the same list"
+                    } else {
+                        "different lists"
+                    }
+                ))
+            })());
+        }
+        PresetId::PoolOverhead => {
+            for what in ["sleep", "square"] {
+                say((|| {
+                    Some(format!(
+                        "{what}: serial {}, pool created per call {}, reused pool {}, threads {}.",
+                        secs(o.ms(&format!("{what}-serial"))?),
+                        secs(o.ms(&format!("{what}-fresh"))?),
+                        secs(o.ms(&format!("{what}-reused"))?),
+                        secs(o.ms(&format!("{what}-threads"))?)
+                    ))
+                })());
+            }
+            say((|| {
+                let (serial, fresh, reused) = (
+                    o.ms("square-serial")?,
+                    o.ms("square-fresh")?,
+                    o.ms("square-reused")?,
+                );
+                Some(format!(
+                    "1000 tiny squares ran {} slower in a new pool than serially; reusing the pool saved {} of start-up.",
+                    times(fresh / serial.max(1e-3)),
+                    secs((fresh - reused).max(0.0))
+                ))
+            })());
+        }
+        PresetId::ScalingSweep => {
+            for mode in [
+                Mode::Shared { gil: false },
+                Mode::Shared { gil: true },
+                Mode::Pool { reuse: true },
+            ] {
+                say((|| {
+                    let serial = o.ms("serial")?;
+                    let best = o
+                        .steps
+                        .iter()
+                        .filter(|s| s.mode == mode)
+                        .filter_map(|s| Some((s.workers, speedup(serial, o.ms(&s.id)?)?)))
+                        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+                    Some(format!(
+                        "{}: best {} over serial, at {} workers.",
+                        mode.label(),
+                        times(best.1),
+                        best.0
+                    ))
+                })());
+            }
+        }
+    }
+    out
+}
+
+fn arrival_values(run: &crate::run::RawRun) -> Vec<Value> {
+    run.arrival()
+        .into_iter()
+        .map(|i| run.results[i].clone())
+        .collect()
+}
+
+fn list(values: &[Value]) -> String {
+    let shown: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+    format!("[{}]", shown.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::{RawRun, TaskRecord};
+
+    fn fake(step: &Step, elapsed_ms: f64) -> Outcome {
+        let results = step.job.expected();
+        let records = (0..step.job.tasks)
+            .map(|i| TaskRecord {
+                index: i,
+                worker: i % step.workers,
+                start_ms: 0.0,
+                end_ms: 1.0,
+                gil_wait_ms: 0.0,
+            })
+            .collect();
+        let run = RawRun {
+            results,
+            records,
+            elapsed_ms,
+            startup_ms: None,
+            messaging_ms: None,
+            page_total: 0,
+        };
+        Ok(CheckedRun {
+            mode: step.mode,
+            workers: step.workers,
+            run,
+        })
+    }
+
+    #[test]
+    fn every_preset_has_steps_with_distinct_ids_and_a_known_key() {
+        for p in PresetId::ALL {
+            let steps = steps(p, Scale::Full, 2, 16, &Workload::Square);
+            assert!(!steps.is_empty(), "{p:?}");
+            let ids: std::collections::BTreeSet<_> = steps.iter().map(|s| s.id.as_str()).collect();
+            assert_eq!(ids.len(), steps.len(), "{p:?} has duplicate step ids");
+            assert_eq!(PresetId::from_key(p.key()), Some(p));
+        }
+        assert_eq!(PresetId::from_key("nope"), None);
+    }
+
+    #[test]
+    fn the_sweep_covers_every_worker_count() {
+        let steps = steps(PresetId::ScalingSweep, Scale::Full, 4, 8, &Workload::Square);
+        assert_eq!(steps.len(), 1 + 3 * 8);
+        assert_eq!(steps.iter().map(|s| s.workers).max(), Some(8));
+    }
+
+    #[test]
+    fn lessons_are_written_from_the_numbers() {
+        let steps = steps(PresetId::SleepBound, Scale::Full, 2, 16, &Workload::Square);
+        let times = [1004.0, 105.0, 104.0, 110.0];
+        let results: Vec<Option<Outcome>> = steps
+            .iter()
+            .zip(times)
+            .map(|(s, t)| Some(fake(s, t)))
+            .collect();
+        let text = lesson(
+            PresetId::SleepBound,
+            2,
+            &Outcomes {
+                steps: &steps,
+                results: &results,
+            },
+        )
+        .join(" ");
+        assert!(text.contains("Serial: 1.00 s"), "{text}");
+        assert!(text.contains("Pool(10): 110.0 ms — 9.13× faster"), "{text}");
+    }
+
+    #[test]
+    fn missing_numbers_leave_sentences_out() {
+        let steps = steps(PresetId::GilThreads, Scale::Full, 2, 16, &Workload::Square);
+        let results = vec![None; steps.len()];
+        assert!(
+            lesson(
+                PresetId::GilThreads,
+                2,
+                &Outcomes {
+                    steps: &steps,
+                    results: &results
+                }
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn every_preset_writes_a_lesson_from_a_complete_run() {
+        for p in PresetId::ALL {
+            let steps = steps(p, Scale::Quick, 2, 4, &Workload::EmptyLoop { count: 10 });
+            let results: Vec<Option<Outcome>> = steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Some(fake(s, 10.0 + i as f64)))
+                .collect();
+            let text = lesson(
+                p,
+                2,
+                &Outcomes {
+                    steps: &steps,
+                    results: &results,
+                },
+            );
+            assert!(!text.is_empty(), "{p:?} wrote no lesson");
+        }
+    }
+}

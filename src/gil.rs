@@ -1,0 +1,215 @@
+//! A global interpreter lock like CPython's: a task holds it while it computes, releases it
+//! around blocking waits, and hands it over every switch interval (5 ms, CPython's
+//! `sys.getswitchinterval()`) when another thread is waiting.
+//!
+//! A plain `Mutex` does not do this: a thread that drops and re-locks it nearly always gets it
+//! straight back, so tasks would finish one after another instead of taking turns. This is a
+//! fair ticket lock — threads are served in the order they asked — so the lock goes round.
+
+use crate::workloads::{Checkpoint, Job, NoGil};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+use web_time::Instant;
+
+/// CPython's default switch interval.
+pub const SWITCH_INTERVAL: Duration = Duration::from_millis(5);
+
+#[derive(Default)]
+struct Tickets {
+    /// The next ticket to hand out.
+    next: u64,
+    /// The ticket now allowed to run.
+    serving: u64,
+}
+
+#[derive(Default)]
+pub struct Gil {
+    tickets: Mutex<Tickets>,
+    turn: Condvar,
+    /// Threads waiting for the lock, readable without taking `tickets`: the holder checks it at
+    /// every checkpoint and reads the clock only when someone waits.
+    waiting: AtomicUsize,
+}
+
+impl Gil {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Tickets> {
+        // A poisoned lock means a task panicked; the tickets themselves are still consistent.
+        self.tickets.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits for the lock; returns how long the wait took.
+    fn take(&self) -> Duration {
+        let asked = Instant::now();
+        let mut t = self.lock();
+        let ticket = t.next;
+        t.next += 1;
+        if t.serving != ticket {
+            self.waiting.fetch_add(1, Ordering::SeqCst);
+            while t.serving != ticket {
+                t = self.turn.wait(t).unwrap_or_else(|e| e.into_inner());
+            }
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+        }
+        asked.elapsed()
+    }
+
+    fn give(&self) {
+        self.lock().serving += 1;
+        self.turn.notify_all();
+    }
+
+    fn others_waiting(&self) -> bool {
+        self.waiting.load(Ordering::SeqCst) > 0
+    }
+
+    /// Takes the lock for one task. It is released when the guard drops.
+    pub fn acquire(&self) -> GilGuard<'_> {
+        let waited = self.take();
+        GilGuard {
+            gil: self,
+            held_since: Instant::now(),
+            waited,
+            held: true,
+        }
+    }
+}
+
+/// Runs task 0 of `job` once without a GIL and once holding one: a warm-up call. The browser's
+/// optimizer speculates on which checkpoint a loop calls; warmed up with only one kind, the first
+/// run with the other kind fell back to baseline code for its whole length (measured here: the
+/// first GIL run 4× slower than the next).
+pub fn warm_call(job: &Job) {
+    std::hint::black_box(job.compute(0, &mut NoGil));
+    let gil = Gil::new();
+    std::hint::black_box(job.compute(0, &mut gil.acquire()));
+}
+
+/// The lock, held by one task.
+pub struct GilGuard<'a> {
+    gil: &'a Gil,
+    held_since: Instant,
+    waited: Duration,
+    held: bool,
+}
+
+impl GilGuard<'_> {
+    /// Total time this task spent waiting for the lock so far.
+    pub fn waited(&self) -> Duration {
+        self.waited
+    }
+
+    fn reacquire(&mut self) {
+        self.waited += self.gil.take();
+        self.held_since = Instant::now();
+        self.held = true;
+    }
+
+    /// Runs `f` (a blocking wait) with the lock released, then takes it back, as CPython does
+    /// around `time.sleep` and I/O.
+    pub fn released<R>(&mut self, f: impl FnOnce() -> R) -> R {
+        self.gil.give();
+        self.held = false;
+        let r = f();
+        self.reacquire();
+        r
+    }
+}
+
+impl Checkpoint for GilGuard<'_> {
+    /// Once another thread waits and the holder has had its switch interval, lets every waiting
+    /// thread have its turn before continuing. Without waiters it costs one atomic load.
+    fn check(&mut self) {
+        if !self.gil.others_waiting() {
+            return;
+        }
+        if self.held_since.elapsed() >= SWITCH_INTERVAL {
+            self.gil.give();
+            self.held = false;
+            self.reacquire();
+        }
+    }
+}
+
+impl Drop for GilGuard<'_> {
+    fn drop(&mut self) {
+        if self.held {
+            self.gil.give();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workloads::CHECK_EVERY;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Busy work that checks in like the workloads do, recording whether two threads ever
+    /// compute at once.
+    fn busy(gil: &Gil, inside: &AtomicUsize, overlaps: &AtomicUsize, millis: u64) -> Duration {
+        let mut guard = gil.acquire();
+        let end = Instant::now() + Duration::from_millis(millis);
+        while Instant::now() < end {
+            if inside.fetch_add(1, Ordering::SeqCst) > 0 {
+                overlaps.fetch_add(1, Ordering::SeqCst);
+            }
+            std::hint::black_box((0..CHECK_EVERY / 64).sum::<u64>());
+            inside.fetch_sub(1, Ordering::SeqCst);
+            guard.check();
+        }
+        guard.waited()
+    }
+
+    #[test]
+    fn no_two_threads_compute_at_once_and_the_lock_goes_round() {
+        let gil = Gil::new();
+        let (inside, overlaps) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let waits: Vec<Duration> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| busy(&gil, &inside, &overlaps, 60)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("no panic"))
+                .collect()
+        });
+        assert_eq!(
+            overlaps.load(Ordering::SeqCst),
+            0,
+            "two threads computed while one held the GIL"
+        );
+        // Round-robin: every thread waited for others mid-task, not only the last one at the start.
+        let waited_a_lot = waits
+            .iter()
+            .filter(|w| **w > Duration::from_millis(20))
+            .count();
+        assert!(
+            waited_a_lot >= 3,
+            "waits {waits:?}: the lock did not go round"
+        );
+    }
+
+    #[test]
+    fn sleeps_overlap_because_the_lock_is_released() {
+        let gil = Gil::new();
+        let start = Instant::now();
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    let mut guard = gil.acquire();
+                    guard.released(|| std::thread::sleep(Duration::from_millis(100)));
+                });
+            }
+        });
+        let took = start.elapsed();
+        assert!(
+            took < Duration::from_millis(300),
+            "4 × 100 ms sleeps took {took:?}: they did not overlap"
+        );
+    }
+}

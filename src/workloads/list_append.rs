@@ -1,0 +1,99 @@
+//! Seed 001's `list_append(count, id, out_list)`: append `count` random numbers to a list. The
+//! numbers come from a seeded generator (SplitMix64), one stream per task, so every engine
+//! builds the same lists.
+
+use super::{CHECK_EVERY, Checkpoint};
+
+/// Task `i`'s share of `total` numbers split over `tasks` (the first tasks take the remainder).
+pub fn share(total: u64, tasks: usize, i: usize) -> u64 {
+    let tasks = tasks.max(1) as u64;
+    total / tasks + u64::from((i as u64) < total % tasks)
+}
+
+/// Task `i`'s generator seed.
+pub fn stream_seed(seed: u64, i: usize) -> u64 {
+    seed ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A random float in [0, 1), like Python's `random.random()`.
+fn next_unit(state: &mut u64) -> f64 {
+    (splitmix64(state) >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Folds a number into a running checksum (FNV-1a over its bits).
+fn fold(checksum: u32, x: f64) -> u32 {
+    x.to_bits().to_le_bytes().iter().fold(checksum, |h, &b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+const FNV_OFFSET: u32 = 0x811C_9DC5;
+
+/// Appends `count` random numbers to a new list, really growing it, and summarizes the list.
+#[inline(never)]
+pub fn append(count: u64, seed: u64, cp: &mut dyn Checkpoint) -> (u64, u32) {
+    let mut state = seed;
+    let mut list: Vec<f64> = Vec::new();
+    let mut done = 0u64;
+    while done < count {
+        let stop = count.min(done + CHECK_EVERY);
+        while done < stop {
+            list.push(next_unit(&mut state));
+            done += 1;
+        }
+        cp.check();
+    }
+    (
+        list.len() as u64,
+        list.iter().fold(FNV_OFFSET, |h, &x| fold(h, x)),
+    )
+}
+
+/// The same summary without building the list: the known answer.
+pub fn checksum_only(count: u64, seed: u64) -> (u64, u32) {
+    let mut state = seed;
+    (
+        count,
+        (0..count).fold(FNV_OFFSET, |h, _| fold(h, next_unit(&mut state))),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workloads::NoGil;
+
+    #[test]
+    fn shares_add_up_to_the_total() {
+        for (total, tasks) in [(10, 3), (10_000_000, 4), (5, 8), (0, 2)] {
+            let sum: u64 = (0..tasks).map(|i| share(total, tasks, i)).sum();
+            assert_eq!(sum, total, "{total} over {tasks}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_uniform_in_the_unit_interval() {
+        let mut state = 1;
+        let xs: Vec<f64> = (0..10_000).map(|_| next_unit(&mut state)).collect();
+        assert!(xs.iter().all(|x| (0.0..1.0).contains(x)));
+        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+        assert!((mean - 0.5).abs() < 0.02, "mean {mean}");
+    }
+
+    #[test]
+    fn appending_matches_the_checksum_and_streams_differ() {
+        assert_eq!(append(1000, 42, &mut NoGil), checksum_only(1000, 42));
+        assert_ne!(
+            checksum_only(1000, stream_seed(42, 0)),
+            checksum_only(1000, stream_seed(42, 1))
+        );
+    }
+}

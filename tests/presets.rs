@@ -1,0 +1,242 @@
+//! Every lesson preset, at small sizes, in real browsers: each step's result is the serial
+//! answer, and each preset's qualitative outcome holds — with bounds that hold on any machine.
+//! No test asserts a CPU speedup: a machine with two vCPUs may barely scale.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use corescope::experiment::{self, Outcome, Outcomes, PresetId, Scale, Step, sweep_workloads};
+use corescope::run::{CheckedRun, Mode};
+use corescope::web::engines;
+use corescope::web::platform::hardware_concurrency;
+use corescope::workloads::Value;
+use support::{POOL_THREADS, pool};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+struct Ran {
+    steps: Vec<Step>,
+    results: Vec<Option<Outcome>>,
+}
+
+impl Ran {
+    fn outcomes(&self) -> Outcomes<'_> {
+        Outcomes {
+            steps: &self.steps,
+            results: &self.results,
+        }
+    }
+
+    fn run(&self, id: &str) -> &CheckedRun {
+        self.outcomes()
+            .run(id)
+            .unwrap_or_else(|| panic!("step {id} has no checked run"))
+    }
+
+    fn ms(&self, id: &str) -> f64 {
+        self.run(id).run.elapsed_ms
+    }
+}
+
+/// Runs every step of `preset` at the quick scale and requires each to pass its check.
+async fn run(preset: PresetId) -> Ran {
+    pool().await;
+    let steps = experiment::steps(
+        preset,
+        Scale::Quick,
+        hardware_concurrency(),
+        POOL_THREADS,
+        &sweep_workloads(Scale::Quick)[0],
+    );
+    let mut results = Vec::new();
+    for step in &steps {
+        let (outcome, _) = engines::measure(step.mode, &step.job, step.workers).await;
+        if let Err(e) = &outcome {
+            panic!(
+                "{} / {} ({}): {e}",
+                preset.title(),
+                step.label,
+                step.mode.label()
+            );
+        }
+        results.push(Some(outcome));
+    }
+    let ran = Ran { steps, results };
+    let lesson = experiment::lesson(preset, hardware_concurrency(), &ran.outcomes());
+    assert!(
+        !lesson.is_empty(),
+        "{} wrote no lesson from a complete run",
+        preset.title()
+    );
+    ran
+}
+
+#[wasm_bindgen_test]
+async fn sleep_bound_tasks_overlap_on_every_kind_of_worker() {
+    let r = run(PresetId::SleepBound).await;
+    let serial = r.ms("serial");
+    for id in ["gil", "shared", "pool"] {
+        let t = r.ms(id);
+        assert!(
+            t < 0.35 * serial,
+            "{id}: 10 sleeping tasks on 10 workers took {t:.1} ms, serial {serial:.1} ms"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn cpu_bound_loop_gives_the_serial_answer_on_every_worker_count() {
+    let r = run(PresetId::CpuBound).await;
+    assert_eq!(
+        r.run("pool-10").run.workers_used(),
+        10.min(r.run("pool-10").run.results.len())
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_gil_serializes_cpu_work() {
+    let r = run(PresetId::GilThreads).await;
+    let (gil, serial) = (r.ms("gil-10"), r.ms("serial-10"));
+    assert!(
+        gil >= 0.8 * serial,
+        "10 GIL threads took {gil:.1} ms, less than 0.8 × serial {serial:.1} ms"
+    );
+    assert!(
+        r.run("gil-10").run.gil_wait_ms() > 0.0,
+        "10 threads never waited for the GIL"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn threads_share_the_global_and_processes_copy_it() {
+    let r = run(PresetId::GlobalVariable).await;
+    for id in ["gil", "shared"] {
+        assert_eq!(
+            r.run(id).run.page_total,
+            40,
+            "{id}: threads should leave the page's total at 40"
+        );
+    }
+    let procs = &r.run("pool").run;
+    assert_eq!(
+        procs.page_total, 0,
+        "processes must leave the page's total at 0"
+    );
+    for (worker, subtotals) in procs.by_worker() {
+        assert_eq!(
+            subtotals.first(),
+            Some(&Value::Int(5)),
+            "worker {worker} starts from its own 0"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn list_append_builds_the_same_lists_everywhere() {
+    let r = run(PresetId::ListAppend).await;
+    for k in [1, 2, 4] {
+        let gil = &r.run(&format!("gil-{k}")).run.results;
+        assert_eq!(gil, &r.run(&format!("shared-{k}")).run.results);
+        assert_eq!(gil, &r.run(&format!("pool-{k}")).run.results);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_worker_per_task_pays_start_up_that_a_reused_pool_does_not() {
+    let r = run(PresetId::ProcessVsPool).await;
+    let step = r
+        .steps
+        .iter()
+        .find(|s| s.id == "pool-reused")
+        .expect("the preset has a reused pool");
+    // The pool is up now: a second call starts nothing.
+    let (again, _) = engines::measure(step.mode, &step.job, step.workers).await;
+    let reused = again
+        .expect("the reused pool runs again")
+        .run
+        .startup_ms
+        .expect("pools report start-up");
+    let per_task = r
+        .run("process")
+        .run
+        .startup_ms
+        .expect("per-task workers report start-up");
+    assert!(
+        per_task > reused,
+        "per-task start-up {per_task:.1} ms should exceed a started pool's {reused:.1} ms"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn joining_inside_the_loop_is_serial_and_the_early_clock_misses_the_work() {
+    let r = run(PresetId::SumRange).await;
+    let (in_loop, serial) = (r.ms("join-in-loop"), r.ms("serial"));
+    assert!(
+        in_loop >= 0.8 * serial,
+        "join inside the loop took {in_loop:.1} ms, less than 0.8 × serial {serial:.1} ms"
+    );
+    let (early, real) = (r.ms("clock-before-join"), r.ms("start-then-join"));
+    assert!(
+        early < real,
+        "stopping the clock before joining ({early:.1} ms) should report less than joining ({real:.1} ms)"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn pool_map_returns_submission_order_whatever_the_arrival() {
+    let r = run(PresetId::QueueOrder).await;
+    let squares: Vec<Value> = [0, 1, 4, 9, 16].into_iter().map(Value::Int).collect();
+    for id in ["queue", "queue-uneven", "pool-map"] {
+        let run = &r.run(id).run;
+        assert_eq!(run.results, squares, "{id}: tagged results sorted by index");
+        let mut arrival = run.arrival();
+        arrival.sort_unstable();
+        assert_eq!(arrival, [0, 1, 2, 3, 4], "{id}: every result arrived once");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn factorial_map_is_the_same_on_processes_and_threads() {
+    let r = run(PresetId::FactorialMap).await;
+    assert_eq!(r.run("processes").run.results, r.run("threads").run.results);
+    assert_eq!(r.run("threads").run.results[9], Value::Big("362880".into()));
+}
+
+#[wasm_bindgen_test]
+async fn a_reused_pool_is_cheaper_than_one_created_per_call() {
+    let r = run(PresetId::PoolOverhead).await;
+    for what in ["sleep", "square"] {
+        let (fresh, reused) = (
+            r.ms(&format!("{what}-fresh")),
+            r.ms(&format!("{what}-reused")),
+        );
+        assert!(
+            reused < fresh,
+            "{what}: reused pool {reused:.1} ms should beat a pool created per call {fresh:.1} ms"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_sweep_runs_every_engine_at_every_worker_count() {
+    let r = run(PresetId::ScalingSweep).await;
+    for mode in [
+        Mode::Shared { gil: false },
+        Mode::Shared { gil: true },
+        Mode::Pool { reuse: true },
+    ] {
+        let counts: Vec<usize> = r
+            .steps
+            .iter()
+            .filter(|s| s.mode == mode)
+            .map(|s| s.workers)
+            .collect();
+        assert_eq!(
+            counts,
+            (1..=counts.len()).collect::<Vec<_>>(),
+            "{}",
+            mode.label()
+        );
+    }
+}
