@@ -12,6 +12,10 @@ use crate::workloads::{Job, Value, Workload, file_write};
 /// about a millisecond and start-up noise would drown the lesson.
 pub const FULL_LOOP_COUNT: u64 = 60_000_000;
 
+/// The sum-of-range unit in the full preset: 10× the seed's 10⁶, for the same reason — at the
+/// seed's size the whole sum takes less time here than starting one worker.
+pub const FULL_SUM_UNIT: u64 = 10_000_000;
+
 /// Full: the seeds' sizes (CPU loops scaled to last about as long as the seed's). Quick: small
 /// sizes for tests, same shape and lessons.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -336,7 +340,7 @@ pub fn steps(
             let job = Job::new(
                 Workload::SumRange {
                     numbers: SEED_NUMBERS.to_vec(),
-                    unit: s.pick(1_000_000, 100_000),
+                    unit: s.pick(FULL_SUM_UNIT, 100_000),
                 },
                 4,
             );

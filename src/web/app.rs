@@ -390,6 +390,7 @@ fn Lessons(props: &StateProps) -> Html {
             <article class="preset" data-preset={selected.key()}>
                 <h3>{ selected.title() }<small>{ format!(" seed {}", selected.seeds()) }</small></h3>
                 <p class="seed-found"><strong>{ "The seed found: " }</strong>{ selected.seed_found() }</p>
+                <p class="sizes">{ sizes(&steps) }</p>
                 <div class="controls">
                     if selected == PresetId::ScalingSweep {
                         <label for="sweep-workload">{ "Workload" }</label>
@@ -440,6 +441,18 @@ fn step_extras(step: &Step, run: &crate::run::RawRun) -> Html {
     html! { <span class="extras">{ format!("{order}{total}{stand_in}") }</span> }
 }
 
+/// The workloads a preset runs, with their sizes.
+fn sizes(steps: &[Step]) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for s in steps {
+        let this = format!("{} × {} tasks", describe(&s.job.workload), s.job.tasks);
+        if !seen.contains(&this) {
+            seen.push(this);
+        }
+    }
+    format!("Here: {}.", seen.join("; "))
+}
+
 /// A workload and its size, for the sweep's picker.
 fn describe(w: &Workload) -> String {
     match w {
@@ -453,6 +466,10 @@ fn describe(w: &Workload) -> String {
         Workload::FileWrite { bytes } => {
             format!("write a file — {bytes} bytes, {}", file_write::STAND_IN)
         }
-        other => other.name().into(),
+        Workload::SleepRamp { unit_ms } => format!("sleep ramp — task i waits i × {unit_ms} ms"),
+        Workload::QueueSquare { stagger_ms: 0 } => "x*x".into(),
+        Workload::QueueSquare { stagger_ms } => {
+            format!("x*x, earlier tasks waiting {stagger_ms} ms more")
+        }
     }
 }

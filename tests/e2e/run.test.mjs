@@ -82,3 +82,20 @@ test('the page fits a phone screen', async (t) => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a lesson preset runs from one click and writes its lesson from the numbers', async (t) => {
+  const { page, errors } = await openPage(browser, server.url);
+  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await page.click('button[data-preset=global]');
+  await page.click('#run-preset');
+  await page.waitForSelector('main[data-running=true]');
+  await page.waitForSelector('main[data-running=false]', { timeout: 120_000 });
+  const steps = await page.$$eval('table.steps tr[data-step]', rows => rows.map(r => [r.dataset.step, r.dataset.status]));
+  assert.deepEqual(steps, [['gil', 'ok'], ['shared', 'ok'], ['pool', 'ok']]);
+  const lesson = await page.textContent('#lesson');
+  assert.match(lesson, /Threads share one total: it ended at 40/);
+  assert.match(lesson, /The page's total is still 0\./);
+  t.diagnostic(`screenshot: ${await screenshot(page, 'preset-global.png')}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
