@@ -10,7 +10,10 @@ use corescope::run::{CheckedRun, Mode};
 use corescope::web::engines;
 use corescope::web::platform::hardware_concurrency;
 use corescope::workloads::Value;
-use support::{POOL_THREADS, pool};
+use support::pool;
+
+/// Enough threads for the seeds' ten workers.
+const POOL_THREADS: usize = 12;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -41,7 +44,7 @@ impl Ran {
 
 /// Runs every step of `preset` at the quick scale and requires each to pass its check.
 async fn run(preset: PresetId) -> Ran {
-    pool().await;
+    pool(POOL_THREADS).await;
     let steps = experiment::steps(
         preset,
         Scale::Quick,

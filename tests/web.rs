@@ -9,7 +9,14 @@ use corescope::run::{Mode, check};
 use corescope::web::engines::{isolated, main_thread, shared_pool};
 use corescope::web::probe::GapProbe;
 use corescope::workloads::{Job, Workload};
-use support::{POOL_THREADS, pool};
+use support::pool as start_pool;
+
+/// Two workers are all these tests use; a small pool keeps the test page quick to start.
+const POOL_THREADS: usize = 4;
+
+async fn pool() {
+    start_pool(POOL_THREADS).await;
+}
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
