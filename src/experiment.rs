@@ -287,21 +287,21 @@ pub fn steps(
             for k in [1, 2, 4] {
                 steps.push(Step::new(
                     format!("gil-{k}"),
-                    format!("{k} threads with a GIL"),
+                    format!("{} with a GIL", count(k, "thread")),
                     gil,
                     k,
                     job(k),
                 ));
                 steps.push(Step::new(
                     format!("shared-{k}"),
-                    format!("{k} threads, shared memory"),
+                    format!("{}, shared memory", count(k, "thread")),
                     shared,
                     k,
                     job(k),
                 ));
                 steps.push(Step::new(
                     format!("pool-{k}"),
-                    format!("{k} processes"),
+                    count(k, "process"),
                     pool,
                     k,
                     job(k),
@@ -548,6 +548,15 @@ impl<'a> Outcomes<'a> {
 
     fn speedup(&self, serial: &str, id: &str) -> Option<f64> {
         speedup(self.ms(serial)?, self.ms(id)?)
+    }
+}
+
+/// "1 thread", "4 threads", "2 processes".
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.ends_with('s')) {
+        (1, _) => format!("1 {noun}"),
+        (_, true) => format!("{n} {noun}es"),
+        (_, false) => format!("{n} {noun}s"),
     }
 }
 
@@ -867,6 +876,14 @@ mod tests {
             assert_eq!(PresetId::from_key(p.key()), Some(p));
         }
         assert_eq!(PresetId::from_key("nope"), None);
+    }
+
+    #[test]
+    fn counts_read_well() {
+        assert_eq!(count(1, "thread"), "1 thread");
+        assert_eq!(count(4, "thread"), "4 threads");
+        assert_eq!(count(1, "process"), "1 process");
+        assert_eq!(count(2, "process"), "2 processes");
     }
 
     #[test]

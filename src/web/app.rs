@@ -171,7 +171,13 @@ fn outcome_cells(outcome: &Outcome, serial_ms: Option<f64>) -> (&'static str, Ht
             let r = &run.run;
             let speedup = serial_ms
                 .and_then(|serial| crate::stats::speedup(serial, r.elapsed_ms))
-                .map(|x| format!(", {x:.2}× serial"))
+                .map(|x| {
+                    if x < 0.01 {
+                        ", under 0.01× serial".to_string()
+                    } else {
+                        format!(", {x:.2}× serial")
+                    }
+                })
                 .unwrap_or_default();
             let startup = match (r.startup_ms, run.mode) {
                 (Some(ms), Mode::Pool { reuse: true }) => {
