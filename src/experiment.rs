@@ -5,7 +5,7 @@
 use crate::run::{CheckedRun, Join, Mode, RunError};
 use crate::stats::{amdahl_serial_fraction, speedup};
 use crate::workloads::sum_range::SEED_NUMBERS;
-use crate::workloads::{Job, Value, Workload, file_write};
+use crate::workloads::{Job, Value, Workload, file_write, show_list};
 
 /// Iterations of the empty loop in the full presets: 20× the seed's 3,000,000, because compiled
 /// code runs the loop about 50× faster than CPython; at the seed's count each task would last
@@ -831,8 +831,7 @@ fn arrival_values(run: &crate::run::RawRun) -> Vec<Value> {
 }
 
 fn list(values: &[Value]) -> String {
-    let shown: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-    format!("[{}]", shown.join(", "))
+    show_list(values, usize::MAX)
 }
 
 #[cfg(test)]

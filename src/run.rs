@@ -2,7 +2,7 @@
 //! between a run and its time: a run whose results differ from the serial answer is reported as
 //! wrong and its time is withheld.
 
-use crate::workloads::{Job, Value};
+use crate::workloads::{Job, Value, show_list};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -200,13 +200,7 @@ impl fmt::Display for RunError {
 }
 
 fn show(values: &[Value]) -> String {
-    let shown: Vec<String> = values.iter().take(12).map(|v| v.to_string()).collect();
-    let more = if values.len() > 12 {
-        format!(", … ({} in all)", values.len())
-    } else {
-        String::new()
-    };
-    format!("[{}{more}]", shown.join(", "))
+    show_list(values, 12)
 }
 
 /// Checks `run` of `job` against the serial `reference`: every task arrived exactly once, and

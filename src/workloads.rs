@@ -94,6 +94,26 @@ impl fmt::Display for Value {
     }
 }
 
+/// `[a, b, c, … (n in all)]`: at most `limit` values of a list, for messages and the page.
+pub fn show_list(values: &[Value], limit: usize) -> String {
+    let shown: Vec<String> = values.iter().take(limit).map(|v| v.to_string()).collect();
+    let more = if values.len() > limit {
+        format!(", … ({} in all)", values.len())
+    } else {
+        String::new()
+    };
+    format!("[{}{more}]", shown.join(", "))
+}
+
+/// Results gathered by task index into submission order; names the first task missing.
+pub fn in_submission_order(slots: Vec<Option<Value>>) -> Result<Vec<Value>, String> {
+    slots
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| v.ok_or_else(|| format!("task {i} never came back")))
+        .collect()
+}
+
 /// The seeds' workloads with their parameters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Workload {

@@ -7,7 +7,7 @@ use crate::run::{Mode, RunError};
 use crate::state::{Action, EngineStatus, PoolStatus, QUICK_MODES, State};
 use crate::web::engines::{self, shared_pool};
 use crate::web::platform;
-use crate::workloads::{Job, Value, Workload, file_write};
+use crate::workloads::{Job, Workload, file_write, show_list};
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -201,7 +201,7 @@ fn outcome_cells(outcome: &Outcome, serial_ms: Option<f64>) -> (&'static str, Ht
                 html! {
                     <>
                         <span class="check" title="matches the serial answer">{ "✓ " }</span>
-                        <span class="result">{ show_values(&r.results) }</span>
+                        <span class="result">{ show_list(&r.results, 10) }</span>
                         <span class="meta">{ format!(" on {} of {} workers{startup}{messaging}{gil}{speedup}", r.workers_used(), run.workers) }</span>
                     </>
                 },
@@ -227,16 +227,6 @@ fn max_gap(a: Option<f64>, b: Option<f64>) -> Option<f64> {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     }
-}
-
-fn show_values(values: &[Value]) -> String {
-    let shown: Vec<String> = values.iter().take(10).map(|v| v.to_string()).collect();
-    let more = if values.len() > 10 {
-        format!(", … {} in all", values.len())
-    } else {
-        String::new()
-    };
-    format!("[{}{more}]", shown.join(", "))
 }
 
 /// Runs the quick job on every engine in turn.

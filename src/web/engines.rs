@@ -11,6 +11,18 @@ use crate::run::{Mode, RawRun, RunError, check};
 use crate::web::platform::yield_to_browser;
 use crate::web::probe::GapProbe;
 use crate::workloads::Job;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::thread::LocalKey;
+
+/// `true` the first time `job`'s workload is seen in `seen`: each warm-up runs once per workload
+/// per page.
+pub(crate) fn first_time(
+    seen: &'static LocalKey<RefCell<BTreeSet<&'static str>>>,
+    job: &Job,
+) -> bool {
+    seen.with(|s| s.borrow_mut().insert(job.workload.name()))
+}
 
 /// Runs `job` the way `mode` says.
 pub async fn run(mode: Mode, job: &Job, workers: usize) -> Result<RawRun, String> {

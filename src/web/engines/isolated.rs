@@ -12,7 +12,7 @@
 
 use crate::run::{Join, RawRun, TaskRecord};
 use crate::web::platform::{epoch_ms, now_ms};
-use crate::workloads::{Job, NoGil, Value, shared_counter};
+use crate::workloads::{Job, NoGil, Value, in_submission_order, shared_counter};
 use futures::StreamExt;
 use futures::channel::mpsc;
 use futures::future::{join_all, try_join_all};
@@ -309,12 +309,7 @@ impl Collector {
     }
 
     fn finish(self, elapsed_ms: f64, startup_ms: Option<f64>) -> Result<RawRun, String> {
-        let results = self
-            .results
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| r.ok_or_else(|| format!("task {i} never came back")))
-            .collect::<Result<Vec<_>, _>>()?;
+        let results = in_submission_order(self.results)?;
         Ok(RawRun {
             results,
             records: self.records,

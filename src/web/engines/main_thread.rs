@@ -4,6 +4,7 @@
 
 use crate::gil::warm_call;
 use crate::run::{RawRun, TaskRecord};
+use crate::web::engines::first_time;
 use crate::web::platform::now_ms;
 use crate::workloads::{Job, NoGil, WarmUp, shared_counter};
 use gloo_timers::future::TimeoutFuture;
@@ -23,7 +24,7 @@ pub async fn warm_up(job: &Job) {
     thread_local! {
         static WARM: RefCell<BTreeSet<&'static str>> = const { RefCell::new(BTreeSet::new()) };
     }
-    if !WARM.with(|w| w.borrow_mut().insert(job.workload.name())) {
+    if !first_time(&WARM, job) {
         return;
     }
     let small = job.warm_up();

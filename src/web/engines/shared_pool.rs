@@ -12,8 +12,9 @@
 use crate::gil::Gil;
 use crate::gil::warm_call;
 use crate::run::{RawRun, TaskRecord};
+use crate::web::engines::first_time;
 use crate::web::platform::now_ms;
-use crate::workloads::{Job, NoGil, Value, WarmUp, shared_counter};
+use crate::workloads::{Job, NoGil, Value, WarmUp, in_submission_order, shared_counter};
 use futures::channel::oneshot;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -38,7 +39,7 @@ pub async fn warm_up(job: &Job) {
     thread_local! {
         static WARM: RefCell<BTreeSet<&'static str>> = const { RefCell::new(BTreeSet::new()) };
     }
-    if !WARM.with(|w| w.borrow_mut().insert(job.workload.name())) {
+    if !first_time(&WARM, job) {
         return;
     }
     let small = job.warm_up();
@@ -125,11 +126,7 @@ pub async fn run(job: Job, workers: usize, gil: bool) -> Result<RawRun, String> 
     for (record, value) in &done {
         results[record.index] = Some(value.clone());
     }
-    let results = results
-        .into_iter()
-        .enumerate()
-        .map(|(i, r)| r.ok_or_else(|| format!("task {i} never finished")))
-        .collect::<Result<Vec<_>, _>>()?;
+    let results = in_submission_order(results)?;
     Ok(RawRun {
         results,
         records: done.into_iter().map(|(r, _)| r).collect(),
