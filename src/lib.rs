@@ -21,6 +21,7 @@ pub mod gil;
 pub mod run;
 pub mod state;
 pub mod stats;
+pub mod sweep;
 pub mod workloads;
 
 #[cfg(target_arch = "wasm32")]

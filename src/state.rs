@@ -3,7 +3,8 @@
 
 use crate::experiment::{Outcome, PresetId, Scale, Step, sweep_workloads};
 use crate::run::Mode;
-use crate::workloads::Workload;
+use crate::sweep::{Measured, Plan, Point, record};
+use crate::workloads::{Job, Workload};
 
 /// The shared-memory pool's life: it is started once per page (its size cannot change).
 #[derive(Clone, Debug, PartialEq)]
@@ -45,6 +46,68 @@ pub struct PresetState {
     pub running: Option<usize>,
 }
 
+/// The modes the bench can sweep, in the chart's order.
+pub const BENCH_MODES: [Mode; 4] = [
+    Mode::Shared { gil: false },
+    Mode::Shared { gil: true },
+    Mode::Pool { reuse: true },
+    Mode::Pool { reuse: false },
+];
+
+/// Limits of the bench's controls.
+pub const MAX_TASKS: usize = 1000;
+pub const SIZE_PERCENT: std::ops::RangeInclusive<u32> = 10..=1000;
+pub const MAX_REPETITIONS: usize = 9;
+
+/// What the chart plots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Time,
+    Speedup,
+    Efficiency,
+}
+
+/// A sweep under way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+    /// The point running now, in words.
+    pub current: String,
+}
+
+/// The experiment bench: a workload swept over modes and worker counts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BenchState {
+    /// Index into [`sweep_workloads`].
+    pub workload: usize,
+    pub tasks: usize,
+    /// Task size as a percentage of the workload's seed size.
+    pub size_percent: u32,
+    pub modes: Vec<Mode>,
+    pub repetitions: usize,
+    pub view: View,
+    pub progress: Option<Progress>,
+    /// The plan the measured points belong to.
+    pub plan: Option<Plan>,
+    pub measured: Vec<Measured>,
+    /// Points that failed or gave a wrong result, with why.
+    pub failures: Vec<(Point, String)>,
+    /// The last sweep was cancelled (its measured points are kept).
+    pub cancelled: bool,
+}
+
+impl BenchState {
+    /// The job the controls describe.
+    pub fn job(&self) -> Job {
+        let all = sweep_workloads(Scale::Full);
+        Job::new(
+            all[self.workload.min(all.len() - 1)].scaled(self.size_percent),
+            self.tasks,
+        )
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {
     /// `navigator.hardwareConcurrency` as the browser reports it.
@@ -58,6 +121,7 @@ pub struct State {
     pub running: bool,
     pub rows: Vec<(Mode, EngineStatus)>,
     pub preset: PresetState,
+    pub bench: BenchState,
     /// Longest gap seen between the page's timer ticks during the last worker-engine runs.
     pub longest_main_thread_gap_ms: Option<f64>,
     /// A problem to show above everything else (bad input, a failed start).
@@ -87,6 +151,30 @@ pub enum Action {
     PresetStarted(Vec<Step>),
     StepStarted(usize),
     StepFinished(usize, Outcome),
+    SetBenchWorkload(usize),
+    SetBenchTasks(usize),
+    SetBenchSize(u32),
+    SetRepetitions(usize),
+    ToggleMode(Mode),
+    SetView(View),
+    SweepStarted(Plan),
+    PointStarted {
+        done: usize,
+        current: String,
+    },
+    Sampled {
+        point: Point,
+        elapsed_ms: f64,
+        result: String,
+    },
+    PointFailed {
+        point: Point,
+        why: String,
+    },
+    SweepFinished {
+        cancelled: bool,
+        longest_main_thread_gap_ms: Option<f64>,
+    },
 }
 
 impl State {
@@ -120,9 +208,54 @@ impl State {
                 results: Vec::new(),
                 running: None,
             },
+            bench: BenchState {
+                workload: 0,
+                tasks: 10,
+                size_percent: 100,
+                modes: vec![
+                    Mode::Shared { gil: false },
+                    Mode::Shared { gil: true },
+                    Mode::Pool { reuse: true },
+                ],
+                repetitions: 1,
+                view: View::Time,
+                progress: None,
+                plan: None,
+                measured: Vec::new(),
+                failures: Vec::new(),
+                cancelled: false,
+            },
             longest_main_thread_gap_ms: None,
             notice: None,
         }
+    }
+
+    /// The sweep the bench's controls describe, up to `max_workers()`.
+    pub fn bench_plan(&self) -> Plan {
+        Plan {
+            job: self.bench.job(),
+            modes: BENCH_MODES
+                .iter()
+                .copied()
+                .filter(|m| self.bench.modes.contains(m))
+                .collect(),
+            max_workers: self.max_workers(),
+            repetitions: self.bench.repetitions,
+        }
+    }
+
+    /// Checks a bench control's value against its limits; the message names the limit.
+    fn in_range<T: PartialOrd + std::fmt::Display + Copy>(
+        &mut self,
+        what: &str,
+        v: T,
+        lo: T,
+        hi: T,
+    ) -> bool {
+        let ok = v >= lo && v <= hi;
+        self.notice = (!ok)
+            .then(|| format!("{what} must be between {lo} and {hi}; got {v}, kept the old value"));
+        ok
     }
 
     /// The slider's top and the shared pool's size: twice the reported cores, to show what
@@ -230,6 +363,86 @@ impl State {
                 self.preset.results = vec![None; steps.len()];
                 self.preset.steps = steps;
                 self.preset.running = None;
+            }
+            Action::SetBenchWorkload(_)
+            | Action::SetBenchTasks(_)
+            | Action::SetBenchSize(_)
+            | Action::SetRepetitions(_)
+            | Action::ToggleMode(_)
+                if self.running =>
+            {
+                self.notice = Some(
+                    "wait for the run to finish, or cancel it, before changing the sweep".into(),
+                );
+            }
+            Action::SetBenchWorkload(i) => {
+                let n = sweep_workloads(Scale::Full).len();
+                if self.in_range("the workload number", i, 0, n - 1) {
+                    self.bench.workload = i;
+                }
+            }
+            Action::SetBenchTasks(n) => {
+                if self.in_range("tasks", n, 1, MAX_TASKS) {
+                    self.bench.tasks = n;
+                }
+            }
+            Action::SetBenchSize(p) => {
+                if self.in_range(
+                    "task size (% of the seed's)",
+                    p,
+                    *SIZE_PERCENT.start(),
+                    *SIZE_PERCENT.end(),
+                ) {
+                    self.bench.size_percent = p;
+                }
+            }
+            Action::SetRepetitions(n) => {
+                if self.in_range("repetitions", n, 1, MAX_REPETITIONS) {
+                    self.bench.repetitions = n;
+                }
+            }
+            Action::ToggleMode(mode) => {
+                if let Some(i) = self.bench.modes.iter().position(|m| *m == mode) {
+                    self.bench.modes.remove(i);
+                } else if BENCH_MODES.contains(&mode) {
+                    self.bench.modes.push(mode);
+                }
+            }
+            Action::SetView(view) => self.bench.view = view,
+            Action::SweepStarted(plan) => {
+                self.running = true;
+                self.notice = None;
+                self.longest_main_thread_gap_ms = None;
+                self.bench.progress = Some(Progress {
+                    done: 0,
+                    total: plan.total_runs(),
+                    current: String::new(),
+                });
+                self.bench.plan = Some(plan);
+                self.bench.measured.clear();
+                self.bench.failures.clear();
+                self.bench.cancelled = false;
+            }
+            Action::PointStarted { done, current } => {
+                if let Some(p) = &mut self.bench.progress {
+                    p.done = done;
+                    p.current = current;
+                }
+            }
+            Action::Sampled {
+                point,
+                elapsed_ms,
+                result,
+            } => record(&mut self.bench.measured, point, elapsed_ms, result),
+            Action::PointFailed { point, why } => self.bench.failures.push((point, why)),
+            Action::SweepFinished {
+                cancelled,
+                longest_main_thread_gap_ms,
+            } => {
+                self.running = false;
+                self.bench.progress = None;
+                self.bench.cancelled = cancelled;
+                self.longest_main_thread_gap_ms = longest_main_thread_gap_ms;
             }
             Action::StepStarted(i) => self.preset.running = Some(i),
             Action::StepFinished(i, outcome) => {
@@ -371,5 +584,80 @@ mod tests {
         s.apply(Action::SelectSweepWorkload(500));
         assert_eq!(s.sweep_workload(), Workload::Square);
         assert!(s.notice.is_some());
+    }
+
+    #[test]
+    fn bench_controls_reject_out_of_range_values_naming_the_limit() {
+        let mut s = State::new(2, true);
+        s.apply(Action::SetBenchTasks(0));
+        assert_eq!(s.bench.tasks, 10);
+        assert!(
+            s.notice
+                .as_deref()
+                .expect("a notice")
+                .contains("between 1 and 1000")
+        );
+        s.apply(Action::SetBenchTasks(40));
+        assert_eq!((s.bench.tasks, s.notice.clone()), (40, None));
+        s.apply(Action::SetBenchSize(5000));
+        assert_eq!(s.bench.size_percent, 100);
+        assert!(
+            s.notice
+                .as_deref()
+                .expect("a notice")
+                .contains("between 10 and 1000")
+        );
+        s.apply(Action::SetRepetitions(3));
+        assert_eq!(s.bench.repetitions, 3);
+        s.apply(Action::SetBenchWorkload(99));
+        assert_eq!(s.bench.workload, 0);
+    }
+
+    #[test]
+    fn a_sweep_records_samples_keeps_them_when_cancelled_and_plans_selected_modes() {
+        let mut s = State::new(2, true);
+        s.apply(Action::ToggleMode(Mode::Shared { gil: true }));
+        s.apply(Action::ToggleMode(Mode::Pool { reuse: false }));
+        let plan = s.bench_plan();
+        assert_eq!(
+            plan.modes,
+            vec![
+                Mode::Shared { gil: false },
+                Mode::Pool { reuse: true },
+                Mode::Pool { reuse: false }
+            ]
+        );
+        assert_eq!(plan.max_workers, 16);
+        s.apply(Action::SweepStarted(plan.clone()));
+        assert_eq!(
+            s.bench.progress.as_ref().map(|p| p.total),
+            Some(plan.total_runs())
+        );
+        s.apply(Action::SetBenchTasks(5));
+        assert_eq!(
+            s.bench.tasks, 10,
+            "the sweep's controls are locked while it runs"
+        );
+        let serial = Point {
+            mode: Mode::MainThread,
+            workers: 1,
+        };
+        s.apply(Action::Sampled {
+            point: serial,
+            elapsed_ms: 100.0,
+            result: "[11]".into(),
+        });
+        s.apply(Action::Sampled {
+            point: serial,
+            elapsed_ms: 90.0,
+            result: "[11]".into(),
+        });
+        s.apply(Action::SweepFinished {
+            cancelled: true,
+            longest_main_thread_gap_ms: Some(9.0),
+        });
+        assert!(s.bench.cancelled && !s.running);
+        assert_eq!(s.bench.measured.len(), 1);
+        assert_eq!(s.bench.measured[0].samples_ms, vec![100.0, 90.0]);
     }
 }

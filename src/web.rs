@@ -2,6 +2,8 @@
 //! touches `web-sys`/`js-sys` lives under here.
 
 pub mod app;
+pub mod bench;
+pub mod chart;
 pub mod engines;
 pub mod platform;
 pub mod probe;

@@ -156,6 +156,40 @@ impl Workload {
             Workload::FileWrite { .. } => "write a file",
         }
     }
+
+    /// The workload at `percent` of its size (at least 1 of each unit): the bench's task-size
+    /// slider. Workloads without a size are unchanged.
+    pub fn scaled(&self, percent: u32) -> Workload {
+        let scale = |x: u64| (x.saturating_mul(u64::from(percent)) / 100).max(1);
+        let scale32 = |x: u32| scale(u64::from(x)).min(u64::from(u32::MAX)) as u32;
+        match self {
+            Workload::SleepAdd { ms } => Workload::SleepAdd { ms: scale32(*ms) },
+            Workload::SleepRamp { unit_ms } => Workload::SleepRamp {
+                unit_ms: scale32(*unit_ms),
+            },
+            Workload::EmptyLoop { count } => Workload::EmptyLoop {
+                count: scale(*count),
+            },
+            Workload::SumRange { numbers, unit } => Workload::SumRange {
+                numbers: numbers.clone(),
+                unit: scale(*unit),
+            },
+            Workload::ListAppend { total, seed } => Workload::ListAppend {
+                total: scale(*total),
+                seed: *seed,
+            },
+            Workload::Factorial { offset } => Workload::Factorial {
+                offset: scale32(*offset),
+            },
+            Workload::QueueSquare { stagger_ms } => Workload::QueueSquare {
+                stagger_ms: scale32(*stagger_ms),
+            },
+            Workload::FileWrite { bytes } => Workload::FileWrite {
+                bytes: scale32(*bytes),
+            },
+            Workload::Square | Workload::SharedCounter { .. } => self.clone(),
+        }
+    }
 }
 
 /// A workload over a number of tasks: what every engine is given.
@@ -254,7 +288,6 @@ impl Job {
             })
             .collect()
     }
-
     /// A few tasks of the same workload at a small size: enough for the browser to optimize its
     /// code before anything is timed.
     pub fn warm_up(&self) -> Job {

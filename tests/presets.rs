@@ -6,7 +6,7 @@
 mod support;
 
 use corescope::experiment::{self, Outcome, Outcomes, PresetId, Scale, Step, sweep_workloads};
-use corescope::run::{CheckedRun, Mode};
+use corescope::run::{Cancel, CheckedRun, Mode};
 use corescope::web::engines;
 use corescope::web::platform::hardware_concurrency;
 use corescope::workloads::Value;
@@ -54,7 +54,8 @@ async fn run(preset: PresetId) -> Ran {
     );
     let mut results = Vec::new();
     for step in &steps {
-        let (outcome, _) = engines::measure(step.mode, &step.job, step.workers).await;
+        let (outcome, _) =
+            engines::measure(step.mode, &step.job, step.workers, &Cancel::new()).await;
         if let Err(e) = &outcome {
             panic!(
                 "{} / {} ({}): {e}",
@@ -154,7 +155,7 @@ async fn a_worker_per_task_pays_start_up_that_a_reused_pool_does_not() {
         .find(|s| s.id == "pool-reused")
         .expect("the preset has a reused pool");
     // The pool is up now: a second call starts nothing.
-    let (again, _) = engines::measure(step.mode, &step.job, step.workers).await;
+    let (again, _) = engines::measure(step.mode, &step.job, step.workers, &Cancel::new()).await;
     let reused = again
         .expect("the reused pool runs again")
         .run

@@ -5,7 +5,7 @@
 
 mod support;
 
-use corescope::run::{Mode, check};
+use corescope::run::{Cancel, Mode, check};
 use corescope::web::engines::{isolated, main_thread, shared_pool};
 use corescope::web::probe::GapProbe;
 use corescope::workloads::{Job, Workload};
@@ -31,7 +31,7 @@ fn job() -> Job {
 async fn the_shared_pool_puts_at_least_two_threads_to_work() {
     pool().await;
     assert_eq!(rayon::current_num_threads(), POOL_THREADS);
-    let raw = shared_pool::run(job(), 2, false)
+    let raw = shared_pool::run(job(), 2, false, &Cancel::new())
         .await
         .expect("the pool runs the job");
     let used = raw.workers_used();
@@ -53,21 +53,30 @@ async fn the_shared_pool_puts_at_least_two_threads_to_work() {
 #[wasm_bindgen_test]
 async fn one_shared_worker_means_one_busy_thread() {
     pool().await;
-    let raw = shared_pool::run(job(), 1, false)
+    let raw = shared_pool::run(job(), 1, false, &Cancel::new())
         .await
         .expect("the pool runs the job");
     assert_eq!(raw.workers_used(), 1);
-    assert_eq!(raw.results, main_thread::run(&job()).await.results);
+    assert_eq!(
+        raw.results,
+        main_thread::run(&job(), &Cancel::new())
+            .await
+            .expect("serial runs")
+            .results
+    );
 }
 
 #[wasm_bindgen_test]
 async fn isolated_workers_return_the_serial_answer() {
-    let raw = isolated::run_pool(&job(), 3, false)
+    let raw = isolated::run_pool(&job(), 3, false, &Cancel::new())
         .await
         .expect("isolated workers start and answer");
     assert!(raw.startup_ms.expect("isolated runs report start-up") > 0.0);
     assert!((1..=3).contains(&raw.workers_used()));
-    let serial = main_thread::run(&job()).await.results;
+    let serial = main_thread::run(&job(), &Cancel::new())
+        .await
+        .expect("serial runs")
+        .results;
     check(Mode::Pool { reuse: false }, 3, &job(), &serial, raw)
         .expect("isolated results equal the serial answer");
 }
@@ -79,7 +88,7 @@ async fn isolated_workers_return_the_serial_answer() {
 async fn assert_main_thread_free(mode: Mode) {
     let long_job = Job::new(Workload::EmptyLoop { count: 60_000_000 }, 8);
     let probe = GapProbe::start();
-    let raw = corescope::web::engines::run(mode, &long_job, 2)
+    let raw = corescope::web::engines::run(mode, &long_job, 2, &Cancel::new())
         .await
         .expect("the job runs");
     let gap = probe.stop();

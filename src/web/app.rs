@@ -3,7 +3,7 @@
 //! async tasks that report through actions.
 
 use crate::experiment::{self, Outcome, Outcomes, PresetId, Scale, Step, sweep_workloads};
-use crate::run::{Mode, RunError};
+use crate::run::{Cancel, Mode, RunError};
 use crate::state::{Action, EngineStatus, PoolStatus, QUICK_MODES, State};
 use crate::web::engines::{self, shared_pool};
 use crate::web::platform;
@@ -66,6 +66,7 @@ pub fn App() -> Html {
                 <p class="notice" role="alert">{ notice }</p>
             }
             <QuickRun state={state.clone()} />
+            <crate::web::bench::Bench state={state.clone()} />
             <Lessons state={state.clone()} />
             <p class="diagnostics" id="diagnostics">
                 { match state.longest_main_thread_gap_ms {
@@ -222,7 +223,7 @@ fn outcome_cells(outcome: &Outcome, serial_ms: Option<f64>) -> (&'static str, Ht
 }
 
 /// The longer of two optional gaps.
-fn max_gap(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+pub fn max_gap(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
@@ -244,7 +245,7 @@ async fn run_quick(state: State, dispatch: Dispatcher) {
             } else {
                 state.workers
             };
-            let (outcome, gap) = engines::measure(mode, &job, workers).await;
+            let (outcome, gap) = engines::measure(mode, &job, workers, &Cancel::new()).await;
             longest_gap = max_gap(longest_gap, gap);
             outcome
         };
@@ -264,7 +265,8 @@ async fn run_preset(state: State, steps: Vec<Step>, dispatch: Dispatcher) {
         let outcome = match state.unavailable_reason(step.mode) {
             Some(why) => Err(RunError::Failed(why)),
             None => {
-                let (outcome, gap) = engines::measure(step.mode, &step.job, step.workers).await;
+                let (outcome, gap) =
+                    engines::measure(step.mode, &step.job, step.workers, &Cancel::new()).await;
                 longest_gap = max_gap(longest_gap, gap);
                 outcome
             }
@@ -450,7 +452,7 @@ fn sizes(steps: &[Step]) -> String {
 }
 
 /// A workload and its size, for the sweep's picker.
-fn describe(w: &Workload) -> String {
+pub fn describe(w: &Workload) -> String {
     match w {
         Workload::EmptyLoop { count } => format!("empty loop — count to {count}"),
         Workload::SleepAdd { ms } => format!("sleep-add — wait {ms} ms"),

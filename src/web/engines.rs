@@ -7,7 +7,7 @@ pub mod main_thread;
 pub mod shared_pool;
 
 use crate::experiment::Outcome;
-use crate::run::{Mode, RawRun, RunError, check};
+use crate::run::{Cancel, Mode, RawRun, RunError, check};
 use crate::web::platform::yield_to_browser;
 use crate::web::probe::GapProbe;
 use crate::workloads::Job;
@@ -24,19 +24,24 @@ pub(crate) fn first_time(
     seen.with(|s| s.borrow_mut().insert(job.workload.name()))
 }
 
-/// Runs `job` the way `mode` says.
-pub async fn run(mode: Mode, job: &Job, workers: usize) -> Result<RawRun, String> {
+/// Runs `job` the way `mode` says, until done or cancelled.
+pub async fn run(mode: Mode, job: &Job, workers: usize, cancel: &Cancel) -> Result<RawRun, String> {
     match mode {
-        Mode::MainThread => Ok(main_thread::run(job).await),
-        Mode::Shared { gil } => shared_pool::run(job.clone(), workers, gil).await,
-        Mode::Pool { reuse } => isolated::run_pool(job, workers, reuse).await,
-        Mode::PerTask { join } => isolated::run_per_task(job, join).await,
+        Mode::MainThread => main_thread::run(job, cancel).await,
+        Mode::Shared { gil } => shared_pool::run(job.clone(), workers, gil, cancel).await,
+        Mode::Pool { reuse } => isolated::run_pool(job, workers, reuse, cancel).await,
+        Mode::PerTask { join } => isolated::run_per_task(job, join, cancel).await,
     }
 }
 
 /// A checked run, and for worker modes the longest gap between the page's timer ticks while it
 /// ran (the page must stay responsive).
-pub async fn measure(mode: Mode, job: &Job, workers: usize) -> (Outcome, Option<f64>) {
+pub async fn measure(
+    mode: Mode,
+    job: &Job,
+    workers: usize,
+    cancel: &Cancel,
+) -> (Outcome, Option<f64>) {
     main_thread::warm_up(job).await;
     if let Mode::Shared { .. } = mode {
         shared_pool::warm_up(job).await;
@@ -44,7 +49,7 @@ pub async fn measure(mode: Mode, job: &Job, workers: usize) -> (Outcome, Option<
     // Let the page paint "running" before the main thread is taken over.
     yield_to_browser().await;
     let probe = (mode != Mode::MainThread).then(GapProbe::start);
-    let raw = run(mode, job, workers).await;
+    let raw = run(mode, job, workers, cancel).await;
     let gap = probe.map(GapProbe::stop);
     let outcome = raw
         .map_err(RunError::Failed)

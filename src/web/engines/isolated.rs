@@ -10,7 +10,7 @@
 //!
 //! Messages are JSON text, so 64-bit integers and big numbers cross exactly.
 
-use crate::run::{Join, RawRun, TaskRecord};
+use crate::run::{Cancel, Join, RawRun, TaskRecord};
 use crate::web::platform::{epoch_ms, now_ms};
 use crate::workloads::{Job, NoGil, Value, in_submission_order, shared_counter};
 use futures::StreamExt;
@@ -326,6 +326,7 @@ async fn map_on(
     handles: &mut [Handle],
     job: &Job,
     collector: &RefCell<Collector>,
+    cancel: &Cancel,
 ) -> Result<(), String> {
     let run = next_run_id();
     let chunk = chunk_size(job.tasks, handles.len());
@@ -334,6 +335,7 @@ async fn map_on(
         let next = &next;
         async move {
             loop {
+                cancel.check()?;
                 let first = next.get();
                 if first >= job.tasks {
                     return Ok::<(), String>(());
@@ -360,7 +362,12 @@ async fn start(k: usize) -> Result<(Vec<Handle>, f64), String> {
 
 /// Runs `job` on a pool of `workers` isolated workers: the page's reused pool (started before
 /// the clock, grown as needed), or a fresh one created and closed inside the timed call.
-pub async fn run_pool(job: &Job, workers: usize, reuse: bool) -> Result<RawRun, String> {
+pub async fn run_pool(
+    job: &Job,
+    workers: usize,
+    reuse: bool,
+    cancel: &Cancel,
+) -> Result<RawRun, String> {
     let workers = workers.max(1);
     shared_counter::reset();
     if reuse {
@@ -377,7 +384,7 @@ pub async fn run_pool(job: &Job, workers: usize, reuse: bool) -> Result<RawRun, 
         shared_counter::reset();
         let collector = RefCell::new(Collector::new(job.tasks));
         let t0 = now_ms();
-        let outcome = map_on(&mut pool[..workers], job, &collector).await;
+        let outcome = map_on(&mut pool[..workers], job, &collector, cancel).await;
         let elapsed_ms = now_ms() - t0;
         // A pool whose worker failed is not trusted again: the next run starts afresh.
         if outcome.is_ok() {
@@ -389,7 +396,7 @@ pub async fn run_pool(job: &Job, workers: usize, reuse: bool) -> Result<RawRun, 
         let collector = RefCell::new(Collector::new(job.tasks));
         let t0 = now_ms();
         let (mut pool, startup_ms) = start(workers).await?;
-        map_on(&mut pool, job, &collector).await?;
+        map_on(&mut pool, job, &collector, cancel).await?;
         drop(pool);
         let elapsed_ms = now_ms() - t0;
         collector.into_inner().finish(elapsed_ms, Some(startup_ms))
@@ -397,7 +404,7 @@ pub async fn run_pool(job: &Job, workers: usize, reuse: bool) -> Result<RawRun, 
 }
 
 /// Runs each task of `job` on a worker of its own, waited for as `join` says.
-pub async fn run_per_task(job: &Job, join: Join) -> Result<RawRun, String> {
+pub async fn run_per_task(job: &Job, join: Join, cancel: &Cancel) -> Result<RawRun, String> {
     shared_counter::reset();
     let run = next_run_id();
     let collector = RefCell::new(Collector::new(job.tasks));
@@ -405,6 +412,7 @@ pub async fn run_per_task(job: &Job, join: Join) -> Result<RawRun, String> {
         let collector = &collector;
         async move {
             let ready = handle.ready().await?;
+            cancel.check()?;
             let (done, round_trip) = handle.run_batch(run, job, vec![index]).await?;
             collector.borrow_mut().add(index, done, round_trip);
             Ok::<f64, String>(ready)
@@ -415,6 +423,7 @@ pub async fn run_per_task(job: &Job, join: Join) -> Result<RawRun, String> {
         Join::InsideLoop => {
             let mut startup = 0.0f64;
             for index in 0..job.tasks {
+                cancel.check()?;
                 startup = startup.max(one(Handle::launch()?, index).await?);
             }
             let elapsed_ms = now_ms() - t0;

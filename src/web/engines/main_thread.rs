@@ -3,7 +3,7 @@
 //! not block, so a task's wait is an async timer here, not a blocking sleep.
 
 use crate::gil::warm_call;
-use crate::run::{RawRun, TaskRecord};
+use crate::run::{Cancel, RawRun, TaskRecord};
 use crate::web::engines::first_time;
 use crate::web::platform::now_ms;
 use crate::workloads::{Job, NoGil, WarmUp, shared_counter};
@@ -35,12 +35,13 @@ pub async fn warm_up(job: &Job) {
     shared_counter::reset();
 }
 
-pub async fn run(job: &Job) -> RawRun {
+pub async fn run(job: &Job, cancel: &Cancel) -> Result<RawRun, String> {
     shared_counter::reset();
     let mut results = Vec::with_capacity(job.tasks);
     let mut records = Vec::with_capacity(job.tasks);
     let t0 = now_ms();
     for i in 0..job.tasks {
+        cancel.check()?;
         let start_ms = now_ms() - t0;
         let wait = job.wait_ms(i);
         if wait > 0 {
@@ -56,12 +57,12 @@ pub async fn run(job: &Job) -> RawRun {
         });
     }
     let elapsed_ms = now_ms() - t0;
-    RawRun {
+    Ok(RawRun {
         results,
         records,
         elapsed_ms,
         startup_ms: None,
         messaging_ms: None,
         page_total: shared_counter::total(),
-    }
+    })
 }

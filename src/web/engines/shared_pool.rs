@@ -11,7 +11,7 @@
 
 use crate::gil::Gil;
 use crate::gil::warm_call;
-use crate::run::{RawRun, TaskRecord};
+use crate::run::{Cancel, RawRun, TaskRecord};
 use crate::web::engines::first_time;
 use crate::web::platform::now_ms;
 use crate::workloads::{Job, NoGil, Value, WarmUp, in_submission_order, shared_counter};
@@ -74,7 +74,8 @@ fn run_task(job: &Job, i: usize, gil: Option<&Gil>) -> (Value, Duration) {
 }
 
 /// Runs every task of `job` with at most `workers` pool threads busy.
-pub async fn run(job: Job, workers: usize, gil: bool) -> Result<RawRun, String> {
+pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result<RawRun, String> {
+    let stop = cancel.clone();
     let workers = workers.clamp(1, rayon::current_num_threads());
     let tasks = job.tasks;
     shared_counter::reset();
@@ -92,6 +93,9 @@ pub async fn run(job: Job, workers: usize, gil: bool) -> Result<RawRun, String> 
             for _ in 0..workers {
                 s.spawn(|_| {
                     loop {
+                        if stop.is_cancelled() {
+                            break;
+                        }
                         let index = next.fetch_add(1, Ordering::Relaxed);
                         if index >= tasks {
                             break;
@@ -121,6 +125,7 @@ pub async fn run(job: Job, workers: usize, gil: bool) -> Result<RawRun, String> 
         "a pool thread stopped before finishing the run (a task trapped?)".to_string()
     })?;
     let elapsed_ms = now_ms() - t0_page;
+    cancel.check()?;
 
     let mut results = vec![None; tasks];
     for (record, value) in &done {

@@ -1,0 +1,80 @@
+// The experiment bench end to end in headless Chromium: a small sweep draws one series per
+// engine with a point per worker count, Cancel stops a sweep and keeps what was measured, and
+// the bench fits desktop and phone screens.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchChromium, openPage, screenshot } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function setRange(page, selector, value) {
+  await page.$eval(selector, (el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
+}
+
+/** A page with a small sweep configured: 2 tasks at 10% size, shared memory and the reused pool. */
+async function smallSweep(viewport) {
+  const { page, errors } = await openPage(browser, server.url, viewport);
+  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await setRange(page, '#bench-tasks', 2);
+  await setRange(page, '#bench-size', 10);
+  await page.uncheck('input[data-mode=gil]');
+  return { page, errors };
+}
+
+const rowsOf = page => page.$$eval('.sweep-table tbody tr:not(.failed)', rows => rows.map(r => [r.dataset.mode, Number(r.dataset.workers)]));
+
+test('a small sweep draws one series per engine with a point per worker count', async (t) => {
+  const { page, errors } = await smallSweep({ width: 1280, height: 720 });
+  const max = Number(await page.getAttribute('#workers', 'max'));
+  await page.click('#run-sweep');
+  await page.waitForSelector('main[data-running=true]');
+  await page.waitForSelector('main[data-running=false]', { timeout: 240_000 });
+  const rows = await rowsOf(page);
+  assert.deepEqual(rows.filter(([m]) => m === 'main'), [['main', 1]], 'one serial baseline');
+  for (const mode of ['shared', 'pool']) {
+    assert.deepEqual(rows.filter(([m]) => m === mode).map(([, k]) => k), Array.from({ length: max }, (_, i) => i + 1), `${mode}: a point per worker count`);
+  }
+  assert.equal(await page.$$eval('.sweep-table tr.failed', r => r.length), 0);
+  const svg = await page.$eval('#chart svg', el => el.outerHTML);
+  for (const label of ['workers', 'elapsed (ms)', 'hardwareConcurrency', 'shared memory', 'isolated pool (reused)', 'Amdahl serial fraction']) {
+    assert.ok(svg.includes(label), `the chart shows "${label}"`);
+  }
+  t.diagnostic(`screenshot: ${await screenshot(page, 'bench-desktop.png')}`);
+  await page.click('input[name=view][value=speedup]');
+  assert.ok((await page.$eval('#chart svg', el => el.outerHTML)).includes('speedup over serial'));
+  await page.click('input[name=view][value=efficiency]');
+  assert.ok((await page.$eval('#chart svg', el => el.outerHTML)).includes('efficiency'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Cancel stops a sweep within 200 ms and keeps the points measured', async (t) => {
+  const { page, errors } = await smallSweep({ width: 390, height: 844 });
+  await page.click('#run-sweep');
+  await page.waitForFunction(() => document.querySelectorAll('.sweep-table tbody tr').length >= 4, null, { timeout: 120_000 });
+  const t0 = Date.now();
+  await page.click('#cancel-sweep');
+  await page.waitForSelector('main[data-running=false]', { timeout: 5_000 });
+  const stoppedMs = Date.now() - t0;
+  assert.ok(stoppedMs < 200 + 100, `the page was usable again ${stoppedMs} ms after Cancel`);
+  const kept = (await rowsOf(page)).length;
+  assert.ok(kept >= 4, `kept ${kept} points`);
+  assert.match(await page.textContent('#sweep-status'), new RegExp(`Cancelled; ${kept} points kept`));
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone screen`);
+  t.diagnostic(`cancel took ${stoppedMs} ms; ${kept} points kept`);
+  t.diagnostic(`screenshot: ${await screenshot(page, 'bench-phone.png')}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
