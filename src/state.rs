@@ -3,6 +3,7 @@
 
 use crate::experiment::{Outcome, PresetId, Scale, Step, sweep_workloads};
 use crate::run::Mode;
+use crate::stats::Responsiveness;
 use crate::sweep::{Measured, Plan, Point, record};
 use crate::workloads::{Job, Workload};
 
@@ -122,8 +123,8 @@ pub struct State {
     pub rows: Vec<(Mode, EngineStatus)>,
     pub preset: PresetState,
     pub bench: BenchState,
-    /// Longest gap seen between the page's timer ticks during the last worker-engine runs.
-    pub longest_main_thread_gap_ms: Option<f64>,
+    /// How free the main thread stayed during the last worker-engine runs.
+    pub responsiveness: Option<Responsiveness>,
     /// A problem to show above everything else (bad input, a failed start).
     pub notice: Option<String>,
 }
@@ -144,7 +145,7 @@ pub enum Action {
     /// Ends a quick run or a preset, with the longest main-thread gap measured while workers
     /// computed.
     RunFinished {
-        longest_main_thread_gap_ms: Option<f64>,
+        responsiveness: Option<Responsiveness>,
     },
     SelectPreset(PresetId),
     SelectSweepWorkload(usize),
@@ -173,7 +174,7 @@ pub enum Action {
     },
     SweepFinished {
         cancelled: bool,
-        longest_main_thread_gap_ms: Option<f64>,
+        responsiveness: Option<Responsiveness>,
     },
 }
 
@@ -225,7 +226,7 @@ impl State {
                 failures: Vec::new(),
                 cancelled: false,
             },
-            longest_main_thread_gap_ms: None,
+            responsiveness: None,
             notice: None,
         }
     }
@@ -329,7 +330,7 @@ impl State {
             Action::RunStarted => {
                 self.running = true;
                 self.notice = None;
-                self.longest_main_thread_gap_ms = None;
+                self.responsiveness = None;
                 for row in &mut self.rows {
                     row.1 = EngineStatus::NotRun;
                 }
@@ -338,12 +339,10 @@ impl State {
             Action::EngineFinished { mode, outcome } => {
                 self.set_status(mode, EngineStatus::Done(outcome))
             }
-            Action::RunFinished {
-                longest_main_thread_gap_ms,
-            } => {
+            Action::RunFinished { responsiveness } => {
                 self.running = false;
                 self.preset.running = None;
-                self.longest_main_thread_gap_ms = longest_main_thread_gap_ms;
+                self.responsiveness = responsiveness;
             }
             Action::SelectPreset(_) | Action::SelectSweepWorkload(_) if self.running => {
                 self.notice = Some("wait for the run to finish before changing the preset".into());
@@ -359,7 +358,7 @@ impl State {
             Action::PresetStarted(steps) => {
                 self.running = true;
                 self.notice = None;
-                self.longest_main_thread_gap_ms = None;
+                self.responsiveness = None;
                 self.preset.results = vec![None; steps.len()];
                 self.preset.steps = steps;
                 self.preset.running = None;
@@ -412,7 +411,7 @@ impl State {
             Action::SweepStarted(plan) => {
                 self.running = true;
                 self.notice = None;
-                self.longest_main_thread_gap_ms = None;
+                self.responsiveness = None;
                 self.bench.progress = Some(Progress {
                     done: 0,
                     total: plan.total_runs(),
@@ -437,12 +436,12 @@ impl State {
             Action::PointFailed { point, why } => self.bench.failures.push((point, why)),
             Action::SweepFinished {
                 cancelled,
-                longest_main_thread_gap_ms,
+                responsiveness,
             } => {
                 self.running = false;
                 self.bench.progress = None;
                 self.bench.cancelled = cancelled;
-                self.longest_main_thread_gap_ms = longest_main_thread_gap_ms;
+                self.responsiveness = responsiveness;
             }
             Action::StepStarted(i) => self.preset.running = Some(i),
             Action::StepFinished(i, outcome) => {
@@ -505,6 +504,13 @@ mod tests {
         assert_eq!(State::new(0, true).hardware_concurrency, 1);
     }
 
+    fn gap(ms: f64) -> Responsiveness {
+        Responsiveness {
+            longest_gap_ms: ms,
+            ..Responsiveness::default()
+        }
+    }
+
     fn done(mode: Mode) -> Outcome {
         let run = RawRun {
             results: vec![Value::Int(11)],
@@ -543,10 +549,10 @@ mod tests {
         });
         assert_eq!(s.status(main), Some(&EngineStatus::Done(done(main))));
         s.apply(Action::RunFinished {
-            longest_main_thread_gap_ms: Some(7.0),
+            responsiveness: Some(gap(7.0)),
         });
         assert!(!s.running);
-        assert_eq!(s.longest_main_thread_gap_ms, Some(7.0));
+        assert_eq!(s.responsiveness, Some(gap(7.0)));
         s.apply(Action::RunStarted);
         assert_eq!(s.status(main), Some(&EngineStatus::NotRun));
     }
@@ -571,7 +577,7 @@ mod tests {
         s.apply(Action::StepFinished(99, done(Mode::MainThread)));
         assert!(s.preset.results[1].is_some() && s.preset.results[0].is_none());
         s.apply(Action::RunFinished {
-            longest_main_thread_gap_ms: None,
+            responsiveness: None,
         });
         assert_eq!((s.running, s.preset.running), (false, None));
     }
@@ -654,7 +660,7 @@ mod tests {
         });
         s.apply(Action::SweepFinished {
             cancelled: true,
-            longest_main_thread_gap_ms: Some(9.0),
+            responsiveness: Some(gap(9.0)),
         });
         assert!(s.bench.cancelled && !s.running);
         assert_eq!(s.bench.measured.len(), 1);

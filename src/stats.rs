@@ -1,6 +1,45 @@
 //! Summaries of timings: the median of repetitions, speedup and parallel efficiency against a
 //! serial baseline.
 
+/// How free the page's main thread stayed while workers computed.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Responsiveness {
+    /// Longest gap between the ticks of a short page timer.
+    pub longest_gap_ms: f64,
+    /// Longest task the browser's long-task observer reported (`None`: it reported none, or, as
+    /// in Firefox, does not report long tasks at all).
+    pub longest_task_ms: Option<f64>,
+    /// Tasks over 50 ms that the observer reported.
+    pub long_tasks: usize,
+    /// Animation frames seen, and those that came later than 1.5 frame periods (60 Hz).
+    pub frames: usize,
+    pub dropped_frames: usize,
+}
+
+impl Responsiveness {
+    /// Two measurements as one: the worst of each, counts added.
+    pub fn merge(self, other: Self) -> Self {
+        Self {
+            longest_gap_ms: self.longest_gap_ms.max(other.longest_gap_ms),
+            longest_task_ms: match (self.longest_task_ms, other.longest_task_ms) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            },
+            long_tasks: self.long_tasks + other.long_tasks,
+            frames: self.frames + other.frames,
+            dropped_frames: self.dropped_frames + other.dropped_frames,
+        }
+    }
+
+    /// Merges optional measurements.
+    pub fn merge_opt(a: Option<Self>, b: Option<Self>) -> Option<Self> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(a.merge(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
 /// The median of `samples` (the mean of the middle two for an even count); `None` when empty or
 /// when any sample is not a finite number.
 pub fn median(samples: &[f64]) -> Option<f64> {
@@ -40,6 +79,36 @@ mod tests {
         assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
         assert_eq!(median(&[]), None);
         assert_eq!(median(&[1.0, f64::NAN]), None);
+    }
+
+    #[test]
+    fn responsiveness_merges_to_the_worst_and_the_sum() {
+        let a = Responsiveness {
+            longest_gap_ms: 9.0,
+            longest_task_ms: None,
+            long_tasks: 0,
+            frames: 60,
+            dropped_frames: 1,
+        };
+        let b = Responsiveness {
+            longest_gap_ms: 4.0,
+            longest_task_ms: Some(70.0),
+            long_tasks: 1,
+            frames: 30,
+            dropped_frames: 2,
+        };
+        let m = a.merge(b);
+        assert_eq!(
+            (
+                m.longest_gap_ms,
+                m.longest_task_ms,
+                m.long_tasks,
+                m.frames,
+                m.dropped_frames
+            ),
+            (9.0, Some(70.0), 1, 90, 3)
+        );
+        assert_eq!(Responsiveness::merge_opt(None, Some(a)), Some(a));
     }
 
     #[test]

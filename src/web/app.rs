@@ -5,6 +5,7 @@
 use crate::experiment::{self, Outcome, Outcomes, PresetId, Scale, Step, sweep_workloads};
 use crate::run::{Cancel, Mode, RunError};
 use crate::state::{Action, EngineStatus, PoolStatus, QUICK_MODES, State};
+use crate::stats::Responsiveness;
 use crate::web::engines::{self, shared_pool};
 use crate::web::platform;
 use crate::workloads::{Job, Workload, file_write, show_list};
@@ -69,8 +70,8 @@ pub fn App() -> Html {
             <crate::web::bench::Bench state={state.clone()} />
             <Lessons state={state.clone()} />
             <p class="diagnostics" id="diagnostics">
-                { match state.longest_main_thread_gap_ms {
-                    Some(gap) => format!("Main thread during worker runs: longest gap between timer ticks {gap:.1} ms"),
+                { match state.responsiveness {
+                    Some(r) => diagnostics(&r),
                     None => "Main thread responsiveness is measured during worker runs.".into(),
                 } }
             </p>
@@ -222,19 +223,24 @@ fn outcome_cells(outcome: &Outcome, serial_ms: Option<f64>) -> (&'static str, Ht
     }
 }
 
-/// The longer of two optional gaps.
-pub fn max_gap(a: Option<f64>, b: Option<f64>) -> Option<f64> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    }
+/// The diagnostics line: what the main thread went through while workers computed.
+fn diagnostics(r: &Responsiveness) -> String {
+    let tasks = match r.longest_task_ms {
+        Some(ms) => format!("longest task {ms:.0} ms ({} over 50 ms)", r.long_tasks),
+        None if platform::long_tasks_reported() => "no task over 50 ms".into(),
+        None => "long tasks not reported by this browser".into(),
+    };
+    format!(
+        "Main thread during worker runs: {tasks}; longest gap between timer ticks {:.1} ms; {} of {} frames late.",
+        r.longest_gap_ms, r.dropped_frames, r.frames
+    )
 }
 
 /// Runs the quick job on every engine in turn.
 async fn run_quick(state: State, dispatch: Dispatcher) {
     dispatch.dispatch(Action::RunStarted);
     let job = quick_job();
-    let mut longest_gap: Option<f64> = None;
+    let mut longest_gap: Option<Responsiveness> = None;
     for mode in QUICK_MODES {
         let outcome = if let Some(why) = state.unavailable_reason(mode) {
             Err(RunError::Failed(why))
@@ -246,20 +252,20 @@ async fn run_quick(state: State, dispatch: Dispatcher) {
                 state.workers
             };
             let (outcome, gap) = engines::measure(mode, &job, workers, &Cancel::new()).await;
-            longest_gap = max_gap(longest_gap, gap);
+            longest_gap = Responsiveness::merge_opt(longest_gap, gap);
             outcome
         };
         dispatch.dispatch(Action::EngineFinished { mode, outcome });
     }
     dispatch.dispatch(Action::RunFinished {
-        longest_main_thread_gap_ms: longest_gap,
+        responsiveness: longest_gap,
     });
 }
 
 /// Runs a preset's steps in order.
 async fn run_preset(state: State, steps: Vec<Step>, dispatch: Dispatcher) {
     dispatch.dispatch(Action::PresetStarted(steps.clone()));
-    let mut longest_gap: Option<f64> = None;
+    let mut longest_gap: Option<Responsiveness> = None;
     for (i, step) in steps.iter().enumerate() {
         dispatch.dispatch(Action::StepStarted(i));
         let outcome = match state.unavailable_reason(step.mode) {
@@ -267,14 +273,14 @@ async fn run_preset(state: State, steps: Vec<Step>, dispatch: Dispatcher) {
             None => {
                 let (outcome, gap) =
                     engines::measure(step.mode, &step.job, step.workers, &Cancel::new()).await;
-                longest_gap = max_gap(longest_gap, gap);
+                longest_gap = Responsiveness::merge_opt(longest_gap, gap);
                 outcome
             }
         };
         dispatch.dispatch(Action::StepFinished(i, outcome));
     }
     dispatch.dispatch(Action::RunFinished {
-        longest_main_thread_gap_ms: longest_gap,
+        responsiveness: longest_gap,
     });
 }
 

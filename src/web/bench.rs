@@ -5,8 +5,9 @@
 use crate::experiment::{Scale, sweep_workloads};
 use crate::run::{CANCELLED, Cancel, RunError};
 use crate::state::{Action, BENCH_MODES, MAX_REPETITIONS, SIZE_PERCENT, State, View};
+use crate::stats::Responsiveness;
 use crate::sweep::{self, Plan};
-use crate::web::app::{StateProps, describe, max_gap};
+use crate::web::app::{StateProps, describe};
 use crate::web::{chart, engines, platform};
 use crate::workloads::show_list;
 use wasm_bindgen_futures::spawn_local;
@@ -47,7 +48,7 @@ async fn run_sweep(
             dispatch.dispatch(Action::PointStarted { done, current });
             let (outcome, g) =
                 engines::measure(point.mode, &plan.job, point.workers, &cancel).await;
-            gap = max_gap(gap, g);
+            gap = Responsiveness::merge_opt(gap, g);
             done += 1;
             match outcome {
                 Ok(run) => dispatch.dispatch(Action::Sampled {
@@ -72,7 +73,7 @@ async fn run_sweep(
     }
     dispatch.dispatch(Action::SweepFinished {
         cancelled,
-        longest_main_thread_gap_ms: gap,
+        responsiveness: gap,
     });
 }
 

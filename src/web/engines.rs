@@ -8,6 +8,7 @@ pub mod shared_pool;
 
 use crate::experiment::Outcome;
 use crate::run::{Cancel, Mode, RawRun, RunError, check};
+use crate::stats::Responsiveness;
 use crate::web::platform::yield_to_browser;
 use crate::web::probe::GapProbe;
 use crate::workloads::Job;
@@ -34,14 +35,13 @@ pub async fn run(mode: Mode, job: &Job, workers: usize, cancel: &Cancel) -> Resu
     }
 }
 
-/// A checked run, and for worker modes the longest gap between the page's timer ticks while it
-/// ran (the page must stay responsive).
+/// A checked run, and for worker modes how free the page's main thread stayed while it ran.
 pub async fn measure(
     mode: Mode,
     job: &Job,
     workers: usize,
     cancel: &Cancel,
-) -> (Outcome, Option<f64>) {
+) -> (Outcome, Option<Responsiveness>) {
     main_thread::warm_up(job).await;
     if let Mode::Shared { .. } = mode {
         shared_pool::warm_up(job).await;

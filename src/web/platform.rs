@@ -55,3 +55,9 @@ pub fn epoch_ms() -> f64 {
 pub async fn yield_to_browser() {
     gloo_timers::future::TimeoutFuture::new(0).await;
 }
+
+/// Whether the browser reports long tasks to a `PerformanceObserver` (Chromium does, Firefox
+/// does not).
+pub fn long_tasks_reported() -> bool {
+    super::probe::long_tasks_supported()
+}

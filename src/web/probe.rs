@@ -1,25 +1,65 @@
-//! Measures how free the page's main thread stays: a short interval timer notes the longest gap
-//! between its ticks. A busy-spinning or blocked main thread shows up as a long gap. Unlike the
-//! long-task `PerformanceObserver`, this works in Firefox as well as Chromium.
+//! Measures how free the page's main thread stays while workers compute, three ways: a short
+//! interval timer notes the longest gap between its ticks (works everywhere); the browser's
+//! long-task `PerformanceObserver` reports tasks over 50 ms (Chromium only — Firefox accepts
+//! the observer and reports nothing); and an animation-frame loop counts late frames.
 
-use super::platform::now_ms;
+use super::platform::{now_ms, window};
+use crate::stats::Responsiveness;
 use gloo_timers::callback::Interval;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{
+    PerformanceEntry, PerformanceObserver, PerformanceObserverEntryList, PerformanceObserverInit,
+};
 
 /// Tick period; browsers clamp nested timers to about 4 ms anyway.
 const TICK_MS: u32 = 5;
+/// A frame later than 1.5 periods of a 60 Hz display counts as dropped.
+const LATE_FRAME_MS: f64 = 1.5 * 1000.0 / 60.0;
+
+#[derive(Default)]
+struct Seen {
+    longest_task_ms: Option<f64>,
+    long_tasks: usize,
+    frames: usize,
+    dropped_frames: usize,
+    last_frame_ms: Option<f64>,
+}
+
+/// The observer and the callback it calls, kept alive together.
+type LongTaskObserver = (
+    PerformanceObserver,
+    Closure<dyn FnMut(PerformanceObserverEntryList)>,
+);
+/// The animation-frame callback, which re-registers itself each frame.
+type FrameLoop = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 
 pub struct GapProbe {
     _interval: Interval,
     last_tick: Rc<Cell<f64>>,
     longest: Rc<Cell<f64>>,
+    seen: Rc<RefCell<Seen>>,
+    observer: Option<LongTaskObserver>,
+    running: Rc<Cell<bool>>,
+}
+
+/// Whether this browser reports long tasks at all.
+pub fn long_tasks_supported() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"PerformanceObserver".into())
+        .and_then(|po| js_sys::Reflect::get(&po, &"supportedEntryTypes".into()))
+        .ok()
+        .and_then(|types| types.dyn_into::<js_sys::Array>().ok())
+        .is_some_and(|types| types.includes(&"longtask".into(), 0))
 }
 
 impl GapProbe {
     pub fn start() -> Self {
         let last_tick = Rc::new(Cell::new(now_ms()));
         let longest = Rc::new(Cell::new(0.0_f64));
+        let seen = Rc::new(RefCell::new(Seen::default()));
+        let running = Rc::new(Cell::new(true));
         let interval = {
             let (last_tick, longest) = (last_tick.clone(), longest.clone());
             Interval::new(TICK_MS, move || {
@@ -28,16 +68,88 @@ impl GapProbe {
                 last_tick.set(now);
             })
         };
+        let observer = long_tasks_supported().then(|| {
+            let seen = seen.clone();
+            let on_entries = Closure::<dyn FnMut(PerformanceObserverEntryList)>::new(
+                move |list: PerformanceObserverEntryList| {
+                    let mut seen = seen.borrow_mut();
+                    for entry in list.get_entries() {
+                        let duration = entry.unchecked_into::<PerformanceEntry>().duration();
+                        seen.long_tasks += 1;
+                        seen.longest_task_ms =
+                            Some(seen.longest_task_ms.unwrap_or(0.0).max(duration));
+                    }
+                },
+            );
+            let observer = PerformanceObserver::new(on_entries.as_ref().unchecked_ref()).ok()?;
+            // Only asked for after `long_tasks_supported`: observe() throws on an unknown type.
+            observer.observe(&PerformanceObserverInit::new(&js_sys::Array::of1(
+                &"longtask".into(),
+            )));
+            Some((observer, on_entries))
+        });
+        start_frames(seen.clone(), running.clone());
         Self {
             _interval: interval,
             last_tick,
             longest,
+            seen,
+            observer: observer.flatten(),
+            running,
         }
     }
 
-    /// The longest time the main thread went without running the timer, in ms, including the
-    /// stretch since the last tick.
-    pub fn stop(self) -> f64 {
-        self.longest.get().max(now_ms() - self.last_tick.get())
+    /// What was seen while the probe ran, including the stretch since the last tick.
+    pub fn stop(self) -> Responsiveness {
+        self.running.set(false);
+        if let Some((observer, _)) = &self.observer {
+            // Entries the browser has not delivered yet.
+            let pending = observer.take_records();
+            let mut seen = self.seen.borrow_mut();
+            for entry in pending {
+                let duration = entry.unchecked_into::<PerformanceEntry>().duration();
+                seen.long_tasks += 1;
+                seen.longest_task_ms = Some(seen.longest_task_ms.unwrap_or(0.0).max(duration));
+            }
+            observer.disconnect();
+        }
+        let seen = self.seen.borrow();
+        Responsiveness {
+            longest_gap_ms: self.longest.get().max(now_ms() - self.last_tick.get()),
+            longest_task_ms: seen.longest_task_ms,
+            long_tasks: seen.long_tasks,
+            frames: seen.frames,
+            dropped_frames: seen.dropped_frames,
+        }
+    }
+}
+
+/// Counts animation frames and late ones until `running` turns false.
+fn start_frames(seen: Rc<RefCell<Seen>>, running: Rc<Cell<bool>>) {
+    let Ok(win) = window() else { return };
+    let slot: FrameLoop = Rc::new(RefCell::new(None));
+    let again = slot.clone();
+    *slot.borrow_mut() = Some(Closure::new(move |t: f64| {
+        if !running.get() {
+            // Drop the closure (and this loop) once stopped.
+            again.borrow_mut().take();
+            return;
+        }
+        {
+            let mut seen = seen.borrow_mut();
+            if let Some(last) = seen.last_frame_ms {
+                seen.frames += 1;
+                if t - last > LATE_FRAME_MS {
+                    seen.dropped_frames += 1;
+                }
+            }
+            seen.last_frame_ms = Some(t);
+        }
+        if let (Ok(win), Some(f)) = (window(), again.borrow().as_ref()) {
+            let _ = win.request_animation_frame(f.as_ref().unchecked_ref());
+        }
+    }));
+    if let Some(f) = slot.borrow().as_ref() {
+        let _ = win.request_animation_frame(f.as_ref().unchecked_ref());
     }
 }

@@ -50,6 +50,9 @@ test('a small sweep draws one series per engine with a point per worker count', 
   for (const label of ['workers', 'elapsed (ms)', 'hardwareConcurrency', 'shared memory', 'isolated pool (reused)', 'Amdahl serial fraction']) {
     assert.ok(svg.includes(label), `the chart shows "${label}"`);
   }
+  const diagnostics = await page.textContent('#diagnostics');
+  assert.match(diagnostics, /Main thread during worker runs: (longest task \d+ ms \(\d+ over 50 ms\)|no task over 50 ms); longest gap between timer ticks [\d.]+ ms; \d+ of \d+ frames late\./);
+  t.diagnostic(diagnostics);
   t.diagnostic(`screenshot: ${await screenshot(page, 'bench-desktop.png')}`);
   await page.click('input[name=view][value=speedup]');
   assert.ok((await page.$eval('#chart svg', el => el.outerHTML)).includes('speedup over serial'));
