@@ -87,6 +87,8 @@ pub struct BenchState {
     pub size_percent: u32,
     pub modes: Vec<Mode>,
     pub repetitions: usize,
+    /// The sweep's top worker count; 0 means the page's maximum.
+    pub max_workers: usize,
     pub view: View,
     pub progress: Option<Progress>,
     /// The plan the measured points belong to.
@@ -156,6 +158,7 @@ pub enum Action {
     SetBenchTasks(usize),
     SetBenchSize(u32),
     SetRepetitions(usize),
+    SetBenchMaxWorkers(usize),
     ToggleMode(Mode),
     SetView(View),
     SweepStarted(Plan),
@@ -219,6 +222,7 @@ impl State {
                     Mode::Pool { reuse: true },
                 ],
                 repetitions: 1,
+                max_workers: 0,
                 view: View::Time,
                 progress: None,
                 plan: None,
@@ -240,8 +244,16 @@ impl State {
                 .copied()
                 .filter(|m| self.bench.modes.contains(m))
                 .collect(),
-            max_workers: self.max_workers(),
+            max_workers: self.bench_max_workers(),
             repetitions: self.bench.repetitions,
+        }
+    }
+
+    /// The sweep's top worker count: as set, else the page's maximum.
+    pub fn bench_max_workers(&self) -> usize {
+        match self.bench.max_workers {
+            0 => self.max_workers(),
+            n => n.min(self.max_workers()),
         }
     }
 
@@ -398,6 +410,12 @@ impl State {
             Action::SetRepetitions(n) => {
                 if self.in_range("repetitions", n, 1, MAX_REPETITIONS) {
                     self.bench.repetitions = n;
+                }
+            }
+            Action::SetBenchMaxWorkers(n) => {
+                let max = self.max_workers();
+                if self.in_range("the sweep's top worker count", n, 1, max) {
+                    self.bench.max_workers = n;
                 }
             }
             Action::ToggleMode(mode) => {
@@ -617,6 +635,16 @@ mod tests {
         assert_eq!(s.bench.repetitions, 3);
         s.apply(Action::SetBenchWorkload(99));
         assert_eq!(s.bench.workload, 0);
+        assert_eq!(s.bench_max_workers(), 16);
+        s.apply(Action::SetBenchMaxWorkers(17));
+        assert!(
+            s.notice
+                .as_deref()
+                .expect("a notice")
+                .contains("between 1 and 16")
+        );
+        s.apply(Action::SetBenchMaxWorkers(4));
+        assert_eq!(s.bench_plan().max_workers, 4);
     }
 
     #[test]

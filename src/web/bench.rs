@@ -99,6 +99,7 @@ pub fn Bench(props: &StateProps) -> Html {
     let on_tasks = send(|v| Some(Action::SetBenchTasks(v.parse().unwrap_or(0))));
     let on_size = send(|v| Some(Action::SetBenchSize(v.parse().unwrap_or(0))));
     let on_reps = send(|v| Some(Action::SetRepetitions(v.parse().unwrap_or(0))));
+    let on_max = send(|v| Some(Action::SetBenchMaxWorkers(v.parse().unwrap_or(0))));
     let on_run = {
         let (state, cancel) = (state.clone(), cancel.clone());
         Callback::from(move |_: MouseEvent| {
@@ -193,6 +194,9 @@ pub fn Bench(props: &StateProps) -> Html {
                 <label for="bench-size">{ "Task size" }</label>
                 <input id="bench-size" type="range" min={SIZE_PERCENT.start().to_string()} max={SIZE_PERCENT.end().to_string()} step="10" value={b.size_percent.to_string()} onchange={on_size} disabled={state.running} />
                 <output for="bench-size">{ format!("{}% of the seed's — {}", b.size_percent, describe(&job.workload)) }</output>
+                <label for="bench-max">{ "Workers" }</label>
+                <input id="bench-max" type="range" min="1" max={state.max_workers().to_string()} value={state.bench_max_workers().to_string()} onchange={on_max} disabled={state.running} />
+                <output for="bench-max">{ format!("1 to {} (hardwareConcurrency {})", state.bench_max_workers(), state.hardware_concurrency) }</output>
                 <label for="bench-reps">{ "Repetitions" }</label>
                 <input id="bench-reps" type="range" min="1" max={MAX_REPETITIONS.to_string()} value={b.repetitions.to_string()} onchange={on_reps} disabled={state.running} />
                 <output for="bench-reps">{ format!("median of {}", b.repetitions) }</output>
@@ -200,7 +204,7 @@ pub fn Bench(props: &StateProps) -> Html {
                 <div class="choices">{ for modes }</div>
             </div>
             <div class="sweep-actions">
-                <button id="run-sweep" onclick={on_run} disabled={state.running || b.modes.is_empty()}>{ format!("Sweep 1–{} workers", state.max_workers()) }</button>
+                <button id="run-sweep" onclick={on_run} disabled={state.running || b.modes.is_empty()}>{ format!("Sweep 1–{} workers", state.bench_max_workers()) }</button>
                 <button id="cancel-sweep" class="secondary" onclick={on_cancel} disabled={b.progress.is_none()}>{ "Cancel" }</button>
                 if let Some(p) = &b.progress {
                     <progress id="sweep-progress" max={p.total.to_string()} value={p.done.to_string()}></progress>

@@ -36,7 +36,8 @@ const rowsOf = page => page.$$eval('.sweep-table tbody tr:not(.failed)', rows =>
 
 test('a small sweep draws one series per engine with a point per worker count', async (t) => {
   const { page, errors } = await smallSweep({ width: 1280, height: 720 });
-  const max = Number(await page.getAttribute('#workers', 'max'));
+  const max = Number(await page.$eval('#bench-max', el => el.value));
+  assert.equal(max, Number(await page.getAttribute('#workers', 'max')), 'the sweep goes to the page maximum by default');
   await page.click('#run-sweep');
   await page.waitForSelector('main[data-running=true]');
   await page.waitForSelector('main[data-running=false]', { timeout: 240_000 });
