@@ -1,30 +1,15 @@
 // The experiment bench end to end in headless Chromium: a small sweep draws one series per
 // engine with a point per worker count, Cancel stops a sweep and keeps what was measured, and
 // the bench fits desktop and phone screens.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchChromium, openPage, screenshot } from './harness.mjs';
+import { servedPage, openPage, screenshot, setRange } from './harness.mjs';
+const env = servedPage();
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
-async function setRange(page, selector, value) {
-  await page.$eval(selector, (el, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('change', { bubbles: true }));
-  }, value);
-}
 
 /** A page with a small sweep configured: 2 tasks at 10% size, shared memory and the reused pool. */
 async function smallSweep(viewport) {
-  const { page, errors } = await openPage(browser, server.url, viewport);
+  const { page, errors } = await openPage(env.browser, env.server.url, viewport);
   await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
   await setRange(page, '#bench-tasks', 2);
   await setRange(page, '#bench-size', 10);

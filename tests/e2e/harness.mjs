@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCREENSHOTS = path.join(ROOT, 'artifacts', 'screenshots');
@@ -66,4 +67,30 @@ export async function screenshot(page, name) {
   const file = path.join(SCREENSHOTS, name);
   await page.screenshot({ path: file, fullPage: true });
   return path.relative(ROOT, file);
+}
+
+/**
+ * Starts the server and the browser before a test file's tests and stops them after; returns
+ * an object whose `server` and `browser` are set once they are up.
+ */
+export function servedPage() {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchChromium();
+  });
+  after(async () => {
+    await env.browser?.close();
+    env.server?.stop();
+  });
+  return env;
+}
+
+/** Sets a range input as a person dragging it would, firing `input` and `change`. */
+export async function setRange(page, selector, value) {
+  await page.$eval(selector, (el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
 }

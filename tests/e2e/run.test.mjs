@@ -1,28 +1,13 @@
 // The page end to end: served by the real server with COOP/COEP, in headless Chromium. Moves the
 // worker slider, runs every engine, and checks what the page shows.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchChromium, openPage, screenshot } from './harness.mjs';
+import { servedPage, openPage, screenshot, setRange } from './harness.mjs';
 
 const SERIAL_ANSWER = '[11, 12, 13, 14, 15, 16, 17, 18, 19, 20]';
-let server, browser;
+const env = servedPage();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
-async function setWorkers(page, n) {
-  await page.$eval('#workers', (el, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, n);
-}
+const setWorkers = (page, n) => setRange(page, '#workers', n);
 
 /** Clicks Run and waits for the run to end; returns each engine's row as the page shows it. */
 async function run(page) {
@@ -38,7 +23,7 @@ async function run(page) {
 }
 
 test('the page reports its cores and cross-origin isolation, and starts the pool', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(env.browser, env.server.url);
   await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
   const cores = Number(await page.textContent('#hardware-concurrency'));
   assert.ok(cores >= 1, `hardwareConcurrency shown as ${cores}`);
@@ -50,7 +35,7 @@ test('the page reports its cores and cross-origin isolation, and starts the pool
 });
 
 test('every engine returns the serial answer for 1 and 2 workers', async (t) => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(env.browser, env.server.url);
   await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
   for (const workers of [1, 2]) {
     await setWorkers(page, workers);
@@ -73,7 +58,7 @@ test('every engine returns the serial answer for 1 and 2 workers', async (t) => 
 });
 
 test('the page fits a phone screen', async (t) => {
-  const { page, errors } = await openPage(browser, server.url, { width: 390, height: 844 });
+  const { page, errors } = await openPage(env.browser, env.server.url, { width: 390, height: 844 });
   await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
   await run(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -84,7 +69,7 @@ test('the page fits a phone screen', async (t) => {
 });
 
 test('a lesson preset runs from one click and writes its lesson from the numbers', async (t) => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(env.browser, env.server.url);
   await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
   await page.click('button[data-preset=global]');
   await page.click('#run-preset');
