@@ -9,7 +9,7 @@ pub mod shared_pool;
 use crate::experiment::Outcome;
 use crate::run::{Cancel, Mode, RawRun, RunError, check};
 use crate::stats::Responsiveness;
-use crate::web::platform::yield_to_browser;
+use crate::web::platform::after_paint;
 use crate::web::probe::GapProbe;
 use crate::workloads::Job;
 use std::cell::RefCell;
@@ -46,8 +46,9 @@ pub async fn measure(
     if let Mode::Shared { .. } = mode {
         shared_pool::warm_up(job).await;
     }
-    // Let the page paint "running" before the main thread is taken over.
-    yield_to_browser().await;
+    // Let the page paint what changed (a new row, the chart, "running") before workers take the
+    // cores, and before the main thread is taken over by a serial run.
+    after_paint().await;
     let probe = (mode != Mode::MainThread).then(GapProbe::start);
     let raw = run(mode, job, workers, cancel).await;
     let gap = probe.map(GapProbe::stop);

@@ -1,6 +1,7 @@
 //! Facts about the browser the page runs in, and its clock.
 
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 pub fn window() -> Result<web_sys::Window, JsValue> {
     web_sys::window()
@@ -51,9 +52,27 @@ pub fn epoch_ms() -> f64 {
     PERFORMANCE.with(|p| p.time_origin() + p.now())
 }
 
-/// Lets the browser render and handle input before the caller continues.
-pub async fn yield_to_browser() {
-    gloo_timers::future::TimeoutFuture::new(0).await;
+/// Waits until the browser has painted the page as it is now (two animation frames), or 100 ms
+/// where frames do not come (a hidden tab). A run started after this does not share its first
+/// frames with the page's own re-rendering: painting a grown table and chart while workers take
+/// every core made main-thread tasks of 70–100 ms here.
+pub async fn after_paint() {
+    let frame = || {
+        JsFuture::from(js_sys::Promise::new(&mut |resolve, _reject| {
+            if let Ok(w) = window() {
+                let _ = w.request_animation_frame(&resolve);
+            }
+        }))
+    };
+    let frames = async {
+        let _ = frame().await;
+        let _ = frame().await;
+    };
+    futures::future::select(
+        Box::pin(frames),
+        gloo_timers::future::TimeoutFuture::new(100),
+    )
+    .await;
 }
 
 /// Whether the browser reports long tasks to a `PerformanceObserver` (Chromium does, Firefox
