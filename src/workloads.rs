@@ -105,6 +105,19 @@ pub fn show_list(values: &[Value], limit: usize) -> String {
     format!("[{}{more}]", shown.join(", "))
 }
 
+/// 60000000 → "60,000,000", for sizes on the page.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Results gathered by task index into submission order; names the first task missing.
 pub fn in_submission_order(slots: Vec<Option<Value>>) -> Result<Vec<Value>, String> {
     slots
@@ -403,6 +416,14 @@ mod tests {
             [20, 10, 0]
         );
         assert_eq!(Job::new(Workload::EmptyLoop { count: 1 }, 2).wait_ms(1), 0);
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(60_000_000), "60,000,000");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::state::{Action, EngineStatus, PoolStatus, QUICK_MODES, State};
 use crate::stats::Responsiveness;
 use crate::web::engines::{self, shared_pool};
 use crate::web::platform;
-use crate::workloads::{Job, Workload, file_write, show_list};
+use crate::workloads::{Job, Workload, file_write, grouped, show_list};
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -460,10 +460,14 @@ fn sizes(steps: &[Step]) -> String {
 /// A workload and its size, for the sweep's picker.
 pub fn describe(w: &Workload) -> String {
     match w {
-        Workload::EmptyLoop { count } => format!("empty loop — count to {count}"),
+        Workload::EmptyLoop { count } => format!("empty loop — count to {}", grouped(*count)),
         Workload::SleepAdd { ms } => format!("sleep-add — wait {ms} ms"),
-        Workload::SumRange { unit, .. } => format!("sum of range — [11, 23, 53, 34] × {unit}"),
-        Workload::ListAppend { total, .. } => format!("random list append — {total} numbers split"),
+        Workload::SumRange { unit, .. } => {
+            format!("sum of range — [11, 23, 53, 34] × {}", grouped(*unit))
+        }
+        Workload::ListAppend { total, .. } => {
+            format!("random list append — {} numbers split", grouped(*total))
+        }
         Workload::Factorial { offset } => format!("factorial — {offset}! and up"),
         Workload::Square => "square — 2^i, tiny".into(),
         Workload::SharedCounter { amount } => format!("shared counter — add {amount}"),
