@@ -155,7 +155,7 @@ fn QuickRun(props: &StateProps) -> Html {
                     value={state.workers.to_string()} oninput={on_workers} disabled={state.running} />
                 <output for="workers" id="workers-value">{ format!("{} of {max}", state.workers) }</output>
                 <button id="run" onclick={on_run} disabled={state.running}>
-                    { if state.running && state.preset.running.is_none() && state.preset.results.iter().all(Option::is_some) { "Running…" } else { "Run" } }
+                    { if state.rows.iter().any(|(_, s)| *s == EngineStatus::Running) { "Running…" } else { "Run" } }
                 </button>
             </div>
             <table class="results">
@@ -227,7 +227,7 @@ fn outcome_cells(outcome: &Outcome, serial_ms: Option<f64>) -> (&'static str, Ht
 fn diagnostics(r: &Responsiveness) -> String {
     let tasks = match r.longest_task_ms {
         Some(ms) => format!("longest task {ms:.0} ms ({} over 50 ms)", r.long_tasks),
-        None if platform::long_tasks_reported() => "no task over 50 ms".into(),
+        None if crate::web::probe::long_tasks_supported() => "no task over 50 ms".into(),
         None => "long tasks not reported by this browser".into(),
     };
     format!(

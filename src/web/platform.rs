@@ -74,9 +74,3 @@ pub async fn after_paint() {
     )
     .await;
 }
-
-/// Whether the browser reports long tasks to a `PerformanceObserver` (Chromium does, Firefox
-/// does not).
-pub fn long_tasks_reported() -> bool {
-    super::probe::long_tasks_supported()
-}
