@@ -17,8 +17,10 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(clippy::disallowed_methods))]
 
 pub mod experiment;
+pub mod export;
 pub mod gil;
 pub mod run;
+pub mod share;
 pub mod state;
 pub mod stats;
 pub mod sweep;

@@ -3,8 +3,9 @@
 
 use crate::experiment::{Outcome, PresetId, Scale, Step, sweep_workloads};
 use crate::run::Mode;
+use crate::share::{self, Config, Link, Machine, Results};
 use crate::stats::Responsiveness;
-use crate::sweep::{Measured, Plan, Point, record};
+use crate::sweep::{Measured, Plan, Point, record, summaries};
 use crate::workloads::{Job, Workload};
 
 /// The shared-memory pool's life: it is started once per page (its size cannot change).
@@ -98,6 +99,16 @@ pub struct BenchState {
     pub failures: Vec<(Point, String)>,
     /// The last sweep was cancelled (its measured points are kept).
     pub cancelled: bool,
+    /// The configuration the measured points were swept with (the controls may have moved
+    /// since): what a share link of them carries.
+    pub swept: Option<Config>,
+}
+
+/// A sweep received in a share link, shown beside this page's own.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Theirs {
+    pub config: Config,
+    pub results: Results,
 }
 
 impl BenchState {
@@ -129,6 +140,8 @@ pub struct State {
     pub responsiveness: Option<Responsiveness>,
     /// A problem to show above everything else (bad input, a failed start).
     pub notice: Option<String>,
+    /// Results opened from a share link, if any.
+    pub theirs: Option<Theirs>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -179,6 +192,10 @@ pub enum Action {
         cancelled: bool,
         responsiveness: Option<Responsiveness>,
     },
+    /// Opens a share link's fragment: applies its configuration and shows its results, or
+    /// says why it cannot and changes nothing.
+    OpenLink(String),
+    ClearTheirs,
 }
 
 impl State {
@@ -229,10 +246,92 @@ impl State {
                 measured: Vec::new(),
                 failures: Vec::new(),
                 cancelled: false,
+                swept: None,
             },
             responsiveness: None,
             notice: None,
+            theirs: None,
         }
+    }
+
+    /// The configuration the controls describe, as a link carries it.
+    pub fn link_config(&self) -> Config {
+        let b = &self.bench;
+        Config {
+            workload: b.workload,
+            tasks: b.tasks,
+            size_percent: b.size_percent,
+            modes: BENCH_MODES
+                .iter()
+                .copied()
+                .filter(|m| b.modes.contains(m))
+                .collect(),
+            repetitions: b.repetitions,
+            max_workers: b.max_workers,
+            view: b.view,
+            workers: self.workers,
+            preset: self.preset.selected,
+        }
+    }
+
+    /// What the address bar holds: the configuration, with their results while the
+    /// configuration is still theirs.
+    pub fn address(&self) -> String {
+        let config = self.link_config();
+        let results = self
+            .theirs
+            .as_ref()
+            .filter(|t| t.config == config)
+            .map(|t| t.results.clone());
+        share::encode(&Link { config, results })
+    }
+
+    /// The link to share: the last sweep's configuration and results on `machine` when there
+    /// are results, else the controls' configuration alone.
+    pub fn share_link(&self, machine: Machine) -> Link {
+        let points = summaries(&self.bench.measured);
+        match &self.bench.swept {
+            Some(config) if !points.is_empty() => Link {
+                config: config.clone(),
+                results: Some(Results { machine, points }),
+            },
+            _ => Link {
+                config: self.link_config(),
+                results: None,
+            },
+        }
+    }
+
+    /// Applies a decoded link's configuration. Worker counts above this page's maximum are
+    /// lowered to it, and the notice says so.
+    fn apply_link(&mut self, link: Link) {
+        let c = link.config;
+        let max = self.max_workers();
+        let mut lowered = Vec::new();
+        if c.workers > max {
+            lowered.push(format!("the quick run's {} workers", c.workers));
+        }
+        if c.max_workers > max {
+            lowered.push(format!("the sweep's {} workers", c.max_workers));
+        }
+        self.workers = c.workers.min(max);
+        self.preset.selected = c.preset;
+        let b = &mut self.bench;
+        b.workload = c.workload;
+        b.tasks = c.tasks;
+        b.size_percent = c.size_percent;
+        b.modes = c.modes.clone();
+        b.repetitions = c.repetitions;
+        b.max_workers = c.max_workers.min(max);
+        b.view = c.view;
+        self.notice = (!lowered.is_empty()).then(|| {
+            format!(
+                "This page runs at most {max} workers here (twice hardwareConcurrency, at least \
+                 16), so {} will run with {max}.",
+                lowered.join(" and ")
+            )
+        });
+        self.theirs = link.results.map(|results| Theirs { config: c, results });
     }
 
     /// The sweep the bench's controls describe, up to `max_workers()`.
@@ -274,7 +373,7 @@ impl State {
     /// The slider's top and the shared pool's size: twice the reported cores, to show what
     /// oversubscription does, and at least 16, so the seeds' ten workers always fit.
     pub fn max_workers(&self) -> usize {
-        (2 * self.hardware_concurrency).max(16)
+        share::page_max_workers(self.hardware_concurrency)
     }
 
     /// The sweep's workload as picked.
@@ -426,6 +525,19 @@ impl State {
                 }
             }
             Action::SetView(view) => self.bench.view = view,
+            Action::OpenLink(_) if self.running => {
+                self.notice =
+                    Some("wait for the run to finish, or cancel it, before opening a link".into());
+            }
+            Action::OpenLink(fragment) => match share::decode(&fragment) {
+                Ok(link) => self.apply_link(link),
+                Err(why) => {
+                    self.notice = Some(format!(
+                        "This link could not be opened: {why}. Nothing from it was applied."
+                    ))
+                }
+            },
+            Action::ClearTheirs => self.theirs = None,
             Action::SweepStarted(plan) => {
                 self.running = true;
                 self.notice = None;
@@ -436,6 +548,7 @@ impl State {
                     current: String::new(),
                 });
                 self.bench.plan = Some(plan);
+                self.bench.swept = Some(self.link_config());
                 self.bench.measured.clear();
                 self.bench.failures.clear();
                 self.bench.cancelled = false;
@@ -693,5 +806,103 @@ mod tests {
         assert!(s.bench.cancelled && !s.running);
         assert_eq!(s.bench.measured.len(), 1);
         assert_eq!(s.bench.measured[0].samples_ms, vec![100.0, 90.0]);
+    }
+
+    fn machine(cores: usize) -> Machine {
+        Machine {
+            hardware_concurrency: cores,
+            browser: "Firefox 140".into(),
+            cross_origin_isolated: true,
+            date: share::Date {
+                year: 2026,
+                month: 11,
+                day: 22,
+            },
+        }
+    }
+
+    #[test]
+    fn a_shared_sweep_opens_on_another_page_as_theirs_with_the_same_configuration() {
+        let mut sender = State::new(8, true);
+        sender.apply(Action::SetBenchTasks(40));
+        sender.apply(Action::SetRepetitions(3));
+        sender.apply(Action::SelectPreset(PresetId::QueueOrder));
+        assert_eq!(
+            sender.share_link(machine(8)).results,
+            None,
+            "nothing measured yet: the link carries the configuration alone"
+        );
+        sender.apply(Action::SweepStarted(sender.bench_plan()));
+        sender.apply(Action::SetView(View::Speedup));
+        for (mode, workers, ms) in [
+            (Mode::MainThread, 1, 100.0),
+            (Mode::Shared { gil: false }, 2, 52.25),
+        ] {
+            sender.apply(Action::Sampled {
+                point: Point { mode, workers },
+                elapsed_ms: ms,
+                result: "[1]".into(),
+            });
+        }
+        sender.apply(Action::SweepFinished {
+            cancelled: false,
+            responsiveness: None,
+        });
+        let fragment = share::encode(&sender.share_link(machine(8)));
+
+        let mut receiver = State::new(2, true);
+        receiver.apply(Action::OpenLink(format!("#{fragment}")));
+        assert_eq!(receiver.notice, None);
+        assert_eq!(
+            (
+                receiver.bench.tasks,
+                receiver.bench.repetitions,
+                receiver.preset.selected
+            ),
+            (40, 3, PresetId::QueueOrder)
+        );
+        assert_eq!(
+            receiver.bench.view,
+            View::Time,
+            "the view when the sweep started"
+        );
+        assert!(receiver.bench.measured.is_empty(), "nothing ran here");
+        let theirs = receiver.theirs.clone().expect("their results");
+        assert_eq!(theirs.results.machine, machine(8));
+        assert_eq!(theirs.results.points, summaries(&sender.bench.measured));
+        assert_eq!(receiver.link_config(), theirs.config);
+        receiver.apply(Action::ClearTheirs);
+        assert_eq!(receiver.theirs, None);
+    }
+
+    #[test]
+    fn a_broken_link_changes_nothing_and_says_why() {
+        let mut s = State::new(2, true);
+        let before = s.clone();
+        let good = share::encode(&s.share_link(machine(2)));
+        for broken in ["#v1.AAAA", "#v7.AAAA", "#hello", &good[..good.len() - 3]] {
+            s.apply(Action::OpenLink(broken.into()));
+            let notice = s.notice.take().expect("a notice");
+            assert!(
+                notice.starts_with("This link could not be opened"),
+                "{notice}"
+            );
+            assert_eq!(s, before, "{broken} changed the page");
+        }
+    }
+
+    #[test]
+    fn worker_counts_above_this_page_maximum_are_lowered_with_a_notice() {
+        let mut big = State::new(16, true);
+        big.apply(Action::SetWorkers(32));
+        big.apply(Action::SetBenchMaxWorkers(24));
+        let mut s = State::new(2, true);
+        s.apply(Action::OpenLink(share::encode(
+            &big.share_link(machine(16)),
+        )));
+        assert_eq!((s.workers, s.bench.max_workers), (16, 16));
+        let notice = s.notice.expect("a notice");
+        assert!(notice.contains("at most 16 workers"), "{notice}");
+        assert!(notice.contains("32") && notice.contains("24"), "{notice}");
     }
 }

@@ -56,7 +56,8 @@ pub struct Measured {
     pub result: String,
 }
 
-/// Median, min and max of a point's repetitions.
+/// Median, min and max of a point's repetitions, each rounded to a whole nanosecond: the
+/// precision a share link carries, so the sender's table and the receiver's show the same digits.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Summary {
     pub median_ms: f64,
@@ -65,47 +66,65 @@ pub struct Summary {
     pub samples: usize,
 }
 
+/// Milliseconds rounded to a whole nanosecond.
+pub fn whole_ns(ms: f64) -> f64 {
+    (ms * 1e6).round() / 1e6
+}
+
 impl Measured {
     pub fn summary(&self) -> Option<Summary> {
+        let s = &self.samples_ms;
         Some(Summary {
-            median_ms: median(&self.samples_ms)?,
-            min_ms: self
-                .samples_ms
-                .iter()
-                .copied()
-                .fold(f64::INFINITY, f64::min),
-            max_ms: self
-                .samples_ms
-                .iter()
-                .copied()
-                .fold(f64::NEG_INFINITY, f64::max),
-            samples: self.samples_ms.len(),
+            median_ms: whole_ns(median(s)?),
+            min_ms: whole_ns(s.iter().copied().fold(f64::INFINITY, f64::min)),
+            max_ms: whole_ns(s.iter().copied().fold(f64::NEG_INFINITY, f64::max)),
+            samples: s.len(),
         })
     }
 }
 
-/// The serial baseline's median, if measured.
-pub fn serial_ms(measured: &[Measured]) -> Option<f64> {
+/// A point and its summary: what the chart, the table, the exports and share links read, for
+/// this page's sweep and for one received in a link alike.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PointSummary {
+    pub point: Point,
+    pub summary: Summary,
+}
+
+/// The summaries of every measured point, in measuring order.
+pub fn summaries(measured: &[Measured]) -> Vec<PointSummary> {
     measured
         .iter()
-        .find(|m| m.point.mode == Mode::MainThread)?
-        .summary()
-        .map(|s| s.median_ms)
+        .filter_map(|m| {
+            Some(PointSummary {
+                point: m.point,
+                summary: m.summary()?,
+            })
+        })
+        .collect()
+}
+
+/// The serial baseline's median, if measured.
+pub fn serial_ms(points: &[PointSummary]) -> Option<f64> {
+    points
+        .iter()
+        .find(|p| p.point.mode == Mode::MainThread)
+        .map(|p| p.summary.median_ms)
 }
 
 /// One mode's points, by worker count: (workers, summary).
-pub fn series(measured: &[Measured], mode: Mode) -> Vec<(usize, Summary)> {
-    let mut points: Vec<(usize, Summary)> = measured
+pub fn series(points: &[PointSummary], mode: Mode) -> Vec<(usize, Summary)> {
+    let mut series: Vec<(usize, Summary)> = points
         .iter()
-        .filter(|m| m.point.mode == mode)
-        .filter_map(|m| Some((m.point.workers, m.summary()?)))
+        .filter(|p| p.point.mode == mode)
+        .map(|p| (p.point.workers, p.summary))
         .collect();
-    points.sort_by_key(|(k, _)| *k);
-    points
+    series.sort_by_key(|(k, _)| *k);
+    series
 }
 
 /// A mode's speedups over the serial baseline: (workers, speedup).
-pub fn speedups(measured: &[Measured], mode: Mode) -> Vec<(usize, f64)> {
+pub fn speedups(measured: &[PointSummary], mode: Mode) -> Vec<(usize, f64)> {
     let Some(serial) = serial_ms(measured) else {
         return Vec::new();
     };
@@ -116,7 +135,7 @@ pub fn speedups(measured: &[Measured], mode: Mode) -> Vec<(usize, f64)> {
 }
 
 /// A mode's parallel efficiency: (workers, speedup / workers).
-pub fn efficiencies(measured: &[Measured], mode: Mode) -> Vec<(usize, f64)> {
+pub fn efficiencies(measured: &[PointSummary], mode: Mode) -> Vec<(usize, f64)> {
     let Some(serial) = serial_ms(measured) else {
         return Vec::new();
     };
@@ -127,7 +146,7 @@ pub fn efficiencies(measured: &[Measured], mode: Mode) -> Vec<(usize, f64)> {
 }
 
 /// Amdahl's serial fraction fitted to a mode's speedups.
-pub fn amdahl(measured: &[Measured], mode: Mode) -> Option<f64> {
+pub fn amdahl(measured: &[PointSummary], mode: Mode) -> Option<f64> {
     amdahl_serial_fraction(&speedups(measured, mode))
 }
 
@@ -205,21 +224,39 @@ mod tests {
             );
         }
         let s = m[0].summary().expect("samples");
+        let m = summaries(&m);
         assert_eq!(
             (s.median_ms, s.min_ms, s.max_ms, s.samples),
             (100.0, 90.0, 110.0, 3)
         );
         assert_eq!(serial_ms(&m), Some(100.0));
-        assert_eq!(
-            speedups(&m, shared),
-            vec![(1, 1.0), (2, 2.0), (3, 3.0), (4, 4.0)]
+        // 100 / 3 ms is kept to the nanosecond, so its speedup is 3 within 1e-7.
+        let ups = speedups(&m, shared);
+        assert_eq!(ups.iter().map(|p| p.0).collect::<Vec<_>>(), [1, 2, 3, 4]);
+        assert!(
+            ups.iter().all(|&(k, x)| (x - k as f64).abs() < 1e-7),
+            "{ups:?}"
         );
         assert!(
             efficiencies(&m, shared)
                 .iter()
-                .all(|(_, e)| (e - 1.0).abs() < 1e-9)
+                .all(|(_, e)| (e - 1.0).abs() < 1e-7)
         );
-        assert!(amdahl(&m, shared).expect("a fit") < 1e-9);
+        assert!(amdahl(&m, shared).expect("a fit") < 1e-6);
         assert!(series(&m, Mode::Pool { reuse: true }).is_empty());
+    }
+
+    #[test]
+    fn summaries_keep_whole_nanoseconds() {
+        let m = Measured {
+            point: Point {
+                mode: Mode::MainThread,
+                workers: 1,
+            },
+            samples_ms: vec![1.000_000_4, 2.000_000_6, 3.0],
+            result: String::new(),
+        };
+        let s = m.summary().expect("samples");
+        assert_eq!((s.min_ms, s.max_ms, s.median_ms), (1.0, 3.0, 2.000_001));
     }
 }

@@ -5,6 +5,7 @@ pub mod app;
 pub mod bench;
 pub mod chart;
 pub mod engines;
+pub mod links;
 pub mod platform;
 pub mod probe;
 

@@ -7,9 +7,10 @@ use crate::run::{Cancel, Mode, RunError};
 use crate::state::{Action, EngineStatus, PoolStatus, QUICK_MODES, State};
 use crate::stats::Responsiveness;
 use crate::web::engines::{self, shared_pool};
-use crate::web::platform;
+use crate::web::{links, platform};
 use crate::workloads::{Job, Workload, file_write, grouped, show_list};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -34,11 +35,57 @@ fn quick_job() -> Job {
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| {
-        State::new(
+        let mut state = State::new(
             platform::hardware_concurrency(),
             platform::cross_origin_isolated(),
-        )
+        );
+        let fragment = links::fragment();
+        if !fragment.is_empty() {
+            state.apply(Action::OpenLink(fragment));
+        }
+        state
     });
+
+    {
+        // The address bar follows the configuration (with their results while it is theirs),
+        // so a reload keeps it. Not on the first render: a broken link stays where the person
+        // can see it until they change something.
+        let address = state.address();
+        let first = use_mut_ref(|| true);
+        use_effect_with(address, move |address| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                links::replace_fragment(address);
+            }
+        });
+    }
+
+    {
+        // A link pasted into the address bar of an open page changes only its fragment.
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+                let fragment = links::fragment();
+                if !fragment.is_empty() {
+                    dispatch.dispatch(Action::OpenLink(fragment));
+                }
+            });
+            let window = platform::window().ok();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
 
     {
         // Start the shared-memory pool once, at its largest size: it cannot be resized later.

@@ -3,12 +3,14 @@
 //! chart (time, speedup or efficiency against workers) and the table behind it.
 
 use crate::experiment::{Scale, sweep_workloads};
+use crate::export;
 use crate::run::{CANCELLED, Cancel, RunError};
-use crate::state::{Action, BENCH_MODES, MAX_REPETITIONS, SIZE_PERCENT, State, View};
+use crate::share::{self, Results};
+use crate::state::{Action, BENCH_MODES, MAX_REPETITIONS, SIZE_PERCENT, State, Theirs, View};
 use crate::stats::Responsiveness;
-use crate::sweep::{self, Plan};
+use crate::sweep::{self, Plan, PointSummary};
 use crate::web::app::{StateProps, describe};
-use crate::web::{chart, engines, platform};
+use crate::web::{chart, engines, links, platform};
 use crate::workloads::show_list;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -122,24 +124,48 @@ pub fn Bench(props: &StateProps) -> Html {
     };
     let job = b.job();
     let plan_modes = b.plan.as_ref().map(|p| p.modes.clone()).unwrap_or_default();
+    let mine = sweep::summaries(&b.measured);
+    let theirs = state.theirs.as_ref();
+    let max_workers = b
+        .plan
+        .as_ref()
+        .map_or(1, |p| p.max_workers)
+        .max(theirs.map_or(1, |t| {
+            t.config.top_workers(t.results.machine.hardware_concurrency)
+        }));
+    let mut sets = Vec::new();
+    if !mine.is_empty() {
+        sets.push(chart::Set {
+            whose: theirs.map(|_| "mine"),
+            dashed: false,
+            cores_marker: true,
+            points: &mine,
+            modes: &plan_modes,
+            cores: state.hardware_concurrency,
+        });
+    }
+    if let Some(t) = theirs {
+        let cores = t.results.machine.hardware_concurrency;
+        sets.push(chart::Set {
+            whose: Some("theirs"),
+            dashed: true,
+            cores_marker: mine.is_empty() || cores != state.hardware_concurrency,
+            points: &t.results.points,
+            modes: &t.config.modes,
+            cores,
+        });
+    }
     let narrow = platform::window()
         .ok()
         .and_then(|w| w.inner_width().ok())
         .and_then(|w| w.as_f64())
         .is_some_and(|w| w < 600.0);
-    let (width, height) = if narrow { (360, 320) } else { (900, 460) };
-    let svg = if b.measured.is_empty() {
-        None
+    let size = if narrow { (360, 320) } else { (900, 460) };
+    let svg = (!sets.is_empty()).then(|| chart::render(&sets, b.view, max_workers, size, true));
+    let legend = if narrow {
+        chart::legend(&sets, b.view)
     } else {
-        Some(chart::render(
-            &b.measured,
-            &plan_modes,
-            b.view,
-            state.hardware_concurrency,
-            b.plan.as_ref().map_or(1, |p| p.max_workers),
-            width,
-            height,
-        ))
+        Vec::new()
     };
     let views = [(View::Time, "time"), (View::Speedup, "speedup"), (View::Efficiency, "efficiency")].map(|(view, name)| {
         let dispatch = dispatch.clone();
@@ -155,25 +181,46 @@ pub fn Bench(props: &StateProps) -> Html {
             <label class="choice"><input type="checkbox" data-mode={mode.key()} checked={b.modes.contains(&mode)} {onchange} disabled={state.running} />{ mode.label() }</label>
         }
     });
-    let serial = sweep::serial_ms(&b.measured);
-    let rows = b.measured.iter().filter_map(|m| {
-        let s = m.summary()?;
-        let speedup = serial.and_then(|t| crate::stats::speedup(t, s.median_ms)).map_or(String::new(), |x| format!("{x:.2}×"));
-        Some(html! {
-            <tr data-mode={m.point.mode.key()} data-workers={m.point.workers.to_string()}>
-                <td>{ m.point.mode.label() }</td>
-                <td class="num">{ m.point.workers }</td>
-                <td class="num" data-ms={format!("{:.3}", s.median_ms)}>{ format!("{:.1}", s.median_ms) }</td>
-                <td class="num">{ format!("{:.1}", s.min_ms) }</td>
-                <td class="num">{ format!("{:.1}", s.max_ms) }</td>
-                <td class="num">{ speedup }</td>
-                <td><span class="check">{ "✓ " }</span>{ &m.result }</td>
-            </tr>
-        })
-    });
+    let results = |m: &sweep::Measured| m.result.clone();
+    let mut rows: Vec<Html> = Vec::new();
+    let mut all: Vec<(&'static str, &[PointSummary])> = vec![("mine", &mine)];
+    if let Some(t) = theirs {
+        all.push(("theirs", &t.results.points));
+    }
+    for (whose, points) in all {
+        let serial = sweep::serial_ms(points);
+        for p in points {
+            let s = p.summary;
+            let speedup = serial
+                .and_then(|t| crate::stats::speedup(t, s.median_ms))
+                .map_or(String::new(), |x| format!("{x:.2}×"));
+            let result = if whose == "mine" {
+                b.measured
+                    .iter()
+                    .find(|m| m.point == p.point)
+                    .map(results)
+                    .unwrap_or_default()
+            } else {
+                "checked on their machine".into()
+            };
+            rows.push(html! {
+                <tr data-whose={whose} data-mode={p.point.mode.key()} data-workers={p.point.workers.to_string()}>
+                    if theirs.is_some() { <td>{ whose }</td> }
+                    <td>{ p.point.mode.label() }</td>
+                    <td class="num">{ p.point.workers }</td>
+                    <td class="num" data-ms={format!("{:.3}", s.median_ms)}>{ format!("{:.1}", s.median_ms) }</td>
+                    <td class="num">{ format!("{:.1}", s.min_ms) }</td>
+                    <td class="num">{ format!("{:.1}", s.max_ms) }</td>
+                    <td class="num">{ speedup }</td>
+                    <td><span class="check">{ "✓ " }</span>{ result }</td>
+                </tr>
+            });
+        }
+    }
     let failures = b.failures.iter().map(|(p, why)| {
         html! {
             <tr class="failed" data-mode={p.mode.key()} data-workers={p.workers.to_string()}>
+                if theirs.is_some() { <td>{ "mine" }</td> }
                 <td>{ p.mode.label() }</td><td class="num">{ p.workers }</td>
                 <td colspan="5" class="error">{ why }</td>
             </tr>
@@ -204,7 +251,7 @@ pub fn Bench(props: &StateProps) -> Html {
                 <div class="choices">{ for modes }</div>
             </div>
             <div class="sweep-actions">
-                <button id="run-sweep" onclick={on_run} disabled={state.running || b.modes.is_empty()}>{ format!("Sweep 1–{} workers", state.bench_max_workers()) }</button>
+                <button id="run-sweep" onclick={on_run.clone()} disabled={state.running || b.modes.is_empty()}>{ format!("Sweep 1–{} workers", state.bench_max_workers()) }</button>
                 <button id="cancel-sweep" class="secondary" onclick={on_cancel} disabled={b.progress.is_none()}>{ "Cancel" }</button>
                 if let Some(p) = &b.progress {
                     <progress id="sweep-progress" max={p.total.to_string()} value={p.done.to_string()}></progress>
@@ -213,25 +260,35 @@ pub fn Bench(props: &StateProps) -> Html {
                     <span class="progress" id="sweep-status">{ format!("Cancelled; {} points kept.", b.measured.len()) }</span>
                 }
             </div>
+            if let Some(t) = theirs {
+                <TheirsPanel theirs={t.clone()} running={state.running} on_run={on_run.clone()} on_hide={{
+                    let dispatch = dispatch.clone();
+                    Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::ClearTheirs))
+                }} />
+            }
             <div class="views" role="radiogroup" aria-label="Chart">{ for views }</div>
             <div class="chart" id="chart">
                 { match svg {
                     None => html! { <p class="placeholder">{ "Sweep to see elapsed time against workers." }</p> },
+                    // The SVG is drawn by plotters from numbers; no text from a link reaches it
+                    // but "mine"/"theirs" and engine names.
                     Some(Ok(svg)) => Html::from_html_unchecked(AttrValue::from(svg)),
                     Some(Err(why)) => html! { <p class="error">{ why }</p> },
                 } }
             </div>
-            if narrow && !b.measured.is_empty() {
+            if !legend.is_empty() {
                 <ul class="legend">
-                    { for chart::legend(&b.measured, &plan_modes, b.view, state.hardware_concurrency).into_iter().map(|(colour, text)| html! {
-                        <li><span class="swatch" style={format!("background: {colour}")}></span>{ text }</li>
+                    { for legend.into_iter().map(|(colour, dashed, text)| html! {
+                        <li><span class={classes!("swatch", dashed.then_some("dashed"))} style={format!("--swatch: {colour}")}></span>{ text }</li>
                     }) }
                 </ul>
             }
-            if !b.measured.is_empty() || !b.failures.is_empty() {
+            <Share state={state.clone()} />
+            if !rows.is_empty() || !b.failures.is_empty() {
                 <div class="table-scroll">
                 <table class="results sweep-table">
                     <thead><tr>
+                        if theirs.is_some() { <th scope="col">{ "run" }</th> }
                         <th scope="col">{ "engine" }</th><th scope="col">{ "workers" }</th><th scope="col">{ "median ms" }</th>
                         <th scope="col">{ "min ms" }</th><th scope="col">{ "max ms" }</th><th scope="col">{ "speedup" }</th><th scope="col">{ "result (checked)" }</th>
                     </tr></thead>
@@ -240,5 +297,198 @@ pub fn Bench(props: &StateProps) -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+#[derive(PartialEq, Properties)]
+struct TheirsProps {
+    theirs: Theirs,
+    running: bool,
+    on_run: Callback<MouseEvent>,
+    on_hide: Callback<MouseEvent>,
+}
+
+/// What a share link brought: whose machine, what sweep, and the button that runs it here.
+#[component]
+fn TheirsPanel(props: &TheirsProps) -> Html {
+    let Theirs { config, results } = &props.theirs;
+    let m = &results.machine;
+    let job = config.job();
+    html! {
+        <div class="theirs" id="theirs">
+            <p>
+                <strong>{ "Theirs: " }</strong>
+                { format!(
+                    "results from a shared link, measured in {} with hardwareConcurrency {}, {}, on {}: {} tasks of {}, median of {}. Nothing has run on this machine yet; their lines are dashed.",
+                    m.browser,
+                    m.hardware_concurrency,
+                    if m.cross_origin_isolated { "cross-origin isolated" } else { "not cross-origin isolated" },
+                    m.date,
+                    job.tasks,
+                    describe(&job.workload),
+                    config.repetitions,
+                ) }
+            </p>
+            <button id="run-compare" onclick={props.on_run.clone()} disabled={props.running}>{ "Run it here and compare" }</button>
+            <button id="hide-theirs" class="secondary" onclick={props.on_hide.clone()} disabled={props.running}>{ "Hide theirs" }</button>
+        </div>
+    }
+}
+
+/// Calls `f` with the sweeps there are to export: this page's last sweep and a link's.
+fn with_sweeps<R>(state: &State, f: impl FnOnce(&[export::Sweep]) -> R) -> R {
+    let mine = Results {
+        machine: links::machine(),
+        points: sweep::summaries(&state.bench.measured),
+    };
+    let mut sweeps = Vec::new();
+    if let (Some(config), false) = (&state.bench.swept, mine.points.is_empty()) {
+        sweeps.push(export::Sweep {
+            whose: "mine",
+            config,
+            results: &mine,
+        });
+    }
+    if let Some(t) = &state.theirs {
+        sweeps.push(export::Sweep {
+            whose: "theirs",
+            config: &t.config,
+            results: &t.results,
+        });
+    }
+    f(&sweeps)
+}
+
+/// The chart as a file: the page's chart at a fixed size.
+fn chart_file(state: &State) -> Result<String, String> {
+    let plan_modes = state
+        .bench
+        .plan
+        .as_ref()
+        .map(|p| p.modes.clone())
+        .unwrap_or_default();
+    with_sweeps(state, |sweeps| {
+        let max_workers = sweeps
+            .iter()
+            .map(|s| s.config.top_workers(s.results.machine.hardware_concurrency))
+            .max()
+            .unwrap_or(1);
+        let sets: Vec<chart::Set> = sweeps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| chart::Set {
+                whose: (sweeps.len() > 1).then_some(s.whose),
+                dashed: s.whose == "theirs",
+                cores_marker: i == 0
+                    || s.results.machine.hardware_concurrency
+                        != sweeps[0].results.machine.hardware_concurrency,
+                points: &s.results.points,
+                modes: if s.whose == "mine" {
+                    &plan_modes
+                } else {
+                    &s.config.modes
+                },
+                cores: s.results.machine.hardware_concurrency,
+            })
+            .collect();
+        chart::render(&sets, state.bench.view, max_workers, EXPORT_SIZE, false)
+    })
+}
+
+/// The chart's size in exported files.
+const EXPORT_SIZE: (u32, u32) = (900, 460);
+
+/// Copy link and the exports.
+#[component]
+fn Share(props: &StateProps) -> Html {
+    let state = &props.state;
+    // The link last copied and what became of the copy.
+    let copied = use_state(|| None::<(String, String)>);
+    let export_error = use_state(|| None::<String>);
+    let on_copy = {
+        let (state, copied) = (state.clone(), copied.clone());
+        Callback::from(move |_: MouseEvent| {
+            let url = links::page_url(&share::encode(&state.share_link(links::machine())));
+            let copied = copied.clone();
+            spawn_local(async move {
+                let status = match links::copy(&url).await {
+                    Ok(()) => "Copied to the clipboard.".to_string(),
+                    Err(why) => format!(
+                        "The browser did not allow copying ({why}): select the link and copy it yourself."
+                    ),
+                };
+                copied.set(Some((url, status)));
+            });
+        })
+    };
+    let stamp = format!("corescope-{}", links::machine().date);
+    // Each export is made when its button is pressed, from the state as it is then.
+    let save = |what: &'static str,
+                ext: &'static str,
+                mime: &'static str,
+                make: fn(&State) -> Result<String, String>| {
+        let (state, export_error, file) = (
+            state.clone(),
+            export_error.clone(),
+            format!("{stamp}.{ext}"),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let saved = make(&state).and_then(|text| links::download(&file, mime, &text));
+            export_error.set(
+                saved
+                    .err()
+                    .map(|why| format!("The {what} could not be saved: {why}")),
+            );
+        })
+    };
+    let on_csv = save("CSV", "csv", "text/csv", |s| {
+        Ok(with_sweeps(s, export::csv))
+    });
+    let on_json = save("JSON", "json", "application/json", |s| {
+        Ok(with_sweeps(s, export::json))
+    });
+    let on_svg = save("SVG", "svg", "image/svg+xml", chart_file);
+    let on_png = {
+        let (state, export_error, file) =
+            (state.clone(), export_error.clone(), format!("{stamp}.png"));
+        Callback::from(move |_: MouseEvent| {
+            let (svg, file, export_error) =
+                (chart_file(&state), file.clone(), export_error.clone());
+            spawn_local(async move {
+                let (w, h) = EXPORT_SIZE;
+                let saved = match svg {
+                    Ok(svg) => links::download_png(&file, &svg, w, h).await,
+                    Err(why) => Err(why),
+                };
+                export_error.set(
+                    saved
+                        .err()
+                        .map(|why| format!("The PNG could not be made: {why}")),
+                );
+            });
+        })
+    };
+    let nothing = state.running || (state.bench.measured.is_empty() && state.theirs.is_none());
+    html! {
+        <div class="share" id="share">
+            <div class="share-actions">
+                <button id="copy-link" onclick={on_copy} disabled={state.running}>{ "Copy link" }</button>
+                <span class="label">{ "Export" }</span>
+                <button id="export-csv" class="secondary" onclick={on_csv} disabled={nothing}>{ "CSV" }</button>
+                <button id="export-json" class="secondary" onclick={on_json} disabled={nothing}>{ "JSON" }</button>
+                <button id="export-svg" class="secondary" onclick={on_svg} disabled={nothing}>{ "chart SVG" }</button>
+                <button id="export-png" class="secondary" onclick={on_png} disabled={nothing}>{ "chart PNG" }</button>
+            </div>
+            if let Some((url, status)) = &*copied {
+                <div class="share-link">
+                    <input id="share-link" type="text" readonly=true value={url.clone()} aria-label="Share link"
+                        onfocus={Callback::from(|e: FocusEvent| if let Some(i) = e.target_dyn_into::<HtmlInputElement>() { i.select() })} />
+                    <span id="share-status">{ format!("{status} {} characters.", url.len()) }</span>
+                </div>
+            }
+            if let Some(why) = &*export_error {
+                <p class="error" id="export-error">{ why }</p>
+            }
+        </div>
     }
 }

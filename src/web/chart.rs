@@ -1,10 +1,12 @@
 //! The bench's chart: elapsed time (or speedup, or efficiency) against worker count, one series
 //! per mode, with the serial baseline, the ideal line and a marker at hardwareConcurrency,
-//! drawn by plotters into an SVG string.
+//! drawn by plotters into an SVG string. Results opened from a share link ("theirs") are
+//! drawn dashed over this page's own.
 
 use crate::run::Mode;
 use crate::state::View;
-use crate::sweep::{self, Measured};
+use crate::sweep::{self, PointSummary};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 /// One colour per mode, and for the reference lines.
@@ -21,68 +23,92 @@ fn colour(mode: Mode) -> RGBColor {
 const GREY: RGBColor = RGBColor(120, 128, 140);
 const CORES: RGBColor = RGBColor(198, 40, 40);
 
+/// One sweep's results as the chart draws them.
+pub struct Set<'a> {
+    /// Added to the legend's names when the chart shows two sweeps: `mine` or `theirs`.
+    pub whose: Option<&'static str>,
+    /// Drawn dashed: a link's results.
+    pub dashed: bool,
+    /// Draw its own hardwareConcurrency marker (not when it repeats the other sweep's).
+    pub cores_marker: bool,
+    pub points: &'a [PointSummary],
+    pub modes: &'a [Mode],
+    /// The `hardwareConcurrency` of the machine that measured them.
+    pub cores: usize,
+}
+
+impl Set<'_> {
+    fn name(&self, what: &str) -> String {
+        match self.whose {
+            Some(whose) => format!("{what} ({whose})"),
+            None => what.to_string(),
+        }
+    }
+}
+
 /// What one mode's series plots in `view`.
-fn values(measured: &[Measured], mode: Mode, view: View) -> Vec<(f64, f64)> {
-    let points: Vec<(usize, f64)> = match view {
-        View::Time => sweep::series(measured, mode)
+fn values(points: &[PointSummary], mode: Mode, view: View) -> Vec<(f64, f64)> {
+    let values: Vec<(usize, f64)> = match view {
+        View::Time => sweep::series(points, mode)
             .into_iter()
             .map(|(k, s)| (k, s.median_ms))
             .collect(),
-        View::Speedup => sweep::speedups(measured, mode),
-        View::Efficiency => sweep::efficiencies(measured, mode),
+        View::Speedup => sweep::speedups(points, mode),
+        View::Efficiency => sweep::efficiencies(points, mode),
     };
-    points.into_iter().map(|(k, v)| (k as f64, v)).collect()
+    values.into_iter().map(|(k, v)| (k as f64, v)).collect()
 }
 
-/// The legend as (CSS colour, text), for the list the page shows under a phone's chart.
-pub fn legend(
-    measured: &[Measured],
-    modes: &[Mode],
-    view: View,
-    cores: usize,
-) -> Vec<(String, String)> {
+fn amdahl_note(points: &[PointSummary], mode: Mode) -> String {
+    sweep::amdahl(points, mode)
+        .map(|f| format!(" — Amdahl serial fraction {:.0}%", f * 100.0))
+        .unwrap_or_default()
+}
+
+/// The legend as (CSS colour, dashed, text), for the list the page shows under a phone's chart.
+pub fn legend(sets: &[Set], view: View) -> Vec<(String, bool, String)> {
     let css = |c: RGBColor| format!("rgb({}, {}, {})", c.0, c.1, c.2);
     let mut items = vec![(
         css(GREY),
+        false,
         match view {
             View::Time => "ideal (serial ÷ workers); serial".to_string(),
             View::Speedup => "ideal (= workers)".into(),
             View::Efficiency => "ideal (1)".into(),
         },
     )];
-    items.push((css(CORES), format!("hardwareConcurrency = {cores}")));
-    for &mode in modes {
-        let fit = sweep::amdahl(measured, mode)
-            .map(|f| format!(" — Amdahl serial fraction {:.0}%", f * 100.0))
-            .unwrap_or_default();
-        items.push((css(colour(mode)), format!("{}{fit}", mode.label())));
+    for set in sets {
+        let dashed = set.dashed;
+        if set.cores_marker {
+            items.push((
+                css(CORES),
+                dashed,
+                set.name(&format!("hardwareConcurrency = {}", set.cores)),
+            ));
+        }
+        for &mode in set.modes {
+            let text = set.name(mode.label()) + &amdahl_note(set.points, mode);
+            items.push((css(colour(mode)), dashed, text));
+        }
     }
     items
 }
 
-/// Draws the chart `width` × `height` px (the page scales it to its column); phones get a
-/// narrower drawing so its text stays readable.
+/// Draws the chart `width` × `height` px. With `fit`, the SVG scales with the page's column
+/// instead of keeping its pixel size; phones get a narrower drawing so its text stays readable.
 pub fn render(
-    measured: &[Measured],
-    modes: &[Mode],
+    sets: &[Set],
     view: View,
-    cores: usize,
     max_workers: usize,
-    width: u32,
-    height: u32,
+    (width, height): (u32, u32),
+    fit: bool,
 ) -> Result<String, String> {
     let mut svg = String::new();
-    draw(
-        &mut svg,
-        measured,
-        modes,
-        view,
-        cores,
-        max_workers,
-        (width, height),
-    )
-    .map_err(|e| format!("the chart could not be drawn: {e}"))?;
-    // Scale with the page instead of a fixed pixel size.
+    draw(&mut svg, sets, view, max_workers, (width, height))
+        .map_err(|e| format!("the chart could not be drawn: {e}"))?;
+    if !fit {
+        return Ok(svg);
+    }
     Ok(svg.replacen(
         &format!("width=\"{width}\" height=\"{height}\""),
         &format!("viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\""),
@@ -90,12 +116,37 @@ pub fn render(
     ))
 }
 
+/// A line through `points`: solid for this page's results, dashed for a link's.
+fn line<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    points: Vec<(f64, f64)>,
+    style: ShapeStyle,
+    dashed: bool,
+    label: String,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let legend_style = style;
+    let anno = if dashed {
+        chart.draw_series(DashedLineSeries::new(points, 6, 4, style))?
+    } else {
+        chart.draw_series(LineSeries::new(points, style))?
+    };
+    anno.label(label).legend(move |(x, y)| {
+        if dashed {
+            PathElement::new(vec![(x, y), (x + 7, y)], legend_style)
+        } else {
+            PathElement::new(vec![(x, y), (x + 18, y)], legend_style)
+        }
+    });
+    Ok(())
+}
+
 fn draw(
     svg: &mut String,
-    measured: &[Measured],
-    modes: &[Mode],
+    sets: &[Set],
     view: View,
-    cores: usize,
     max_workers: usize,
     size: (u32, u32),
 ) -> Result<(), Box<dyn std::error::Error>> {
@@ -103,22 +154,32 @@ fn draw(
     let font = if narrow { 13 } else { 15 };
     let root = SVGBackend::with_string(svg, size).into_drawing_area();
     root.fill(&WHITE)?;
-    let serial = sweep::serial_ms(measured);
     let max_k = max_workers.max(1) as f64;
-    let series: Vec<(Mode, Vec<(f64, f64)>)> = modes
-        .iter()
-        .map(|&m| (m, values(measured, m, view)))
-        .collect();
-    let reference = |k: f64| match view {
+    let serial = |set: &Set| sweep::serial_ms(set.points);
+    let reference = |serial: Option<f64>, k: f64| match view {
         View::Time => serial.map(|s| s / k),
         View::Speedup => Some(k),
         View::Efficiency => Some(1.0),
     };
+    let series: Vec<Vec<(Mode, Vec<(f64, f64)>)>> = sets
+        .iter()
+        .map(|set| {
+            set.modes
+                .iter()
+                .map(|&m| (m, values(set.points, m, view)))
+                .collect()
+        })
+        .collect();
     let top = series
         .iter()
+        .flatten()
         .flat_map(|(_, v)| v.iter().map(|p| p.1))
-        .chain(serial.filter(|_| view == View::Time))
-        .chain(reference(max_k).filter(|_| view != View::Time))
+        .chain(
+            sets.iter()
+                .filter_map(serial)
+                .filter(|_| view == View::Time),
+        )
+        .chain(reference(None, max_k).filter(|_| view != View::Time))
         .fold(0.0f64, f64::max);
     let top = if top > 0.0 { top * 1.12 } else { 1.0 };
     let (y_desc, unit) = match view {
@@ -152,52 +213,60 @@ fn draw(
         .light_line_style(RGBColor(238, 240, 244))
         .draw()?;
 
-    // The ideal: serial ÷ k, speedup k, efficiency 1.
-    if reference(1.0).is_some() {
-        let ideal: Vec<(f64, f64)> = (1..=max_workers)
-            .filter_map(|k| Some((k as f64, reference(k as f64)?)))
-            .collect();
-        chart
-            .draw_series(LineSeries::new(ideal, GREY.stroke_width(1)))?
-            .label(match view {
+    for (set, series) in sets.iter().zip(&series) {
+        let dashed = set.dashed;
+        let serial = serial(set);
+        // The ideal: serial ÷ k, speedup k, efficiency 1 (drawn once: it is the same for both
+        // sets except in the time view).
+        if reference(serial, 1.0).is_some() && (view == View::Time || !dashed) {
+            let ideal: Vec<(f64, f64)> = (1..=max_workers)
+                .filter_map(|k| Some((k as f64, reference(serial, k as f64)?)))
+                .collect();
+            let what = match view {
                 View::Time => "ideal (serial ÷ workers)",
                 View::Speedup => "ideal (= workers)",
                 View::Efficiency => "ideal (1)",
-            })
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], GREY));
-    }
-    if let (View::Time, Some(s)) = (view, serial) {
-        chart
-            .draw_series(LineSeries::new(
+            };
+            line(
+                &mut chart,
+                ideal,
+                GREY.stroke_width(1),
+                dashed,
+                set.name(what),
+            )?;
+        }
+        if let (View::Time, Some(s)) = (view, serial) {
+            line(
+                &mut chart,
                 vec![(0.5, s), (max_k + 0.5, s)],
                 GREY.stroke_width(2),
-            ))?
-            .label(format!("serial {s:.0} ms"))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], GREY.stroke_width(2)));
-    }
-    let hc = cores as f64;
-    if hc <= max_k {
-        chart
-            .draw_series(LineSeries::new(
+                dashed,
+                set.name(&format!("serial {s:.0} ms")),
+            )?;
+        }
+        let hc = set.cores as f64;
+        if hc <= max_k && set.cores_marker {
+            line(
+                &mut chart,
                 vec![(hc, 0.0), (hc, top)],
                 CORES.stroke_width(1),
-            ))?
-            .label(format!("hardwareConcurrency = {cores}"))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], CORES));
-    }
-    for (mode, points) in &series {
-        if points.is_empty() {
-            continue;
+                dashed,
+                set.name(&format!("hardwareConcurrency = {}", set.cores)),
+            )?;
         }
-        let c = colour(*mode);
-        let fit = sweep::amdahl(measured, *mode)
-            .map(|f| format!(" — Amdahl serial fraction {:.0}%", f * 100.0))
-            .unwrap_or_default();
-        chart
-            .draw_series(LineSeries::new(points.clone(), c.stroke_width(2)))?
-            .label(format!("{}{fit}", mode.label()))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2)));
-        chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, c.filled())))?;
+        for (mode, points) in series {
+            if points.is_empty() {
+                continue;
+            }
+            let c = colour(*mode);
+            let label = set.name(mode.label()) + &amdahl_note(set.points, *mode);
+            line(&mut chart, points.clone(), c.stroke_width(2), dashed, label)?;
+            if dashed {
+                chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, c.stroke_width(1))))?;
+            } else {
+                chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, c.filled())))?;
+            }
+        }
     }
     // A phone's chart has no room for a legend inside it: the page lists it below instead.
     if narrow {

@@ -1,0 +1,215 @@
+//! Exports of the bench's results — this page's sweep and a link's, side by side — as CSV (one
+//! row per point) and as JSON (each sweep with its configuration and machine).
+
+use crate::experiment::{Scale, sweep_workloads};
+use crate::share::{Config, Results};
+use crate::stats::speedup;
+use crate::sweep::serial_ms;
+use serde::Serialize;
+
+/// One sweep to export: `whose` is `mine` or `theirs`.
+pub struct Sweep<'a> {
+    pub whose: &'static str,
+    pub config: &'a Config,
+    pub results: &'a Results,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    whose: &'a str,
+    engine: &'a str,
+    engine_key: &'a str,
+    workers: usize,
+    median_ms: f64,
+    min_ms: f64,
+    max_ms: f64,
+    repetitions: usize,
+    speedup: Option<f64>,
+    workload: &'a str,
+    tasks: usize,
+    hardware_concurrency: usize,
+    browser: &'a str,
+    cross_origin_isolated: bool,
+    date: String,
+}
+
+/// The workload's name and its size, e.g. `empty loop at 100% of the seed's size`.
+fn workload_name(config: &Config) -> String {
+    let all = sweep_workloads(Scale::Full);
+    let workload = &all[config.workload.min(all.len() - 1)];
+    format!(
+        "{} at {}% of the seed's size",
+        workload.name(),
+        config.size_percent
+    )
+}
+
+fn rows<'a>(sweep: &'a Sweep, workload: &'a str) -> impl Iterator<Item = Row<'a>> {
+    let serial = serial_ms(&sweep.results.points);
+    let machine = &sweep.results.machine;
+    sweep.results.points.iter().map(move |p| Row {
+        whose: sweep.whose,
+        engine: p.point.mode.label(),
+        engine_key: p.point.mode.key(),
+        workers: p.point.workers,
+        median_ms: p.summary.median_ms,
+        min_ms: p.summary.min_ms,
+        max_ms: p.summary.max_ms,
+        repetitions: p.summary.samples,
+        speedup: serial.and_then(|s| speedup(s, p.summary.median_ms)),
+        workload,
+        tasks: sweep.config.tasks,
+        hardware_concurrency: machine.hardware_concurrency,
+        browser: &machine.browser,
+        cross_origin_isolated: machine.cross_origin_isolated,
+        date: machine.date.to_string(),
+    })
+}
+
+/// One row per point of every sweep, with a header row.
+pub fn csv(sweeps: &[Sweep]) -> String {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for sweep in sweeps {
+        let workload = workload_name(sweep.config);
+        for row in rows(sweep, &workload) {
+            out.serialize(row)
+                .expect("plain fields serialize to an in-memory CSV");
+        }
+    }
+    String::from_utf8(out.into_inner().expect("an in-memory writer flushes"))
+        .expect("CSV of UTF-8 fields is UTF-8")
+}
+
+#[derive(Serialize)]
+struct JsonSweep<'a> {
+    whose: &'a str,
+    workload: String,
+    tasks: usize,
+    size_percent: u32,
+    engines: Vec<&'a str>,
+    repetitions: usize,
+    hardware_concurrency: usize,
+    browser: &'a str,
+    cross_origin_isolated: bool,
+    date: String,
+    points: Vec<Row<'a>>,
+}
+
+/// Every sweep with its configuration and machine, pretty-printed.
+pub fn json(sweeps: &[Sweep]) -> String {
+    let names: Vec<String> = sweeps.iter().map(|s| workload_name(s.config)).collect();
+    let sweeps: Vec<JsonSweep> = sweeps
+        .iter()
+        .zip(&names)
+        .map(|(s, workload)| JsonSweep {
+            whose: s.whose,
+            workload: workload.clone(),
+            tasks: s.config.tasks,
+            size_percent: s.config.size_percent,
+            engines: s.config.modes.iter().map(|m| m.key()).collect(),
+            repetitions: s.config.repetitions,
+            hardware_concurrency: s.results.machine.hardware_concurrency,
+            browser: &s.results.machine.browser,
+            cross_origin_isolated: s.results.machine.cross_origin_isolated,
+            date: s.results.machine.date.to_string(),
+            points: rows(s, workload).collect(),
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "format": "corescope-results",
+        "version": 1,
+        "sweeps": sweeps,
+    }))
+    .expect("plain fields serialize to JSON")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::PresetId;
+    use crate::run::Mode;
+    use crate::share::{Date, Machine};
+    use crate::state::View;
+    use crate::sweep::{Point, PointSummary, Summary};
+
+    fn sweep_data() -> (Config, Results) {
+        let config = Config {
+            workload: 0,
+            tasks: 10,
+            size_percent: 100,
+            modes: vec![Mode::Shared { gil: false }],
+            repetitions: 3,
+            max_workers: 2,
+            view: View::Time,
+            workers: 2,
+            preset: PresetId::SleepBound,
+        };
+        let point = |mode, workers, ms| PointSummary {
+            point: Point { mode, workers },
+            summary: Summary {
+                median_ms: ms,
+                min_ms: ms - 1.0,
+                max_ms: ms + 1.0,
+                samples: 3,
+            },
+        };
+        let results = Results {
+            machine: Machine {
+                hardware_concurrency: 2,
+                browser: "Chrome 131".into(),
+                cross_origin_isolated: true,
+                date: Date {
+                    year: 2026,
+                    month: 11,
+                    day: 22,
+                },
+            },
+            points: vec![
+                point(Mode::MainThread, 1, 100.0),
+                point(Mode::Shared { gil: false }, 2, 50.0),
+            ],
+        };
+        (config, results)
+    }
+
+    #[test]
+    fn csv_has_a_header_and_a_row_per_point_of_each_sweep() {
+        let (config, results) = sweep_data();
+        let text = csv(&[
+            Sweep {
+                whose: "mine",
+                config: &config,
+                results: &results,
+            },
+            Sweep {
+                whose: "theirs",
+                config: &config,
+                results: &results,
+            },
+        ]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 5, "{text}");
+        assert!(lines[0].starts_with("whose,engine,engine_key,workers,median_ms"));
+        assert!(
+            lines[2].starts_with("mine,shared memory,shared,2,50.0,49.0,51.0,3,2.0,"),
+            "{}",
+            lines[2]
+        );
+        assert!(lines[4].starts_with("theirs,"));
+    }
+
+    #[test]
+    fn json_reads_back_with_every_point() {
+        let (config, results) = sweep_data();
+        let text = json(&[Sweep {
+            whose: "mine",
+            config: &config,
+            results: &results,
+        }]);
+        let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(v["format"], "corescope-results");
+        assert_eq!(v["sweeps"][0]["points"][1]["median_ms"], 50.0);
+        assert_eq!(v["sweeps"][0]["points"][1]["speedup"], 2.0);
+        assert_eq!(v["sweeps"][0]["browser"], "Chrome 131");
+    }
+}

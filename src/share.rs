@@ -1,0 +1,821 @@
+//! Share links: the bench's configuration and, when it has them, a sweep's results with the facts
+//! of the machine that measured them, carried in a URL fragment (no server sees them).
+//!
+//! A link reads `#v1.` followed by base64url (RFC 4648, no padding) of the link's fields in
+//! postcard's compact binary form and a CRC-32 of them. The decoder is strict: it takes a link
+//! whole or not at all, and every refusal says why — damaged, truncated, made by a newer
+//! corescope, or a value outside its limit (named, never clamped).
+
+use crate::experiment::{PresetId, Scale, sweep_workloads};
+use crate::run::Mode;
+use crate::state::{BENCH_MODES, MAX_REPETITIONS, MAX_TASKS, SIZE_PERCENT, View};
+use crate::sweep::{Point, PointSummary, Summary};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The format this page writes and the newest it reads.
+pub const VERSION: u32 = 1;
+/// Longer fragments are refused before any decoding: a full sweep on a 256-core machine fits.
+pub const MAX_LINK_CHARS: usize = 16_384;
+/// The largest `hardwareConcurrency` a link may report (browsers report at most a few hundred).
+pub const MAX_HARDWARE_CONCURRENCY: usize = 512;
+/// The most workers a link may name: twice the largest `hardwareConcurrency`.
+pub const MAX_WORKERS: usize = 2 * MAX_HARDWARE_CONCURRENCY;
+/// The longest time a link may carry: an hour, in nanoseconds.
+pub const MAX_NS: u64 = 3_600 * 1_000_000_000;
+/// The browser's name and version, as the page shows it.
+pub const MAX_BROWSER_CHARS: usize = 40;
+
+/// The configuration a link reproduces: the bench's controls, the quick run's worker count and
+/// the selected preset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Index into [`sweep_workloads`].
+    pub workload: usize,
+    pub tasks: usize,
+    pub size_percent: u32,
+    /// A subset of [`BENCH_MODES`], in that order.
+    pub modes: Vec<Mode>,
+    pub repetitions: usize,
+    /// The sweep's top worker count; 0 means the page's maximum.
+    pub max_workers: usize,
+    pub view: View,
+    /// The quick run's workers.
+    pub workers: usize,
+    pub preset: PresetId,
+}
+
+impl Config {
+    /// The job the configuration sweeps.
+    pub fn job(&self) -> crate::workloads::Job {
+        let all = sweep_workloads(Scale::Full);
+        crate::workloads::Job::new(
+            all[self.workload.min(all.len() - 1)].scaled(self.size_percent),
+            self.tasks,
+        )
+    }
+
+    /// The sweep's top worker count on a page with `cores`.
+    pub fn top_workers(&self, cores: usize) -> usize {
+        match self.max_workers {
+            0 => page_max_workers(cores),
+            n => n,
+        }
+    }
+}
+
+/// A calendar day, as `YYYY-MM-DD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Whether the day exists (years 2000…9999).
+    pub fn is_valid(self) -> bool {
+        let leap = self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0);
+        let days = match self.month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return false,
+        };
+        (2000..=9999).contains(&self.year) && (1..=days).contains(&self.day)
+    }
+
+    /// Reads the start of an ISO 8601 date-time such as `2026-11-22T16:35:00.000Z`.
+    pub fn from_iso(text: &str) -> Option<Date> {
+        let (y, m, d) = (text.get(0..4)?, text.get(5..7)?, text.get(8..10)?);
+        let date = Date {
+            year: y.parse().ok()?,
+            month: m.parse().ok()?,
+            day: d.parse().ok()?,
+        };
+        (text.get(4..5) == Some("-") && text.get(7..8) == Some("-") && date.is_valid())
+            .then_some(date)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// The facts of the machine a sweep ran on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Machine {
+    pub hardware_concurrency: usize,
+    /// Name and major version, e.g. `Chrome 131` (see [`browser_name`]).
+    pub browser: String,
+    pub cross_origin_isolated: bool,
+    pub date: Date,
+}
+
+/// A sweep's results as they travel: the machine and each point's summary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Results {
+    pub machine: Machine,
+    pub points: Vec<PointSummary>,
+}
+
+/// What a link carries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub config: Config,
+    pub results: Option<Results>,
+}
+
+/// Why a link was refused. Each message is written for the page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkError {
+    TooLong(usize),
+    NotCorescope,
+    FutureVersion(u32),
+    Damaged(&'static str),
+    OutOfRange {
+        what: &'static str,
+        got: u64,
+        min: u64,
+        max: u64,
+    },
+    Invalid(String),
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::TooLong(n) => write!(
+                f,
+                "the link is {n} characters after the #, over the limit of {MAX_LINK_CHARS}"
+            ),
+            LinkError::NotCorescope => write!(
+                f,
+                "the part after the # is not a corescope link (they start with #v{VERSION}.)"
+            ),
+            LinkError::FutureVersion(v) => write!(
+                f,
+                "the link was made by a newer corescope (format {v}); this page reads format {VERSION}"
+            ),
+            LinkError::Damaged(why) => write!(f, "the link is damaged or cut short ({why})"),
+            LinkError::OutOfRange {
+                what,
+                got,
+                min,
+                max,
+            } => write!(
+                f,
+                "{what} must be between {min} and {max}; the link says {got}"
+            ),
+            LinkError::Invalid(why) => write!(f, "{why}"),
+        }
+    }
+}
+
+/// The fields as postcard writes them: small integers (varints), codes instead of enums.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    workload: u8,
+    tasks: u16,
+    size_percent: u16,
+    /// Bit i: `BENCH_MODES[i]`.
+    modes: u8,
+    repetitions: u8,
+    max_workers: u16,
+    view: u8,
+    workers: u16,
+    preset: u8,
+    results: Option<WireResults>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireResults {
+    hardware_concurrency: u16,
+    browser: String,
+    cross_origin_isolated: bool,
+    date: (u16, u8, u8),
+    points: Vec<WirePoint>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WirePoint {
+    /// 0: the serial baseline; i + 1: `BENCH_MODES[i]`.
+    mode: u8,
+    workers: u16,
+    median_ns: u64,
+    min_ns: u64,
+    max_ns: u64,
+    samples: u8,
+}
+
+const VIEWS: [View; 3] = [View::Time, View::Speedup, View::Efficiency];
+
+fn index_of<T: PartialEq>(all: &[T], x: &T) -> usize {
+    all.iter()
+        .position(|y| y == x)
+        .expect("a value from the list it is looked up in")
+}
+
+fn ns(ms: f64) -> u64 {
+    (ms * 1e6).round() as u64
+}
+
+/// Bytes `len` after the checksum of a link's fields: CRC-32 (IEEE), little-endian.
+const CRC_BYTES: usize = 4;
+
+/// The fragment for `link`, without the `#`.
+pub fn encode(link: &Link) -> String {
+    let c = &link.config;
+    let wire = Wire {
+        workload: c.workload as u8,
+        tasks: c.tasks as u16,
+        size_percent: c.size_percent as u16,
+        modes: c
+            .modes
+            .iter()
+            .fold(0, |bits, m| bits | 1 << index_of(&BENCH_MODES, m)),
+        repetitions: c.repetitions as u8,
+        max_workers: c.max_workers as u16,
+        view: index_of(&VIEWS, &c.view) as u8,
+        workers: c.workers as u16,
+        preset: index_of(&PresetId::ALL, &c.preset) as u8,
+        results: link.results.as_ref().map(|r| WireResults {
+            hardware_concurrency: r.machine.hardware_concurrency as u16,
+            browser: r.machine.browser.clone(),
+            cross_origin_isolated: r.machine.cross_origin_isolated,
+            date: (
+                r.machine.date.year,
+                r.machine.date.month,
+                r.machine.date.day,
+            ),
+            points: r
+                .points
+                .iter()
+                .map(|p| WirePoint {
+                    mode: match p.point.mode {
+                        Mode::MainThread => 0,
+                        m => index_of(&BENCH_MODES, &m) as u8 + 1,
+                    },
+                    workers: p.point.workers as u16,
+                    median_ns: ns(p.summary.median_ms),
+                    min_ns: ns(p.summary.min_ms),
+                    max_ns: ns(p.summary.max_ms),
+                    samples: p.summary.samples as u8,
+                })
+                .collect(),
+        }),
+    };
+    let mut bytes = postcard::to_allocvec(&wire).expect("postcard writes plain structs to a Vec");
+    bytes.extend_from_slice(&crc32fast::hash(&bytes).to_le_bytes());
+    format!("v{VERSION}.{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// Reads a fragment (with or without its `#`), all or nothing.
+pub fn decode(fragment: &str) -> Result<Link, LinkError> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    if fragment.len() > MAX_LINK_CHARS {
+        return Err(LinkError::TooLong(fragment.len()));
+    }
+    let (version, body) = fragment
+        .strip_prefix('v')
+        .and_then(|rest| rest.split_once('.'))
+        .ok_or(LinkError::NotCorescope)?;
+    if version.is_empty() || version.len() > 9 || !version.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(LinkError::NotCorescope);
+    }
+    match version.parse::<u32>() {
+        Ok(VERSION) => {}
+        Ok(v) if v > VERSION => return Err(LinkError::FutureVersion(v)),
+        _ => return Err(LinkError::NotCorescope),
+    }
+    let bytes = URL_SAFE_NO_PAD
+        .decode(body)
+        .map_err(|_| LinkError::Damaged("it has characters a link does not use"))?;
+    if bytes.len() < CRC_BYTES {
+        return Err(LinkError::Damaged("it is too short"));
+    }
+    let (fields, crc) = bytes.split_at(bytes.len() - CRC_BYTES);
+    if crc32fast::hash(fields).to_le_bytes() != crc {
+        return Err(LinkError::Damaged("its checksum does not match"));
+    }
+    decode_fields(fields)
+}
+
+/// Reads and checks a link's fields (the bytes under the checksum).
+pub fn decode_fields(bytes: &[u8]) -> Result<Link, LinkError> {
+    let (wire, rest): (Wire, &[u8]) = postcard::take_from_bytes(bytes)
+        .map_err(|_| LinkError::Damaged("its fields do not read"))?;
+    if !rest.is_empty() {
+        return Err(LinkError::Damaged("it has bytes after its last field"));
+    }
+    check(wire)
+}
+
+fn range(what: &'static str, got: u64, min: u64, max: u64) -> Result<(), LinkError> {
+    if (min..=max).contains(&got) {
+        Ok(())
+    } else {
+        Err(LinkError::OutOfRange {
+            what,
+            got,
+            min,
+            max,
+        })
+    }
+}
+
+/// The largest worker count a page on a machine with `cores` offers (see `State::max_workers`).
+pub fn page_max_workers(cores: usize) -> usize {
+    (2 * cores).max(16)
+}
+
+fn check(w: Wire) -> Result<Link, LinkError> {
+    let workloads = sweep_workloads(Scale::Full).len() as u64;
+    range("the workload number", w.workload.into(), 0, workloads - 1)?;
+    range("tasks", w.tasks.into(), 1, MAX_TASKS as u64)?;
+    range(
+        "task size (% of the seed's)",
+        w.size_percent.into(),
+        (*SIZE_PERCENT.start()).into(),
+        (*SIZE_PERCENT.end()).into(),
+    )?;
+    let all_modes = (1u64 << BENCH_MODES.len()) - 1;
+    range("the engine set", w.modes.into(), 0, all_modes)?;
+    range(
+        "repetitions",
+        w.repetitions.into(),
+        1,
+        MAX_REPETITIONS as u64,
+    )?;
+    range(
+        "the sweep's top worker count",
+        w.max_workers.into(),
+        0,
+        MAX_WORKERS as u64,
+    )?;
+    range("the chart view", w.view.into(), 0, VIEWS.len() as u64 - 1)?;
+    range(
+        "the quick run's workers",
+        w.workers.into(),
+        1,
+        MAX_WORKERS as u64,
+    )?;
+    range(
+        "the preset number",
+        w.preset.into(),
+        0,
+        PresetId::ALL.len() as u64 - 1,
+    )?;
+    let modes: Vec<Mode> = BENCH_MODES
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| w.modes & (1 << i) != 0)
+        .map(|(_, &m)| m)
+        .collect();
+    let config = Config {
+        workload: w.workload.into(),
+        tasks: w.tasks.into(),
+        size_percent: w.size_percent.into(),
+        modes,
+        repetitions: w.repetitions.into(),
+        max_workers: w.max_workers.into(),
+        view: VIEWS[usize::from(w.view)],
+        workers: w.workers.into(),
+        preset: PresetId::ALL[usize::from(w.preset)],
+    };
+    let results = w.results.map(|r| check_results(r, &config)).transpose()?;
+    Ok(Link { config, results })
+}
+
+fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> {
+    range(
+        "hardwareConcurrency",
+        r.hardware_concurrency.into(),
+        1,
+        MAX_HARDWARE_CONCURRENCY as u64,
+    )?;
+    let cores = usize::from(r.hardware_concurrency);
+    range(
+        "the sweep's top worker count",
+        config.max_workers as u64,
+        0,
+        page_max_workers(cores) as u64,
+    )?;
+    let top = config.top_workers(cores);
+    let browser_ok = !r.browser.is_empty()
+        && r.browser.chars().count() <= MAX_BROWSER_CHARS
+        && r.browser
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " ._()/-".contains(c));
+    if !browser_ok {
+        return Err(LinkError::Invalid(format!(
+            "the browser's name must be 1 to {MAX_BROWSER_CHARS} letters, digits, spaces or ._()/-"
+        )));
+    }
+    let date = Date {
+        year: r.date.0,
+        month: r.date.1,
+        day: r.date.2,
+    };
+    if !date.is_valid() {
+        return Err(LinkError::Invalid(
+            "the link's date is not a day of the years 2000 to 9999".into(),
+        ));
+    }
+    range(
+        "the number of points",
+        r.points.len() as u64,
+        1,
+        (1 + config.modes.len() * top) as u64,
+    )?;
+    let mut points: Vec<PointSummary> = Vec::with_capacity(r.points.len());
+    for p in r.points {
+        range(
+            "a point's engine",
+            p.mode.into(),
+            0,
+            BENCH_MODES.len() as u64,
+        )?;
+        let mode = match p.mode {
+            0 => Mode::MainThread,
+            i => BENCH_MODES[usize::from(i) - 1],
+        };
+        if mode != Mode::MainThread && !config.modes.contains(&mode) {
+            return Err(LinkError::Invalid(format!(
+                "the link has results for {}, an engine its sweep did not select",
+                mode.label()
+            )));
+        }
+        let max_k = if mode == Mode::MainThread { 1 } else { top };
+        range("a point's workers", p.workers.into(), 1, max_k as u64)?;
+        range("a point's time (ns)", p.max_ns, 0, MAX_NS)?;
+        if !(p.min_ns <= p.median_ns && p.median_ns <= p.max_ns) {
+            return Err(LinkError::Invalid(
+                "a point's times are out of order (min ≤ median ≤ max)".into(),
+            ));
+        }
+        range(
+            "a point's repetitions",
+            p.samples.into(),
+            1,
+            config.repetitions as u64,
+        )?;
+        let point = Point {
+            mode,
+            workers: p.workers.into(),
+        };
+        if points.iter().any(|q| q.point == point) {
+            return Err(LinkError::Invalid(format!(
+                "the link has two results for {} at {} workers",
+                mode.label(),
+                point.workers
+            )));
+        }
+        let ms = |ns: u64| ns as f64 / 1e6;
+        points.push(PointSummary {
+            point,
+            summary: Summary {
+                median_ms: ms(p.median_ns),
+                min_ms: ms(p.min_ns),
+                max_ms: ms(p.max_ns),
+                samples: p.samples.into(),
+            },
+        });
+    }
+    Ok(Results {
+        machine: Machine {
+            hardware_concurrency: cores,
+            browser: r.browser,
+            cross_origin_isolated: r.cross_origin_isolated,
+            date,
+        },
+        points,
+    })
+}
+
+/// A short name for the browser from its user-agent string: `Firefox 140`, `Edge 131`,
+/// `Chrome 131`, `Safari 18`, or `a browser` when it is none of these.
+pub fn browser_name(user_agent: &str) -> String {
+    let version = |token: &str| {
+        let start = user_agent.find(token)? + token.len();
+        let digits: String = user_agent[start..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .take(6)
+            .collect();
+        (!digits.is_empty()).then_some(digits)
+    };
+    let known = [
+        ("Firefox/", "Firefox"),
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("HeadlessChrome/", "Chrome (headless)"),
+        ("Chrome/", "Chrome"),
+    ];
+    for (token, name) in known {
+        if let Some(v) = version(token) {
+            return format!("{name} {v}");
+        }
+    }
+    match (user_agent.contains("Safari/"), version("Version/")) {
+        (true, Some(v)) => format!("Safari {v}"),
+        _ => "a browser".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config {
+            workload: 0,
+            tasks: 10,
+            size_percent: 100,
+            modes: vec![
+                Mode::Shared { gil: false },
+                Mode::Shared { gil: true },
+                Mode::Pool { reuse: true },
+            ],
+            repetitions: 5,
+            max_workers: 16,
+            view: View::Time,
+            workers: 2,
+            preset: PresetId::SleepBound,
+        }
+    }
+
+    /// A full sweep: serial plus 3 engines × 16 worker counts, with realistic times.
+    fn full_sweep() -> Link {
+        let config = config();
+        let summary = |ms: f64| Summary {
+            median_ms: crate::sweep::whole_ns(ms),
+            min_ms: crate::sweep::whole_ns(ms * 0.93),
+            max_ms: crate::sweep::whole_ns(ms * 1.17),
+            samples: 5,
+        };
+        let mut points = vec![PointSummary {
+            point: Point {
+                mode: Mode::MainThread,
+                workers: 1,
+            },
+            summary: summary(1234.567891),
+        }];
+        for k in 1..=16 {
+            for &mode in &config.modes {
+                points.push(PointSummary {
+                    point: Point { mode, workers: k },
+                    summary: summary(1234.567891 / k.min(2) as f64 + 3.14159 * k as f64),
+                });
+            }
+        }
+        Link {
+            config,
+            results: Some(Results {
+                machine: Machine {
+                    hardware_concurrency: 8,
+                    browser: browser_name(
+                        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+                    ),
+                    cross_origin_isolated: true,
+                    date: Date {
+                        year: 2026,
+                        month: 11,
+                        day: 22,
+                    },
+                },
+                points,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_full_sweep_of_three_engines_over_sixteen_workers_fits_in_2000_characters() {
+        let link = full_sweep();
+        let text = encode(&link);
+        assert!(text.len() < 2000, "{} characters", text.len());
+        assert_eq!(decode(&format!("#{text}")), Ok(link));
+    }
+
+    #[test]
+    fn a_configuration_alone_is_short() {
+        let link = Link {
+            config: config(),
+            results: None,
+        };
+        let text = encode(&link);
+        assert!(text.len() < 40, "{text}");
+        assert_eq!(decode(&text), Ok(link));
+    }
+
+    #[test]
+    fn broken_links_are_refused_with_a_reason() {
+        let good = encode(&full_sweep());
+        let cut = &good[..good.len() - 10];
+        assert!(matches!(decode(cut), Err(LinkError::Damaged(_))));
+        assert_eq!(decode("hello"), Err(LinkError::NotCorescope));
+        assert_eq!(decode(""), Err(LinkError::NotCorescope));
+        assert_eq!(
+            decode(&good.replacen("v1.", "v2.", 1)),
+            Err(LinkError::FutureVersion(2))
+        );
+        assert_eq!(
+            decode(&good.replacen("v1.", "v0.", 1)),
+            Err(LinkError::NotCorescope)
+        );
+        let flipped: String = good
+            .char_indices()
+            .map(|(i, c)| {
+                if i == 20 {
+                    if c == 'A' { 'B' } else { 'A' }
+                } else {
+                    c
+                }
+            })
+            .collect();
+        assert!(matches!(decode(&flipped), Err(LinkError::Damaged(_))));
+        let long = format!("v1.{}", "A".repeat(MAX_LINK_CHARS));
+        assert!(matches!(decode(&long), Err(LinkError::TooLong(_))));
+        assert!(
+            decode("v1.<script>alert(1)</script>")
+                .expect_err("not base64")
+                .to_string()
+                .contains("characters a link does not use")
+        );
+    }
+
+    /// Encodes a configuration whose fields are written as given, bypassing `encode`'s types.
+    fn raw(w: Wire) -> String {
+        let mut bytes = postcard::to_allocvec(&w).expect("encodes");
+        bytes.extend_from_slice(&crc32fast::hash(&bytes).to_le_bytes());
+        format!("v1.{}", URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    fn wire() -> Wire {
+        Wire {
+            workload: 0,
+            tasks: 10,
+            size_percent: 100,
+            modes: 0b111,
+            repetitions: 1,
+            max_workers: 0,
+            view: 0,
+            workers: 2,
+            preset: 0,
+            results: None,
+        }
+    }
+
+    #[test]
+    fn values_outside_their_limits_are_refused_naming_the_limit() {
+        let e = decode(&raw(Wire {
+            tasks: 5000,
+            ..wire()
+        }))
+        .expect_err("too many tasks");
+        assert_eq!(
+            e.to_string(),
+            "tasks must be between 1 and 1000; the link says 5000"
+        );
+        let e = decode(&raw(Wire {
+            size_percent: 5,
+            ..wire()
+        }))
+        .expect_err("too small");
+        assert!(e.to_string().contains("between 10 and 1000"), "{e}");
+        assert!(
+            decode(&raw(Wire {
+                preset: 11,
+                ..wire()
+            }))
+            .is_err()
+        );
+        assert!(decode(&raw(Wire { view: 3, ..wire() })).is_err());
+        assert!(
+            decode(&raw(Wire {
+                modes: 0b10000,
+                ..wire()
+            }))
+            .is_err()
+        );
+        let results = |browser: &str, points: Vec<WirePoint>| WireResults {
+            hardware_concurrency: 2,
+            browser: browser.into(),
+            cross_origin_isolated: true,
+            date: (2026, 2, 29),
+            points,
+        };
+        let serial = |median_ns| WirePoint {
+            mode: 0,
+            workers: 1,
+            median_ns,
+            min_ns: 1,
+            max_ns: 1_000_000,
+            samples: 1,
+        };
+        let e = decode(&raw(Wire {
+            results: Some(results("Chrome 1", vec![serial(10)])),
+            ..wire()
+        }))
+        .expect_err("2026 is not a leap year");
+        assert!(e.to_string().contains("date"), "{e}");
+        let e = decode(&raw(Wire {
+            results: Some(WireResults {
+                date: (2028, 2, 29),
+                ..results("<b>hi</b>", vec![serial(10)])
+            }),
+            ..wire()
+        }))
+        .expect_err("markup in the browser's name");
+        assert!(e.to_string().contains("browser"), "{e}");
+        let leap = |points| {
+            Some(WireResults {
+                date: (2028, 2, 29),
+                ..results("Firefox 140", points)
+            })
+        };
+        assert!(
+            decode(&raw(Wire {
+                results: leap(vec![serial(10)]),
+                ..wire()
+            }))
+            .is_ok()
+        );
+        let e = decode(&raw(Wire {
+            results: leap(vec![serial(0)]),
+            ..wire()
+        }))
+        .expect_err("median below min");
+        assert!(e.to_string().contains("out of order"), "{e}");
+        let e = decode(&raw(Wire {
+            results: leap(vec![serial(10), serial(10)]),
+            ..wire()
+        }))
+        .expect_err("a point twice");
+        assert!(e.to_string().contains("two results"), "{e}");
+        let beyond = WirePoint {
+            mode: 1,
+            workers: 17,
+            ..serial(10)
+        };
+        let e = decode(&raw(Wire {
+            results: leap(vec![beyond]),
+            ..wire()
+        }))
+        .expect_err("17 workers on a 2-core page that offers 16");
+        assert!(e.to_string().contains("between 1 and 16"), "{e}");
+        let unselected = WirePoint {
+            mode: 4,
+            workers: 1,
+            ..serial(10)
+        };
+        assert!(
+            decode(&raw(Wire {
+                results: leap(vec![unselected]),
+                ..wire()
+            }))
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn browser_names_from_user_agents() {
+        let cases = [
+            (
+                "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
+                "Firefox 140",
+            ),
+            (
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/142.0.0.0 Safari/537.36",
+                "Chrome (headless) 142",
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+                "Edge 131",
+            ),
+            (
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+                "Safari 18",
+            ),
+            ("curl/8", "a browser"),
+        ];
+        for (ua, name) in cases {
+            assert_eq!(browser_name(ua), name);
+        }
+    }
+
+    #[test]
+    fn dates_read_from_iso_strings() {
+        assert_eq!(
+            Date::from_iso("2026-11-22T16:35:00.000Z").map(|d| d.to_string()),
+            Some("2026-11-22".into())
+        );
+        assert_eq!(Date::from_iso("2026-13-01T00:00:00Z"), None);
+        assert_eq!(Date::from_iso("20261122"), None);
+    }
+}

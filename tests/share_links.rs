@@ -1,0 +1,256 @@
+//! Property tests of the share-link codec: every valid link survives encode → decode unchanged,
+//! and no input — random text, random bytes, or a valid link cut, flipped, spliced or padded —
+//! makes the decoder panic or accept something it would not write. 120,000 cases in all.
+#![cfg(not(target_arch = "wasm32"))]
+
+use corescope::experiment::{PresetId, Scale, sweep_workloads};
+use corescope::run::Mode;
+use corescope::share::{
+    Config, Date, Link, MAX_BROWSER_CHARS, Machine, Results, decode, decode_fields, encode,
+    page_max_workers,
+};
+use corescope::state::{BENCH_MODES, MAX_REPETITIONS, MAX_TASKS, SIZE_PERCENT, View};
+use corescope::sweep::{Point, PointSummary, Summary};
+use proptest::prelude::*;
+use proptest::sample::subsequence;
+
+fn config(cores: usize) -> impl Strategy<Value = Config> {
+    let page_max = page_max_workers(cores);
+    (
+        0..sweep_workloads(Scale::Full).len(),
+        1..=MAX_TASKS,
+        SIZE_PERCENT,
+        subsequence(BENCH_MODES.to_vec(), 0..=BENCH_MODES.len()),
+        1..=MAX_REPETITIONS,
+        0..=page_max,
+        prop::sample::select(vec![View::Time, View::Speedup, View::Efficiency]),
+        1..=page_max,
+        prop::sample::select(PresetId::ALL.to_vec()),
+    )
+        .prop_map(
+            |(
+                workload,
+                tasks,
+                size_percent,
+                modes,
+                repetitions,
+                max_workers,
+                view,
+                workers,
+                preset,
+            )| {
+                Config {
+                    workload,
+                    tasks,
+                    size_percent,
+                    modes,
+                    repetitions,
+                    max_workers,
+                    view,
+                    workers,
+                    preset,
+                }
+            },
+        )
+}
+
+/// Times as a link carries them: whole nanoseconds up to an hour, ordered min ≤ median ≤ max.
+fn summary(repetitions: usize) -> impl Strategy<Value = Summary> {
+    (
+        prop::collection::vec(0u64..=3_600_000_000_000, 3),
+        1..=repetitions,
+    )
+        .prop_map(|(mut ns, samples)| {
+            ns.sort_unstable();
+            let ms = |n: u64| n as f64 / 1e6;
+            Summary {
+                min_ms: ms(ns[0]),
+                median_ms: ms(ns[1]),
+                max_ms: ms(ns[2]),
+                samples,
+            }
+        })
+}
+
+fn results(config: &Config, cores: usize) -> impl Strategy<Value = Results> + use<> {
+    let top = match config.max_workers {
+        0 => page_max_workers(cores),
+        n => n,
+    };
+    let mut points = vec![Point {
+        mode: Mode::MainThread,
+        workers: 1,
+    }];
+    for &mode in &config.modes {
+        points.extend((1..=top).map(|workers| Point { mode, workers }));
+    }
+    let reps = config.repetitions;
+    (
+        subsequence(points.clone(), 1..=points.len().min(60)),
+        "[A-Za-z0-9 ._()/-]{1,40}",
+        any::<bool>(),
+        (2000u16..=9999, 1u8..=12, 1u8..=28),
+    )
+        .prop_flat_map(move |(chosen, browser, isolated, (year, month, day))| {
+            let n = chosen.len();
+            (
+                Just(chosen),
+                prop::collection::vec(summary(reps), n),
+                Just(Machine {
+                    hardware_concurrency: cores,
+                    browser,
+                    cross_origin_isolated: isolated,
+                    date: Date { year, month, day },
+                }),
+            )
+        })
+        .prop_map(|(chosen, summaries, machine)| Results {
+            machine,
+            points: chosen
+                .into_iter()
+                .zip(summaries)
+                .map(|(point, summary)| PointSummary { point, summary })
+                .collect(),
+        })
+}
+
+fn link() -> impl Strategy<Value = Link> {
+    (1usize..=64)
+        .prop_flat_map(|cores| (Just(cores), config(cores), any::<bool>()))
+        .prop_flat_map(|(cores, config, with_results)| {
+            let results = if with_results {
+                results(&config, cores).prop_map(Some).boxed()
+            } else {
+                Just(None).boxed()
+            };
+            (Just(config), results)
+        })
+        .prop_map(|(config, results)| Link { config, results })
+}
+
+/// What can happen to a link on its way: cut short, a character changed, dropped or added,
+/// two links spliced, text appended.
+#[derive(Clone, Debug)]
+enum Damage {
+    Truncate(usize),
+    Replace(usize, char),
+    Remove(usize),
+    Insert(usize, char),
+    Splice(usize, String),
+    Append(String),
+}
+
+fn damage() -> impl Strategy<Value = Damage> {
+    prop_oneof![
+        any::<usize>().prop_map(Damage::Truncate),
+        (any::<usize>(), any::<char>()).prop_map(|(i, c)| Damage::Replace(i, c)),
+        any::<usize>().prop_map(Damage::Remove),
+        (any::<usize>(), any::<char>()).prop_map(|(i, c)| Damage::Insert(i, c)),
+        (any::<usize>(), "[A-Za-z0-9_-]{0,40}").prop_map(|(i, s)| Damage::Splice(i, s)),
+        ".{0,40}".prop_map(Damage::Append),
+    ]
+}
+
+fn apply(text: &str, damages: &[Damage]) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    for d in damages {
+        let at = |i: usize, len: usize| if len == 0 { 0 } else { i % len };
+        match d {
+            Damage::Truncate(i) => chars.truncate(at(*i, chars.len() + 1)),
+            Damage::Replace(i, c) if !chars.is_empty() => {
+                let i = at(*i, chars.len());
+                chars[i] = *c;
+            }
+            Damage::Remove(i) if !chars.is_empty() => {
+                chars.remove(at(*i, chars.len()));
+            }
+            Damage::Insert(i, c) => chars.insert(at(*i, chars.len() + 1), *c),
+            Damage::Splice(i, s) => {
+                let i = at(*i, chars.len() + 1);
+                chars.splice(i..i, s.chars());
+            }
+            Damage::Append(s) => chars.extend(s.chars()),
+            _ => {}
+        }
+    }
+    chars.into_iter().collect()
+}
+
+/// Whatever the decoder accepts is a link it could have written: writing it again gives a
+/// link that reads back the same.
+fn accepted_is_canonical(link: &Link) {
+    assert_eq!(decode(&encode(link)).as_ref(), Ok(link));
+    if let Some(r) = &link.results {
+        assert!(r.machine.browser.chars().count() <= MAX_BROWSER_CHARS);
+        for p in &r.points {
+            assert!(p.summary.min_ms <= p.summary.median_ms);
+            assert!(p.summary.median_ms <= p.summary.max_ms);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    #[test]
+    fn every_valid_link_survives_the_round_trip(link in link()) {
+        let text = encode(&link);
+        prop_assert_eq!(decode(&format!("#{text}")), Ok(link));
+    }
+
+    #[test]
+    fn damaged_links_are_refused_or_read_as_a_valid_link(
+        link in link(),
+        damages in prop::collection::vec(damage(), 1..4),
+    ) {
+        if let Ok(read) = decode(&apply(&encode(&link), &damages)) {
+            accepted_is_canonical(&read);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40_000))]
+
+    #[test]
+    fn random_text_never_panics(text in "(#?v1\\.)?[A-Za-z0-9_=<>&;#-]{0,200}|.{0,200}") {
+        if let Ok(read) = decode(&text) {
+            accepted_is_canonical(&read);
+        }
+    }
+
+    /// Under the checksum: random and bit-flipped field bytes reach every check of the decoder.
+    #[test]
+    fn random_and_flipped_field_bytes_never_panic(
+        bytes in prop::collection::vec(any::<u8>(), 0..120),
+        flips in prop::collection::vec((any::<usize>(), any::<u8>()), 0..4),
+        seed in link(),
+    ) {
+        for input in [bytes.clone(), {
+            let text = encode(&seed);
+            let mut fields = base64_fields(&text);
+            for (i, x) in &flips {
+                if !fields.is_empty() {
+                    let i = i % fields.len();
+                    fields[i] ^= x;
+                }
+            }
+            fields
+        }] {
+            if let Ok(read) = decode_fields(&input) {
+                accepted_is_canonical(&read);
+            }
+        }
+    }
+}
+
+/// The field bytes of an encoded link: base64url after `v1.`, less the 4-byte checksum.
+fn base64_fields(text: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    let body = text.strip_prefix("v1.").expect("a version-1 link");
+    let mut bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(body)
+        .expect("encode writes base64url");
+    bytes.truncate(bytes.len() - 4);
+    bytes
+}
