@@ -46,6 +46,9 @@ impl Set<'_> {
     }
 }
 
+/// One mode's plotted points.
+type Series = (Mode, Vec<(f64, f64)>);
+
 /// What one mode's series plots in `view`.
 fn values(points: &[PointSummary], mode: Mode, view: View) -> Vec<(f64, f64)> {
     let values: Vec<(usize, f64)> = match view {
@@ -161,7 +164,7 @@ fn draw(
         View::Speedup => Some(k),
         View::Efficiency => Some(1.0),
     };
-    let series: Vec<Vec<(Mode, Vec<(f64, f64)>)>> = sets
+    let series: Vec<Vec<Series>> = sets
         .iter()
         .map(|set| {
             set.modes
