@@ -848,6 +848,7 @@ mod tests {
                 start_ms: 0.0,
                 end_ms: 1.0,
                 gil_wait_ms: 0.0,
+                held: Vec::new(),
             })
             .collect();
         let run = RawRun {
@@ -857,6 +858,7 @@ mod tests {
             startup_ms: None,
             messaging_ms: None,
             page_total: 0,
+            ..RawRun::default()
         };
         Ok(CheckedRun {
             mode: step.mode,

@@ -4,7 +4,8 @@
 use crate::experiment::{Scale, sweep_workloads};
 use crate::share::{Config, Results};
 use crate::stats::speedup;
-use crate::sweep::serial_ms;
+use crate::sweep::{Point, serial_ms};
+use crate::timeline::Timeline;
 use serde::Serialize;
 
 /// One sweep to export: `whose` is `mine` or `theirs`.
@@ -12,6 +13,8 @@ pub struct Sweep<'a> {
     pub whose: &'static str,
     pub config: &'a Config,
     pub results: &'a Results,
+    /// Each point's last timeline, where the page has it (its own sweep's).
+    pub timelines: Vec<(Point, &'a Timeline)>,
 }
 
 #[derive(Serialize)]
@@ -31,6 +34,7 @@ struct Row<'a> {
     browser: &'a str,
     cross_origin_isolated: bool,
     date: String,
+    effective_cores: Option<usize>,
 }
 
 /// The workload's name and its size, e.g. `empty loop at 100% of the seed's size`.
@@ -63,6 +67,7 @@ fn rows<'a>(sweep: &'a Sweep, workload: &'a str) -> impl Iterator<Item = Row<'a>
         browser: &machine.browser,
         cross_origin_isolated: machine.cross_origin_isolated,
         date: machine.date.to_string(),
+        effective_cores: machine.effective_cores,
     })
 }
 
@@ -92,7 +97,17 @@ struct JsonSweep<'a> {
     browser: &'a str,
     cross_origin_isolated: bool,
     date: String,
-    points: Vec<Row<'a>>,
+    effective_cores: Option<usize>,
+    points: Vec<JsonPoint<'a>>,
+}
+
+/// A point with its timeline, when there is one.
+#[derive(Serialize)]
+struct JsonPoint<'a> {
+    #[serde(flatten)]
+    row: Row<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timeline: Option<&'a Timeline>,
 }
 
 /// Every sweep with its configuration and machine, pretty-printed.
@@ -112,7 +127,18 @@ pub fn json(sweeps: &[Sweep]) -> String {
             browser: &s.results.machine.browser,
             cross_origin_isolated: s.results.machine.cross_origin_isolated,
             date: s.results.machine.date.to_string(),
-            points: rows(s, workload).collect(),
+            effective_cores: s.results.machine.effective_cores,
+            points: rows(s, workload)
+                .zip(&s.results.points)
+                .map(|(row, p)| JsonPoint {
+                    row,
+                    timeline: s
+                        .timelines
+                        .iter()
+                        .find(|(q, _)| *q == p.point)
+                        .map(|(_, t)| *t),
+                })
+                .collect(),
         })
         .collect();
     serde_json::to_string_pretty(&serde_json::json!({
@@ -163,6 +189,7 @@ mod tests {
                     month: 11,
                     day: 22,
                 },
+                effective_cores: Some(2),
             },
             points: vec![
                 point(Mode::MainThread, 1, 100.0),
@@ -180,11 +207,13 @@ mod tests {
                 whose: "mine",
                 config: &config,
                 results: &results,
+                timelines: Vec::new(),
             },
             Sweep {
                 whose: "theirs",
                 config: &config,
                 results: &results,
+                timelines: Vec::new(),
             },
         ]);
         let lines: Vec<&str> = text.lines().collect();
@@ -199,14 +228,34 @@ mod tests {
     }
 
     #[test]
-    fn json_reads_back_with_every_point() {
+    fn json_reads_back_with_every_point_and_its_timeline() {
         let (config, results) = sweep_data();
+        let run = crate::run::RawRun {
+            records: vec![crate::run::TaskRecord {
+                index: 0,
+                worker: 0,
+                start_ms: 0.0,
+                end_ms: 50.0,
+                gil_wait_ms: 0.0,
+                held: Vec::new(),
+            }],
+            elapsed_ms: 50.0,
+            ..Default::default()
+        };
+        let timeline = Timeline::of(Mode::Shared { gil: false }, &run);
         let text = json(&[Sweep {
             whose: "mine",
             config: &config,
             results: &results,
+            timelines: vec![(results.points[1].point, &timeline)],
         }]);
         let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(v["sweeps"][0]["effective_cores"], 2);
+        assert!(v["sweeps"][0]["points"][0].get("timeline").is_none());
+        assert_eq!(
+            v["sweeps"][0]["points"][1]["timeline"]["lanes"][0]["bars"][0]["kind"],
+            "compute"
+        );
         assert_eq!(v["format"], "corescope-results");
         assert_eq!(v["sweeps"][0]["points"][1]["median_ms"], 50.0);
         assert_eq!(v["sweeps"][0]["points"][1]["speedup"], 2.0);

@@ -75,6 +75,7 @@ impl Gil {
             held_since: Instant::now(),
             waited,
             held: true,
+            holds: Vec::new(),
         }
     }
 }
@@ -95,12 +96,33 @@ pub struct GilGuard<'a> {
     held_since: Instant,
     waited: Duration,
     held: bool,
+    /// The spans this task held the lock, up to [`MAX_HOLDS`]: what the timeline draws.
+    holds: Vec<(Instant, Instant)>,
 }
+
+/// Spans kept per task; a long task on a busy lock changes hands every 5 ms, and the timeline
+/// cannot show more than this anyway.
+pub const MAX_HOLDS: usize = 2_000;
 
 impl GilGuard<'_> {
     /// Total time this task spent waiting for the lock so far.
     pub fn waited(&self) -> Duration {
         self.waited
+    }
+
+    /// Releases the lock for another thread, noting the span it was held.
+    fn give(&mut self) {
+        if self.holds.len() < MAX_HOLDS {
+            self.holds.push((self.held_since, Instant::now()));
+        }
+        self.gil.give();
+        self.held = false;
+    }
+
+    /// Releases the lock for good; returns the wait and every span the task held it.
+    pub fn finish(mut self) -> (Duration, Vec<(Instant, Instant)>) {
+        self.give();
+        (self.waited, std::mem::take(&mut self.holds))
     }
 
     fn reacquire(&mut self) {
@@ -112,8 +134,7 @@ impl GilGuard<'_> {
     /// Runs `f` (a blocking wait) with the lock released, then takes it back, as CPython does
     /// around `time.sleep` and I/O.
     pub fn released<R>(&mut self, f: impl FnOnce() -> R) -> R {
-        self.gil.give();
-        self.held = false;
+        self.give();
         let r = f();
         self.reacquire();
         r
@@ -128,8 +149,7 @@ impl Checkpoint for GilGuard<'_> {
             return;
         }
         if self.held_since.elapsed() >= SWITCH_INTERVAL {
-            self.gil.give();
-            self.held = false;
+            self.give();
             self.reacquire();
         }
     }
@@ -192,6 +212,42 @@ mod tests {
             waited_a_lot >= 3,
             "waits {waits:?}: the lock did not go round"
         );
+    }
+
+    #[test]
+    fn the_spans_each_task_held_the_lock_never_overlap() {
+        let gil = Gil::new();
+        let mut spans: Vec<(Instant, Instant)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..3)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut guard = gil.acquire();
+                        let end = Instant::now() + Duration::from_millis(40);
+                        while Instant::now() < end {
+                            std::hint::black_box((0..CHECK_EVERY / 64).sum::<u64>());
+                            guard.check();
+                        }
+                        guard.finish().1
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("no panic"))
+                .collect()
+        });
+        spans.sort();
+        assert!(
+            spans.len() > 3,
+            "the lock changed hands: {} spans",
+            spans.len()
+        );
+        for pair in spans.windows(2) {
+            assert!(
+                pair[0].1 <= pair[1].0,
+                "two tasks held the lock at once: {pair:?}"
+            );
+        }
     }
 
     #[test]

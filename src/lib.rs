@@ -24,6 +24,7 @@ pub mod share;
 pub mod state;
 pub mod stats;
 pub mod sweep;
+pub mod timeline;
 pub mod workloads;
 
 #[cfg(target_arch = "wasm32")]

@@ -116,6 +116,25 @@ pub struct TaskRecord {
     pub end_ms: f64,
     /// Time spent waiting for the GIL (0 without one).
     pub gil_wait_ms: f64,
+    /// With a GIL: the spans the task held it (it computed only then). Empty without one.
+    #[serde(default)]
+    pub held: Vec<(f64, f64)>,
+}
+
+/// An isolated worker started inside the timed run: spawned, then ready to take tasks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkerLife {
+    pub worker: usize,
+    pub spawn_ms: f64,
+    pub ready_ms: f64,
+}
+
+/// One batch of tasks sent to an isolated worker and its answer received.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageSpan {
+    pub worker: usize,
+    pub sent_ms: f64,
+    pub received_ms: f64,
 }
 
 /// Asks a run to stop. Engines check it before each task (or chunk of tasks) they hand out, so
@@ -149,8 +168,9 @@ impl Cancel {
     }
 }
 
-/// What an engine measured, before it is checked.
-#[derive(Clone, Debug, PartialEq)]
+/// What an engine measured, before it is checked. Every time is in ms since the run's clock
+/// started, on one clock for the page and every worker.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawRun {
     /// Results in submission order.
     pub results: Vec<Value>,
@@ -165,6 +185,10 @@ pub struct RawRun {
     pub messaging_ms: Option<f64>,
     /// The page's global total after the run (the shared counter's lesson).
     pub page_total: i64,
+    /// Isolated workers started inside the timed span.
+    pub lives: Vec<WorkerLife>,
+    /// Batches sent to isolated workers and answered.
+    pub messages: Vec<MessageSpan>,
 }
 
 impl RawRun {
@@ -319,6 +343,7 @@ mod tests {
             start_ms: 1.0,
             end_ms: 3.0,
             gil_wait_ms: 0.0,
+            held: Vec::new(),
         }
     }
 
@@ -330,6 +355,7 @@ mod tests {
             startup_ms: None,
             messaging_ms: None,
             page_total,
+            ..RawRun::default()
         }
     }
 

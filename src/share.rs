@@ -116,6 +116,8 @@ pub struct Machine {
     pub browser: String,
     pub cross_origin_isolated: bool,
     pub date: Date,
+    /// Cores that really scaled when measured on the page (see `stats::effective_cores`).
+    pub effective_cores: Option<usize>,
 }
 
 /// A sweep's results as they travel: the machine and each point's summary.
@@ -200,6 +202,7 @@ struct WireResults {
     browser: String,
     cross_origin_isolated: bool,
     date: (u16, u8, u8),
+    effective_cores: Option<u16>,
     points: Vec<WirePoint>,
 }
 
@@ -254,6 +257,7 @@ pub fn encode(link: &Link) -> String {
                 r.machine.date.month,
                 r.machine.date.day,
             ),
+            effective_cores: r.machine.effective_cores.map(|c| c as u16),
             points: r
                 .points
                 .iter()
@@ -428,6 +432,14 @@ fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> 
             "the link's date is not a day of the years 2000 to 9999".into(),
         ));
     }
+    if let Some(c) = r.effective_cores {
+        range(
+            "the measured effective cores",
+            c.into(),
+            1,
+            MAX_WORKERS as u64,
+        )?;
+    }
     range(
         "the number of points",
         r.points.len() as u64,
@@ -494,6 +506,7 @@ fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> 
             browser: r.browser,
             cross_origin_isolated: r.cross_origin_isolated,
             date,
+            effective_cores: r.effective_cores.map(usize::from),
         },
         points,
     })
@@ -589,6 +602,7 @@ mod tests {
                         month: 11,
                         day: 22,
                     },
+                    effective_cores: Some(6),
                 },
                 points,
             }),
@@ -709,6 +723,7 @@ mod tests {
             browser: browser.into(),
             cross_origin_isolated: true,
             date: (2026, 2, 29),
+            effective_cores: None,
             points,
         };
         let serial = |median_ns| WirePoint {

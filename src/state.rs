@@ -4,8 +4,9 @@
 use crate::experiment::{Outcome, PresetId, Scale, Step, sweep_workloads};
 use crate::run::Mode;
 use crate::share::{self, Config, Link, Machine, Results};
-use crate::stats::Responsiveness;
+use crate::stats::{CoreEstimate, Responsiveness, effective_cores};
 use crate::sweep::{Measured, Plan, Point, record, summaries};
+use crate::timeline::Timeline;
 use crate::workloads::{Job, Workload};
 
 /// The shared-memory pool's life: it is started once per page (its size cannot change).
@@ -33,6 +34,36 @@ pub enum EngineStatus {
     NotRun,
     Running,
     Done(Outcome),
+}
+
+/// The measurement of how many cores really scale.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Calibration {
+    NotRun,
+    Running,
+    Done {
+        /// (workers, tasks per second).
+        curve: Vec<(usize, f64)>,
+        estimate: CoreEstimate,
+    },
+    Failed(String),
+}
+
+/// The parts of the page a timeline can be opened from; it shows under its own part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Quick,
+    Lessons,
+    Bench,
+}
+
+/// A run's timeline on show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShownTimeline {
+    pub section: Section,
+    /// Which run, in words.
+    pub title: String,
+    pub timeline: Timeline,
 }
 
 /// The lesson presets' part of the page.
@@ -142,6 +173,8 @@ pub struct State {
     pub notice: Option<String>,
     /// Results opened from a share link, if any.
     pub theirs: Option<Theirs>,
+    pub calibration: Calibration,
+    pub timeline: Option<ShownTimeline>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -183,6 +216,8 @@ pub enum Action {
         point: Point,
         elapsed_ms: f64,
         result: String,
+        /// The run's timeline (a point keeps its last repetition's).
+        timeline: Option<Timeline>,
     },
     PointFailed {
         point: Point,
@@ -196,6 +231,10 @@ pub enum Action {
     /// says why it cannot and changes nothing.
     OpenLink(String),
     ClearTheirs,
+    CalibrationStarted,
+    /// The throughput curve `(workers, tasks per second)`, or why it could not be measured.
+    CalibrationFinished(Result<Vec<(usize, f64)>, String>),
+    ShowTimeline(Option<ShownTimeline>),
 }
 
 impl State {
@@ -251,6 +290,16 @@ impl State {
             responsiveness: None,
             notice: None,
             theirs: None,
+            calibration: Calibration::NotRun,
+            timeline: None,
+        }
+    }
+
+    /// Cores that really scaled, once measured.
+    pub fn effective_cores(&self) -> Option<usize> {
+        match &self.calibration {
+            Calibration::Done { estimate, .. } => Some(estimate.cores),
+            _ => None,
         }
     }
 
@@ -538,6 +587,25 @@ impl State {
                 }
             },
             Action::ClearTheirs => self.theirs = None,
+            Action::CalibrationStarted if self.running => {
+                self.notice = Some("wait for the run to finish before measuring the cores".into());
+            }
+            Action::CalibrationStarted => {
+                self.running = true;
+                self.notice = None;
+                self.calibration = Calibration::Running;
+            }
+            Action::CalibrationFinished(curve) => {
+                self.running = false;
+                self.calibration = match curve.map(|c| (effective_cores(&c), c)) {
+                    Ok((Some(estimate), curve)) => Calibration::Done { curve, estimate },
+                    Ok((None, _)) => {
+                        Calibration::Failed("no time was measured with one worker".into())
+                    }
+                    Err(why) => Calibration::Failed(why),
+                };
+            }
+            Action::ShowTimeline(shown) => self.timeline = shown,
             Action::SweepStarted(plan) => {
                 self.running = true;
                 self.notice = None;
@@ -563,7 +631,14 @@ impl State {
                 point,
                 elapsed_ms,
                 result,
-            } => record(&mut self.bench.measured, point, elapsed_ms, result),
+                timeline,
+            } => record(
+                &mut self.bench.measured,
+                point,
+                elapsed_ms,
+                result,
+                timeline,
+            ),
             Action::PointFailed { point, why } => self.bench.failures.push((point, why)),
             Action::SweepFinished {
                 cancelled,
@@ -651,11 +726,13 @@ mod tests {
                 start_ms: 0.0,
                 end_ms: 3.0,
                 gil_wait_ms: 0.0,
+                held: Vec::new(),
             }],
             elapsed_ms: 3.0,
             startup_ms: None,
             messaging_ms: None,
             page_total: 0,
+            ..RawRun::default()
         };
         Ok(CheckedRun {
             mode,
@@ -793,11 +870,13 @@ mod tests {
             point: serial,
             elapsed_ms: 100.0,
             result: "[11]".into(),
+            timeline: None,
         });
         s.apply(Action::Sampled {
             point: serial,
             elapsed_ms: 90.0,
             result: "[11]".into(),
+            timeline: None,
         });
         s.apply(Action::SweepFinished {
             cancelled: true,
@@ -818,6 +897,7 @@ mod tests {
                 month: 11,
                 day: 22,
             },
+            effective_cores: None,
         }
     }
 
@@ -842,6 +922,7 @@ mod tests {
                 point: Point { mode, workers },
                 elapsed_ms: ms,
                 result: "[1]".into(),
+                timeline: None,
             });
         }
         sender.apply(Action::SweepFinished {

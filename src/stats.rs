@@ -69,6 +69,54 @@ pub fn efficiency(serial_ms: f64, parallel_ms: f64, workers: usize) -> Option<f6
     speedup(serial_ms, parallel_ms).map(|s| s / workers as f64)
 }
 
+/// How many cores really scale, from a throughput curve measured at 1, 2, … workers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CoreEstimate {
+    /// Cores' worth of work the machine delivered at its best: peak throughput ÷ one worker's,
+    /// rounded, at least 1 and at most the largest worker count measured.
+    pub cores: usize,
+    /// The same, unrounded.
+    pub peak_speedup: f64,
+    /// Where throughput stops growing: the fewest workers reaching 95% of the peak.
+    pub knee: usize,
+}
+
+/// Estimates effective cores from `(workers, throughput)` points (any unit of work per time).
+/// Each point is smoothed with its neighbours (median of three; mean of two at the ends) so
+/// that one lucky or unlucky measurement neither makes nor hides a core; one worker's
+/// throughput is taken as measured. `None` without a positive one-worker point.
+pub fn effective_cores(curve: &[(usize, f64)]) -> Option<CoreEstimate> {
+    let mut curve: Vec<(usize, f64)> = curve
+        .iter()
+        .copied()
+        .filter(|(k, t)| *k >= 1 && t.is_finite() && *t >= 0.0)
+        .collect();
+    curve.sort_by_key(|p| p.0);
+    curve.dedup_by_key(|p| p.0);
+    let one = curve.first().filter(|p| p.0 == 1 && p.1 > 0.0)?.1;
+    let smoothed: Vec<(usize, f64)> = (0..curve.len())
+        .map(|i| {
+            let window: Vec<f64> = curve[i.saturating_sub(1)..(i + 2).min(curve.len())]
+                .iter()
+                .map(|p| p.1)
+                .collect();
+            (curve[i].0, median(&window).expect("finite values"))
+        })
+        .collect();
+    let peak = smoothed.iter().map(|p| p.1).fold(one, f64::max);
+    let top = curve.last().map_or(1, |p| p.0);
+    let knee = smoothed
+        .iter()
+        .find(|p| p.1 >= 0.95 * peak)
+        .map_or(1, |p| p.0);
+    let peak_speedup = peak / one;
+    Some(CoreEstimate {
+        cores: (peak_speedup.round() as usize).clamp(1, top),
+        peak_speedup,
+        knee,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +206,48 @@ mod amdahl_tests {
         assert_eq!(amdahl_serial_fraction(&[(2, 0.5), (4, 0.4)]), Some(1.0));
         assert_eq!(amdahl_serial_fraction(&[(1, 1.0)]), None);
         assert_eq!(amdahl_serial_fraction(&[]), None);
+    }
+
+    fn curve(f: impl Fn(usize) -> f64, max: usize) -> Vec<(usize, f64)> {
+        (1..=max).map(|k| (k, f(k))).collect()
+    }
+
+    #[test]
+    fn effective_cores_of_a_flat_curve_is_one() {
+        let e = effective_cores(&curve(|_| 10.0, 8)).expect("an estimate");
+        assert_eq!((e.cores, e.knee), (1, 1));
+    }
+
+    #[test]
+    fn effective_cores_of_a_linear_curve_is_the_most_workers_measured() {
+        let e = effective_cores(&curve(|k| 3.0 * k as f64, 16)).expect("an estimate");
+        assert_eq!(e.cores, 16);
+        assert!(e.knee >= 15, "{e:?}");
+    }
+
+    #[test]
+    fn effective_cores_of_a_plateau_is_where_it_starts() {
+        let e = effective_cores(&curve(|k| k.min(4) as f64, 16)).expect("an estimate");
+        assert_eq!((e.cores, e.knee), (4, 4));
+        // Two vCPUs that barely scale: 1.4× at best.
+        let e =
+            effective_cores(&curve(|k| if k == 1 { 1.0 } else { 1.4 }, 4)).expect("an estimate");
+        assert_eq!((e.cores, e.knee), (1, 2));
+        assert!((e.peak_speedup - 1.4).abs() < 1e-9);
+    }
+
+    #[test]
+    fn effective_cores_shrugs_off_noise_and_a_lucky_outlier() {
+        // A plateau at 6 with ±8% noise and one point measured 60% high.
+        let noise = [
+            1.0, 0.93, 1.06, 0.97, 1.08, 0.94, 1.02, 0.92, 1.07, 0.95, 1.6, 0.96, 1.03, 0.99, 1.05,
+            0.93,
+        ];
+        let e =
+            effective_cores(&curve(|k| k.min(6) as f64 * noise[k - 1], 16)).expect("an estimate");
+        assert_eq!(e.cores, 6, "{e:?}");
+        assert!((5..=8).contains(&e.knee), "{e:?}");
+        assert_eq!(effective_cores(&[(2, 1.0)]), None, "no one-worker point");
+        assert_eq!(effective_cores(&[]), None);
     }
 }

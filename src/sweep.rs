@@ -4,6 +4,7 @@
 
 use crate::run::Mode;
 use crate::stats::{amdahl_serial_fraction, efficiency, median, speedup};
+use crate::timeline::Timeline;
 use crate::workloads::Job;
 
 /// One point of the sweep: a mode at a worker count.
@@ -54,6 +55,8 @@ pub struct Measured {
     pub samples_ms: Vec<f64>,
     /// The checked result, shown beside the numbers (the same for every repetition).
     pub result: String,
+    /// The last repetition's timeline.
+    pub timeline: Option<Timeline>,
 }
 
 /// Median, min and max of a point's repetitions, each rounded to a whole nanosecond: the
@@ -151,13 +154,23 @@ pub fn amdahl(measured: &[PointSummary], mode: Mode) -> Option<f64> {
 }
 
 /// Adds a repetition's time to its point, creating the point on its first sample.
-pub fn record(measured: &mut Vec<Measured>, point: Point, elapsed_ms: f64, result: String) {
+pub fn record(
+    measured: &mut Vec<Measured>,
+    point: Point,
+    elapsed_ms: f64,
+    result: String,
+    timeline: Option<Timeline>,
+) {
     match measured.iter_mut().find(|m| m.point == point) {
-        Some(m) => m.samples_ms.push(elapsed_ms),
+        Some(m) => {
+            m.samples_ms.push(elapsed_ms);
+            m.timeline = timeline.or(m.timeline.take());
+        }
         None => measured.push(Measured {
             point,
             samples_ms: vec![elapsed_ms],
             result,
+            timeline,
         }),
     }
 }
@@ -209,6 +222,7 @@ mod tests {
                 },
                 t,
                 "ok".into(),
+                None,
             );
         }
         // A perfectly parallel mode: serial / k.
@@ -221,6 +235,7 @@ mod tests {
                 },
                 100.0 / k as f64,
                 "ok".into(),
+                None,
             );
         }
         let s = m[0].summary().expect("samples");
@@ -255,6 +270,7 @@ mod tests {
             },
             samples_ms: vec![1.000_000_4, 2.000_000_6, 3.0],
             result: String::new(),
+            timeline: None,
         };
         let s = m.summary().expect("samples");
         assert_eq!((s.min_ms, s.max_ms, s.median_ms), (1.0, 3.0, 2.000_001));

@@ -8,6 +8,7 @@ pub mod engines;
 pub mod links;
 pub mod platform;
 pub mod probe;
+pub mod timeline_view;
 
 use wasm_bindgen::prelude::*;
 

@@ -90,20 +90,24 @@ fn results(config: &Config, cores: usize) -> impl Strategy<Value = Results> + us
         "[A-Za-z0-9 ._()/-]{1,40}",
         any::<bool>(),
         (2000u16..=9999, 1u8..=12, 1u8..=28),
+        prop::option::of(1..=2 * cores),
     )
-        .prop_flat_map(move |(chosen, browser, isolated, (year, month, day))| {
-            let n = chosen.len();
-            (
-                Just(chosen),
-                prop::collection::vec(summary(reps), n),
-                Just(Machine {
-                    hardware_concurrency: cores,
-                    browser,
-                    cross_origin_isolated: isolated,
-                    date: Date { year, month, day },
-                }),
-            )
-        })
+        .prop_flat_map(
+            move |(chosen, browser, isolated, (year, month, day), effective_cores)| {
+                let n = chosen.len();
+                (
+                    Just(chosen),
+                    prop::collection::vec(summary(reps), n),
+                    Just(Machine {
+                        hardware_concurrency: cores,
+                        browser,
+                        cross_origin_isolated: isolated,
+                        date: Date { year, month, day },
+                        effective_cores,
+                    }),
+                )
+            },
+        )
         .prop_map(|(chosen, summaries, machine)| Results {
             machine,
             points: chosen

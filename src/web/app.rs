@@ -4,9 +4,13 @@
 
 use crate::experiment::{self, Outcome, Outcomes, PresetId, Scale, Step, sweep_workloads};
 use crate::run::{Cancel, Mode, RunError};
-use crate::state::{Action, EngineStatus, PoolStatus, QUICK_MODES, State};
+use crate::state::{
+    Action, Calibration, EngineStatus, PoolStatus, QUICK_MODES, Section, ShownTimeline, State,
+};
 use crate::stats::Responsiveness;
+use crate::timeline::Timeline;
 use crate::web::engines::{self, shared_pool};
+use crate::web::timeline_view::TimelinePanel;
 use crate::web::{links, platform};
 use crate::workloads::{Job, Workload, file_write, grouped, show_list};
 use std::rc::Rc;
@@ -139,11 +143,34 @@ fn Facts(props: &StateProps) -> Html {
         PoolStatus::Starting => "starting…".into(),
         PoolStatus::Unavailable(why) | PoolStatus::Failed(why) => format!("off: {why}"),
     };
+    let on_calibrate = {
+        let state = s.clone();
+        Callback::from(move |_: MouseEvent| {
+            if state.running {
+                return;
+            }
+            let (dispatch, max) = (state.dispatcher(), 2 * state.hardware_concurrency);
+            spawn_local(async move {
+                dispatch.dispatch(Action::CalibrationStarted);
+                platform::after_paint().await;
+                let curve = engines::calibrate::throughput_curve(max).await;
+                dispatch.dispatch(Action::CalibrationFinished(curve));
+            });
+        })
+    };
     html! {
         <dl class="facts">
             <dt>{ "hardwareConcurrency" }</dt><dd id="hardware-concurrency">{ s.hardware_concurrency }</dd>
             <dt>{ "cross-origin isolated" }</dt><dd id="isolated">{ if s.cross_origin_isolated { "yes" } else { "no" } }</dd>
             <dt>{ "shared-memory pool" }</dt><dd id="pool" data-ready={matches!(s.pool, PoolStatus::Ready { .. }).to_string()}>{ pool }</dd>
+            <dt>{ "effective cores" }</dt>
+            <dd id="effective-cores" data-cores={s.effective_cores().map(|c| c.to_string())}>
+                { effective_cores_text(s) }
+                <button class="secondary small" id="calibrate" onclick={on_calibrate}
+                    disabled={s.running || !matches!(s.pool, PoolStatus::Ready { .. })}>
+                    { if s.calibration == Calibration::NotRun { "Measure (≤ 3 s)" } else { "Measure again" } }
+                </button>
+            </dd>
         </dl>
     }
 }
@@ -178,7 +205,12 @@ fn QuickRun(props: &StateProps) -> Html {
                 html! { state.unavailable_reason(*mode).unwrap_or_default() },
             ),
             EngineStatus::Running => ("running", html! { "running…" }, html! {}),
-            EngineStatus::Done(outcome) => outcome_cells(outcome, serial_ms),
+            EngineStatus::Done(outcome) => {
+                let (key, elapsed, detail) = outcome_cells(outcome, serial_ms);
+                let title = format!("quick run, {}, {} workers", mode.label(), state.workers);
+                let button = timeline_button(&state.dispatcher(), Section::Quick, title, outcome);
+                (key, elapsed, html! { <>{ detail }{ button }</> })
+            }
         };
         html! {
             <tr data-engine={mode.key()} data-status={key}>
@@ -209,8 +241,68 @@ fn QuickRun(props: &StateProps) -> Html {
                 <thead><tr><th scope="col">{ "engine" }</th><th scope="col">{ "elapsed" }</th><th scope="col">{ "result (checked against serial)" }</th></tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
+            if let Some(shown) = state.timeline.as_ref().filter(|t| t.section == Section::Quick) {
+                <TimelinePanel shown={shown.clone()} cores={state.hardware_concurrency} dispatch={state.dispatcher()} />
+            }
         </section>
     }
+}
+
+/// The measured effective cores beside what the browser reports, or how to measure them.
+fn effective_cores_text(s: &State) -> String {
+    let hc = s.hardware_concurrency;
+    match &s.calibration {
+        Calibration::NotRun => "not measured: runs a fixed CPU task on 1 to 2 × hardwareConcurrency shared-memory workers ".into(),
+        Calibration::Running => "measuring… ".into(),
+        Calibration::Failed(why) => format!("could not be measured: {why} "),
+        Calibration::Done { curve, estimate } => {
+            let one = curve.first().map_or(1.0, |p| p.1);
+            let points = curve
+                .iter()
+                .map(|(k, t)| format!("{k}: {:.2}×", t / one))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let note = match estimate.cores.cmp(&hc) {
+                std::cmp::Ordering::Less => format!(
+                    " The browser reports {hc}, but only {} scale here: a virtual machine or a busy host can deliver less than it reports.",
+                    estimate.cores
+                ),
+                std::cmp::Ordering::Greater => format!(
+                    " More than the {hc} the browser reports: browsers clamp or round hardwareConcurrency."
+                ),
+                std::cmp::Ordering::Equal => String::new(),
+            };
+            format!(
+                "{} (peak {:.2}× one worker's throughput; it stops growing at {} worker{}). Throughput by workers — {points}.{note} ",
+                estimate.cores,
+                estimate.peak_speedup,
+                estimate.knee,
+                if estimate.knee == 1 { "" } else { "s" },
+            )
+        }
+    }
+}
+
+/// A button that opens the timeline of `outcome`'s run under `section` (nothing for a failed run).
+fn timeline_button(
+    dispatch: &Dispatcher,
+    section: Section,
+    title: String,
+    outcome: &Outcome,
+) -> Html {
+    let Ok(run) = outcome else {
+        return html! {};
+    };
+    let timeline = Timeline::of(run.mode, &run.run);
+    let dispatch = dispatch.clone();
+    let onclick = Callback::from(move |_: MouseEvent| {
+        dispatch.dispatch(Action::ShowTimeline(Some(ShownTimeline {
+            section,
+            title: title.clone(),
+            timeline: timeline.clone(),
+        })))
+    });
+    html! { <button class="link show-timeline" {onclick}>{ "timeline" }</button> }
 }
 
 /// The elapsed cell and the detail cell of a finished run.
@@ -411,7 +503,9 @@ fn Lessons(props: &StateProps) -> Html {
             Some(outcome) => {
                 let (key, elapsed, mut detail) = outcome_cells(outcome, serial_ms(&step.job).filter(|_| step.mode != Mode::MainThread));
                 if let Ok(run) = outcome {
-                    detail = html! { <>{ detail }{ step_extras(step, &run.run) }</> };
+                    let title = format!("{} — {}", selected.title(), step.label);
+                    let button = timeline_button(&state.dispatcher(), Section::Lessons, title, outcome);
+                    detail = html! { <>{ detail }{ step_extras(step, &run.run) }{ button }</> };
                 }
                 (key, elapsed, detail)
             }
@@ -458,6 +552,9 @@ fn Lessons(props: &StateProps) -> Html {
                     <thead><tr><th scope="col">{ "step" }</th><th scope="col">{ "elapsed" }</th><th scope="col">{ "result (checked against serial)" }</th></tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
+                if let Some(shown) = state.timeline.as_ref().filter(|t| t.section == Section::Lessons) {
+                    <TimelinePanel shown={shown.clone()} cores={state.hardware_concurrency} dispatch={state.dispatcher()} />
+                }
                 <div class="lesson" id="lesson">
                     <strong>{ "This run: " }</strong>
                     if lesson.is_empty() {

@@ -6,10 +6,14 @@ use crate::experiment::{Scale, sweep_workloads};
 use crate::export;
 use crate::run::{CANCELLED, Cancel, RunError};
 use crate::share::{self, Results};
-use crate::state::{Action, BENCH_MODES, MAX_REPETITIONS, SIZE_PERCENT, State, Theirs, View};
+use crate::state::{
+    Action, BENCH_MODES, MAX_REPETITIONS, SIZE_PERCENT, Section, ShownTimeline, State, Theirs, View,
+};
 use crate::stats::Responsiveness;
 use crate::sweep::{self, Plan, PointSummary};
+use crate::timeline::Timeline;
 use crate::web::app::{StateProps, describe};
+use crate::web::timeline_view::TimelinePanel;
 use crate::web::{chart, engines, links, platform};
 use crate::workloads::show_list;
 use wasm_bindgen_futures::spawn_local;
@@ -57,6 +61,7 @@ async fn run_sweep(
                     point,
                     elapsed_ms: run.run.elapsed_ms,
                     result: show_list(&run.run.results, 6),
+                    timeline: Some(Timeline::of(point.mode, &run.run)),
                 }),
                 Err(RunError::Failed(why)) if why == CANCELLED => {
                     cancelled = true;
@@ -194,15 +199,31 @@ pub fn Bench(props: &StateProps) -> Html {
             let speedup = serial
                 .and_then(|t| crate::stats::speedup(t, s.median_ms))
                 .map_or(String::new(), |x| format!("{x:.2}×"));
-            let result = if whose == "mine" {
-                b.measured
-                    .iter()
-                    .find(|m| m.point == p.point)
-                    .map(results)
-                    .unwrap_or_default()
-            } else {
-                "checked on their machine".into()
+            let measured = b
+                .measured
+                .iter()
+                .find(|m| m.point == p.point)
+                .filter(|_| whose == "mine");
+            let result = match measured {
+                Some(m) => results(m),
+                None => "checked on their machine".into(),
             };
+            let show = measured.and_then(|m| m.timeline.clone()).map(|timeline| {
+                let dispatch = dispatch.clone();
+                let title = format!(
+                    "{}, {} worker{}",
+                    p.point.mode.label(),
+                    p.point.workers,
+                    if p.point.workers == 1 { "" } else { "s" }
+                );
+                Callback::from(move |_: MouseEvent| {
+                    dispatch.dispatch(Action::ShowTimeline(Some(ShownTimeline {
+                        section: Section::Bench,
+                        title: title.clone(),
+                        timeline: timeline.clone(),
+                    })))
+                })
+            });
             rows.push(html! {
                 <tr data-whose={whose} data-mode={p.point.mode.key()} data-workers={p.point.workers.to_string()}>
                     if theirs.is_some() { <td>{ whose }</td> }
@@ -212,7 +233,11 @@ pub fn Bench(props: &StateProps) -> Html {
                     <td class="num">{ format!("{:.1}", s.min_ms) }</td>
                     <td class="num">{ format!("{:.1}", s.max_ms) }</td>
                     <td class="num">{ speedup }</td>
-                    <td><span class="check">{ "✓ " }</span>{ result }</td>
+                    <td><span class="check">{ "✓ " }</span>{ result }
+                        if let Some(onclick) = show {
+                            <button class="link show-timeline" {onclick}>{ "timeline" }</button>
+                        }
+                    </td>
                 </tr>
             });
         }
@@ -283,6 +308,9 @@ pub fn Bench(props: &StateProps) -> Html {
                     }) }
                 </ul>
             }
+            if let Some(shown) = state.timeline.as_ref().filter(|t| t.section == Section::Bench) {
+                <TimelinePanel shown={shown.clone()} cores={state.hardware_concurrency} dispatch={dispatch.clone()} />
+            }
             <Share state={state.clone()} />
             if !rows.is_empty() || !b.failures.is_empty() {
                 <div class="table-scroll">
@@ -338,7 +366,7 @@ fn TheirsPanel(props: &TheirsProps) -> Html {
 /// Calls `f` with the sweeps there are to export: this page's last sweep and a link's.
 fn with_sweeps<R>(state: &State, f: impl FnOnce(&[export::Sweep]) -> R) -> R {
     let mine = Results {
-        machine: links::machine(),
+        machine: links::machine(state.effective_cores()),
         points: sweep::summaries(&state.bench.measured),
     };
     let mut sweeps = Vec::new();
@@ -347,6 +375,12 @@ fn with_sweeps<R>(state: &State, f: impl FnOnce(&[export::Sweep]) -> R) -> R {
             whose: "mine",
             config,
             results: &mine,
+            timelines: state
+                .bench
+                .measured
+                .iter()
+                .filter_map(|m| Some((m.point, m.timeline.as_ref()?)))
+                .collect(),
         });
     }
     if let Some(t) = &state.theirs {
@@ -354,6 +388,7 @@ fn with_sweeps<R>(state: &State, f: impl FnOnce(&[export::Sweep]) -> R) -> R {
             whose: "theirs",
             config: &t.config,
             results: &t.results,
+            timelines: Vec::new(),
         });
     }
     f(&sweeps)
@@ -408,7 +443,9 @@ fn Share(props: &StateProps) -> Html {
     let on_copy = {
         let (state, copied) = (state.clone(), copied.clone());
         Callback::from(move |_: MouseEvent| {
-            let url = links::page_url(&share::encode(&state.share_link(links::machine())));
+            let url = links::page_url(&share::encode(
+                &state.share_link(links::machine(state.effective_cores())),
+            ));
             let copied = copied.clone();
             spawn_local(async move {
                 let status = match links::copy(&url).await {
@@ -421,7 +458,7 @@ fn Share(props: &StateProps) -> Html {
             });
         })
     };
-    let stamp = format!("corescope-{}", links::machine().date);
+    let stamp = format!("corescope-{}", links::machine(state.effective_cores()).date);
     // Each export is made when its button is pressed, from the state as it is then.
     let save = |what: &'static str,
                 ext: &'static str,

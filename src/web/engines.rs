@@ -2,6 +2,7 @@
 //! submission order, each task's record in arrival order, the timed span); [`measure`] runs one
 //! and checks it against the serial answer before anything shows its time.
 
+pub mod calibrate;
 pub mod isolated;
 pub mod main_thread;
 pub mod shared_pool;

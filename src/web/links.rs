@@ -36,8 +36,8 @@ pub fn page_url(fragment: &str) -> String {
     format!("{base}#{fragment}")
 }
 
-/// This machine's facts, as a share link carries them.
-pub fn machine() -> Machine {
+/// This machine's facts, as a share link carries them, with the effective cores if measured.
+pub fn machine(effective_cores: Option<usize>) -> Machine {
     let user_agent = window()
         .and_then(|w| w.navigator().user_agent())
         .unwrap_or_default();
@@ -51,6 +51,7 @@ pub fn machine() -> Machine {
             month: 1,
             day: 1,
         }),
+        effective_cores,
     }
 }
 

@@ -10,7 +10,7 @@
 //!
 //! Messages are JSON text, so 64-bit integers and big numbers cross exactly.
 
-use crate::run::{Cancel, Join, RawRun, TaskRecord};
+use crate::run::{Cancel, Join, MessageSpan, RawRun, TaskRecord, WorkerLife};
 use crate::web::platform::{epoch_ms, now_ms};
 use crate::workloads::{Job, NoGil, Value, in_submission_order, shared_counter};
 use futures::StreamExt;
@@ -114,8 +114,9 @@ enum Incoming {
 struct Handle {
     worker: Worker,
     inbox: mpsc::UnboundedReceiver<Incoming>,
-    launched_ms: f64,
-    ready_ms: Option<f64>,
+    /// Spawned and ready, on the epoch clock shared with every worker.
+    launched_epoch_ms: f64,
+    ready_epoch_ms: Option<f64>,
     /// Workloads this worker has already run untimed, so its code is optimized.
     warmed: BTreeSet<&'static str>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
@@ -125,7 +126,7 @@ struct Handle {
 impl Handle {
     /// Creates the worker and sends it the module; does not wait for it.
     fn launch() -> Result<Self, String> {
-        let launched_ms = now_ms();
+        let launched_epoch_ms = epoch_ms();
         let worker =
             spawn_isolated_worker().map_err(|e| format!("could not start a worker: {e:?}"))?;
         let (tx, rx) = mpsc::unbounded();
@@ -177,8 +178,8 @@ impl Handle {
         Ok(Self {
             worker,
             inbox: rx,
-            launched_ms,
-            ready_ms: None,
+            launched_epoch_ms,
+            ready_epoch_ms: None,
             warmed: BTreeSet::new(),
             _on_message: on_message,
             _on_error: on_error,
@@ -194,39 +195,40 @@ impl Handle {
 
     /// Waits until the worker has its own instance running; returns spawn-to-ready in ms.
     async fn ready(&mut self) -> Result<f64, String> {
-        if let Some(ms) = self.ready_ms {
-            return Ok(ms);
+        if let Some(at) = self.ready_epoch_ms {
+            return Ok(at - self.launched_epoch_ms);
         }
         match self.next().await? {
             Incoming::Ready => {
-                let ms = now_ms() - self.launched_ms;
-                self.ready_ms = Some(ms);
-                Ok(ms)
+                let at = epoch_ms();
+                self.ready_epoch_ms = Some(at);
+                Ok(at - self.launched_epoch_ms)
             }
             Incoming::Error(why) => Err(why),
             Incoming::Reply(_) => Err("a worker answered before it was ready".into()),
         }
     }
 
-    /// Runs a batch; returns what the worker did and the round trip in ms.
+    /// Runs a batch; returns what the worker did, and when the batch was sent and its answer
+    /// received on the epoch clock.
     async fn run_batch(
         &mut self,
         run: u64,
         job: &Job,
         indices: Vec<usize>,
-    ) -> Result<(Vec<Done>, f64), String> {
+    ) -> Result<(Vec<Done>, (f64, f64)), String> {
         let text = serde_json::to_string(&Batch {
             run,
             job: job.clone(),
             indices,
         })
         .expect("a batch always serializes");
-        let sent = now_ms();
+        let sent = epoch_ms();
         self.worker
             .post_message(&text.into())
             .map_err(|e| format!("could not send tasks to a worker: {e:?}"))?;
         match self.next().await? {
-            Incoming::Reply(Reply::Done(done)) => Ok((done, now_ms() - sent)),
+            Incoming::Reply(Reply::Done(done)) => Ok((done, (sent, epoch_ms()))),
             Incoming::Reply(Reply::Failed(why)) | Incoming::Error(why) => Err(why),
             Incoming::Ready => Err("a worker said ready twice".into()),
         }
@@ -276,6 +278,8 @@ pub fn chunk_size(tasks: usize, workers: usize) -> usize {
 struct Collector {
     results: Vec<Option<Value>>,
     records: Vec<TaskRecord>,
+    lives: Vec<WorkerLife>,
+    messages: Vec<MessageSpan>,
     /// The page's clock at t0, on the epoch clock, to place worker times.
     epoch_t0: f64,
     messaging_ms: f64,
@@ -286,14 +290,32 @@ impl Collector {
         Self {
             results: vec![None; tasks],
             records: Vec::with_capacity(tasks),
+            lives: Vec::new(),
+            messages: Vec::new(),
             epoch_t0: epoch_ms(),
             messaging_ms: 0.0,
         }
     }
 
-    fn add(&mut self, worker: usize, done: Vec<Done>, round_trip_ms: f64) {
+    /// Notes a worker started inside the run.
+    fn started(&mut self, worker: usize, handle: &Handle) {
+        if let Some(ready) = handle.ready_epoch_ms {
+            self.lives.push(WorkerLife {
+                worker,
+                spawn_ms: handle.launched_epoch_ms - self.epoch_t0,
+                ready_ms: ready - self.epoch_t0,
+            });
+        }
+    }
+
+    fn add(&mut self, worker: usize, done: Vec<Done>, (sent, received): (f64, f64)) {
         let compute: f64 = done.iter().map(|d| d.end_epoch_ms - d.start_epoch_ms).sum();
-        self.messaging_ms += (round_trip_ms - compute).max(0.0);
+        self.messaging_ms += (received - sent - compute).max(0.0);
+        self.messages.push(MessageSpan {
+            worker,
+            sent_ms: sent - self.epoch_t0,
+            received_ms: received - self.epoch_t0,
+        });
         for d in done {
             if let Some(slot) = self.results.get_mut(d.index) {
                 *slot = Some(d.value);
@@ -304,6 +326,7 @@ impl Collector {
                 start_ms: d.start_epoch_ms - self.epoch_t0,
                 end_ms: d.end_epoch_ms - self.epoch_t0,
                 gil_wait_ms: 0.0,
+                held: Vec::new(),
             });
         }
     }
@@ -317,6 +340,8 @@ impl Collector {
             startup_ms,
             messaging_ms: Some(self.messaging_ms),
             page_total: shared_counter::total(),
+            lives: self.lives,
+            messages: self.messages,
         })
     }
 }
@@ -342,9 +367,8 @@ async fn map_on(
                 }
                 let last = (first + chunk).min(job.tasks);
                 next.set(last);
-                let (done, round_trip) =
-                    handle.run_batch(run, job, (first..last).collect()).await?;
-                collector.borrow_mut().add(worker, done, round_trip);
+                let (done, span) = handle.run_batch(run, job, (first..last).collect()).await?;
+                collector.borrow_mut().add(worker, done, span);
             }
         }
     });
@@ -396,6 +420,9 @@ pub async fn run_pool(
         let collector = RefCell::new(Collector::new(job.tasks));
         let t0 = now_ms();
         let (mut pool, startup_ms) = start(workers).await?;
+        for (worker, handle) in pool.iter().enumerate() {
+            collector.borrow_mut().started(worker, handle);
+        }
         map_on(&mut pool, job, &collector, cancel).await?;
         drop(pool);
         let elapsed_ms = now_ms() - t0;
@@ -412,9 +439,10 @@ pub async fn run_per_task(job: &Job, join: Join, cancel: &Cancel) -> Result<RawR
         let collector = &collector;
         async move {
             let ready = handle.ready().await?;
+            collector.borrow_mut().started(index, &handle);
             cancel.check()?;
-            let (done, round_trip) = handle.run_batch(run, job, vec![index]).await?;
-            collector.borrow_mut().add(index, done, round_trip);
+            let (done, span) = handle.run_batch(run, job, vec![index]).await?;
+            collector.borrow_mut().add(index, done, span);
             Ok::<f64, String>(ready)
         }
     };

@@ -54,6 +54,7 @@ pub async fn run(job: &Job, cancel: &Cancel) -> Result<RawRun, String> {
             start_ms,
             end_ms: now_ms() - t0,
             gil_wait_ms: 0.0,
+            held: Vec::new(),
         });
     }
     let elapsed_ms = now_ms() - t0;
@@ -64,5 +65,6 @@ pub async fn run(job: &Job, cancel: &Cancel) -> Result<RawRun, String> {
         startup_ms: None,
         messaging_ms: None,
         page_total: shared_counter::total(),
+        ..RawRun::default()
     })
 }

@@ -58,7 +58,8 @@ pub async fn warm_up(job: &Job) {
 
 /// Runs one task on a pool thread: with the GIL held while it computes and released while it
 /// waits, or freely.
-fn run_task(job: &Job, i: usize, gil: Option<&Gil>) -> (Value, Duration) {
+/// With a GIL, also returns the wait and the spans the task held the lock.
+fn run_task(job: &Job, i: usize, gil: Option<&Gil>) -> (Value, Duration, Vec<(Instant, Instant)>) {
     match gil {
         Some(gil) => {
             let mut held = gil.acquire();
@@ -67,9 +68,10 @@ fn run_task(job: &Job, i: usize, gil: Option<&Gil>) -> (Value, Duration) {
                 held.released(|| std::thread::sleep(Duration::from_millis(wait.into())));
             }
             let value = job.compute(i, &mut held);
-            (value, held.waited())
+            let (waited, holds) = held.finish();
+            (value, waited, holds)
         }
-        None => (job.run_blocking(i, &mut NoGil), Duration::ZERO),
+        None => (job.run_blocking(i, &mut NoGil), Duration::ZERO, Vec::new()),
     }
 }
 
@@ -101,7 +103,7 @@ pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result
                             break;
                         }
                         let start_ms = ms(t0.elapsed());
-                        let (value, waited) = run_task(&job, index, lock.as_ref());
+                        let (value, waited, holds) = run_task(&job, index, lock.as_ref());
                         let worker =
                             rayon::current_thread_index().expect("scope tasks run on pool threads");
                         let record = TaskRecord {
@@ -110,6 +112,15 @@ pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result
                             start_ms,
                             end_ms: ms(t0.elapsed()),
                             gil_wait_ms: ms(waited),
+                            held: holds
+                                .into_iter()
+                                .map(|(a, b)| {
+                                    (
+                                        ms(a.saturating_duration_since(t0)),
+                                        ms(b.saturating_duration_since(t0)),
+                                    )
+                                })
+                                .collect(),
                         };
                         done.lock()
                             .unwrap_or_else(|e| e.into_inner())
@@ -139,5 +150,6 @@ pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result
         startup_ms: None,
         messaging_ms: None,
         page_total: shared_counter::total(),
+        ..RawRun::default()
     })
 }

@@ -1,0 +1,321 @@
+//! What happened in a run, worker by worker: one lane per worker that ran a task, with bars for
+//! starting the worker, for messages in flight, for computing and — with a GIL — for holding
+//! the lock or not. All on the run's one clock (ms since it started).
+
+use crate::run::{Mode, RawRun};
+use serde::Serialize;
+
+/// What a worker was doing during a bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// An isolated worker from spawn to ready (its own module instance up).
+    Startup,
+    /// A batch of tasks or its answer in flight between page and worker.
+    Messaging,
+    /// Running a task.
+    Compute,
+    /// With a GIL: running a task, holding the lock.
+    HoldingGil,
+    /// With a GIL: inside a task without the lock — waiting for it, or sleeping with it released.
+    WithoutGil,
+}
+
+impl Kind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Startup => "worker start-up",
+            Kind::Messaging => "messages",
+            Kind::Compute => "computing",
+            Kind::HoldingGil => "holding the GIL",
+            Kind::WithoutGil => "in a task without the GIL",
+        }
+    }
+
+    /// Bars that count as computing: what "at once" means for the GIL and for oversubscription.
+    pub fn computes(self) -> bool {
+        matches!(self, Kind::Compute | Kind::HoldingGil)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Bar {
+    pub kind: Kind,
+    pub start_ms: f64,
+    pub end_ms: f64,
+    /// The task the bar belongs to, if any.
+    pub task: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Lane {
+    pub worker: usize,
+    /// In time order; bars of one lane never overlap.
+    pub bars: Vec<Bar>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Timeline {
+    pub mode: Mode,
+    /// One per worker that ran a task, by worker number.
+    pub lanes: Vec<Lane>,
+    pub elapsed_ms: f64,
+}
+
+impl Timeline {
+    /// Lays out `run` as lanes and bars.
+    pub fn of(mode: Mode, run: &RawRun) -> Timeline {
+        let mut workers: Vec<usize> = run.records.iter().map(|r| r.worker).collect();
+        workers.sort_unstable();
+        workers.dedup();
+        let lanes = workers
+            .into_iter()
+            .map(|worker| {
+                let mut bars = Vec::new();
+                for life in run.lives.iter().filter(|l| l.worker == worker) {
+                    bars.push(Bar {
+                        kind: Kind::Startup,
+                        start_ms: life.spawn_ms,
+                        end_ms: life.ready_ms,
+                        task: None,
+                    });
+                }
+                let mut tasks: Vec<_> = run.records.iter().filter(|r| r.worker == worker).collect();
+                tasks.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
+                for m in run.messages.iter().filter(|m| m.worker == worker) {
+                    // The batch's tasks ran between sending and receiving; the rest is messaging.
+                    let inside = tasks
+                        .iter()
+                        .filter(|r| r.start_ms >= m.sent_ms && r.end_ms <= m.received_ms);
+                    let first = inside
+                        .clone()
+                        .map(|r| r.start_ms)
+                        .fold(m.received_ms, f64::min);
+                    let last = inside
+                        .map(|r| r.end_ms)
+                        .fold(m.sent_ms, f64::max)
+                        .max(first);
+                    for (start_ms, end_ms) in [(m.sent_ms, first), (last, m.received_ms)] {
+                        if end_ms > start_ms {
+                            bars.push(Bar {
+                                kind: Kind::Messaging,
+                                start_ms,
+                                end_ms,
+                                task: None,
+                            });
+                        }
+                    }
+                }
+                for r in tasks {
+                    if r.held.is_empty() {
+                        bars.push(Bar {
+                            kind: Kind::Compute,
+                            start_ms: r.start_ms,
+                            end_ms: r.end_ms,
+                            task: Some(r.index),
+                        });
+                        continue;
+                    }
+                    // With a GIL: the held spans, and the gaps between them inside the task.
+                    let mut at = r.start_ms;
+                    for &(from, to) in &r.held {
+                        let (from, to) = (from.clamp(at, r.end_ms), to.clamp(at, r.end_ms));
+                        for (kind, start_ms, end_ms) in
+                            [(Kind::WithoutGil, at, from), (Kind::HoldingGil, from, to)]
+                        {
+                            if end_ms > start_ms {
+                                bars.push(Bar {
+                                    kind,
+                                    start_ms,
+                                    end_ms,
+                                    task: Some(r.index),
+                                });
+                            }
+                        }
+                        at = to;
+                    }
+                    if r.end_ms > at {
+                        bars.push(Bar {
+                            kind: Kind::WithoutGil,
+                            start_ms: at,
+                            end_ms: r.end_ms,
+                            task: Some(r.index),
+                        });
+                    }
+                }
+                bars.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
+                Lane { worker, bars }
+            })
+            .collect();
+        Timeline {
+            mode,
+            lanes,
+            elapsed_ms: run.elapsed_ms,
+        }
+    }
+
+    /// The first and last moment any bar covers (0 to the elapsed time at least).
+    pub fn span(&self) -> (f64, f64) {
+        self.bars().fold((0.0f64, self.elapsed_ms), |(lo, hi), b| {
+            (lo.min(b.start_ms), hi.max(b.end_ms))
+        })
+    }
+
+    pub fn bars(&self) -> impl Iterator<Item = &Bar> {
+        self.lanes.iter().flat_map(|l| &l.bars)
+    }
+
+    /// Two bars of one lane that overlap, if any (`tolerance_ms` for clock rounding).
+    pub fn overlap_in_a_lane(&self, tolerance_ms: f64) -> Option<(usize, &Bar, &Bar)> {
+        self.lanes.iter().find_map(|lane| {
+            lane.bars
+                .windows(2)
+                .find(|w| w[1].start_ms < w[0].end_ms - tolerance_ms)
+                .map(|w| (lane.worker, &w[0], &w[1]))
+        })
+    }
+
+    /// The most bars computing at one moment.
+    pub fn most_computing_at_once(&self, tolerance_ms: f64) -> usize {
+        let mut edges: Vec<(f64, i32)> = self
+            .bars()
+            .filter(|b| b.kind.computes() && b.end_ms - b.start_ms > tolerance_ms)
+            .flat_map(|b| [(b.start_ms + tolerance_ms, 1), (b.end_ms, -1)])
+            .collect();
+        // Ends before starts at the same moment: a hand-over is not an overlap.
+        edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let (mut now, mut most) = (0i32, 0i32);
+        for (_, step) in edges {
+            now += step;
+            most = most.max(now);
+        }
+        most as usize
+    }
+
+    /// Time in `kind` bars, summed over lanes.
+    pub fn total_ms(&self, kind: Kind) -> f64 {
+        self.bars()
+            .filter(|b| b.kind == kind)
+            .map(|b| b.end_ms - b.start_ms)
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::{MessageSpan, TaskRecord, WorkerLife};
+
+    fn task(index: usize, worker: usize, start_ms: f64, end_ms: f64) -> TaskRecord {
+        TaskRecord {
+            index,
+            worker,
+            start_ms,
+            end_ms,
+            gil_wait_ms: 0.0,
+            held: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_isolated_pool_has_start_up_messages_and_compute_in_each_lane() {
+        let run = RawRun {
+            records: vec![
+                task(0, 0, 12.0, 20.0),
+                task(1, 1, 13.0, 22.0),
+                task(2, 0, 21.0, 30.0),
+            ],
+            elapsed_ms: 31.0,
+            lives: vec![
+                WorkerLife {
+                    worker: 0,
+                    spawn_ms: 0.0,
+                    ready_ms: 10.0,
+                },
+                WorkerLife {
+                    worker: 1,
+                    spawn_ms: 0.0,
+                    ready_ms: 11.0,
+                },
+            ],
+            messages: vec![
+                MessageSpan {
+                    worker: 0,
+                    sent_ms: 10.0,
+                    received_ms: 20.5,
+                },
+                MessageSpan {
+                    worker: 1,
+                    sent_ms: 11.0,
+                    received_ms: 23.0,
+                },
+                MessageSpan {
+                    worker: 0,
+                    sent_ms: 20.5,
+                    received_ms: 31.0,
+                },
+            ],
+            ..RawRun::default()
+        };
+        let t = Timeline::of(Mode::Pool { reuse: false }, &run);
+        assert_eq!(t.lanes.len(), 2);
+        let kinds: Vec<Kind> = t.lanes[0].bars.iter().map(|b| b.kind).collect();
+        use Kind::*;
+        assert_eq!(
+            kinds,
+            [
+                Startup, Messaging, Compute, Messaging, Messaging, Compute, Messaging
+            ]
+        );
+        assert_eq!(t.overlap_in_a_lane(0.0), None);
+        assert_eq!(t.most_computing_at_once(0.0), 2);
+        assert_eq!(t.span(), (0.0, 31.0));
+        assert!((t.total_ms(Startup) - 21.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_gil_task_splits_into_held_spans_and_the_gaps_between() {
+        let mut a = task(0, 0, 0.0, 20.0);
+        a.held = vec![(0.0, 5.0), (10.0, 15.0)];
+        let mut b = task(1, 1, 0.0, 20.0);
+        b.held = vec![(5.0, 10.0), (15.0, 20.0)];
+        let run = RawRun {
+            records: vec![a, b],
+            elapsed_ms: 20.0,
+            ..RawRun::default()
+        };
+        let t = Timeline::of(Mode::Shared { gil: true }, &run);
+        let lane0: Vec<(Kind, f64, f64)> = t.lanes[0]
+            .bars
+            .iter()
+            .map(|b| (b.kind, b.start_ms, b.end_ms))
+            .collect();
+        assert_eq!(
+            lane0,
+            [
+                (Kind::HoldingGil, 0.0, 5.0),
+                (Kind::WithoutGil, 5.0, 10.0),
+                (Kind::HoldingGil, 10.0, 15.0),
+                (Kind::WithoutGil, 15.0, 20.0)
+            ]
+        );
+        assert_eq!(
+            t.most_computing_at_once(0.0),
+            1,
+            "hand-overs are not overlaps"
+        );
+        assert_eq!(t.overlap_in_a_lane(0.0), None);
+    }
+
+    #[test]
+    fn overlaps_are_found() {
+        let run = RawRun {
+            records: vec![task(0, 0, 0.0, 10.0), task(1, 0, 5.0, 12.0)],
+            elapsed_ms: 12.0,
+            ..RawRun::default()
+        };
+        let t = Timeline::of(Mode::Shared { gil: false }, &run);
+        assert!(t.overlap_in_a_lane(0.0).is_some());
+        assert_eq!(t.most_computing_at_once(0.0), 2);
+    }
+}
