@@ -242,7 +242,11 @@ mod tests {
             elapsed_ms: 50.0,
             ..Default::default()
         };
-        let timeline = Timeline::of(Mode::Shared { gil: false }, &run);
+        let timeline = Timeline::of(
+            Mode::Shared { gil: false },
+            &crate::workloads::Job::new(crate::workloads::Workload::Square, 1),
+            &run,
+        );
         let text = json(&[Sweep {
             whose: "mine",
             config: &config,

@@ -3,6 +3,7 @@
 //! the lock or not. All on the run's one clock (ms since it started).
 
 use crate::run::{Mode, RawRun};
+use crate::workloads::Job;
 use serde::Serialize;
 
 /// What a worker was doing during a bar.
@@ -15,6 +16,8 @@ pub enum Kind {
     Messaging,
     /// Running a task.
     Compute,
+    /// A task's blocking wait (the sleep-bound workloads): the worker is busy, the core is not.
+    Sleeping,
     /// With a GIL: running a task, holding the lock.
     HoldingGil,
     /// With a GIL: inside a task without the lock — waiting for it, or sleeping with it released.
@@ -27,6 +30,7 @@ impl Kind {
             Kind::Startup => "worker start-up",
             Kind::Messaging => "messages",
             Kind::Compute => "computing",
+            Kind::Sleeping => "sleeping (a blocking wait)",
             Kind::HoldingGil => "holding the GIL",
             Kind::WithoutGil => "in a task without the GIL",
         }
@@ -63,8 +67,10 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    /// Lays out `run` as lanes and bars.
-    pub fn of(mode: Mode, run: &RawRun) -> Timeline {
+    /// Lays out `run` of `job` as lanes and bars. Without a GIL a task first waits its
+    /// `job.wait_ms` (drawn as sleeping), then computes; with one, the spans it held the lock
+    /// are drawn, and the rest of the task (waiting for the lock or sleeping) apart.
+    pub fn of(mode: Mode, job: &Job, run: &RawRun) -> Timeline {
         let mut workers: Vec<usize> = run.records.iter().map(|r| r.worker).collect();
         workers.sort_unstable();
         workers.dedup();
@@ -108,12 +114,20 @@ impl Timeline {
                 }
                 for r in tasks {
                     if r.held.is_empty() {
-                        bars.push(Bar {
-                            kind: Kind::Compute,
-                            start_ms: r.start_ms,
-                            end_ms: r.end_ms,
-                            task: Some(r.index),
-                        });
+                        let woke = (r.start_ms + f64::from(job.wait_ms(r.index))).min(r.end_ms);
+                        for (kind, start_ms, end_ms) in [
+                            (Kind::Sleeping, r.start_ms, woke),
+                            (Kind::Compute, woke, r.end_ms),
+                        ] {
+                            if end_ms > start_ms || (kind == Kind::Compute && woke == r.start_ms) {
+                                bars.push(Bar {
+                                    kind,
+                                    start_ms,
+                                    end_ms,
+                                    task: Some(r.index),
+                                });
+                            }
+                        }
                         continue;
                     }
                     // With a GIL: the held spans, and the gaps between them inside the task.
@@ -205,6 +219,11 @@ impl Timeline {
 mod tests {
     use super::*;
     use crate::run::{MessageSpan, TaskRecord, WorkerLife};
+    use crate::workloads::Workload;
+
+    fn cpu() -> Job {
+        Job::new(Workload::Square, 3)
+    }
 
     fn task(index: usize, worker: usize, start_ms: f64, end_ms: f64) -> TaskRecord {
         TaskRecord {
@@ -257,7 +276,7 @@ mod tests {
             ],
             ..RawRun::default()
         };
-        let t = Timeline::of(Mode::Pool { reuse: false }, &run);
+        let t = Timeline::of(Mode::Pool { reuse: false }, &cpu(), &run);
         assert_eq!(t.lanes.len(), 2);
         let kinds: Vec<Kind> = t.lanes[0].bars.iter().map(|b| b.kind).collect();
         use Kind::*;
@@ -284,7 +303,7 @@ mod tests {
             elapsed_ms: 20.0,
             ..RawRun::default()
         };
-        let t = Timeline::of(Mode::Shared { gil: true }, &run);
+        let t = Timeline::of(Mode::Shared { gil: true }, &cpu(), &run);
         let lane0: Vec<(Kind, f64, f64)> = t.lanes[0]
             .bars
             .iter()
@@ -314,8 +333,34 @@ mod tests {
             elapsed_ms: 12.0,
             ..RawRun::default()
         };
-        let t = Timeline::of(Mode::Shared { gil: false }, &run);
+        let t = Timeline::of(Mode::Shared { gil: false }, &cpu(), &run);
         assert!(t.overlap_in_a_lane(0.0).is_some());
         assert_eq!(t.most_computing_at_once(0.0), 2);
+    }
+
+    #[test]
+    fn a_sleeping_task_sleeps_first_and_does_not_count_as_computing() {
+        let job = Job::new(Workload::SleepAdd { ms: 100 }, 2);
+        let run = RawRun {
+            records: vec![task(0, 0, 0.0, 100.5), task(1, 1, 0.2, 100.6)],
+            elapsed_ms: 101.0,
+            ..RawRun::default()
+        };
+        let t = Timeline::of(Mode::Shared { gil: false }, &job, &run);
+        let lane0: Vec<(Kind, f64, f64)> = t.lanes[0]
+            .bars
+            .iter()
+            .map(|b| (b.kind, b.start_ms, b.end_ms))
+            .collect();
+        assert_eq!(
+            lane0,
+            [(Kind::Sleeping, 0.0, 100.0), (Kind::Compute, 100.0, 100.5)]
+        );
+        assert_eq!(t.most_computing_at_once(0.0), 2);
+        assert_eq!(
+            t.most_computing_at_once(0.3),
+            1,
+            "the adds after waking are tiny"
+        );
     }
 }

@@ -208,7 +208,13 @@ fn QuickRun(props: &StateProps) -> Html {
             EngineStatus::Done(outcome) => {
                 let (key, elapsed, detail) = outcome_cells(outcome, serial_ms);
                 let title = format!("quick run, {}, {} workers", mode.label(), state.workers);
-                let button = timeline_button(&state.dispatcher(), Section::Quick, title, outcome);
+                let button = timeline_button(
+                    &state.dispatcher(),
+                    Section::Quick,
+                    title,
+                    &quick_job(),
+                    outcome,
+                );
                 (key, elapsed, html! { <>{ detail }{ button }</> })
             }
         };
@@ -273,8 +279,9 @@ fn effective_cores_text(s: &State) -> String {
                 std::cmp::Ordering::Equal => String::new(),
             };
             format!(
-                "{} (peak {:.2}× one worker's throughput; it stops growing at {} worker{}). Throughput by workers — {points}.{note} ",
+                "{} — {:.1} cores' worth at best: throughput peaks at {:.2}× one worker's and stops growing at {} worker{}. By workers — {points}.{note} ",
                 estimate.cores,
+                estimate.peak_speedup,
                 estimate.peak_speedup,
                 estimate.knee,
                 if estimate.knee == 1 { "" } else { "s" },
@@ -288,12 +295,13 @@ fn timeline_button(
     dispatch: &Dispatcher,
     section: Section,
     title: String,
+    job: &Job,
     outcome: &Outcome,
 ) -> Html {
     let Ok(run) = outcome else {
         return html! {};
     };
-    let timeline = Timeline::of(run.mode, &run.run);
+    let timeline = Timeline::of(run.mode, job, &run.run);
     let dispatch = dispatch.clone();
     let onclick = Callback::from(move |_: MouseEvent| {
         dispatch.dispatch(Action::ShowTimeline(Some(ShownTimeline {
@@ -504,7 +512,7 @@ fn Lessons(props: &StateProps) -> Html {
                 let (key, elapsed, mut detail) = outcome_cells(outcome, serial_ms(&step.job).filter(|_| step.mode != Mode::MainThread));
                 if let Ok(run) = outcome {
                     let title = format!("{} — {}", selected.title(), step.label);
-                    let button = timeline_button(&state.dispatcher(), Section::Lessons, title, outcome);
+                    let button = timeline_button(&state.dispatcher(), Section::Lessons, title, &step.job, outcome);
                     detail = html! { <>{ detail }{ step_extras(step, &run.run) }{ button }</> };
                 }
                 (key, elapsed, detail)

@@ -61,7 +61,7 @@ async fn run_sweep(
                     point,
                     elapsed_ms: run.run.elapsed_ms,
                     result: show_list(&run.run.results, 6),
-                    timeline: Some(Timeline::of(point.mode, &run.run)),
+                    timeline: Some(Timeline::of(point.mode, &plan.job, &run.run)),
                 }),
                 Err(RunError::Failed(why)) if why == CANCELLED => {
                     cancelled = true;
@@ -347,9 +347,10 @@ fn TheirsPanel(props: &TheirsProps) -> Html {
             <p>
                 <strong>{ "Theirs: " }</strong>
                 { format!(
-                    "results from a shared link, measured in {} with hardwareConcurrency {}, {}, on {}: {} tasks of {}, median of {}. Nothing has run on this machine yet; their lines are dashed.",
+                    "results from a shared link, measured in {} with hardwareConcurrency {}{}, {}, on {}: {} tasks of {}, median of {}. Nothing has run on this machine yet; their lines are dashed.",
                     m.browser,
                     m.hardware_concurrency,
+                    m.effective_cores.map(|c| format!(" (effective cores measured: {c})")).unwrap_or_default(),
                     if m.cross_origin_isolated { "cross-origin isolated" } else { "not cross-origin isolated" },
                     m.date,
                     job.tasks,

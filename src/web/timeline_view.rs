@@ -16,6 +16,7 @@ fn colour(kind: Kind) -> RGBColor {
         Kind::Startup => RGBColor(140, 60, 190),
         Kind::Messaging => RGBColor(26, 127, 55),
         Kind::Compute => RGBColor(47, 111, 222),
+        Kind::Sleeping => RGBColor(196, 214, 245),
         Kind::HoldingGil => RGBColor(214, 110, 20),
         Kind::WithoutGil => RGBColor(247, 214, 180),
     }
@@ -42,11 +43,14 @@ fn lane_name(mode: Mode, worker: usize) -> String {
 /// The kinds a timeline of `mode` can show, for its legend.
 pub fn kinds(mode: Mode) -> &'static [Kind] {
     match mode {
-        Mode::MainThread | Mode::Shared { gil: false } => &[Kind::Compute],
+        Mode::MainThread | Mode::Shared { gil: false } => &[Kind::Compute, Kind::Sleeping],
         Mode::Shared { gil: true } => &[Kind::HoldingGil, Kind::WithoutGil],
-        Mode::Pool { .. } | Mode::PerTask { .. } => {
-            &[Kind::Startup, Kind::Messaging, Kind::Compute]
-        }
+        Mode::Pool { .. } | Mode::PerTask { .. } => &[
+            Kind::Startup,
+            Kind::Messaging,
+            Kind::Compute,
+            Kind::Sleeping,
+        ],
     }
 }
 
@@ -135,15 +139,30 @@ fn draw(
 
 /// What the timeline shows, in words: the counts a reader would otherwise have to count.
 pub fn summary(t: &Timeline, cores: usize) -> String {
-    let busy = t.most_computing_at_once(0.05);
-    let mut parts = vec![format!(
-        "{} lane{}; at most {busy} task{} computing at once (hardwareConcurrency {cores})",
+    // Spans under half a millisecond (a sleeping task's add after it wakes) do not count.
+    let busy = t.most_computing_at_once(0.5);
+    let sleeping = t.total_ms(Kind::Sleeping);
+    let lanes = format!(
+        "{} lane{}",
         t.lanes.len(),
-        if t.lanes.len() == 1 { "" } else { "s" },
-        if busy == 1 { "" } else { "s" },
-    )];
+        if t.lanes.len() == 1 { "" } else { "s" }
+    );
+    let mut parts = vec![match busy {
+        0 => format!(
+            "{lanes}; no task computed for over half a millisecond (hardwareConcurrency {cores})"
+        ),
+        _ => format!(
+            "{lanes}; at most {busy} task{} computing at once (hardwareConcurrency {cores})",
+            if busy == 1 { "" } else { "s" }
+        ),
+    }];
     if busy > cores {
         parts.push("more than the cores, so each one's bars stretch".into());
+    }
+    if sleeping > 0.0 {
+        parts.push(format!(
+            "{sleeping:.0} ms of sleeping summed over lanes, which takes no core"
+        ));
     }
     if let Mode::Shared { gil: true } = t.mode {
         parts.push(format!(

@@ -62,10 +62,12 @@ export async function openPage(browser, url, viewport = { width: 1280, height: 7
   return { page, errors };
 }
 
-export async function screenshot(page, name) {
+/** Saves a screenshot of a whole page, or of one element, under artifacts/screenshots/. */
+export async function screenshot(target, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, name);
-  await page.screenshot({ path: file, fullPage: true });
+  const isPage = typeof target.goto === 'function';
+  await target.screenshot(isPage ? { path: file, fullPage: true } : { path: file });
   return path.relative(ROOT, file);
 }
 

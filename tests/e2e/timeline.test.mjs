@@ -1,0 +1,113 @@
+// Timelines and the effective-core measurement on the served page in headless Chromium: the
+// GIL preset's timeline shows ten lanes taking turns, the sleep preset's ten lanes sleeping at
+// once, the bench's points open their own timelines, and the measured cores appear beside
+// hardwareConcurrency and travel in a share link.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { servedPage, openPage, screenshot, setRange } from './harness.mjs';
+
+const env = servedPage();
+
+/** Runs a preset and opens the timeline of its step `step`; returns the timeline's facts. */
+async function presetTimeline(page, preset, step) {
+  await page.click(`button[data-preset=${preset}]`);
+  await page.click('#run-preset');
+  await page.waitForSelector('main[data-running=true]');
+  await page.waitForSelector('main[data-running=false]', { timeout: 120_000 });
+  await page.click(`tr[data-step="${step}"] button.show-timeline`);
+  await page.waitForSelector('section.lessons #timeline svg');
+  return page.$eval('#timeline', el => ({
+    mode: el.dataset.mode,
+    lanes: Number(el.dataset.lanes),
+    summary: el.querySelector('#timeline-summary').textContent,
+    svg: el.querySelector('svg').outerHTML,
+  }));
+}
+
+test('the GIL and sleep presets show their lanes on one clock', async (t) => {
+  const { page, errors } = await openPage(env.browser, env.server.url, { width: 1280, height: 900 });
+  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  const stepIds = async () => page.$$eval('section.lessons tr[data-step]', rows => rows.map(r => [r.dataset.step, r.dataset.engine]));
+
+  await page.click('button[data-preset=gil]');
+  const gilStep = (await stepIds()).filter(([, e]) => e === 'gil').pop()[0];
+  const gil = await presetTimeline(page, 'gil', gilStep);
+  assert.equal(gil.mode, 'gil');
+  assert.equal(gil.lanes, 10, 'ten threads, ten lanes');
+  assert.match(gil.summary, /at most 1 task computing at once/);
+  assert.ok(gil.svg.includes('thread '), 'lanes are named');
+  t.diagnostic(`GIL: ${gil.summary}`);
+  t.diagnostic(`screenshot: ${await screenshot(await page.$('#timeline'), 'timeline-gil.png')}`);
+
+  await page.click('button[data-preset=sleep]');
+  const sleepStep = (await stepIds()).find(([, e]) => e === 'shared')[0];
+  const sleep = await presetTimeline(page, 'sleep', sleepStep);
+  assert.equal(sleep.lanes, 10);
+  assert.match(sleep.summary, /ms of sleeping summed over lanes/);
+  t.diagnostic(`sleep: ${sleep.summary}`);
+  t.diagnostic(`screenshot: ${await screenshot(await page.$('#timeline'), 'timeline-sleep.png')}`);
+
+  await page.click('#close-timeline');
+  assert.equal(await page.$$eval('#timeline', e => e.length), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('bench points and quick runs open their timelines', async () => {
+  const { page, errors } = await openPage(env.browser, env.server.url);
+  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await setRange(page, '#workers', 2);
+  await page.click('#run');
+  await page.waitForSelector('main[data-running=true]');
+  await page.waitForSelector('main[data-running=false]', { timeout: 60_000 });
+  await page.click('section.quick tr[data-engine=isolated] button.show-timeline');
+  const quick = await page.$eval('section.quick #timeline', el => ({ lanes: Number(el.dataset.lanes), text: el.textContent }));
+  assert.ok(quick.lanes >= 1 && quick.lanes <= 2, `${quick.lanes} lanes for 2 workers`);
+  assert.match(quick.text, /worker start-up \d+ ms/, 'a pool created for the run shows its start-up');
+
+  await setRange(page, '#bench-tasks', 4);
+  await setRange(page, '#bench-size', 10);
+  await setRange(page, '#bench-max', 2);
+  await page.click('#run-sweep');
+  await page.waitForSelector('main[data-running=true]');
+  await page.waitForSelector('main[data-running=false]', { timeout: 120_000 });
+  await page.click('.sweep-table tr[data-mode=gil][data-workers="2"] button.show-timeline');
+  const bench = await page.$eval('section.bench #timeline', el => ({ mode: el.dataset.mode, lanes: Number(el.dataset.lanes), text: el.textContent }));
+  assert.equal(bench.mode, 'gil');
+  assert.equal(bench.lanes, 2);
+  assert.match(bench.text, /shared memory \+ GIL, 2 workers/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the measured effective cores show beside hardwareConcurrency and travel in a link', async (t) => {
+  const context = await env.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await context.newPage();
+  await page.goto(env.server.url);
+  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  const started = Date.now();
+  await page.click('#calibrate');
+  await page.waitForSelector('#effective-cores[data-cores]', { timeout: 30_000 });
+  const took = Date.now() - started;
+  const cores = Number(await page.getAttribute('#effective-cores', 'data-cores'));
+  const hc = Number(await page.textContent('#hardware-concurrency'));
+  assert.ok(cores >= 1 && cores <= 2 * hc, `estimate ${cores}`);
+  const text = await page.textContent('#effective-cores');
+  assert.match(text, /cores' worth at best/);
+  t.diagnostic(`effective cores ${cores} beside hardwareConcurrency ${hc} (measured in ${took} ms): ${text}`);
+
+  await setRange(page, '#bench-tasks', 2);
+  await setRange(page, '#bench-size', 10);
+  await setRange(page, '#bench-max', 1);
+  await page.click('#run-sweep');
+  await page.waitForSelector('main[data-running=true]');
+  await page.waitForSelector('main[data-running=false]', { timeout: 120_000 });
+  await page.click('#copy-link');
+  await page.waitForSelector('#share-link');
+  const link = await page.inputValue('#share-link');
+  const other = await context.newPage();
+  await other.goto(link);
+  await other.waitForSelector('#theirs');
+  assert.match(await other.textContent('#theirs'), new RegExp(`effective cores measured: ${cores}\\)`));
+  await context.close();
+});
