@@ -35,6 +35,24 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// Every mode, in a fixed order (share links number them by it).
+    pub const ALL: [Mode; 8] = [
+        Mode::MainThread,
+        Mode::Shared { gil: false },
+        Mode::Shared { gil: true },
+        Mode::Pool { reuse: true },
+        Mode::Pool { reuse: false },
+        Mode::PerTask {
+            join: Join::AfterAll,
+        },
+        Mode::PerTask {
+            join: Join::InsideLoop,
+        },
+        Mode::PerTask {
+            join: Join::ClockStopsBeforeJoin,
+        },
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Mode::MainThread => "main thread",

@@ -10,6 +10,7 @@ use crate::experiment::{PresetId, Scale, sweep_workloads};
 use crate::run::Mode;
 use crate::state::{BENCH_MODES, MAX_REPETITIONS, MAX_TASKS, SIZE_PERCENT, View};
 use crate::sweep::{Point, PointSummary, Summary};
+use crate::timeline::{Bar, Kind, Lane, Timeline};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,8 @@ pub const MAX_WORKERS: usize = 2 * MAX_HARDWARE_CONCURRENCY;
 pub const MAX_NS: u64 = 3_600 * 1_000_000_000;
 /// The browser's name and version, as the page shows it.
 pub const MAX_BROWSER_CHARS: usize = 40;
+/// The most bars a link's timeline may have (a GIL run of ten tasks has a few hundred).
+pub const MAX_TIMELINE_BARS: usize = 1_500;
 
 /// The configuration a link reproduces: the bench's controls, the quick run's worker count and
 /// the selected preset.
@@ -132,6 +135,9 @@ pub struct Results {
 pub struct Link {
     pub config: Config,
     pub results: Option<Results>,
+    /// One run's timeline, measured on the results' machine (only with results), with its
+    /// times in whole microseconds (see `Timeline::quantized`).
+    pub timeline: Option<Timeline>,
 }
 
 /// Why a link was refused. Each message is written for the page.
@@ -194,6 +200,30 @@ struct Wire {
     workers: u16,
     preset: u8,
     results: Option<WireResults>,
+    timeline: Option<WireTimeline>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireTimeline {
+    /// Index into `Mode::ALL`.
+    mode: u8,
+    elapsed_us: u64,
+    lanes: Vec<WireLane>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireLane {
+    worker: u16,
+    bars: Vec<WireBar>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireBar {
+    /// Index into `Kind::ALL`.
+    kind: u8,
+    start_us: i64,
+    len_us: u64,
+    task: Option<u16>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -232,8 +262,48 @@ fn ns(ms: f64) -> u64 {
 /// Bytes `len` after the checksum of a link's fields: CRC-32 (IEEE), little-endian.
 const CRC_BYTES: usize = 4;
 
-/// The fragment for `link`, without the `#`.
+/// The fragment for `link`, without the `#`. A timeline that would make the link longer than a
+/// decoder accepts is left out.
 pub fn encode(link: &Link) -> String {
+    let text = encode_all(link);
+    if text.len() <= MAX_LINK_CHARS || link.timeline.is_none() {
+        return text;
+    }
+    encode_all(&Link {
+        timeline: None,
+        ..link.clone()
+    })
+}
+
+fn us(ms: f64) -> i64 {
+    (ms * 1000.0).round() as i64
+}
+
+fn wire_timeline(t: &Timeline) -> WireTimeline {
+    WireTimeline {
+        mode: index_of(&Mode::ALL, &t.mode) as u8,
+        elapsed_us: us(t.elapsed_ms).max(0) as u64,
+        lanes: t
+            .lanes
+            .iter()
+            .map(|l| WireLane {
+                worker: l.worker as u16,
+                bars: l
+                    .bars
+                    .iter()
+                    .map(|b| WireBar {
+                        kind: index_of(&Kind::ALL, &b.kind) as u8,
+                        start_us: us(b.start_ms),
+                        len_us: (us(b.end_ms) - us(b.start_ms)).max(0) as u64,
+                        task: b.task.map(|t| t as u16),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn encode_all(link: &Link) -> String {
     let c = &link.config;
     let wire = Wire {
         workload: c.workload as u8,
@@ -274,6 +344,7 @@ pub fn encode(link: &Link) -> String {
                 })
                 .collect(),
         }),
+        timeline: link.timeline.as_ref().map(wire_timeline),
     };
     let mut bytes = postcard::to_allocvec(&wire).expect("postcard writes plain structs to a Vec");
     bytes.extend_from_slice(&crc32fast::hash(&bytes).to_le_bytes());
@@ -394,7 +465,90 @@ fn check(w: Wire) -> Result<Link, LinkError> {
         preset: PresetId::ALL[usize::from(w.preset)],
     };
     let results = w.results.map(|r| check_results(r, &config)).transpose()?;
-    Ok(Link { config, results })
+    let timeline = match (w.timeline, &results) {
+        (None, _) => None,
+        (Some(_), None) => {
+            return Err(LinkError::Invalid(
+                "the link has a timeline without the machine it was measured on".into(),
+            ));
+        }
+        (Some(t), Some(_)) => Some(check_timeline(t)?),
+    };
+    Ok(Link {
+        config,
+        results,
+        timeline,
+    })
+}
+
+fn check_timeline(t: WireTimeline) -> Result<Timeline, LinkError> {
+    let max_us = MAX_NS / 1000;
+    range(
+        "the timeline's engine",
+        t.mode.into(),
+        0,
+        Mode::ALL.len() as u64 - 1,
+    )?;
+    range("the timeline's elapsed time (µs)", t.elapsed_us, 0, max_us)?;
+    range(
+        "the timeline's lanes",
+        t.lanes.len() as u64,
+        0,
+        MAX_WORKERS as u64,
+    )?;
+    let bars: usize = t.lanes.iter().map(|l| l.bars.len()).sum();
+    range(
+        "the timeline's bars",
+        bars as u64,
+        0,
+        MAX_TIMELINE_BARS as u64,
+    )?;
+    let ms = |us: i64| us as f64 / 1000.0;
+    let mut lanes: Vec<Lane> = Vec::with_capacity(t.lanes.len());
+    for lane in t.lanes {
+        if lanes.last().is_some_and(|l| l.worker >= lane.worker.into()) {
+            return Err(LinkError::Invalid(
+                "the timeline's lanes are not in worker order".into(),
+            ));
+        }
+        let mut end = i64::MIN;
+        let mut bars = Vec::with_capacity(lane.bars.len());
+        for b in lane.bars {
+            range("a bar's kind", b.kind.into(), 0, Kind::ALL.len() as u64 - 1)?;
+            range(
+                "a bar's start (µs from the run's start, plus an hour)",
+                b.start_us.saturating_add(max_us as i64).max(0) as u64,
+                0,
+                2 * max_us,
+            )?;
+            range("a bar's length (µs)", b.len_us, 0, max_us)?;
+            if let Some(task) = b.task {
+                range("a bar's task", task.into(), 0, MAX_TASKS as u64 - 1)?;
+            }
+            if b.start_us < end {
+                return Err(LinkError::Invalid(format!(
+                    "two bars of worker {}'s lane overlap",
+                    lane.worker
+                )));
+            }
+            end = b.start_us + b.len_us as i64;
+            bars.push(Bar {
+                kind: Kind::ALL[usize::from(b.kind)],
+                start_ms: ms(b.start_us),
+                end_ms: ms(end),
+                task: b.task.map(usize::from),
+            });
+        }
+        lanes.push(Lane {
+            worker: lane.worker.into(),
+            bars,
+        });
+    }
+    Ok(Timeline {
+        mode: Mode::ALL[usize::from(t.mode)],
+        lanes,
+        elapsed_ms: ms(t.elapsed_us as i64),
+    })
 }
 
 fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> {
@@ -443,7 +597,7 @@ fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> 
     range(
         "the number of points",
         r.points.len() as u64,
-        1,
+        0,
         (1 + config.modes.len() * top) as u64,
     )?;
     let mut points: Vec<PointSummary> = Vec::with_capacity(r.points.len());
@@ -590,6 +744,7 @@ mod tests {
         }
         Link {
             config,
+            timeline: None,
             results: Some(Results {
                 machine: Machine {
                     hardware_concurrency: 8,
@@ -617,11 +772,92 @@ mod tests {
         assert_eq!(decode(&format!("#{text}")), Ok(link));
     }
 
+    /// Ten GIL tasks taking turns for `turns` rounds: a lane each, held and not-held bars.
+    fn gil_timeline(turns: usize) -> Timeline {
+        let lanes = (0..10)
+            .map(|w| {
+                let mut bars = Vec::new();
+                for turn in 0..turns {
+                    let at = (turn * 10 + w) as f64 * 5.123_456;
+                    bars.push(Bar {
+                        kind: Kind::HoldingGil,
+                        start_ms: at,
+                        end_ms: at + 5.0,
+                        task: Some(w),
+                    });
+                    bars.push(Bar {
+                        kind: Kind::WithoutGil,
+                        start_ms: at + 5.0,
+                        end_ms: at + 51.234,
+                        task: Some(w),
+                    });
+                }
+                Lane { worker: w, bars }
+            })
+            .collect();
+        Timeline {
+            mode: Mode::Shared { gil: true },
+            lanes,
+            elapsed_ms: 300.0,
+        }
+        .quantized()
+    }
+
+    #[test]
+    fn a_timeline_travels_with_its_machine() {
+        let link = Link {
+            timeline: Some(gil_timeline(12)),
+            ..full_sweep()
+        };
+        let text = encode(&link);
+        assert!(text.len() < 6_000, "{} characters", text.len());
+        assert_eq!(decode(&text), Ok(link.clone()));
+        // Too many bars for a link: the rest of the link still goes.
+        let huge = Link {
+            timeline: Some(gil_timeline(80)),
+            ..full_sweep()
+        };
+        assert_eq!(
+            decode(&encode(&huge)),
+            Ok(Link {
+                timeline: None,
+                ..huge
+            })
+        );
+    }
+
+    #[test]
+    fn a_timeline_with_overlapping_bars_or_without_a_machine_is_refused() {
+        let mut t = wire_timeline(&gil_timeline(2));
+        t.lanes[3].bars[1].start_us -= 10;
+        let e = decode(&raw(Wire {
+            timeline: Some(t),
+            ..full_wire()
+        }))
+        .expect_err("overlap");
+        assert_eq!(e.to_string(), "two bars of worker 3's lane overlap");
+        let e = decode(&raw(Wire {
+            timeline: Some(wire_timeline(&gil_timeline(2))),
+            ..wire()
+        }))
+        .expect_err("no machine");
+        assert!(e.to_string().contains("without the machine"), "{e}");
+    }
+
+    /// The wire form of `full_sweep`.
+    fn full_wire() -> Wire {
+        let text = encode(&full_sweep());
+        let body = text.strip_prefix("v1.").expect("version 1");
+        let bytes = URL_SAFE_NO_PAD.decode(body).expect("base64");
+        postcard::from_bytes(&bytes[..bytes.len() - CRC_BYTES]).expect("fields")
+    }
+
     #[test]
     fn a_configuration_alone_is_short() {
         let link = Link {
             config: config(),
             results: None,
+            timeline: None,
         };
         let text = encode(&link);
         assert!(text.len() < 40, "{text}");
@@ -683,6 +919,7 @@ mod tests {
             workers: 2,
             preset: 0,
             results: None,
+            timeline: None,
         }
     }
 

@@ -64,6 +64,8 @@ pub struct ShownTimeline {
     /// Which run, in words.
     pub title: String,
     pub timeline: Timeline,
+    /// Opened from a share link (so not shared on as this page's own).
+    pub theirs: bool,
 }
 
 /// The lesson presets' part of the page.
@@ -140,6 +142,7 @@ pub struct BenchState {
 pub struct Theirs {
     pub config: Config,
     pub results: Results,
+    pub timeline: Option<Timeline>,
 }
 
 impl BenchState {
@@ -327,27 +330,34 @@ impl State {
     /// configuration is still theirs.
     pub fn address(&self) -> String {
         let config = self.link_config();
-        let results = self
-            .theirs
-            .as_ref()
-            .filter(|t| t.config == config)
-            .map(|t| t.results.clone());
-        share::encode(&Link { config, results })
+        let theirs = self.theirs.as_ref().filter(|t| t.config == config);
+        share::encode(&Link {
+            config,
+            results: theirs.map(|t| t.results.clone()),
+            timeline: theirs.and_then(|t| t.timeline.clone()),
+        })
     }
 
     /// The link to share: the last sweep's configuration and results on `machine` when there
-    /// are results, else the controls' configuration alone.
+    /// are results, else the controls' configuration; with the timeline on show, if it is
+    /// this page's own.
     pub fn share_link(&self, machine: Machine) -> Link {
         let points = summaries(&self.bench.measured);
-        match &self.bench.swept {
-            Some(config) if !points.is_empty() => Link {
-                config: config.clone(),
-                results: Some(Results { machine, points }),
-            },
-            _ => Link {
-                config: self.link_config(),
-                results: None,
-            },
+        let timeline = self
+            .timeline
+            .as_ref()
+            .filter(|t| !t.theirs)
+            .map(|t| t.timeline.quantized());
+        let (config, points) = match &self.bench.swept {
+            Some(config) if !points.is_empty() => (config.clone(), points),
+            _ => (self.link_config(), Vec::new()),
+        };
+        let results =
+            (!points.is_empty() || timeline.is_some()).then_some(Results { machine, points });
+        Link {
+            config,
+            results,
+            timeline,
         }
     }
 
@@ -380,7 +390,24 @@ impl State {
                 lowered.join(" and ")
             )
         });
-        self.theirs = link.results.map(|results| Theirs { config: c, results });
+        if let (Some(timeline), Some(results)) = (&link.timeline, &link.results) {
+            self.timeline = Some(ShownTimeline {
+                section: Section::Bench,
+                title: format!(
+                    "theirs — {}, measured in {} on {}",
+                    timeline.mode.label(),
+                    results.machine.browser,
+                    results.machine.date
+                ),
+                timeline: timeline.clone(),
+                theirs: true,
+            });
+        }
+        self.theirs = link.results.map(|results| Theirs {
+            config: c,
+            results,
+            timeline: link.timeline,
+        });
     }
 
     /// The sweep the bench's controls describe, up to `max_workers()`.

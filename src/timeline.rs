@@ -25,6 +25,16 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in a fixed order (share links number them by it).
+    pub const ALL: [Kind; 6] = [
+        Kind::Startup,
+        Kind::Messaging,
+        Kind::Compute,
+        Kind::Sleeping,
+        Kind::HoldingGil,
+        Kind::WithoutGil,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Kind::Startup => "worker start-up",
@@ -165,6 +175,41 @@ impl Timeline {
             mode,
             lanes,
             elapsed_ms: run.elapsed_ms,
+        }
+    }
+
+    /// The timeline with every time rounded to a whole microsecond, the precision a share link
+    /// carries; a bar that started a rounding step before its lane's previous bar ended (clocks
+    /// of two threads) starts where that one ended.
+    pub fn quantized(&self) -> Timeline {
+        let us = |ms: f64| (ms * 1000.0).round() / 1000.0;
+        Timeline {
+            mode: self.mode,
+            elapsed_ms: us(self.elapsed_ms),
+            lanes: self
+                .lanes
+                .iter()
+                .map(|lane| {
+                    let mut end = f64::NEG_INFINITY;
+                    let bars = lane
+                        .bars
+                        .iter()
+                        .map(|b| {
+                            let start_ms = us(b.start_ms).max(end);
+                            end = us(b.end_ms).max(start_ms);
+                            Bar {
+                                start_ms,
+                                end_ms: end,
+                                ..b.clone()
+                            }
+                        })
+                        .collect();
+                    Lane {
+                        worker: lane.worker,
+                        bars,
+                    }
+                })
+                .collect(),
         }
     }
 
@@ -323,6 +368,24 @@ mod tests {
             1,
             "hand-overs are not overlaps"
         );
+        assert_eq!(t.overlap_in_a_lane(0.0), None);
+    }
+
+    #[test]
+    fn quantizing_rounds_to_microseconds_and_removes_skew_overlaps() {
+        let run = RawRun {
+            records: vec![task(0, 0, 0.000_4, 10.000_6), task(1, 0, 10.000_2, 12.0)],
+            elapsed_ms: 12.000_49,
+            ..RawRun::default()
+        };
+        let t = Timeline::of(Mode::Shared { gil: false }, &cpu(), &run).quantized();
+        let bars: Vec<(f64, f64)> = t.lanes[0]
+            .bars
+            .iter()
+            .map(|b| (b.start_ms, b.end_ms))
+            .collect();
+        assert_eq!(bars, [(0.0, 10.001), (10.001, 12.0)]);
+        assert_eq!(t.elapsed_ms, 12.0);
         assert_eq!(t.overlap_in_a_lane(0.0), None);
     }
 

@@ -11,6 +11,7 @@ use corescope::share::{
 };
 use corescope::state::{BENCH_MODES, MAX_REPETITIONS, MAX_TASKS, SIZE_PERCENT, View};
 use corescope::sweep::{Point, PointSummary, Summary};
+use corescope::timeline::{Bar, Kind, Lane, Timeline};
 use proptest::prelude::*;
 use proptest::sample::subsequence;
 
@@ -86,7 +87,7 @@ fn results(config: &Config, cores: usize) -> impl Strategy<Value = Results> + us
     }
     let reps = config.repetitions;
     (
-        subsequence(points.clone(), 1..=points.len().min(60)),
+        subsequence(points.clone(), 0..=points.len().min(60)),
         "[A-Za-z0-9 ._()/-]{1,40}",
         any::<bool>(),
         (2000u16..=9999, 1u8..=12, 1u8..=28),
@@ -118,6 +119,48 @@ fn results(config: &Config, cores: usize) -> impl Strategy<Value = Results> + us
         })
 }
 
+/// A timeline as a link carries it: whole microseconds, lanes in worker order, bars of a lane
+/// one after another.
+fn timeline() -> impl Strategy<Value = Timeline> {
+    let bar = (
+        prop::sample::select(Kind::ALL.to_vec()),
+        0i64..50_000,
+        0i64..80_000,
+        prop::option::of(0..MAX_TASKS),
+    );
+    let lane = prop::collection::vec(bar, 0..12);
+    (
+        prop::sample::select(Mode::ALL.to_vec()),
+        0u64..3_600_000_000,
+        prop::collection::btree_map(0usize..2048, lane, 0..8),
+        -3_600_000_000i64..3_600_000_000,
+    )
+        .prop_map(|(mode, elapsed_us, lanes, origin_us)| Timeline {
+            mode,
+            elapsed_ms: elapsed_us as f64 / 1000.0,
+            lanes: lanes
+                .into_iter()
+                .map(|(worker, bars)| {
+                    let mut at = origin_us.min(3_600_000_000 - 12 * 130_000);
+                    let bars = bars
+                        .into_iter()
+                        .map(|(kind, gap, len, task)| {
+                            let start = at + gap;
+                            at = start + len;
+                            Bar {
+                                kind,
+                                start_ms: start as f64 / 1000.0,
+                                end_ms: at as f64 / 1000.0,
+                                task,
+                            }
+                        })
+                        .collect();
+                    Lane { worker, bars }
+                })
+                .collect(),
+        })
+}
+
 fn link() -> impl Strategy<Value = Link> {
     (1usize..=64)
         .prop_flat_map(|cores| (Just(cores), config(cores), any::<bool>()))
@@ -127,9 +170,13 @@ fn link() -> impl Strategy<Value = Link> {
             } else {
                 Just(None).boxed()
             };
-            (Just(config), results)
+            (Just(config), results, prop::option::of(timeline()))
         })
-        .prop_map(|(config, results)| Link { config, results })
+        .prop_map(|(config, results, timeline)| Link {
+            timeline: timeline.filter(|_| results.is_some()),
+            config,
+            results,
+        })
 }
 
 /// What can happen to a link on its way: cut short, a character changed, dropped or added,

@@ -308,6 +308,7 @@ fn timeline_button(
             section,
             title: title.clone(),
             timeline: timeline.clone(),
+            theirs: false,
         })))
     });
     html! { <button class="link show-timeline" {onclick}>{ "timeline" }</button> }

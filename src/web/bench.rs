@@ -221,6 +221,7 @@ pub fn Bench(props: &StateProps) -> Html {
                         section: Section::Bench,
                         title: title.clone(),
                         timeline: timeline.clone(),
+                        theirs: false,
                     })))
                 })
             });
@@ -309,7 +310,10 @@ pub fn Bench(props: &StateProps) -> Html {
                 </ul>
             }
             if let Some(shown) = state.timeline.as_ref().filter(|t| t.section == Section::Bench) {
-                <TimelinePanel shown={shown.clone()} cores={state.hardware_concurrency} dispatch={dispatch.clone()} />
+                <TimelinePanel shown={shown.clone()} dispatch={dispatch.clone()} cores={match (&state.theirs, shown.theirs) {
+                    (Some(t), true) => t.results.machine.hardware_concurrency,
+                    _ => state.hardware_concurrency,
+                }} />
             }
             <Share state={state.clone()} />
             if !rows.is_empty() || !b.failures.is_empty() {
@@ -339,7 +343,9 @@ struct TheirsProps {
 /// What a share link brought: whose machine, what sweep, and the button that runs it here.
 #[component]
 fn TheirsPanel(props: &TheirsProps) -> Html {
-    let Theirs { config, results } = &props.theirs;
+    let Theirs {
+        config, results, ..
+    } = &props.theirs;
     let m = &results.machine;
     let job = config.job();
     html! {

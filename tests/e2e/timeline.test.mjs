@@ -64,6 +64,7 @@ test('bench points and quick runs open their timelines', async () => {
   const quick = await page.$eval('section.quick #timeline', el => ({ lanes: Number(el.dataset.lanes), text: el.textContent }));
   assert.ok(quick.lanes >= 1 && quick.lanes <= 2, `${quick.lanes} lanes for 2 workers`);
   assert.match(quick.text, /worker start-up \d+ ms/, 'a pool created for the run shows its start-up');
+  await screenshot(await page.$('section.quick #timeline'), 'timeline-isolated.png');
 
   await setRange(page, '#bench-tasks', 4);
   await setRange(page, '#bench-size', 10);
@@ -76,6 +77,19 @@ test('bench points and quick runs open their timelines', async () => {
   assert.equal(bench.mode, 'gil');
   assert.equal(bench.lanes, 2);
   assert.match(bench.text, /shared memory \+ GIL, 2 workers/);
+
+  // The timeline on show goes into the share link.
+  await page.click('#copy-link');
+  await page.waitForSelector('#share-link');
+  const link = await page.inputValue('#share-link');
+  const other = await openPage(env.browser, link);
+  await other.page.waitForSelector('section.bench #timeline');
+  await screenshot(other.page, 'timeline-theirs.png');
+  const theirs = await other.page.$eval('section.bench #timeline', el => ({ mode: el.dataset.mode, lanes: Number(el.dataset.lanes), text: el.textContent }));
+  assert.deepEqual([theirs.mode, theirs.lanes], ['gil', 2]);
+  assert.match(theirs.text, /Timeline: theirs — shared memory \+ GIL, measured in/);
+  assert.deepEqual(other.errors, []);
+  await other.page.close();
   assert.deepEqual(errors, []);
   await page.close();
 });
