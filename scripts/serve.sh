@@ -7,7 +7,7 @@ cd "$ROOT"
 port=${1:-${PORT:-8080}}
 [[ $port =~ ^[0-9]+$ ]] && (( port > 0 && port < 65536 )) || { echo "usage: $0 [PORT]  (PORT is 1-65535, got '$port')" >&2; exit 2; }
 
-scripts/build.sh
+scripts/dist.sh
 ensure_node_modules
 note "serving corescope at http://127.0.0.1:$port/  (Ctrl-C stops)"
 exec node_modules/.bin/serve dist --listen "tcp://127.0.0.1:$port" --config "$ROOT/serve.json" --no-clipboard --no-port-switching

@@ -35,7 +35,9 @@ step() {
 lint() {
   cargo fmt --check &&
     cargo clippy --all-targets -- -D warnings &&
-    cargo clippy --release --target wasm32-unknown-unknown --all-targets -- -D warnings
+    cargo clippy --release --target wasm32-unknown-unknown --all-targets -- -D warnings &&
+    env -u CARGO_UNSTABLE_BUILD_STD RUSTFLAGS="" cargo clippy --release --target wasm32-unknown-unknown --lib --no-default-features \
+      --target-dir target/single -- -D warnings
 }
 # The preset tests run real sleeps and worker start-ups: allow each test page 3 minutes.
 export WASM_BINDGEN_TEST_TIMEOUT=180
@@ -70,7 +72,7 @@ step lint lint
 step native cargo test
 step wasm-chromium wasm_in chrome
 step wasm-firefox wasm_in firefox
-step build scripts/build.sh
+step build scripts/dist.sh
 step e2e-chromium node --test tests/e2e/
 
 # A step's log from its last attempt on (a retried wasm run counts once).

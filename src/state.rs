@@ -162,6 +162,9 @@ pub struct State {
     pub hardware_concurrency: usize,
     /// `crossOriginIsolated`: without it the page may not share memory with workers.
     pub cross_origin_isolated: bool,
+    /// The page loaded the threaded module (it needs cross-origin isolation); the
+    /// single-threaded one has no shared-memory engines.
+    pub threaded: bool,
     pub pool: PoolStatus,
     /// Workers the next quick run may keep busy, 1..=`max_workers()`.
     pub workers: usize,
@@ -242,21 +245,28 @@ pub enum Action {
 
 impl State {
     /// A fresh page. `hardware_concurrency` of 0 (not reported) counts as 1.
-    pub fn new(hardware_concurrency: usize, cross_origin_isolated: bool) -> Self {
+    pub fn new(hardware_concurrency: usize, cross_origin_isolated: bool, threaded: bool) -> Self {
         let hardware_concurrency = hardware_concurrency.max(1);
-        let pool = if cross_origin_isolated {
-            PoolStatus::Starting
-        } else {
-            PoolStatus::Unavailable(
+        let pool = match (threaded, cross_origin_isolated) {
+            (true, true) => PoolStatus::Starting,
+            (false, _) => PoolStatus::Unavailable(
+                "the page is not cross-origin isolated, so it loaded its single-threaded build: \
+                 serve it with Cross-Origin-Opener-Policy: same-origin and \
+                 Cross-Origin-Embedder-Policy: require-corp, or let its service worker add them \
+                 (one reload)"
+                    .into(),
+            ),
+            (true, false) => PoolStatus::Unavailable(
                 "the page is not cross-origin isolated, so it may not share memory with workers: \
                  serve it with Cross-Origin-Opener-Policy: same-origin and \
                  Cross-Origin-Embedder-Policy: require-corp"
                     .into(),
-            )
+            ),
         };
         Self {
             hardware_concurrency,
             cross_origin_isolated,
+            threaded,
             pool,
             workers: hardware_concurrency.min(2),
             running: false,
@@ -417,7 +427,7 @@ impl State {
             modes: BENCH_MODES
                 .iter()
                 .copied()
-                .filter(|m| self.bench.modes.contains(m))
+                .filter(|m| self.bench.modes.contains(m) && !self.is_off(*m))
                 .collect(),
             max_workers: self.bench_max_workers(),
             repetitions: self.bench.repetitions,
@@ -469,18 +479,30 @@ impl State {
         )
     }
 
+    /// Whether `mode` is missing from this page's module (shared memory in the single-threaded
+    /// build): runs leave it out rather than fail it.
+    pub fn is_off(&self, mode: Mode) -> bool {
+        !self.threaded && matches!(mode, Mode::Shared { .. })
+    }
+
     /// Why `mode` cannot run now, or `None` when it can.
     pub fn unavailable_reason(&self, mode: Mode) -> Option<String> {
         match mode {
             Mode::MainThread => None,
+            Mode::Shared { .. } if !self.threaded => Some(
+                "off: the page is not cross-origin isolated, so it loaded its single-threaded \
+                 build (how to fix it: see the shared-memory pool line above)"
+                    .into(),
+            ),
             Mode::Shared { .. } => match &self.pool {
                 PoolStatus::Ready { .. } => None,
                 PoolStatus::Starting => Some("the shared-memory pool is still starting".into()),
                 PoolStatus::Unavailable(why) | PoolStatus::Failed(why) => Some(why.clone()),
             },
             // A threaded module's memory is shared even in its own instance, so isolated workers
-            // need cross-origin isolation too.
-            Mode::Pool { .. } | Mode::PerTask { .. } => (!self.cross_origin_isolated)
+            // of the threaded module need cross-origin isolation too; the single-threaded
+            // module's do not.
+            Mode::Pool { .. } | Mode::PerTask { .. } => (self.threaded && !self.cross_origin_isolated)
                 .then(|| "the page is not cross-origin isolated, so it cannot start workers with this module".into()),
         }
     }
@@ -694,8 +716,8 @@ mod tests {
 
     #[test]
     fn an_isolated_page_starts_its_pool_and_a_plain_one_says_why_not() {
-        assert_eq!(State::new(4, true).pool, PoolStatus::Starting);
-        let plain = State::new(4, false);
+        assert_eq!(State::new(4, true, true).pool, PoolStatus::Starting);
+        let plain = State::new(4, false, true);
         assert!(matches!(plain.pool, PoolStatus::Unavailable(_)));
         assert!(
             plain
@@ -712,10 +734,26 @@ mod tests {
     }
 
     #[test]
+    fn the_single_threaded_build_leaves_shared_memory_out_and_keeps_isolated_workers() {
+        let s = State::new(4, false, false);
+        assert!(
+            matches!(&s.pool, PoolStatus::Unavailable(why) if why.contains("single-threaded build"))
+        );
+        for mode in [Mode::Shared { gil: false }, Mode::Shared { gil: true }] {
+            assert!(s.is_off(mode));
+            assert!(s.unavailable_reason(mode).expect("off").starts_with("off:"));
+        }
+        assert_eq!(s.unavailable_reason(Mode::Pool { reuse: true }), None);
+        assert_eq!(s.unavailable_reason(Mode::MainThread), None);
+        assert_eq!(s.bench_plan().modes, [Mode::Pool { reuse: true }]);
+        assert!(!State::new(4, true, true).is_off(Mode::Shared { gil: true }));
+    }
+
+    #[test]
     fn workers_range_from_one_to_twice_the_cores_or_sixteen() {
-        assert_eq!(State::new(2, true).max_workers(), 16);
-        assert_eq!(State::new(12, true).max_workers(), 24);
-        let mut s = State::new(2, true);
+        assert_eq!(State::new(2, true, true).max_workers(), 16);
+        assert_eq!(State::new(12, true, true).max_workers(), 24);
+        let mut s = State::new(2, true, true);
         s.apply(Action::SetWorkers(16));
         assert_eq!(s.workers, 16);
         s.apply(Action::SetWorkers(0));
@@ -734,7 +772,7 @@ mod tests {
 
     #[test]
     fn zero_reported_cores_count_as_one() {
-        assert_eq!(State::new(0, true).hardware_concurrency, 1);
+        assert_eq!(State::new(0, true, true).hardware_concurrency, 1);
     }
 
     fn gap(ms: f64) -> Responsiveness {
@@ -771,7 +809,7 @@ mod tests {
     #[test]
     fn a_run_resets_rows_then_fills_them() {
         let main = Mode::MainThread;
-        let mut s = State::new(2, true);
+        let mut s = State::new(2, true, true);
         s.apply(Action::PoolReady { threads: 16 });
         assert_eq!(s.unavailable_reason(Mode::Shared { gil: true }), None);
         s.apply(Action::RunStarted);
@@ -794,7 +832,7 @@ mod tests {
 
     #[test]
     fn a_preset_run_fills_its_steps_and_locks_the_picker() {
-        let mut s = State::new(2, true);
+        let mut s = State::new(2, true, true);
         s.apply(Action::SelectPreset(PresetId::GilThreads));
         let steps = s.preset_steps(Scale::Quick);
         assert_eq!(steps.len(), 5);
@@ -819,7 +857,7 @@ mod tests {
 
     #[test]
     fn the_sweep_workload_is_picked_by_index() {
-        let mut s = State::new(2, true);
+        let mut s = State::new(2, true, true);
         s.apply(Action::SelectSweepWorkload(5));
         assert_eq!(s.sweep_workload(), Workload::Square);
         s.apply(Action::SelectSweepWorkload(500));
@@ -829,7 +867,7 @@ mod tests {
 
     #[test]
     fn bench_controls_reject_out_of_range_values_naming_the_limit() {
-        let mut s = State::new(2, true);
+        let mut s = State::new(2, true, true);
         s.apply(Action::SetBenchTasks(0));
         assert_eq!(s.bench.tasks, 10);
         assert!(
@@ -866,7 +904,7 @@ mod tests {
 
     #[test]
     fn a_sweep_records_samples_keeps_them_when_cancelled_and_plans_selected_modes() {
-        let mut s = State::new(2, true);
+        let mut s = State::new(2, true, true);
         s.apply(Action::ToggleMode(Mode::Shared { gil: true }));
         s.apply(Action::ToggleMode(Mode::Pool { reuse: false }));
         let plan = s.bench_plan();
@@ -930,7 +968,7 @@ mod tests {
 
     #[test]
     fn a_shared_sweep_opens_on_another_page_as_theirs_with_the_same_configuration() {
-        let mut sender = State::new(8, true);
+        let mut sender = State::new(8, true, true);
         sender.apply(Action::SetBenchTasks(40));
         sender.apply(Action::SetRepetitions(3));
         sender.apply(Action::SelectPreset(PresetId::QueueOrder));
@@ -958,7 +996,7 @@ mod tests {
         });
         let fragment = share::encode(&sender.share_link(machine(8)));
 
-        let mut receiver = State::new(2, true);
+        let mut receiver = State::new(2, true, true);
         receiver.apply(Action::OpenLink(format!("#{fragment}")));
         assert_eq!(receiver.notice, None);
         assert_eq!(
@@ -985,7 +1023,7 @@ mod tests {
 
     #[test]
     fn a_broken_link_changes_nothing_and_says_why() {
-        let mut s = State::new(2, true);
+        let mut s = State::new(2, true, true);
         let before = s.clone();
         let good = share::encode(&s.share_link(machine(2)));
         for broken in ["#v1.AAAA", "#v7.AAAA", "#hello", &good[..good.len() - 3]] {
@@ -1001,10 +1039,10 @@ mod tests {
 
     #[test]
     fn worker_counts_above_this_page_maximum_are_lowered_with_a_notice() {
-        let mut big = State::new(16, true);
+        let mut big = State::new(16, true, true);
         big.apply(Action::SetWorkers(32));
         big.apply(Action::SetBenchMaxWorkers(24));
-        let mut s = State::new(2, true);
+        let mut s = State::new(2, true, true);
         s.apply(Action::OpenLink(share::encode(
             &big.share_link(machine(16)),
         )));

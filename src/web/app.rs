@@ -9,7 +9,7 @@ use crate::state::{
 };
 use crate::stats::Responsiveness;
 use crate::timeline::Timeline;
-use crate::web::engines::{self, shared_pool};
+use crate::web::engines;
 use crate::web::timeline_view::TimelinePanel;
 use crate::web::{links, platform};
 use crate::workloads::{Job, Workload, file_write, grouped, show_list};
@@ -42,6 +42,7 @@ pub fn App() -> Html {
         let mut state = State::new(
             platform::hardware_concurrency(),
             platform::cross_origin_isolated(),
+            engines::THREADED,
         );
         let fragment = links::fragment();
         if !fragment.is_empty() {
@@ -98,7 +99,7 @@ pub fn App() -> Html {
         use_effect_with((), move |_| {
             if starting {
                 spawn_local(async move {
-                    dispatch.dispatch(match shared_pool::start_pool(threads).await {
+                    dispatch.dispatch(match engines::start_shared_pool(threads).await {
                         Ok(()) => Action::PoolReady { threads },
                         Err(why) => Action::PoolFailed(why),
                     });
@@ -153,7 +154,7 @@ fn Facts(props: &StateProps) -> Html {
             spawn_local(async move {
                 dispatch.dispatch(Action::CalibrationStarted);
                 platform::after_paint().await;
-                let curve = engines::calibrate::throughput_curve(max).await;
+                let curve = engines::throughput_curve(max).await;
                 dispatch.dispatch(Action::CalibrationFinished(curve));
             });
         })
@@ -162,6 +163,7 @@ fn Facts(props: &StateProps) -> Html {
         <dl class="facts">
             <dt>{ "hardwareConcurrency" }</dt><dd id="hardware-concurrency">{ s.hardware_concurrency }</dd>
             <dt>{ "cross-origin isolated" }</dt><dd id="isolated">{ if s.cross_origin_isolated { "yes" } else { "no" } }</dd>
+            <dt>{ "module" }</dt><dd id="build" data-threaded={s.threaded.to_string()}>{ if s.threaded { "threaded (shared memory)" } else { "single-threaded" } }</dd>
             <dt>{ "shared-memory pool" }</dt><dd id="pool" data-ready={matches!(s.pool, PoolStatus::Ready { .. }).to_string()}>{ pool }</dd>
             <dt>{ "effective cores" }</dt>
             <dd id="effective-cores" data-cores={s.effective_cores().map(|c| c.to_string())}>
@@ -389,7 +391,7 @@ async fn run_quick(state: State, dispatch: Dispatcher) {
     dispatch.dispatch(Action::RunStarted);
     let job = quick_job();
     let mut longest_gap: Option<Responsiveness> = None;
-    for mode in QUICK_MODES {
+    for mode in QUICK_MODES.into_iter().filter(|m| !state.is_off(*m)) {
         let outcome = if let Some(why) = state.unavailable_reason(mode) {
             Err(RunError::Failed(why))
         } else {
@@ -415,6 +417,9 @@ async fn run_preset(state: State, steps: Vec<Step>, dispatch: Dispatcher) {
     dispatch.dispatch(Action::PresetStarted(steps.clone()));
     let mut longest_gap: Option<Responsiveness> = None;
     for (i, step) in steps.iter().enumerate() {
+        if state.is_off(step.mode) {
+            continue;
+        }
         dispatch.dispatch(Action::StepStarted(i));
         let outcome = match state.unavailable_reason(step.mode) {
             Some(why) => Err(RunError::Failed(why)),

@@ -183,7 +183,9 @@ pub fn Bench(props: &StateProps) -> Html {
         let dispatch = dispatch.clone();
         let onchange = Callback::from(move |_: Event| dispatch.dispatch(Action::ToggleMode(mode)));
         html! {
-            <label class="choice"><input type="checkbox" data-mode={mode.key()} checked={b.modes.contains(&mode)} {onchange} disabled={state.running} />{ mode.label() }</label>
+            <label class="choice" title={state.is_off(mode).then(|| state.unavailable_reason(mode).unwrap_or_default())}>
+                <input type="checkbox" data-mode={mode.key()} checked={b.modes.contains(&mode) && !state.is_off(mode)} {onchange} disabled={state.running || state.is_off(mode)} />{ mode.label() }
+            </label>
         }
     });
     let results = |m: &sweep::Measured| m.result.clone();

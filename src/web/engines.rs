@@ -2,10 +2,18 @@
 //! submission order, each task's record in arrival order, the timed span); [`measure`] runs one
 //! and checks it against the serial answer before anything shows its time.
 
+#[cfg(feature = "threads")]
 pub mod calibrate;
 pub mod isolated;
 pub mod main_thread;
+#[cfg(feature = "threads")]
 pub mod shared_pool;
+
+/// Why the single-threaded module has no shared-memory engines, and how to get them.
+pub const SINGLE_THREADED: &str = "shared memory is off: the page is not cross-origin isolated, \
+     so it loaded its single-threaded build. To fix it, serve the page with \
+     Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp, \
+     or let its service worker add them (one reload)";
 
 use crate::experiment::Outcome;
 use crate::run::{Cancel, Mode, RawRun, RunError, check};
@@ -26,11 +34,35 @@ pub(crate) fn first_time(
     seen.with(|s| s.borrow_mut().insert(job.workload.name()))
 }
 
+/// Whether this module was built with threads (shared memory); see `SINGLE_THREADED`.
+pub const THREADED: bool = cfg!(feature = "threads");
+
+/// Starts the shared-memory pool with `threads` threads (the threaded module only).
+pub async fn start_shared_pool(threads: usize) -> Result<(), String> {
+    #[cfg(feature = "threads")]
+    return shared_pool::start_pool(threads).await;
+    #[cfg(not(feature = "threads"))]
+    return Err(format!("{SINGLE_THREADED} ({threads} threads asked)"));
+}
+
+/// Measures throughput at 1…`max_workers` shared-memory workers (the threaded module only).
+pub async fn throughput_curve(max_workers: usize) -> Result<Vec<(usize, f64)>, String> {
+    #[cfg(feature = "threads")]
+    return calibrate::throughput_curve(max_workers).await;
+    #[cfg(not(feature = "threads"))]
+    return Err(format!(
+        "{SINGLE_THREADED} (up to {max_workers} workers asked)"
+    ));
+}
+
 /// Runs `job` the way `mode` says, until done or cancelled.
 pub async fn run(mode: Mode, job: &Job, workers: usize, cancel: &Cancel) -> Result<RawRun, String> {
     match mode {
         Mode::MainThread => main_thread::run(job, cancel).await,
+        #[cfg(feature = "threads")]
         Mode::Shared { gil } => shared_pool::run(job.clone(), workers, gil, cancel).await,
+        #[cfg(not(feature = "threads"))]
+        Mode::Shared { .. } => Err(SINGLE_THREADED.into()),
         Mode::Pool { reuse } => isolated::run_pool(job, workers, reuse, cancel).await,
         Mode::PerTask { join } => isolated::run_per_task(job, join, cancel).await,
     }
@@ -44,6 +76,7 @@ pub async fn measure(
     cancel: &Cancel,
 ) -> (Outcome, Option<Responsiveness>) {
     main_thread::warm_up(job).await;
+    #[cfg(feature = "threads")]
     if let Mode::Shared { .. } = mode {
         shared_pool::warm_up(job).await;
     }

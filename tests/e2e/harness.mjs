@@ -22,11 +22,15 @@ async function freePort() {
   });
 }
 
-/** Starts `serve` on dist/ exactly as scripts/serve.sh does; resolves to { url, stop }. */
-export async function startServer() {
+/**
+ * Starts `serve` on dist/ exactly as scripts/serve.sh does; resolves to { url, stop }. Options:
+ * another server configuration (`config`), and another folder to serve (`root`, with symlinks
+ * followed: a folder that links dist/ under a sub-path).
+ */
+export async function startServer({ config = path.join(ROOT, 'serve.json'), root = 'dist' } = {}) {
   const port = await freePort();
   const child = spawn(path.join(ROOT, 'node_modules/.bin/serve'),
-    ['dist', '--listen', `tcp://127.0.0.1:${port}`, '--config', path.join(ROOT, 'serve.json'), '--no-clipboard', '--no-port-switching'],
+    [root, '--listen', `tcp://127.0.0.1:${port}`, '--config', config, '--symlinks', '--no-clipboard', '--no-port-switching'],
     { cwd: ROOT, env: { ...process.env, NO_UPDATE_CHECK: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', d => { output += d; });
@@ -35,7 +39,8 @@ export async function startServer() {
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`serve exited early:\n${output}`);
     try {
-      if ((await fetch(url)).ok) return { url, stop: () => child.kill() };
+      // Any answer will do: the root of a sub-path site is a 404.
+      if ((await fetch(url)).status < 500) return { url, stop: () => child.kill() };
     } catch { /* not listening yet */ }
     await new Promise(r => setTimeout(r, 100));
   }

@@ -69,38 +69,72 @@ pub fn isolated_worker_main() {
     let last_run = Cell::new(u64::MAX);
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let text = event.data().as_string().unwrap_or_default();
-        let reply = match serde_json::from_str::<Batch>(&text) {
-            Ok(batch) => {
-                if last_run.replace(batch.run) != batch.run {
-                    shared_counter::reset();
-                }
-                Reply::Done(
-                    batch
-                        .indices
-                        .iter()
-                        .map(|&index| {
-                            let start_epoch_ms = epoch_ms();
-                            // A worker may block: waits are real blocking sleeps here.
-                            let value = batch.job.run_blocking(index, &mut NoGil);
-                            Done {
-                                index,
-                                value,
-                                start_epoch_ms,
-                                end_epoch_ms: epoch_ms(),
-                            }
-                        })
-                        .collect(),
-                )
-            }
-            Err(e) => Reply::Failed(format!("unreadable task message: {e}")),
+        let reply_to = reply_to.clone();
+        let batch = serde_json::from_str::<Batch>(&text);
+        if let Ok(batch) = &batch
+            && last_run.replace(batch.run) != batch.run
+        {
+            shared_counter::reset();
+        }
+        let send = move |reply: Reply| {
+            let text = serde_json::to_string(&reply).expect("a reply always serializes");
+            // Posting to our own scope only fails if the page is gone.
+            let _ = reply_to.post_message(&text.into());
         };
-        let text = serde_json::to_string(&reply).expect("a reply always serializes");
-        // Posting to our own scope only fails if the page is gone.
-        let _ = reply_to.post_message(&text.into());
+        match batch {
+            Ok(batch) => run_batch_here(batch, send),
+            Err(e) => send(Reply::Failed(format!("unreadable task message: {e}"))),
+        }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
+}
+
+/// Runs a batch in this worker and hands the reply to `send`. With threads, a task's wait is a
+/// real blocking sleep (the memory is shared, so the worker may block on it).
+#[cfg(feature = "threads")]
+fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
+    send(Reply::Done(
+        batch
+            .indices
+            .iter()
+            .map(|&index| {
+                let start_epoch_ms = epoch_ms();
+                let value = batch.job.run_blocking(index, &mut NoGil);
+                Done {
+                    index,
+                    value,
+                    start_epoch_ms,
+                    end_epoch_ms: epoch_ms(),
+                }
+            })
+            .collect(),
+    ));
+}
+
+/// Runs a batch in this worker and hands the reply to `send`. The single-threaded module's
+/// memory is not shared, so a wasm thread may not block: a task's wait is a timer here, which
+/// leaves the worker just as idle.
+#[cfg(not(feature = "threads"))]
+fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut done = Vec::with_capacity(batch.indices.len());
+        for &index in &batch.indices {
+            let start_epoch_ms = epoch_ms();
+            let wait = batch.job.wait_ms(index);
+            if wait > 0 {
+                gloo_timers::future::TimeoutFuture::new(wait).await;
+            }
+            done.push(Done {
+                index,
+                value: batch.job.compute(index, &mut NoGil),
+                start_epoch_ms,
+                end_epoch_ms: epoch_ms(),
+            });
+        }
+        send(Reply::Done(done));
+    });
 }
 
 /// What arrives from a worker: its bootstrap's word (ready/failed) or a batch's reply.

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# README command 3: builds dist/, a self-contained static folder with relative paths only, for
+# any static host and any sub-path (/corescope/ works as well as /):
+#   pkg/          the threaded module (shared memory; needs cross-origin isolation)
+#   pkg-single/   the single-threaded module, loaded where isolation is impossible
+#   coi-*.js      the service worker that isolates the page on hosts without header control
+#   _headers      COOP/COEP for hosts that read it (Netlify, Cloudflare Pages)
+set -euo pipefail
+source "$(dirname "$0")/setup.sh"
+cd "$ROOT"
+
+ensure_rust_wasm
+ensure_wasm_bindgen
+ensure_node_modules
+
+bindgen() { wasm-bindgen --target web --no-typescript --out-dir "$2" "$1"; }
+
+note "building the threaded release module"
+(source scripts/wasm-env.sh && cargo build --release --target wasm32-unknown-unknown --lib)
+note "building the single-threaded release module"
+# No atomics, no shared memory, no rebuilt std: a set RUSTFLAGS (here empty) replaces the
+# wasm32 flags of .cargo/config.toml.
+env -u CARGO_UNSTABLE_BUILD_STD RUSTFLAGS="" cargo build --release --target wasm32-unknown-unknown --lib --no-default-features \
+  --target-dir target/single
+
+rm -rf dist
+mkdir -p dist
+bindgen target/wasm32-unknown-unknown/release/corescope.wasm dist/pkg
+bindgen target/single/wasm32-unknown-unknown/release/corescope.wasm dist/pkg-single
+# A threaded module whose memory is not shared would load and then fail only when the first
+# worker starts: refuse to ship it. (It happens when the link arguments in .cargo/config.toml
+# are lost.) The single-threaded one must not need shared memory.
+if ! grep -q 'shared: *true' dist/pkg/corescope.js; then
+  echo "error: the threaded module's memory is not shared (no 'shared: true' in dist/pkg/corescope.js)." >&2
+  echo "       Check the wasm32 rustflags in .cargo/config.toml and CARGO_UNSTABLE_BUILD_STD in scripts/wasm-env.sh." >&2
+  exit 1
+fi
+if grep -q 'shared: *true' dist/pkg-single/corescope.js; then
+  echo "error: the single-threaded module asks for shared memory (dist/pkg-single/corescope.js)." >&2
+  exit 1
+fi
+cp index.html www/* www/_headers dist/
+cp node_modules/coi-serviceworker/coi-serviceworker.js dist/
+note "built dist/ ($(du -sh dist | cut -f1)); wasm $(du -h dist/pkg/corescope_bg.wasm | cut -f1) threaded, $(du -h dist/pkg-single/corescope_bg.wasm | cut -f1) single-threaded"
