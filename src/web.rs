@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod bench;
+pub mod benchmarks;
 pub mod chart;
 pub mod engines;
 pub mod links;

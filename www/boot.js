@@ -10,6 +10,8 @@ try {
   const glue = await import(threaded ? './pkg/corescope.js' : './pkg-single/corescope.js');
   await glue.default();
   glue.start_app();
+  // scripts/bench.sh drives the module's bench functions from here.
+  if (new URLSearchParams(location.search).has('bench')) window.corescope = glue;
 } catch (e) {
   const status = document.getElementById('boot-status');
   if (status) {

@@ -418,6 +418,30 @@ async fn start(k: usize) -> Result<(Vec<Handle>, f64), String> {
     Ok((handles, ready.into_iter().fold(0.0, f64::max)))
 }
 
+/// Spawn-to-ready of `n` fresh workers, one after another (each closed before the next).
+pub async fn spawn_to_ready(n: usize) -> Result<Vec<f64>, String> {
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let mut handle = Handle::launch()?;
+        times.push(handle.ready().await?);
+    }
+    Ok(times)
+}
+
+/// `n` round trips of an empty batch to one ready worker: the cost of a message each way
+/// (the text encoding included), in ms.
+pub async fn round_trips(n: usize) -> Result<Vec<f64>, String> {
+    let mut handle = Handle::launch()?;
+    handle.ready().await?;
+    let job = Job::new(crate::workloads::Workload::Square, 0);
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (_, (sent, received)) = handle.run_batch(next_run_id(), &job, Vec::new()).await?;
+        times.push(received - sent);
+    }
+    Ok(times)
+}
+
 /// Runs `job` on a pool of `workers` isolated workers: the page's reused pool (started before
 /// the clock, grown as needed), or a fresh one created and closed inside the timed call.
 pub async fn run_pool(

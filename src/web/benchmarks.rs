@@ -1,0 +1,66 @@
+//! What `scripts/bench.sh` calls in the page (through `window.corescope` when the page is opened
+//! with `?bench`): one checked run of any engine, and the micro-benchmarks the bench reports —
+//! isolated-worker start-up, message round trips. The harness repeats, summarizes and compares.
+
+use crate::experiment::{Scale, sweep_workloads};
+use crate::run::{Cancel, Mode};
+use crate::web::engines::{self, isolated};
+use crate::workloads::Job;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[derive(Serialize)]
+struct Measured {
+    elapsed_ms: f64,
+    /// The page's longest long task, and longest gap between timer ticks, during a worker run.
+    longest_task_ms: Option<f64>,
+    longest_gap_ms: Option<f64>,
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    serde_wasm_bindgen::to_value(value).map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+/// One checked run of `mode_key`'s engine on sweep workload `workload` at `size_percent` of its
+/// seed size, `tasks` tasks, `workers` workers. Rejects when the result is wrong.
+#[wasm_bindgen]
+pub async fn bench_run(
+    mode_key: String,
+    workload: usize,
+    size_percent: u32,
+    tasks: usize,
+    workers: usize,
+) -> Result<JsValue, JsValue> {
+    let mode = Mode::ALL
+        .into_iter()
+        .find(|m| m.key() == mode_key)
+        .ok_or_else(|| JsValue::from_str(&format!("no engine is called {mode_key}")))?;
+    let all = sweep_workloads(Scale::Full);
+    let workload = all
+        .get(workload)
+        .ok_or_else(|| JsValue::from_str("no such workload"))?;
+    let job = Job::new(workload.scaled(size_percent), tasks);
+    let (outcome, probe) = engines::measure(mode, &job, workers, &Cancel::new()).await;
+    let run = outcome.map_err(|e| JsValue::from_str(&e.to_string()))?;
+    to_js(&Measured {
+        elapsed_ms: run.run.elapsed_ms,
+        longest_task_ms: probe.and_then(|p| p.longest_task_ms),
+        longest_gap_ms: probe.map(|p| p.longest_gap_ms),
+    })
+}
+
+/// Spawn-to-ready of `n` isolated workers, in ms.
+#[wasm_bindgen]
+pub async fn bench_spawn_to_ready(n: usize) -> Result<Vec<f64>, JsValue> {
+    isolated::spawn_to_ready(n)
+        .await
+        .map_err(|e| JsValue::from_str(&e))
+}
+
+/// `n` `postMessage` round trips to an isolated worker, in ms.
+#[wasm_bindgen]
+pub async fn bench_round_trips(n: usize) -> Result<Vec<f64>, JsValue> {
+    isolated::round_trips(n)
+        .await
+        .map_err(|e| JsValue::from_str(&e))
+}
