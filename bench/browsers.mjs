@@ -1,0 +1,70 @@
+// The two browsers the bench drives, behind one interface: open(url), call(fn, ...args) on the
+// page's window.corescope, close(). Chromium through playwright-core (as the end-to-end tests);
+// Firefox through geckodriver's W3C WebDriver endpoint, since playwright drives only its own
+// patched Firefox build and Debian's firefox-esr is the one here.
+import { spawn } from 'node:child_process';
+import { launchChromium } from '../tests/e2e/harness.mjs';
+
+const CALL = ([fn, args]) => window.corescope[fn](...args);
+
+export async function chromium() {
+  const browser = await launchChromium();
+  const page = await browser.newPage();
+  page.setDefaultTimeout(0);
+  return {
+    name: 'Chromium',
+    async open(url) {
+      await page.goto(url);
+      await page.waitForFunction(() => window.corescope && document.querySelector('#pool[data-ready=true]'), null, { timeout: 60_000 });
+    },
+    call: (fn, ...args) => page.evaluate(CALL, [fn, args]),
+    eval: fn => page.evaluate(fn),
+    close: () => browser.close(),
+  };
+}
+
+export async function firefox({ geckodriver = 'geckodriver', binary = '/usr/bin/firefox-esr' } = {}) {
+  const port = 4444 + Math.floor(Math.random() * 1000);
+  const driver = spawn(geckodriver, ['--port', String(port)], { stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  const send = async (method, path, body) => {
+    const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`WebDriver ${path}: ${json.value?.message ?? res.status}`);
+    return json.value;
+  };
+  for (let i = 0; ; i++) {
+    try { await fetch(`${base}/status`); break; } catch (e) { if (i > 100) throw e; await new Promise(r => setTimeout(r, 100)); }
+  }
+  const { sessionId } = await send('POST', '/session', {
+    capabilities: { alwaysMatch: { browserName: 'firefox', 'moz:firefoxOptions': { binary, args: ['-headless'] } } },
+  });
+  const session = `/session/${sessionId}`;
+  await send('POST', `${session}/timeouts`, { script: 3_600_000 });
+  const script = async (body, args = []) => {
+    const out = await send('POST', `${session}/execute/async`, {
+      script: `const done = arguments[arguments.length - 1];
+        Promise.resolve().then(() => (${body})(...Array.from(arguments).slice(0, -1)))
+          .then(v => done({ ok: v }), e => done({ err: String(e && e.message || e) }));`,
+      args,
+    });
+    if ('err' in out) throw new Error(out.err);
+    return out.ok;
+  };
+  return {
+    name: 'Firefox',
+    async open(url) {
+      await send('POST', `${session}/url`, { url });
+      for (let i = 0; !(await script('() => !!(window.corescope && document.querySelector("#pool[data-ready=true]"))')); i++) {
+        if (i > 600) throw new Error('the page did not get ready within 60 s');
+        await new Promise(r => setTimeout(r, 100));
+      }
+    },
+    call: (fn, ...args) => script('(fn, args) => window.corescope[fn](...args)', [fn, args]),
+    eval: fn => script(String(fn)),
+    async close() {
+      await send('DELETE', session).catch(() => {});
+      driver.kill();
+    },
+  };
+}

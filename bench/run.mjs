@@ -1,0 +1,101 @@
+// The bench: every workload × engine × worker count in a headless browser, beside its native
+// twin, and the micro-benchmarks; writes JSON and prints markdown. Run through scripts/bench.sh,
+// which builds and optimizes what this serves. Options: --site DIR (required), --quick (tiny
+// sizes, one repetition), --firefox, --out FILE.
+import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { ROOT, startServer } from '../tests/e2e/harness.mjs';
+import { summarize, figures, figuresTable, pointsTable } from './stats.mjs';
+import { chromium, firefox } from './browsers.mjs';
+
+const { values: opts } = parseArgs({
+  options: { site: { type: 'string' }, quick: { type: 'boolean' }, firefox: { type: 'boolean' }, out: { type: 'string' } },
+});
+if (!opts.site) throw new Error('--site DIR is required');
+const quick = !!opts.quick;
+const out = opts.out ?? path.join(ROOT, quick ? 'artifacts/bench/results-quick.json' : 'bench/results.json');
+
+// The sweep's workloads, by their index in the page's list (experiment::sweep_workloads).
+const WORKLOADS = ['empty loop', 'sleep-add', 'sum of range', 'random list append', 'factorial', 'square'];
+const MODES = [['main', 'main thread'], ['shared', 'shared memory'], ['gil', 'shared memory + GIL'],
+  ['pool', 'isolated pool (reused)'], ['isolated', 'isolated pool (created per call)']];
+const cfg = quick
+  ? { size: 10, tasks: 4, reps: 1, maxWorkers: 2, spawn: 3, trips: 50, tiny: 100 }
+  : { size: 100, tasks: 10, reps: 5, maxWorkers: null, spawn: 20, trips: 1000, tiny: 1000 };
+const log = msg => process.stderr.write(`${msg}\n`);
+
+const server = await startServer({ root: opts.site });
+const browser = opts.firefox ? await firefox() : await chromium();
+try {
+  await browser.open(`${server.url}?bench`);
+  const hc = await browser.eval(() => navigator.hardwareConcurrency);
+  const maxK = Math.min(cfg.maxWorkers ?? hc, hc > 0 ? Math.max(hc, 1) : 1);
+  log(`${browser.name}: hardwareConcurrency ${hc}; sweeping 1–${maxK} workers, ${cfg.reps} repetition(s), ${cfg.tasks} tasks at ${cfg.size}%`);
+
+  log('native twin…');
+  const native = JSON.parse(execFileSync(path.join(ROOT, 'target/release/bench-native'),
+    ['--max-workers', String(maxK), '--reps', String(cfg.reps), '--size', String(cfg.size), '--tasks', String(cfg.tasks),
+      ...WORKLOADS.map((_, i) => String(i))], { encoding: 'utf8' }));
+  const twin = (w, mode, k) => {
+    const engine = mode === 'main' ? 'serial' : mode === 'shared' ? 'rayon' : null;
+    const p = engine && native.points.find(p => p.workload === w && p.engine === engine && p.workers === (engine === 'serial' ? 1 : k));
+    return p ? summarize(p.samples_ms) : null;
+  };
+
+  const plan = [];
+  WORKLOADS.forEach((_, w) => MODES.forEach(([mode]) => {
+    for (let k = 1; k <= (mode === 'main' ? 1 : maxK); k++) plan.push({ w, mode, k });
+  }));
+  const points = [];
+  let longestTask = 0;
+  for (const [i, { w, mode, k }] of plan.entries()) {
+    const samples = [];
+    for (let rep = 0; rep < cfg.reps; rep++) {
+      const m = await browser.call('bench_run', mode, w, cfg.size, cfg.tasks, k);
+      samples.push(m.elapsed_ms);
+      if (mode !== 'main') longestTask = Math.max(longestTask, m.longest_task_ms ?? 0);
+    }
+    const summary = summarize(samples);
+    points.push({ workload: w, workload_name: WORKLOADS[w], mode, mode_label: MODES.find(m => m[0] === mode)[1], workers: k,
+      samples_ms: samples, summary, native: twin(w, mode, k) });
+    log(`[${i + 1}/${plan.length}] ${WORKLOADS[w]}, ${mode}, ${k} worker(s): ${summary.median.toFixed(1)} ms`);
+  }
+
+  log('micro-benchmarks…');
+  const square = WORKLOADS.indexOf('square');
+  const runs = async (mode, k) => {
+    const xs = [];
+    for (let rep = 0; rep < Math.max(cfg.reps, 3); rep++) xs.push((await browser.call('bench_run', mode, square, 100, cfg.tiny, k)).elapsed_ms);
+    return summarize(xs);
+  };
+  const shared = await runs('shared', hc);
+  const dispatch = shared && { ...shared, median: shared.median / cfg.tiny, min: shared.min / cfg.tiny, max: shared.max / cfg.tiny };
+  const pool_created = await runs('isolated', hc);
+  const pool_reused = await runs('pool', hc);
+  const spawn = summarize(await browser.call('bench_spawn_to_ready', cfg.spawn));
+  const trips = summarize(await browser.call('bench_round_trips', cfg.trips));
+
+  const sizes = {};
+  for (const file of ['pkg/corescope_bg.wasm', 'pkg/corescope.js']) {
+    const bytes = readFileSync(path.join(opts.site, file));
+    sizes[path.basename(file)] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  }
+  const results = {
+    browser: browser.name, date: new Date().toISOString(), quick, hardware_concurrency: hc, native_cores: native.cores,
+    config: cfg, points, dispatch, spawn, trips, pool_created, pool_reused, tiny_tasks: cfg.tiny,
+    longest_task_ms: longestTask, sizes,
+  };
+  results.figures = figures(results);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(results, null, 2));
+  console.log(`## corescope bench — ${browser.name}, hardwareConcurrency ${hc}, ${quick ? 'quick' : 'full'} run, ${results.date.slice(0, 10)}\n`);
+  console.log(figuresTable(results.figures));
+  console.log(`\n${pointsTable(points)}\n`);
+  log(`wrote ${path.relative(ROOT, out)}`);
+} finally {
+  await browser.close();
+  server.stop();
+}

@@ -1,0 +1,91 @@
+// The bench's arithmetic and its report: summaries of repeated timings, the figures the README
+// promises with their targets, and the markdown table. Pure functions, unit-tested in
+// stats.test.mjs as part of the test command.
+
+/** Median (mean of the middle two for an even count), min, max and count of `samples`. */
+export function summarize(samples) {
+  const xs = samples.filter(Number.isFinite).sort((a, b) => a - b);
+  if (xs.length === 0) return null;
+  const mid = Math.floor(xs.length / 2);
+  const median = xs.length % 2 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
+  return { median, min: xs[0], max: xs[xs.length - 1], n: xs.length };
+}
+
+/** a ÷ b, or null when either is missing or b is not positive. */
+export function ratio(a, b) {
+  return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : null;
+}
+
+/** Parallel efficiency: speedup over serial ÷ workers. */
+export function efficiency(serialMs, parallelMs, workers) {
+  const speedup = ratio(serialMs, parallelMs);
+  return speedup === null || workers < 1 ? null : speedup / workers;
+}
+
+/** Whether `value` meets `target` ({ at_most } or { at_least }); null without a value. */
+export function meets(value, target) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return null;
+  if ('at_most' in target) return value <= target.at_most;
+  return value >= target.at_least;
+}
+
+/** A number for a table: `digits` decimals, '—' when missing. */
+export function fmt(value, digits = 1) {
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
+}
+
+/** A markdown table of `rows` (arrays of cells) under `headers`; numeric columns right-aligned. */
+export function markdownTable(headers, rows, rightAligned = []) {
+  const line = cells => `| ${cells.join(' | ')} |`;
+  const rule = headers.map((_, i) => (rightAligned.includes(i) ? '---:' : '---'));
+  return [line(headers), line(rule), ...rows.map(r => line(r.map(c => String(c))))].join('\n');
+}
+
+/**
+ * The headline figures from a bench's raw results: each with its value, unit, target (or none)
+ * and whether it was met. `r` holds: hardware_concurrency, points (workload, mode, workers,
+ * summary, native), dispatch, spawn, trips, pool_created, pool_reused, tiny_tasks,
+ * longest_task_ms, sizes.
+ */
+export function figures(r) {
+  const out = [];
+  const add = (name, value, unit, target = null, digits = 2) =>
+    out.push({ name, value, unit, target, met: target ? meets(value, target) : null, digits });
+  const point = (w, mode, k) => r.points.find(p => p.workload === w && p.mode === mode && p.workers === k);
+  for (const w of [...new Set(r.points.map(p => p.workload))]) {
+    const serial = point(w, 'main', 1);
+    const name = serial?.workload_name ?? `workload ${w}`;
+    add(`${name}: wasm serial ÷ native serial`, ratio(serial?.summary?.median, serial?.native?.median), '×', { at_most: 1.3 });
+    const k = Math.min(r.hardware_concurrency, Math.max(...r.points.filter(p => p.workload === w && p.mode === 'shared').map(p => p.workers)));
+    const shared = point(w, 'shared', k);
+    const wasmEff = efficiency(serial?.summary?.median, shared?.summary?.median, k);
+    const nativeEff = efficiency(serial?.native?.median, shared?.native?.median, k);
+    add(`${name}: shared-memory efficiency at k = ${k} ÷ native rayon's`, ratio(wasmEff, nativeEff), '×', { at_least: 0.95 });
+  }
+  add('shared-pool dispatch cost per tiny task', r.dispatch?.median * 1000, 'µs', null, 1);
+  add(`isolated worker spawn-to-ready (median of ${r.spawn?.n ?? 0})`, r.spawn?.median, 'ms', { at_most: 40 }, 1);
+  add(`postMessage round trip (median of ${r.trips?.n ?? 0})`, r.trips?.median * 1000, 'µs', { at_most: 100 }, 1);
+  add(`pool created + ${r.tiny_tasks} tiny squares`, r.pool_created?.median, 'ms', null, 1);
+  add(`reused pool, per 1,000 tiny tasks`, r.pool_reused?.median * 1000 / r.tiny_tasks, 'ms', { at_most: 0.87 }, 2);
+  add('longest main-thread task during worker-engine runs', r.longest_task_ms, 'ms', { at_most: 50 }, 1);
+  for (const [file, s] of Object.entries(r.sizes ?? {})) {
+    add(`${file} raw`, s.raw / 1024, 'KB', null, 0);
+    add(`${file} gzip`, s.gzip / 1024, 'KB', file.endsWith('.wasm') ? { at_most: 600 } : null, 0);
+  }
+  return out;
+}
+
+/** The figures as markdown: value, target, met. */
+export function figuresTable(list) {
+  const target = t => (t ? ('at_most' in t ? `≤ ${t.at_most}` : `≥ ${t.at_least}`) : '');
+  return markdownTable(['figure', 'value', 'target', 'met'],
+    list.map(f => [f.name, `${fmt(f.value, f.digits)} ${f.unit}`, target(f.target) && `${target(f.target)} ${f.unit}`,
+      f.met === null ? '' : f.met ? 'yes' : '**no**']), [1]);
+}
+
+/** Every point beside its native twin. */
+export function pointsTable(points) {
+  return markdownTable(['workload', 'engine', 'workers', 'median ms', 'min ms', 'max ms', 'native ms', 'wasm ÷ native'],
+    points.map(p => [p.workload_name, p.mode_label, p.workers, fmt(p.summary?.median), fmt(p.summary?.min), fmt(p.summary?.max),
+      fmt(p.native?.median), fmt(ratio(p.summary?.median, p.native?.median), 2)]), [2, 3, 4, 5, 6, 7]);
+}

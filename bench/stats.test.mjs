@@ -1,0 +1,65 @@
+// Unit tests of the bench's arithmetic and report (bench/stats.mjs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { summarize, ratio, efficiency, meets, fmt, markdownTable, figures, figuresTable, pointsTable } from './stats.mjs';
+
+test('summaries: median of odd and even counts, min, max; nothing from nothing', () => {
+  assert.deepEqual(summarize([3, 1, 2]), { median: 2, min: 1, max: 3, n: 3 });
+  assert.deepEqual(summarize([4, 1, 3, 2]), { median: 2.5, min: 1, max: 4, n: 4 });
+  assert.deepEqual(summarize([5, NaN]), { median: 5, min: 5, max: 5, n: 1 });
+  assert.equal(summarize([]), null);
+});
+
+test('ratios, efficiency and targets', () => {
+  assert.equal(ratio(3, 2), 1.5);
+  assert.equal(ratio(3, 0), null);
+  assert.equal(ratio(undefined, 2), null);
+  assert.equal(efficiency(100, 50, 2), 1);
+  assert.equal(efficiency(100, 100, 2), 0.5);
+  assert.equal(meets(1.2, { at_most: 1.3 }), true);
+  assert.equal(meets(1.4, { at_most: 1.3 }), false);
+  assert.equal(meets(0.9, { at_least: 0.95 }), false);
+  assert.equal(meets(null, { at_least: 0.95 }), null);
+  assert.equal(fmt(1.234), '1.2');
+  assert.equal(fmt(null), '—');
+});
+
+test('markdown tables line up their columns', () => {
+  assert.equal(markdownTable(['a', 'b'], [[1, 'x']], [0]), '| a | b |\n| ---: | --- |\n| 1 | x |');
+});
+
+test('figures compare each workload with its native twin and check the targets', () => {
+  const s = median => ({ median, min: median, max: median, n: 5 });
+  const r = {
+    hardware_concurrency: 2,
+    points: [
+      { workload: 0, workload_name: 'loop', mode: 'main', workers: 1, summary: s(120), native: s(100) },
+      { workload: 0, workload_name: 'loop', mode: 'shared', workers: 1, summary: s(120), native: s(100) },
+      { workload: 0, workload_name: 'loop', mode: 'shared', workers: 2, summary: s(80), native: s(50) },
+    ],
+    dispatch: s(0.004),
+    spawn: s(30),
+    trips: s(0.05),
+    pool_created: s(90),
+    pool_reused: s(2),
+    tiny_tasks: 1000,
+    longest_task_ms: 12,
+    sizes: { 'corescope_bg.wasm': { raw: 1024 * 1000, gzip: 1024 * 420 } },
+  };
+  const f = Object.fromEntries(figures(r).map(x => [x.name, x]));
+  assert.equal(f['loop: wasm serial ÷ native serial'].value, 1.2);
+  assert.equal(f['loop: wasm serial ÷ native serial'].met, true);
+  // wasm: 120/80/2 = 0.75; native: 100/50/2 = 1 → 0.75, under 0.95.
+  assert.equal(f["loop: shared-memory efficiency at k = 2 ÷ native rayon's"].value, 0.75);
+  assert.equal(f["loop: shared-memory efficiency at k = 2 ÷ native rayon's"].met, false);
+  assert.equal(f['shared-pool dispatch cost per tiny task'].value, 4);
+  assert.equal(f['postMessage round trip (median of 5)'].met, true);
+  assert.equal(f['reused pool, per 1,000 tiny tasks'].value, 2);
+  assert.equal(f['reused pool, per 1,000 tiny tasks'].met, false);
+  assert.equal(f['corescope_bg.wasm gzip'].value, 420);
+  assert.equal(f['corescope_bg.wasm gzip'].met, true);
+  const table = figuresTable(figures(r));
+  assert.match(table, /\| loop: wasm serial ÷ native serial \| 1\.20 × \| ≤ 1\.3 × \| yes \|/);
+  assert.match(table, /\*\*no\*\*/);
+  assert.match(pointsTable(r.points.map(p => ({ ...p, mode_label: p.mode }))), /\| loop \| shared \| 2 \| 80\.0 \| 80\.0 \| 80\.0 \| 50\.0 \| 1\.60 \|/);
+});

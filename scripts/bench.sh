@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# README command 4: the bench. Builds dist/, optimizes the threaded module with binaryen's
+# wasm-opt (npm; Debian's is too old for threads), builds the native twin, then runs every
+# workload × engine × worker count in headless Chromium beside native rayon, and the
+# micro-benchmarks. Writes bench/results.json and prints markdown tables.
+# Usage: scripts/bench.sh [--quick] [--firefox]
+set -euo pipefail
+source "$(dirname "$0")/setup.sh"
+cd "$ROOT"
+
+for arg in "$@"; do
+  case $arg in
+    --quick) ;;
+    --firefox) ensure_cargo_tool geckodriver 0.37.1; ensure_browsers ;;
+    *) echo "usage: $0 [--quick] [--firefox]" >&2; exit 2 ;;
+  esac
+done
+ensure_node_modules
+scripts/dist.sh
+note "optimizing the threaded module with wasm-opt -O3"
+rm -rf target/bench-site
+cp -r dist target/bench-site
+node_modules/.bin/wasm-opt -O3 dist/pkg/corescope_bg.wasm -o target/bench-site/pkg/corescope_bg.wasm
+note "building the native twin"
+cargo build --release --bin bench-native
+note "running the bench"
+exec node bench/run.mjs --site target/bench-site "$@"
