@@ -1,7 +1,8 @@
 // The two browsers the bench drives, behind one interface: open(url), call(fn, ...args) on the
 // page's window.corescope, close(). Chromium through playwright-core (as the end-to-end tests);
 // Firefox through geckodriver's W3C WebDriver endpoint, since playwright drives only its own
-// patched Firefox build and Debian's firefox-esr is the one here.
+// patched Firefox build and Debian's firefox-esr is the one here. (Typed arrays are copied to
+// plain ones in the page: WebDriver may not read a page's typed array from Firefox's sandbox.)
 import { spawn } from 'node:child_process';
 import { launchChromium } from '../tests/e2e/harness.mjs';
 
@@ -45,7 +46,7 @@ export async function firefox({ geckodriver = 'geckodriver', binary = '/usr/bin/
     const out = await send('POST', `${session}/execute/async`, {
       script: `const done = arguments[arguments.length - 1];
         Promise.resolve().then(() => (${body})(...Array.from(arguments).slice(0, -1)))
-          .then(v => done({ ok: v }), e => done({ err: String(e && e.message || e) }));`,
+          .then(v => done({ ok: ArrayBuffer.isView(v) ? Array.from(v) : v }), e => done({ err: String(e && e.message || e) }));`,
       args,
     });
     if ('err' in out) throw new Error(out.err);
