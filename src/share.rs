@@ -700,21 +700,12 @@ pub fn browser_name(user_agent: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A fresh page's configuration, swept 1–16 with five repetitions.
     fn config() -> Config {
         Config {
-            workload: 0,
-            tasks: 10,
-            size_percent: 100,
-            modes: vec![
-                Mode::Shared { gil: false },
-                Mode::Shared { gil: true },
-                Mode::Pool { reuse: true },
-            ],
             repetitions: 5,
             max_workers: 16,
-            view: View::Time,
-            workers: 2,
-            preset: PresetId::SleepBound,
+            ..crate::state::State::new(2, true, true).link_config()
         }
     }
 

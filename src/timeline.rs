@@ -371,6 +371,15 @@ mod tests {
         assert_eq!(t.overlap_in_a_lane(0.0), None);
     }
 
+    /// (start, end) of each bar of lane `i`.
+    fn spans(t: &Timeline, i: usize) -> Vec<(f64, f64)> {
+        t.lanes[i]
+            .bars
+            .iter()
+            .map(|b| (b.start_ms, b.end_ms))
+            .collect()
+    }
+
     #[test]
     fn quantizing_rounds_to_microseconds_and_removes_skew_overlaps() {
         let run = RawRun {
@@ -379,12 +388,7 @@ mod tests {
             ..RawRun::default()
         };
         let t = Timeline::of(Mode::Shared { gil: false }, &cpu(), &run).quantized();
-        let bars: Vec<(f64, f64)> = t.lanes[0]
-            .bars
-            .iter()
-            .map(|b| (b.start_ms, b.end_ms))
-            .collect();
-        assert_eq!(bars, [(0.0, 10.001), (10.001, 12.0)]);
+        assert_eq!(spans(&t, 0), [(0.0, 10.001), (10.001, 12.0)]);
         assert_eq!(t.elapsed_ms, 12.0);
         assert_eq!(t.overlap_in_a_lane(0.0), None);
     }
