@@ -39,6 +39,6 @@ if grep -q 'shared: *true' dist/pkg-single/corescope.js; then
   echo "error: the single-threaded module asks for shared memory (dist/pkg-single/corescope.js)." >&2
   exit 1
 fi
-cp index.html www/* www/_headers dist/
+cp index.html www/* dist/
 cp node_modules/coi-serviceworker/coi-serviceworker.js dist/
 note "built dist/ ($(du -sh dist | cut -f1)); wasm $(du -h dist/pkg/corescope_bg.wasm | cut -f1) threaded, $(du -h dist/pkg-single/corescope_bg.wasm | cut -f1) single-threaded"

@@ -464,6 +464,10 @@ fn check(w: Wire) -> Result<Link, LinkError> {
         workers: w.workers.into(),
         preset: PresetId::ALL[usize::from(w.preset)],
     };
+    config
+        .job()
+        .check_memory()
+        .map_err(|why| LinkError::Invalid(format!("the link's sweep is too large: {why}")))?;
     let results = w.results.map(|r| check_results(r, &config)).transpose()?;
     let timeline = match (w.timeline, &results) {
         (None, _) => None,
@@ -939,6 +943,13 @@ mod tests {
             .is_err()
         );
         assert!(decode(&raw(Wire { view: 3, ..wire() })).is_err());
+        let e = decode(&raw(Wire {
+            workload: 3,
+            size_percent: 1000,
+            ..wire()
+        }))
+        .expect_err("100 million numbers");
+        assert!(e.to_string().contains("768 MiB"), "{e}");
         assert!(
             decode(&raw(Wire {
                 modes: 0b10000,

@@ -420,6 +420,15 @@ impl State {
         });
     }
 
+    /// Takes the bench's new controls unless their job needs more memory than a run may use;
+    /// then keeps the old ones and says why.
+    fn set_bench_if_it_fits(&mut self, next: BenchState) {
+        match next.job().check_memory() {
+            Ok(()) => self.bench = next,
+            Err(why) => self.notice = Some(format!("{why}; kept the old setting")),
+        }
+    }
+
     /// The sweep the bench's controls describe, up to `max_workers()`.
     pub fn bench_plan(&self) -> Plan {
         Plan {
@@ -586,12 +595,18 @@ impl State {
             Action::SetBenchWorkload(i) => {
                 let n = sweep_workloads(Scale::Full).len();
                 if self.in_range("the workload number", i, 0, n - 1) {
-                    self.bench.workload = i;
+                    self.set_bench_if_it_fits(BenchState {
+                        workload: i,
+                        ..self.bench.clone()
+                    });
                 }
             }
             Action::SetBenchTasks(n) => {
                 if self.in_range("tasks", n, 1, MAX_TASKS) {
-                    self.bench.tasks = n;
+                    self.set_bench_if_it_fits(BenchState {
+                        tasks: n,
+                        ..self.bench.clone()
+                    });
                 }
             }
             Action::SetBenchSize(p) => {
@@ -601,7 +616,10 @@ impl State {
                     *SIZE_PERCENT.start(),
                     *SIZE_PERCENT.end(),
                 ) {
-                    self.bench.size_percent = p;
+                    self.set_bench_if_it_fits(BenchState {
+                        size_percent: p,
+                        ..self.bench.clone()
+                    });
                 }
             }
             Action::SetRepetitions(n) => {
@@ -900,6 +918,22 @@ mod tests {
         );
         s.apply(Action::SetBenchMaxWorkers(4));
         assert_eq!(s.bench_plan().max_workers, 4);
+    }
+
+    #[test]
+    fn a_bench_setting_that_would_outgrow_the_shared_memory_is_refused() {
+        let mut s = State::new(2, true, true);
+        s.apply(Action::SetBenchWorkload(3));
+        assert_eq!(s.bench.job().workload.name(), "random list append");
+        s.apply(Action::SetBenchSize(300));
+        assert_eq!((s.bench.size_percent, s.notice.clone()), (300, None));
+        s.apply(Action::SetBenchSize(1000));
+        assert_eq!(s.bench.size_percent, 300, "kept the old size");
+        let notice = s.notice.clone().expect("a notice");
+        assert!(
+            notice.contains("768 MiB") && notice.contains("1024 MiB maximum"),
+            "{notice}"
+        );
     }
 
     #[test]

@@ -35,6 +35,14 @@ impl Checkpoint for NoGil {
 /// millisecond of work) for a 5 ms switch interval.
 pub const CHECK_EVERY: u64 = 1 << 16;
 
+/// The most memory one run may need: three quarters of the shared memory's 1 GiB maximum
+/// (`--max-memory` in .cargo/config.toml), leaving room for the page itself. A run that needs
+/// more is refused before it starts instead of trapping out of memory mid-run.
+pub const RUN_MEMORY_BUDGET: u64 = 768 << 20;
+/// A growing list of f64 holds up to 3 × 8 bytes per number while it reallocates (the old
+/// buffer and the new, twice as large).
+const LIST_BYTES_PER_NUMBER: u64 = 24;
+
 /// Decides when a warm-up has done its job. Browsers run wasm first in a baseline tier and swap
 /// in optimized code, compiled in the background, only for later calls; until then a long task
 /// runs several times slower (measured here: 130 ms instead of 30). A warm-up calls a short
@@ -271,6 +279,31 @@ impl Job {
         self.compute(i, cp)
     }
 
+    /// The most memory the job's tasks can hold at once, in bytes: every task in flight at the
+    /// same moment, each at its peak. Only the random list append needs more than a few KB.
+    pub fn peak_memory_bytes(&self) -> u64 {
+        match &self.workload {
+            Workload::ListAppend { total, .. } => total.saturating_mul(LIST_BYTES_PER_NUMBER),
+            _ => 0,
+        }
+    }
+
+    /// `Err` naming the limit when the job needs more memory than a run may use.
+    pub fn check_memory(&self) -> Result<(), String> {
+        let (need, budget) = (self.peak_memory_bytes(), RUN_MEMORY_BUDGET);
+        if need <= budget {
+            return Ok(());
+        }
+        Err(format!(
+            "{} of {} numbers needs up to {} MiB while the lists grow, over the {} MiB a run may \
+             use of the shared memory's 1024 MiB maximum",
+            self.workload.name(),
+            grouped(need / LIST_BYTES_PER_NUMBER),
+            need >> 20,
+            budget >> 20
+        ))
+    }
+
     /// The answer in submission order, computed independently of the engines where the
     /// workload allows (closed forms); for a shared counter, the serial answer.
     pub fn expected(&self) -> Vec<Value> {
@@ -442,5 +475,21 @@ mod tests {
             .to_string(),
             "list of 3 (#000000ff)"
         );
+    }
+
+    #[test]
+    fn a_run_that_would_outgrow_the_shared_memory_is_refused_naming_the_limit() {
+        let fits = Job::new(
+            Workload::ListAppend {
+                total: 10_000_000,
+                seed: 1,
+            },
+            10,
+        );
+        assert_eq!(fits.check_memory(), Ok(()));
+        let too_big = Job::new(fits.workload.scaled(500), 10);
+        let why = too_big.check_memory().expect_err("50 million numbers");
+        assert!(why.contains("1144 MiB") && why.contains("768 MiB"), "{why}");
+        assert_eq!(Job::new(Workload::Square, 1000).check_memory(), Ok(()));
     }
 }

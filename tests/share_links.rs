@@ -53,6 +53,11 @@ fn config(cores: usize) -> impl Strategy<Value = Config> {
                 }
             },
         )
+        // The decoder refuses sweeps too large for the shared memory (the list append above
+        // about 330%), as the page does.
+        .prop_filter("fits the run memory budget", |c| {
+            c.job().check_memory().is_ok()
+        })
 }
 
 /// Times as a link carries them: whole nanoseconds up to an hour, ordered min ≤ median ≤ max.
