@@ -10,7 +10,7 @@
 //!
 //! Messages are JSON text, so 64-bit integers and big numbers cross exactly.
 
-use crate::run::{Cancel, Join, MessageSpan, RawRun, TaskRecord, WorkerLife};
+use crate::run::{CANCELLED, Cancel, Join, MessageSpan, RawRun, TaskRecord, WorkerLife};
 use crate::web::platform::{epoch_ms, now_ms};
 use crate::workloads::{Job, NoGil, Value, in_submission_order, shared_counter};
 use futures::StreamExt;
@@ -163,6 +163,7 @@ impl Handle {
         let launched_epoch_ms = epoch_ms();
         let worker =
             spawn_isolated_worker().map_err(|e| format!("could not start a worker: {e:?}"))?;
+        LIVE.with(|n| n.set(n.get() + 1));
         let (tx, rx) = mpsc::unbounded();
         let on_message = {
             let tx = tx.clone();
@@ -206,9 +207,11 @@ impl Handle {
         };
         set("glueUrl", &GLUE_URL.with(|u| u.clone()).into());
         set("module", &wasm_bindgen::module());
-        worker
-            .post_message(&init)
-            .map_err(|e| format!("could not send the module to a worker: {e:?}"))?;
+        if let Err(e) = worker.post_message(&init) {
+            worker.terminate();
+            LIVE.with(|n| n.set(n.get() - 1));
+            return Err(format!("could not send the module to a worker: {e:?}"));
+        }
         Ok(Self {
             worker,
             inbox: rx,
@@ -220,19 +223,22 @@ impl Handle {
         })
     }
 
-    async fn next(&mut self) -> Result<Incoming, String> {
-        self.inbox
-            .next()
-            .await
-            .ok_or_else(|| "a worker's message channel closed".to_string())
-    }
-
     /// Waits until the worker has its own instance running; returns spawn-to-ready in ms.
     async fn ready(&mut self) -> Result<f64, String> {
         if let Some(at) = self.ready_epoch_ms {
             return Ok(at - self.launched_epoch_ms);
         }
-        match self.next().await? {
+        let first = self
+            .reply_or_give_up(&Cancel::new())
+            .await
+            .map_err(|gave| match gave {
+                Gave::Closed(why) => why,
+                _ => format!(
+                    "a worker did not get ready within {:.1} s",
+                    f64::from(answer_timeout_ms()) / 1000.0
+                ),
+            })?;
+        match first {
             Incoming::Ready => {
                 let at = epoch_ms();
                 self.ready_epoch_ms = Some(at);
@@ -244,13 +250,21 @@ impl Handle {
     }
 
     /// Runs a batch; returns what the worker did, and when the batch was sent and its answer
-    /// received on the epoch clock.
+    /// received on the epoch clock. A failure names the batch's tasks; a worker that does not
+    /// answer within the answer timeout, or a cancelled run, ends the wait at once (the caller
+    /// drops the handle, which terminates the worker).
     async fn run_batch(
         &mut self,
         run: u64,
         job: &Job,
         indices: Vec<usize>,
+        cancel: &Cancel,
     ) -> Result<(Vec<Done>, (f64, f64)), String> {
+        let tasks = match (indices.first(), indices.last()) {
+            (Some(a), Some(b)) if a == b => format!("task {a}"),
+            (Some(a), Some(b)) => format!("tasks {a}–{b}"),
+            _ => "an empty batch".to_string(),
+        };
         let text = serde_json::to_string(&Batch {
             run,
             job: job.clone(),
@@ -261,10 +275,47 @@ impl Handle {
         self.worker
             .post_message(&text.into())
             .map_err(|e| format!("could not send tasks to a worker: {e:?}"))?;
-        match self.next().await? {
-            Incoming::Reply(Reply::Done(done)) => Ok((done, (sent, epoch_ms()))),
-            Incoming::Reply(Reply::Failed(why)) | Incoming::Error(why) => Err(why),
-            Incoming::Ready => Err("a worker said ready twice".into()),
+        let reply = self.reply_or_give_up(cancel).await;
+        match reply {
+            Ok(Incoming::Reply(Reply::Done(done))) => Ok((done, (sent, epoch_ms()))),
+            Ok(Incoming::Reply(Reply::Failed(why)) | Incoming::Error(why)) => {
+                Err(format!("{tasks} failed in a worker: {why}"))
+            }
+            Ok(Incoming::Ready) => Err("a worker said ready twice".into()),
+            Err(Gave::Up) => Err(format!(
+                "a worker stopped answering: no reply for {tasks} within {:.1} s; it was stopped \
+                 and will be replaced",
+                f64::from(answer_timeout_ms()) / 1000.0
+            )),
+            Err(Gave::Cancelled) => Err(CANCELLED.into()),
+            Err(Gave::Closed(why)) => Err(why),
+        }
+    }
+
+    /// The worker's next message, unless the run is cancelled first (checked every 10 ms) or
+    /// the worker stays silent past the answer timeout.
+    async fn reply_or_give_up(&mut self, cancel: &Cancel) -> Result<Incoming, Gave> {
+        let started = now_ms();
+        let limit = f64::from(answer_timeout_ms());
+        let watch = async {
+            loop {
+                gloo_timers::future::TimeoutFuture::new(10).await;
+                if cancel.is_cancelled() {
+                    return Gave::Cancelled;
+                }
+                if now_ms() - started > limit {
+                    return Gave::Up;
+                }
+            }
+        };
+        let next = self.inbox.next();
+        futures::pin_mut!(watch);
+        match futures::future::select(next, watch).await {
+            futures::future::Either::Left((Some(incoming), _)) => Ok(incoming),
+            futures::future::Either::Left((None, _)) => {
+                Err(Gave::Closed("a worker's message channel closed".into()))
+            }
+            futures::future::Either::Right((gave, _)) => Err(gave),
         }
     }
 }
@@ -276,20 +327,50 @@ impl Handle {
         if self.warmed.insert(job.workload.name()) {
             let small = job.warm_up();
             for _ in 0..4 {
-                self.run_batch(next_run_id(), &small, vec![0]).await?;
+                self.run_batch(next_run_id(), &small, vec![0], &Cancel::new())
+                    .await?;
             }
         }
         Ok(())
     }
 }
 
+/// Why a wait for a worker's answer ended without one.
+enum Gave {
+    Up,
+    Cancelled,
+    Closed(String),
+}
+
 impl Drop for Handle {
     fn drop(&mut self) {
         self.worker.terminate();
+        LIVE.with(|n| n.set(n.get() - 1));
     }
 }
 
+/// How long a batch may go unanswered before its worker counts as hung. Generous: the longest
+/// batch the bench's controls allow takes seconds.
+pub const ANSWER_TIMEOUT_MS: u32 = 60_000;
+
+/// The answer timeout in force (tests shorten it).
+pub fn answer_timeout_ms() -> u32 {
+    TIMEOUT.with(Cell::get)
+}
+
+pub fn set_answer_timeout_ms(ms: u32) {
+    TIMEOUT.with(|t| t.set(ms));
+}
+
+/// Isolated workers started and not yet terminated, on this page: after any run, finished,
+/// failed or cancelled, only the reused pool's remain.
+pub fn live_workers() -> usize {
+    LIVE.with(Cell::get)
+}
+
 thread_local! {
+    static LIVE: Cell<usize> = const { Cell::new(0) };
+    static TIMEOUT: Cell<u32> = const { Cell::new(ANSWER_TIMEOUT_MS) };
     /// The page's long-lived pool, reused across runs.
     static POOL: RefCell<Vec<Handle>> = const { RefCell::new(Vec::new()) };
     static RUN_ID: Cell<u64> = const { Cell::new(0) };
@@ -401,7 +482,9 @@ async fn map_on(
                 }
                 let last = (first + chunk).min(job.tasks);
                 next.set(last);
-                let (done, span) = handle.run_batch(run, job, (first..last).collect()).await?;
+                let (done, span) = handle
+                    .run_batch(run, job, (first..last).collect(), cancel)
+                    .await?;
                 collector.borrow_mut().add(worker, done, span);
             }
         }
@@ -436,7 +519,9 @@ pub async fn round_trips(n: usize) -> Result<Vec<f64>, String> {
     let job = Job::new(crate::workloads::Workload::Square, 0);
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
-        let (_, (sent, received)) = handle.run_batch(next_run_id(), &job, Vec::new()).await?;
+        let (_, (sent, received)) = handle
+            .run_batch(next_run_id(), &job, Vec::new(), &Cancel::new())
+            .await?;
         times.push(received - sent);
     }
     Ok(times)
@@ -499,7 +584,7 @@ pub async fn run_per_task(job: &Job, join: Join, cancel: &Cancel) -> Result<RawR
             let ready = handle.ready().await?;
             collector.borrow_mut().started(index, &handle);
             cancel.check()?;
-            let (done, span) = handle.run_batch(run, job, vec![index]).await?;
+            let (done, span) = handle.run_batch(run, job, vec![index], cancel).await?;
             collector.borrow_mut().add(index, done, span);
             Ok::<f64, String>(ready)
         }
