@@ -3,7 +3,7 @@
 //! correct; a cancelled run of any isolated mode returns at once and leaves no worker behind.
 #![cfg(target_arch = "wasm32")]
 
-use corescope::run::{CANCELLED, Cancel, Join, Mode, check};
+use corescope::run::{CANCELLED, Cancel, Mode, check};
 use corescope::web::engines::{self, isolated};
 use corescope::workloads::{Job, Workload};
 use gloo_timers::future::TimeoutFuture;
@@ -13,6 +13,16 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn small() -> Job {
     Job::new(Workload::EmptyLoop { count: 200_000 }, 6)
+}
+
+/// A run of `small()` on the reused pool gives the serial answer.
+async fn the_reused_pool_is_correct(when: &str) {
+    let mode = Mode::Pool { reuse: true };
+    let raw = engines::run(mode, &small(), 2, &Cancel::new())
+        .await
+        .unwrap_or_else(|e| panic!("the reused pool fails {when}: {e}"));
+    check(mode, 2, &small(), &small().expected(), raw)
+        .unwrap_or_else(|e| panic!("the reused pool is wrong {when}: {e}"));
 }
 
 /// One test, in order: the test runner runs a file's async tests interleaved on one page, and
@@ -43,31 +53,12 @@ async fn a_worker_that_stops_answering_is_reported_stopped_and_replaced() {
         before,
         "the hung workers were terminated, the broken pool dropped"
     );
-    let raw = isolated::run_pool(&small(), 2, true, &Cancel::new())
-        .await
-        .expect("a new pool answers");
-    check(
-        Mode::Pool { reuse: true },
-        2,
-        &small(),
-        &small().expected(),
-        raw,
-    )
-    .expect("the next run is correct");
+    the_reused_pool_is_correct("after a hung worker").await;
 }
 
 async fn cancelling_any_isolated_mode_returns_at_once_and_leaves_no_worker_behind() {
     let long = Job::new(Workload::SleepAdd { ms: 3_000 }, 4);
-    let modes = [
-        Mode::Pool { reuse: false },
-        Mode::Pool { reuse: true },
-        Mode::PerTask {
-            join: Join::AfterAll,
-        },
-        Mode::PerTask {
-            join: Join::InsideLoop,
-        },
-    ];
+    let modes = Mode::ALL.into_iter().filter(|m| m.isolated());
     for mode in modes {
         // The reused pool may stay; nothing else may.
         let before = isolated::live_workers();
@@ -100,16 +91,5 @@ async fn cancelling_any_isolated_mode_returns_at_once_and_leaves_no_worker_behin
             mode.label()
         );
     }
-    // The engines still work.
-    let raw = engines::run(Mode::Pool { reuse: true }, &small(), 2, &Cancel::new())
-        .await
-        .expect("runs after cancels");
-    check(
-        Mode::Pool { reuse: true },
-        2,
-        &small(),
-        &small().expected(),
-        raw,
-    )
-    .expect("correct after cancels");
+    the_reused_pool_is_correct("after cancels").await;
 }
