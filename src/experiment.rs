@@ -501,6 +501,13 @@ pub fn steps(
 }
 
 /// A default workload per kind for the sweep's picker, at the seeds' sizes.
+/// The bench's job: sweep workload number `workload` (the last one if out of range) at
+/// `size_percent` of its seed size, `tasks` tasks.
+pub fn bench_job(workload: usize, size_percent: u32, tasks: usize) -> Job {
+    let all = sweep_workloads(Scale::Full);
+    Job::new(all[workload.min(all.len() - 1)].scaled(size_percent), tasks)
+}
+
 pub fn sweep_workloads(scale: Scale) -> Vec<Workload> {
     vec![
         Workload::EmptyLoop {

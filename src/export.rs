@@ -1,7 +1,6 @@
 //! Exports of the bench's results — this page's sweep and a link's, side by side — as CSV (one
 //! row per point) and as JSON (each sweep with its configuration and machine).
 
-use crate::experiment::{Scale, sweep_workloads};
 use crate::share::{Config, Results};
 use crate::stats::speedup;
 use crate::sweep::{Point, serial_ms};
@@ -39,11 +38,9 @@ struct Row<'a> {
 
 /// The workload's name and its size, e.g. `empty loop at 100% of the seed's size`.
 fn workload_name(config: &Config) -> String {
-    let all = sweep_workloads(Scale::Full);
-    let workload = &all[config.workload.min(all.len() - 1)];
     format!(
         "{} at {}% of the seed's size",
-        workload.name(),
+        config.job().workload.name(),
         config.size_percent
     )
 }

@@ -53,11 +53,7 @@ pub struct Config {
 impl Config {
     /// The job the configuration sweeps.
     pub fn job(&self) -> crate::workloads::Job {
-        let all = sweep_workloads(Scale::Full);
-        crate::workloads::Job::new(
-            all[self.workload.min(all.len() - 1)].scaled(self.size_percent),
-            self.tasks,
-        )
+        crate::experiment::bench_job(self.workload, self.size_percent, self.tasks)
     }
 
     /// The sweep's top worker count on a page with `cores`.

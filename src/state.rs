@@ -148,11 +148,7 @@ pub struct Theirs {
 impl BenchState {
     /// The job the controls describe.
     pub fn job(&self) -> Job {
-        let all = sweep_workloads(Scale::Full);
-        Job::new(
-            all[self.workload.min(all.len() - 1)].scaled(self.size_percent),
-            self.tasks,
-        )
+        crate::experiment::bench_job(self.workload, self.size_percent, self.tasks)
     }
 }
 

@@ -160,11 +160,7 @@ pub fn Bench(props: &StateProps) -> Html {
             cores,
         });
     }
-    let narrow = platform::window()
-        .ok()
-        .and_then(|w| w.inner_width().ok())
-        .and_then(|w| w.as_f64())
-        .is_some_and(|w| w < 600.0);
+    let narrow = platform::narrow_screen();
     let size = if narrow { (360, 320) } else { (900, 460) };
     let svg = (!sets.is_empty()).then(|| chart::render(&sets, b.view, max_workers, size, true));
     let legend = if narrow {
@@ -188,7 +184,6 @@ pub fn Bench(props: &StateProps) -> Html {
             </label>
         }
     });
-    let results = |m: &sweep::Measured| m.result.clone();
     let mut rows: Vec<Html> = Vec::new();
     let mut all: Vec<(&'static str, &[PointSummary])> = vec![("mine", &mine)];
     if let Some(t) = theirs {
@@ -207,7 +202,7 @@ pub fn Bench(props: &StateProps) -> Html {
                 .find(|m| m.point == p.point)
                 .filter(|_| whose == "mine");
             let result = match measured {
-                Some(m) => results(m),
+                Some(m) => m.result.clone(),
                 None => "checked on their machine".into(),
             };
             let show = measured.and_then(|m| m.timeline.clone()).map(|timeline| {
@@ -467,19 +462,15 @@ fn Share(props: &StateProps) -> Html {
             });
         })
     };
-    let stamp = format!("corescope-{}", links::machine(state.effective_cores()).date);
     // Each export is made when its button is pressed, from the state as it is then.
     let save = |what: &'static str,
                 ext: &'static str,
                 mime: &'static str,
                 make: fn(&State) -> Result<String, String>| {
-        let (state, export_error, file) = (
-            state.clone(),
-            export_error.clone(),
-            format!("{stamp}.{ext}"),
-        );
+        let (state, export_error) = (state.clone(), export_error.clone());
         Callback::from(move |_: MouseEvent| {
-            let saved = make(&state).and_then(|text| links::download(&file, mime, &text));
+            let saved = make(&state)
+                .and_then(|text| links::download(&links::export_file(ext), mime, &text));
             export_error.set(
                 saved
                     .err()
@@ -495,11 +486,13 @@ fn Share(props: &StateProps) -> Html {
     });
     let on_svg = save("SVG", "svg", "image/svg+xml", chart_file);
     let on_png = {
-        let (state, export_error, file) =
-            (state.clone(), export_error.clone(), format!("{stamp}.png"));
+        let (state, export_error) = (state.clone(), export_error.clone());
         Callback::from(move |_: MouseEvent| {
-            let (svg, file, export_error) =
-                (chart_file(&state), file.clone(), export_error.clone());
+            let (svg, file, export_error) = (
+                chart_file(&state),
+                links::export_file("png"),
+                export_error.clone(),
+            );
             spawn_local(async move {
                 let (w, h) = EXPORT_SIZE;
                 let saved = match svg {

@@ -36,21 +36,31 @@ pub fn page_url(fragment: &str) -> String {
     format!("{base}#{fragment}")
 }
 
+/// Today's date on this machine.
+pub fn today() -> Date {
+    let now = String::from(js_sys::Date::new_0().to_iso_string());
+    Date::from_iso(&now).unwrap_or(Date {
+        year: 2000,
+        month: 1,
+        day: 1,
+    })
+}
+
+/// An export's file name: `corescope-YYYY-MM-DD.EXT`, dated when it is saved.
+pub fn export_file(ext: &str) -> String {
+    format!("corescope-{}.{ext}", today())
+}
+
 /// This machine's facts, as a share link carries them, with the effective cores if measured.
 pub fn machine(effective_cores: Option<usize>) -> Machine {
     let user_agent = window()
         .and_then(|w| w.navigator().user_agent())
         .unwrap_or_default();
-    let today = String::from(js_sys::Date::new_0().to_iso_string());
     Machine {
         hardware_concurrency: platform::hardware_concurrency(),
         browser: browser_name(&user_agent),
         cross_origin_isolated: platform::cross_origin_isolated(),
-        date: Date::from_iso(&today).unwrap_or(Date {
-            year: 2000,
-            month: 1,
-            day: 1,
-        }),
+        date: today(),
         effective_cores,
     }
 }

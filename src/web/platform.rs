@@ -14,6 +14,15 @@ pub fn document() -> Result<web_sys::Document, JsValue> {
         .ok_or_else(|| JsValue::from_str("the window has no document"))
 }
 
+/// Whether the page is as narrow as a phone (under 600 CSS px): charts are drawn narrower then.
+pub fn narrow_screen() -> bool {
+    window()
+        .ok()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w < 600.0)
+}
+
 /// `navigator.hardwareConcurrency`: logical cores as the browser chooses to report them.
 pub fn hardware_concurrency() -> usize {
     let global = js_sys::global();

@@ -195,11 +195,7 @@ pub struct TimelineProps {
 #[component]
 pub fn TimelinePanel(props: &TimelineProps) -> Html {
     let t = &props.shown.timeline;
-    let narrow = crate::web::platform::window()
-        .ok()
-        .and_then(|w| w.inner_width().ok())
-        .and_then(|w| w.as_f64())
-        .is_some_and(|w| w < 600.0);
+    let narrow = crate::web::platform::narrow_screen();
     let svg = render(t, if narrow { 380 } else { 900 });
     let on_close = {
         let dispatch = props.dispatch.clone();
