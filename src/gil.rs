@@ -144,14 +144,12 @@ impl GilGuard<'_> {
 impl Checkpoint for GilGuard<'_> {
     /// Once another thread waits and the holder has had its switch interval, lets every waiting
     /// thread have its turn before continuing. Without waiters it costs one atomic load.
-    fn check(&mut self) {
-        if !self.gil.others_waiting() {
-            return;
-        }
-        if self.held_since.elapsed() >= SWITCH_INTERVAL {
+    fn check(&mut self) -> bool {
+        if self.gil.others_waiting() && self.held_since.elapsed() >= SWITCH_INTERVAL {
             self.give();
             self.reacquire();
         }
+        true
     }
 }
 

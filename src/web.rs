@@ -7,6 +7,7 @@ pub mod benchmarks;
 pub mod chart;
 pub mod engines;
 pub mod links;
+pub mod panics;
 pub mod platform;
 pub mod probe;
 pub mod timeline_view;
@@ -19,7 +20,7 @@ use wasm_bindgen::prelude::*;
 /// every isolated worker, which loads this same module.
 #[wasm_bindgen]
 pub fn start_app() -> Result<(), JsValue> {
-    console_error_panic_hook::set_once();
+    panics::install_hook();
     let root = platform::document()?
         .get_element_by_id("app")
         .ok_or_else(|| JsValue::from_str("index.html has no element with id \"app\""))?;

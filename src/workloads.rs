@@ -4,7 +4,8 @@
 //! A task has two phases: an optional blocking wait (the seeds' `sleep`), which an engine performs
 //! its own way — a real blocking wait in a worker, an async wait on the page's main thread, and
 //! with the GIL released — and then a computation, which calls [`Checkpoint::check`] regularly so
-//! a GIL can be handed over mid-task, as CPython does every 5 ms.
+//! a GIL can be handed over mid-task, as CPython does every 5 ms, and a cancelled run stops
+//! mid-task.
 
 pub mod empty_loop;
 pub mod factorial;
@@ -15,12 +16,15 @@ pub mod sleep;
 pub mod square;
 pub mod sum_range;
 
+use crate::run::Cancel;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Called regularly from inside long computations: where a GIL may switch threads.
 pub trait Checkpoint {
-    fn check(&mut self);
+    /// `false` when the task should stop at once because its run was cancelled; what it returns
+    /// then is never used.
+    fn check(&mut self) -> bool;
 }
 
 /// No GIL: checkpoints cost nothing.
@@ -28,7 +32,83 @@ pub struct NoGil;
 
 impl Checkpoint for NoGil {
     #[inline]
-    fn check(&mut self) {}
+    fn check(&mut self) -> bool {
+        true
+    }
+}
+
+/// A checkpoint that also stops its task once the run is cancelled.
+pub struct Stoppable<'a> {
+    pub inner: &'a mut dyn Checkpoint,
+    pub cancel: &'a Cancel,
+}
+
+impl Checkpoint for Stoppable<'_> {
+    fn check(&mut self) -> bool {
+        self.inner.check() && !self.cancel.is_cancelled()
+    }
+}
+
+/// Sleeps `ms` in slices of at most [`SLEEP_SLICE_MS`], returning early once `cancel` is set: a
+/// worker's blocking wait that a cancel ends promptly.
+pub fn sleep_unless_cancelled(ms: u32, cancel: &Cancel) {
+    let end = web_time::Instant::now() + std::time::Duration::from_millis(ms.into());
+    while !cancel.is_cancelled() {
+        let left = end.saturating_duration_since(web_time::Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        std::thread::sleep(left.min(std::time::Duration::from_millis(SLEEP_SLICE_MS)));
+    }
+}
+
+/// The longest a cancelled worker sleeps on before it notices.
+pub const SLEEP_SLICE_MS: u64 = 10;
+
+/// A deliberate failure for trying out how each engine takes a crashing task: task `task` fails
+/// the way `kind` says instead of computing. The bench offers it in a clearly marked corner;
+/// links never carry it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fault {
+    pub task: usize,
+    pub kind: FaultKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FaultKind {
+    /// A Rust panic. The module is built with `panic = "abort"`, so in the browser the panic
+    /// message is reported and then the thread traps.
+    Panic,
+    /// A WebAssembly trap (`unreachable`) with no message first, like a crash in native code.
+    Trap,
+}
+
+impl FaultKind {
+    pub const ALL: [FaultKind; 2] = [FaultKind::Panic, FaultKind::Trap];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FaultKind::Panic => "panics",
+            FaultKind::Trap => "traps",
+        }
+    }
+}
+
+/// What a panicking fault says.
+pub fn fault_message(task: usize) -> String {
+    format!("task {task} failed on purpose (fault injection)")
+}
+
+impl Fault {
+    fn strike(self) -> ! {
+        match self.kind {
+            FaultKind::Panic => panic!("{}", fault_message(self.task)),
+            #[cfg(target_arch = "wasm32")]
+            FaultKind::Trap => core::arch::wasm32::unreachable(),
+            #[cfg(not(target_arch = "wasm32"))]
+            FaultKind::Trap => std::process::abort(),
+        }
+    }
 }
 
 /// Loop iterations between checkpoints: rare enough to cost nothing, often enough (well under a
@@ -218,11 +298,22 @@ impl Workload {
 pub struct Job {
     pub workload: Workload,
     pub tasks: usize,
+    /// A task made to fail on purpose; `None` in every normal run.
+    pub fault: Option<Fault>,
 }
 
 impl Job {
     pub fn new(workload: Workload, tasks: usize) -> Self {
-        Self { workload, tasks }
+        Self {
+            workload,
+            tasks,
+            fault: None,
+        }
+    }
+
+    /// The same job with task `fault.task` failing on purpose.
+    pub fn with_fault(self, fault: Option<Fault>) -> Self {
+        Self { fault, ..self }
     }
 
     /// The seed's pair for task `i`: (10, i + 1).
@@ -244,6 +335,11 @@ impl Job {
 
     /// The computing part of task `i`.
     pub fn compute(&self, i: usize, cp: &mut dyn Checkpoint) -> Value {
+        if let Some(fault) = self.fault
+            && fault.task == i
+        {
+            fault.strike();
+        }
         match &self.workload {
             Workload::SleepAdd { .. } => Value::Int(sleep::add(Self::pair(i))),
             Workload::SleepRamp { .. } => Value::Int(i as i64),
@@ -270,13 +366,13 @@ impl Job {
     }
 
     /// Waits the task's wait with a blocking sleep, then computes: for workers, where blocking is
-    /// allowed.
-    pub fn run_blocking(&self, i: usize, cp: &mut dyn Checkpoint) -> Value {
+    /// allowed. A cancel ends the wait and the computation early.
+    pub fn run_blocking(&self, i: usize, cp: &mut dyn Checkpoint, cancel: &Cancel) -> Value {
         let ms = self.wait_ms(i);
         if ms > 0 {
-            std::thread::sleep(std::time::Duration::from_millis(ms.into()));
+            sleep_unless_cancelled(ms, cancel);
         }
-        self.compute(i, cp)
+        self.compute(i, &mut Stoppable { inner: cp, cancel })
     }
 
     /// The most memory the job's tasks can hold at once, in bytes: every task in flight at the
@@ -475,6 +571,38 @@ mod tests {
             .to_string(),
             "list of 3 (#000000ff)"
         );
+    }
+
+    #[test]
+    fn a_cancelled_task_stops_mid_wait_and_mid_computation() {
+        let cancel = Cancel::new();
+        cancel.cancel();
+        let started = web_time::Instant::now();
+        // Centuries of counting, and a minute's sleep, without the checkpoints.
+        let endless = Job::new(Workload::EmptyLoop { count: u64::MAX }, 1);
+        assert_eq!(endless.run_blocking(0, &mut NoGil, &cancel), Value::Int(11));
+        let sleepy = Job::new(Workload::SleepAdd { ms: 60_000 }, 1);
+        sleepy.run_blocking(0, &mut NoGil, &cancel);
+        let took = started.elapsed();
+        assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
+        // Not cancelled: the wait is whole.
+        let started = web_time::Instant::now();
+        Job::new(Workload::SleepAdd { ms: 30 }, 1).run_blocking(0, &mut NoGil, &Cancel::new());
+        assert!(started.elapsed() >= std::time::Duration::from_millis(30));
+    }
+
+    #[test]
+    fn a_faulty_task_fails_naming_itself_and_the_others_compute() {
+        let fault = Fault {
+            task: 2,
+            kind: FaultKind::Panic,
+        };
+        let job = Job::new(Workload::Square, 4).with_fault(Some(fault));
+        assert_eq!(job.compute(1, &mut NoGil), Value::Float(2.0));
+        assert_eq!(job.compute(3, &mut NoGil), Value::Float(8.0));
+        let why = std::panic::catch_unwind(|| job.compute(2, &mut NoGil)).expect_err("task 2");
+        assert_eq!(why.downcast_ref::<String>(), Some(&fault_message(2)));
+        assert_eq!(job.warm_up().fault, None, "a warm-up never fails");
     }
 
     #[test]

@@ -1,36 +1,145 @@
-//! Faults and cancel in real browsers: an isolated worker that stops answering is detected by
-//! the answer timeout, reported with its tasks, terminated and replaced, and the next run is
-//! correct; a cancelled run of any isolated mode returns at once and leaves no worker behind.
+//! Faults and cancel in real browsers: a task that panics or traps in any engine fails its run
+//! naming the task and why, the broken pool is replaced, and the next run is correct; an
+//! isolated worker that stops answering is detected by the answer timeout, reported with its
+//! tasks, terminated and replaced; a cancelled run of any engine returns at once, mid-task
+//! included, and leaves no worker behind.
 #![cfg(target_arch = "wasm32")]
 
+mod support;
+
 use corescope::run::{CANCELLED, Cancel, Mode, check};
-use corescope::web::engines::{self, isolated};
-use corescope::workloads::{Job, Workload};
+use corescope::web::engines::{self, isolated, pool};
+use corescope::web::platform::now_ms;
+use corescope::workloads::{Fault, FaultKind, Job, Workload, fault_message};
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+const THREADS: usize = 2;
+
 fn small() -> Job {
     Job::new(Workload::EmptyLoop { count: 200_000 }, 6)
-}
-
-/// A run of `small()` on the reused pool gives the serial answer.
-async fn the_reused_pool_is_correct(when: &str) {
-    let mode = Mode::Pool { reuse: true };
-    let raw = engines::run(mode, &small(), 2, &Cancel::new())
-        .await
-        .unwrap_or_else(|e| panic!("the reused pool fails {when}: {e}"));
-    check(mode, 2, &small(), &small().expected(), raw)
-        .unwrap_or_else(|e| panic!("the reused pool is wrong {when}: {e}"));
 }
 
 /// One test, in order: the test runner runs a file's async tests interleaved on one page, and
 /// both parts count the page's live workers.
 #[wasm_bindgen_test]
-async fn hung_workers_and_cancelled_runs_leave_no_worker_behind_and_the_next_run_is_correct() {
+async fn faults_hung_workers_and_cancelled_runs_leave_no_worker_behind_and_the_next_run_is_correct()
+{
+    support::pool(THREADS).await;
+    a_failing_task_in_any_engine_is_named_and_the_next_run_is_correct().await;
     a_worker_that_stops_answering_is_reported_stopped_and_replaced().await;
     cancelling_any_isolated_mode_returns_at_once_and_leaves_no_worker_behind().await;
+    cancelling_mid_task_stops_the_page_s_own_and_the_shared_engines().await;
+}
+
+/// The same small job in `mode` gives the serial answer.
+async fn is_correct(mode: Mode, when: &str) {
+    let raw = engines::run(mode, &small(), THREADS, &Cancel::new())
+        .await
+        .unwrap_or_else(|e| panic!("{} fails {when}: {e}", mode.label()));
+    check(mode, THREADS, &small(), &small().expected(), raw)
+        .unwrap_or_else(|e| panic!("{} is wrong {when}: {e}", mode.label()));
+}
+
+/// Waits up to 3 s for `count()` to reach `want`, then says what it is.
+async fn settles_at(count: fn() -> usize, want: usize) -> usize {
+    let started = now_ms();
+    while count() != want && now_ms() - started < 3_000.0 {
+        TimeoutFuture::new(20).await;
+    }
+    count()
+}
+
+async fn a_failing_task_in_any_engine_is_named_and_the_next_run_is_correct() {
+    let isolated_before = isolated::live_workers();
+    let builds_before = pool::builds();
+    let mut shared_faults = 0;
+    for mode in Mode::ALL {
+        for kind in FaultKind::ALL {
+            let fault = Fault { task: 3, kind };
+            let what = format!("{} with task 3 that {}", mode.label(), kind.name());
+            let why = engines::run(
+                mode,
+                &small().with_fault(Some(fault)),
+                THREADS,
+                &Cancel::new(),
+            )
+            .await
+            .expect_err(&what);
+            assert!(why.contains("task 3 failed"), "{what}: {why}");
+            match kind {
+                FaultKind::Panic => assert!(
+                    why.contains(&format!("it panicked: {}", fault_message(3))),
+                    "{what}: {why}"
+                ),
+                FaultKind::Trap => assert!(
+                    why.contains("it trapped") && why.contains("unreachable"),
+                    "{what}: {why}"
+                ),
+            }
+            if let Mode::Shared { .. } = mode {
+                shared_faults += 1;
+            }
+            is_correct(mode, &format!("after {what}")).await;
+        }
+    }
+    assert_eq!(
+        pool::builds(),
+        builds_before + shared_faults,
+        "each failed shared-memory pool was replaced"
+    );
+    assert_eq!(
+        settles_at(pool::live_workers, THREADS).await,
+        THREADS,
+        "the failed pools' workers were all terminated"
+    );
+    // Only the reused isolated pool may stay, at its size.
+    let isolated_after = isolated::live_workers();
+    assert!(
+        isolated_after <= isolated_before.max(THREADS),
+        "{isolated_after} isolated workers alive after the faults (before: {isolated_before})"
+    );
+}
+
+/// Cancels a run of `job` in `mode` after `after_ms`; returns how long the run went on after
+/// the cancel.
+async fn cancel_after(mode: Mode, job: &Job, after_ms: u32) -> f64 {
+    let cancel = Cancel::new();
+    let stop = cancel.clone();
+    let cancelled_at = std::rc::Rc::new(std::cell::Cell::new(0.0));
+    let at = cancelled_at.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        TimeoutFuture::new(after_ms).await;
+        at.set(now_ms());
+        stop.cancel();
+    });
+    let outcome = engines::run(mode, job, THREADS, &cancel).await;
+    let ended = now_ms();
+    assert_eq!(
+        outcome.expect_err("cancelled"),
+        CANCELLED,
+        "{}",
+        mode.label()
+    );
+    ended - cancelled_at.get()
+}
+
+async fn cancelling_mid_task_stops_the_page_s_own_and_the_shared_engines() {
+    // Two tasks that would count for hours: only stopping mid-task ends them.
+    let endless = Job::new(Workload::EmptyLoop { count: u64::MAX }, 2);
+    for mode in [Mode::Shared { gil: false }, Mode::Shared { gil: true }] {
+        let took = cancel_after(mode, &endless, 300).await;
+        assert!(took < 1_000.0, "{}: cancel took {took:.0} ms", mode.label());
+        is_correct(mode, "after a cancel mid-task").await;
+    }
+    assert_eq!(pool::live_workers(), THREADS, "a cancel keeps the pool");
+    // The page's own thread computes a task at a time and lets the page in between.
+    let many = Job::new(Workload::EmptyLoop { count: 2_000_000 }, 100_000);
+    let took = cancel_after(Mode::MainThread, &many, 300).await;
+    assert!(took < 1_000.0, "main thread: cancel took {took:.0} ms");
+    is_correct(Mode::MainThread, "after a cancel").await;
 }
 
 async fn a_worker_that_stops_answering_is_reported_stopped_and_replaced() {
@@ -48,12 +157,13 @@ async fn a_worker_that_stops_answering_is_reported_stopped_and_replaced() {
         );
     }
     isolated::set_answer_timeout_ms(isolated::ANSWER_TIMEOUT_MS);
+    // The broken reused pool was dropped too.
     assert_eq!(
         isolated::live_workers(),
-        before,
-        "the hung workers were terminated, the broken pool dropped"
+        0,
+        "the hung workers were terminated (before: {before})"
     );
-    the_reused_pool_is_correct("after a hung worker").await;
+    is_correct(Mode::Pool { reuse: true }, "after a hung worker").await;
 }
 
 async fn cancelling_any_isolated_mode_returns_at_once_and_leaves_no_worker_behind() {
@@ -91,5 +201,5 @@ async fn cancelling_any_isolated_mode_returns_at_once_and_leaves_no_worker_behin
             mode.label()
         );
     }
-    the_reused_pool_is_correct("after cancels").await;
+    is_correct(Mode::Pool { reuse: true }, "after cancels").await;
 }

@@ -6,7 +6,7 @@
 mod support;
 
 use corescope::run::{Cancel, Mode, check};
-use corescope::web::engines::{isolated, main_thread, shared_pool};
+use corescope::web::engines::{self, isolated, main_thread, shared_pool};
 use corescope::web::probe::GapProbe;
 use corescope::workloads::{Job, Workload};
 use support::pool as start_pool;
@@ -30,7 +30,9 @@ fn job() -> Job {
 #[wasm_bindgen_test]
 async fn the_shared_pool_puts_at_least_two_threads_to_work() {
     pool().await;
-    assert_eq!(rayon::current_num_threads(), POOL_THREADS);
+    let started = engines::pool::get().await.expect("the pool is up");
+    assert_eq!(started.threads(), POOL_THREADS);
+    drop(started);
     let raw = shared_pool::run(job(), 2, false, &Cancel::new())
         .await
         .expect("the pool runs the job");

@@ -22,6 +22,7 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use corescope::experiment::{Scale, sweep_workloads};
+    use corescope::run::Cancel;
     use corescope::workloads::{Job, NoGil, Value};
     use serde::Serialize;
     use std::sync::Mutex;
@@ -39,7 +40,7 @@ mod native {
 
     fn serial(job: &Job) -> Vec<Value> {
         (0..job.tasks)
-            .map(|i| job.run_blocking(i, &mut NoGil))
+            .map(|i| job.run_blocking(i, &mut NoGil, &Cancel::new()))
             .collect()
     }
 
@@ -56,7 +57,7 @@ mod native {
                             if i >= job.tasks {
                                 break;
                             }
-                            let v = job.run_blocking(i, &mut NoGil);
+                            let v = job.run_blocking(i, &mut NoGil, &Cancel::new());
                             results.lock().expect("no task panics")[i] = Some(v);
                         }
                     });

@@ -7,6 +7,8 @@ pub mod calibrate;
 pub mod isolated;
 pub mod main_thread;
 #[cfg(feature = "threads")]
+pub mod pool;
+#[cfg(feature = "threads")]
 pub mod shared_pool;
 
 /// Why the single-threaded module has no shared-memory engines, and how to get them.

@@ -49,7 +49,9 @@ pub fn append(count: u64, seed: u64, cp: &mut dyn Checkpoint) -> (u64, u32) {
             list.push(next_unit(&mut state));
             done += 1;
         }
-        cp.check();
+        if !cp.check() {
+            break;
+        }
     }
     (
         list.len() as u64,

@@ -8,8 +8,9 @@ use std::pin::Pin;
 
 type PoolStart = Shared<Pin<Box<dyn Future<Output = Result<(), String>>>>>;
 
-/// Starts rayon's global pool with `threads` threads, once: the pool can be started once per
-/// page, and every test in a file shares the page (so every call in a file passes the same size).
+/// Starts the page's shared-memory pool with `threads` threads, once: every test in a file shares
+/// the page, and starting it again would replace the pool under a running test (so every call
+/// in a file passes the same size).
 pub async fn pool(threads: usize) {
     thread_local! {
         static START: RefCell<Option<PoolStart>> = const { RefCell::new(None) };

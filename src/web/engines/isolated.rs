@@ -33,7 +33,7 @@ extern "C" {
 extern "C" {
     /// The glue's own URL, which the new worker imports to load this module.
     #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
-    static GLUE_URL: js_sys::JsString;
+    pub(crate) static GLUE_URL: js_sys::JsString;
 }
 
 /// Page → worker: run these tasks of `job`. `run` changes with every run, so a worker knows
@@ -64,6 +64,7 @@ enum Reply {
 /// The isolated worker's side, installed once its own instance is up: run each batch it is sent.
 #[wasm_bindgen]
 pub fn isolated_worker_main() {
+    crate::web::panics::install_hook();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_to = scope.clone();
     let last_run = Cell::new(u64::MAX);
@@ -101,7 +102,7 @@ fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
             .iter()
             .map(|&index| {
                 let start_epoch_ms = epoch_ms();
-                let value = batch.job.run_blocking(index, &mut NoGil);
+                let value = batch.job.run_blocking(index, &mut NoGil, &Cancel::new());
                 Done {
                     index,
                     value,
@@ -183,6 +184,10 @@ impl Handle {
                         };
                         match field("kind").as_deref() {
                             Some("ready") => Incoming::Ready,
+                            Some("panic") => Incoming::Error(format!(
+                                "it panicked: {}",
+                                field("message").unwrap_or_default()
+                            )),
                             _ => Incoming::Error(format!(
                                 "a worker failed to load the module: {}",
                                 field("message").unwrap_or_else(|| "no reason given".into())
@@ -194,10 +199,7 @@ impl Handle {
             })
         };
         let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            let _ = tx.unbounded_send(Incoming::Error(format!(
-                "a worker failed: {}",
-                event.message()
-            )));
+            let _ = tx.unbounded_send(Incoming::Error(format!("it trapped: {}", event.message())));
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -278,9 +280,10 @@ impl Handle {
         let reply = self.reply_or_give_up(cancel).await;
         match reply {
             Ok(Incoming::Reply(Reply::Done(done))) => Ok((done, (sent, epoch_ms()))),
-            Ok(Incoming::Reply(Reply::Failed(why)) | Incoming::Error(why)) => {
-                Err(format!("{tasks} failed in a worker: {why}"))
-            }
+            Ok(Incoming::Reply(Reply::Failed(why)) | Incoming::Error(why)) => Err(format!(
+                "{tasks} failed in an isolated worker: {why}. The worker was stopped and will be \
+                 replaced"
+            )),
             Ok(Incoming::Ready) => Err("a worker said ready twice".into()),
             Err(Gave::Up) => Err(format!(
                 "a worker stopped answering: no reply for {tasks} within {:.1} s; it was stopped \

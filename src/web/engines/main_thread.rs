@@ -1,10 +1,16 @@
 //! The serial reference: a plain loop on the page's own thread, like the seed's `for` loop. The
-//! page cannot repaint while a task computes; that freeze is part of the lesson. The page may
-//! not block, so a task's wait is an async timer here, not a blocking sleep.
+//! page cannot repaint while a task computes; that freeze is part of the lesson. Between tasks
+//! the loop lets the page handle input at least every [`YIELD_EVERY_MS`], so Cancel works; the
+//! time spent yielded is left out of the run's clock. The page may not block, so a task's wait
+//! is an async timer here, not a blocking sleep.
+//!
+//! A task that panics or traps ends the run with its index and why; the page goes on (see
+//! [`guarded`]).
 
 use crate::gil::warm_call;
 use crate::run::{Cancel, RawRun, TaskRecord};
 use crate::web::engines::first_time;
+use crate::web::panics::{guarded, install_hook};
 use crate::web::platform::now_ms;
 use crate::workloads::{Job, NoGil, WarmUp, shared_counter};
 use gloo_timers::future::TimeoutFuture;
@@ -35,29 +41,46 @@ pub async fn warm_up(job: &Job) {
     shared_counter::reset();
 }
 
+/// The longest the loop computes before it lets the page handle input.
+pub const YIELD_EVERY_MS: f64 = 50.0;
+
 pub async fn run(job: &Job, cancel: &Cancel) -> Result<RawRun, String> {
+    install_hook();
     shared_counter::reset();
     let mut results = Vec::with_capacity(job.tasks);
     let mut records = Vec::with_capacity(job.tasks);
     let t0 = now_ms();
+    // Time spent yielded to the page, which is not the run's.
+    let mut paused = 0.0;
+    let mut last_yield = t0;
     for i in 0..job.tasks {
         cancel.check()?;
-        let start_ms = now_ms() - t0;
+        let start_ms = now_ms() - t0 - paused;
         let wait = job.wait_ms(i);
         if wait > 0 {
             TimeoutFuture::new(wait).await;
+            last_yield = now_ms();
         }
-        results.push(job.compute(i, &mut NoGil));
+        let mut value = None;
+        guarded(|| value = Some(job.compute(i, &mut NoGil)))
+            .map_err(|why| format!("task {i} failed on the main thread: {why}"))?;
+        results.push(value.expect("a task that returned has its value"));
         records.push(TaskRecord {
             index: i,
             worker: 0,
             start_ms,
-            end_ms: now_ms() - t0,
+            end_ms: now_ms() - t0 - paused,
             gil_wait_ms: 0.0,
             held: Vec::new(),
         });
+        if now_ms() - last_yield >= YIELD_EVERY_MS && i + 1 < job.tasks {
+            let before = now_ms();
+            TimeoutFuture::new(0).await;
+            last_yield = now_ms();
+            paused += last_yield - before;
+        }
     }
-    let elapsed_ms = now_ms() - t0;
+    let elapsed_ms = now_ms() - t0 - paused;
     Ok(RawRun {
         results,
         records,

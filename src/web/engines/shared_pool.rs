@@ -1,35 +1,38 @@
-//! Shared memory: Web Workers that share the page's wasm memory, driven by rayon on the
-//! wasm-bindgen-rayon pool — Python's threads, without a GIL or (with `gil`) with one.
+//! Shared memory: Web Workers that share the page's wasm memory, driven by rayon on the page's
+//! [pool](super::pool) — Python's threads, without a GIL or (with `gil`) with one.
 //!
-//! The pool is rayon's global pool, started once per page at its largest size; its size cannot
-//! change later. A run with `k` workers therefore spawns exactly `k` loops that take task
-//! indices from one shared counter (a pool's queue), so at most `k` threads compute.
+//! The pool is started once per page at its largest size. A run with `k` workers hands the pool
+//! exactly `k` loops that take task indices from one shared counter (a pool's queue), so at most
+//! `k` threads compute.
 //!
-//! The page's main thread never calls into rayon synchronously: rayon waits by spinning when
-//! called on the main thread (`web_spin_lock`), which would freeze the page. The whole run is
-//! handed to a pool thread with `rayon::spawn` and the page awaits a oneshot channel.
+//! The page never waits inside rayon: it hands the loops over and awaits a channel, checking
+//! every 10 ms for a cancel or a failed thread. A cancelled run returns at once and its threads
+//! stop at their task's next checkpoint; a thread that panics or traps fails the run naming its
+//! task, and the pool is replaced before the next run.
 
 use crate::gil::Gil;
 use crate::gil::warm_call;
-use crate::run::{Cancel, RawRun, TaskRecord};
+use crate::run::{CANCELLED, Cancel, RawRun, TaskRecord};
 use crate::web::engines::first_time;
+use crate::web::engines::pool::{self, Pool};
 use crate::web::platform::now_ms;
-use crate::workloads::{Job, NoGil, Value, WarmUp, in_submission_order, shared_counter};
+use crate::workloads::{
+    Job, NoGil, Stoppable, Value, WarmUp, in_submission_order, shared_counter,
+    sleep_unless_cancelled,
+};
 use futures::channel::oneshot;
+use futures::future::{Either, select};
+use gloo_timers::future::TimeoutFuture;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
-use wasm_bindgen_futures::JsFuture;
 use web_time::Instant;
 
-/// Starts rayon's global pool with `threads` Web Workers sharing this module's memory.
+/// Starts the page's pool with `threads` Web Workers sharing this module's memory.
 pub async fn start_pool(threads: usize) -> Result<(), String> {
-    JsFuture::from(wasm_bindgen_rayon::init_thread_pool(threads))
-        .await
-        .map(drop)
-        .map_err(|e| format!("{e:?}"))
+    pool::start(threads).await
 }
 
 /// Gets the pool threads to run `job`'s code optimized before anything is timed, once per
@@ -39,13 +42,16 @@ pub async fn warm_up(job: &Job) {
     thread_local! {
         static WARM: RefCell<BTreeSet<&'static str>> = const { RefCell::new(BTreeSet::new()) };
     }
+    let Ok(pool) = pool::get().await else {
+        return;
+    };
     if !first_time(&WARM, job) {
         return;
     }
     let small = job.warm_up();
     let (tx, rx) = oneshot::channel();
     // Pool threads share their optimized code, so warming one warms them all.
-    rayon::spawn(move || {
+    pool.spawn(move || {
         let mut warm = WarmUp::new(Duration::from_millis(400));
         while !warm.call(|| warm_call(&small)) {
             std::thread::sleep(Duration::from_millis(5));
@@ -57,87 +63,174 @@ pub async fn warm_up(job: &Job) {
 }
 
 /// Runs one task on a pool thread: with the GIL held while it computes and released while it
-/// waits, or freely.
+/// waits, or freely; either way it stops early once `stop` is set.
 /// With a GIL, also returns the wait and the spans the task held the lock.
-fn run_task(job: &Job, i: usize, gil: Option<&Gil>) -> (Value, Duration, Vec<(Instant, Instant)>) {
+fn run_task(
+    job: &Job,
+    i: usize,
+    gil: Option<&Gil>,
+    stop: &Cancel,
+) -> (Value, Duration, Vec<(Instant, Instant)>) {
     match gil {
         Some(gil) => {
             let mut held = gil.acquire();
             let wait = job.wait_ms(i);
             if wait > 0 {
-                held.released(|| std::thread::sleep(Duration::from_millis(wait.into())));
+                held.released(|| sleep_unless_cancelled(wait, stop));
             }
-            let value = job.compute(i, &mut held);
+            let value = job.compute(
+                i,
+                &mut Stoppable {
+                    inner: &mut held,
+                    cancel: stop,
+                },
+            );
             let (waited, holds) = held.finish();
             (value, waited, holds)
         }
-        None => (job.run_blocking(i, &mut NoGil), Duration::ZERO, Vec::new()),
+        None => (
+            job.run_blocking(i, &mut NoGil, stop),
+            Duration::ZERO,
+            Vec::new(),
+        ),
+    }
+}
+
+/// A thread's entry in [`Run::current`] while it is between tasks.
+const IDLE: usize = usize::MAX;
+
+/// One run, shared by the page and the loops on the pool's threads.
+struct Run {
+    job: Job,
+    gil: Option<Gil>,
+    next: AtomicUsize,
+    /// Completion order: pushed under the lock the moment a task finishes.
+    done: Mutex<Vec<(TaskRecord, Value)>>,
+    /// The task each pool thread is computing, by thread index: what a failure names.
+    current: Vec<AtomicUsize>,
+    loops_left: AtomicUsize,
+    finished: Mutex<Option<oneshot::Sender<()>>>,
+    /// Set by the page when the run is cancelled or a thread failed.
+    stop: Cancel,
+    /// Instants are aligned across threads in a threaded build: one clock for every record.
+    t0: Instant,
+}
+
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Run {
+    /// One of the run's loops: takes the next task until none is left or the run stops.
+    fn work(&self) {
+        let thread = rayon::current_thread_index().expect("pool jobs run on pool threads");
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        while !self.stop.is_cancelled() {
+            let index = self.next.fetch_add(1, Ordering::Relaxed);
+            if index >= self.job.tasks {
+                break;
+            }
+            self.current[thread].store(index, Ordering::SeqCst);
+            let start_ms = ms(self.t0.elapsed());
+            let (value, waited, holds) = run_task(&self.job, index, self.gil.as_ref(), &self.stop);
+            self.current[thread].store(IDLE, Ordering::SeqCst);
+            let record = TaskRecord {
+                index,
+                worker: thread,
+                start_ms,
+                end_ms: ms(self.t0.elapsed()),
+                gil_wait_ms: ms(waited),
+                held: holds
+                    .into_iter()
+                    .map(|(a, b)| {
+                        (
+                            ms(a.saturating_duration_since(self.t0)),
+                            ms(b.saturating_duration_since(self.t0)),
+                        )
+                    })
+                    .collect(),
+            };
+            locked(&self.done).push((record, value));
+        }
+        if self.loops_left.fetch_sub(1, Ordering::SeqCst) == 1
+            && let Some(tx) = locked(&self.finished).take()
+        {
+            // The receiver only disappears if the page dropped the run; nothing to report then.
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// How a run's wait ended.
+enum Ended {
+    Done,
+    Cancelled,
+    Failed { thread: usize, why: String },
+}
+
+/// Waits for the run's loops to finish, for a cancel, or for a thread to fail.
+async fn watch(mut finished: oneshot::Receiver<()>, pool: &Pool, cancel: &Cancel) -> Ended {
+    loop {
+        if let Either::Left(_) = select(&mut finished, TimeoutFuture::new(10)).await {
+            return Ended::Done;
+        }
+        if cancel.is_cancelled() {
+            return Ended::Cancelled;
+        }
+        if let Some((thread, why)) = pool.failure() {
+            return Ended::Failed { thread, why };
+        }
     }
 }
 
 /// Runs every task of `job` with at most `workers` pool threads busy.
 pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result<RawRun, String> {
-    let stop = cancel.clone();
-    let workers = workers.clamp(1, rayon::current_num_threads());
+    let pool = pool::get().await?;
+    let workers = workers.clamp(1, pool.threads());
     let tasks = job.tasks;
     shared_counter::reset();
     let (tx, rx) = oneshot::channel();
-    let t0_page = now_ms();
-    // Instants are aligned across threads in a threaded build: one clock for every record.
-    let t0 = Instant::now();
-    rayon::spawn(move || {
-        let lock = gil.then(Gil::new);
-        let next = AtomicUsize::new(0);
-        // Completion order: pushed under the lock the moment a task finishes.
-        let done = Mutex::new(Vec::with_capacity(tasks));
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        rayon::scope(|s| {
-            for _ in 0..workers {
-                s.spawn(|_| {
-                    loop {
-                        if stop.is_cancelled() {
-                            break;
-                        }
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        if index >= tasks {
-                            break;
-                        }
-                        let start_ms = ms(t0.elapsed());
-                        let (value, waited, holds) = run_task(&job, index, lock.as_ref());
-                        let worker =
-                            rayon::current_thread_index().expect("scope tasks run on pool threads");
-                        let record = TaskRecord {
-                            index,
-                            worker,
-                            start_ms,
-                            end_ms: ms(t0.elapsed()),
-                            gil_wait_ms: ms(waited),
-                            held: holds
-                                .into_iter()
-                                .map(|(a, b)| {
-                                    (
-                                        ms(a.saturating_duration_since(t0)),
-                                        ms(b.saturating_duration_since(t0)),
-                                    )
-                                })
-                                .collect(),
-                        };
-                        done.lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .push((record, value));
-                    }
-                });
-            }
-        });
-        // The receiver only disappears if the page dropped the run; nothing to report then.
-        let _ = tx.send(done.into_inner().unwrap_or_else(|e| e.into_inner()));
+    let run = Arc::new(Run {
+        job,
+        gil: gil.then(Gil::new),
+        next: AtomicUsize::new(0),
+        done: Mutex::new(Vec::with_capacity(tasks)),
+        current: (0..pool.threads())
+            .map(|_| AtomicUsize::new(IDLE))
+            .collect(),
+        loops_left: AtomicUsize::new(workers),
+        finished: Mutex::new(Some(tx)),
+        stop: Cancel::new(),
+        t0: Instant::now(),
     });
-    let done = rx.await.map_err(|_| {
-        "a pool thread stopped before finishing the run (a task trapped?)".to_string()
-    })?;
+    let t0_page = now_ms();
+    for _ in 0..workers {
+        let run = Arc::clone(&run);
+        pool.spawn(move || run.work());
+    }
+    let ended = watch(rx, &pool, cancel).await;
     let elapsed_ms = now_ms() - t0_page;
-    cancel.check()?;
+    match ended {
+        Ended::Done => {}
+        Ended::Cancelled => {
+            run.stop.cancel();
+            return Err(CANCELLED.into());
+        }
+        Ended::Failed { thread, why } => {
+            run.stop.cancel();
+            pool::discard();
+            let task = match run.current.get(thread).map(|t| t.load(Ordering::SeqCst)) {
+                Some(IDLE) | None => "a task".to_string(),
+                Some(task) => format!("task {task}"),
+            };
+            return Err(format!(
+                "{task} failed on shared-memory thread {thread}: {why}. The pool was stopped; \
+                 the next run starts a new one"
+            ));
+        }
+    }
 
+    let done = std::mem::take(&mut *locked(&run.done));
     let mut results = vec![None; tasks];
     for (record, value) in &done {
         results[record.index] = Some(value.clone());
