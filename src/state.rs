@@ -7,7 +7,7 @@ use crate::share::{self, Config, Link, Machine, Results};
 use crate::stats::{CoreEstimate, Responsiveness, effective_cores};
 use crate::sweep::{Measured, Plan, Point, record, summaries};
 use crate::timeline::Timeline;
-use crate::workloads::{Job, Workload};
+use crate::workloads::{Fault, Job, Workload};
 
 /// The shared-memory pool's life: it is started once per page (its size cannot change).
 #[derive(Clone, Debug, PartialEq)]
@@ -135,6 +135,8 @@ pub struct BenchState {
     /// The configuration the measured points were swept with (the controls may have moved
     /// since): what a share link of them carries.
     pub swept: Option<Config>,
+    /// A task made to fail on purpose (the bench's fault injection); never in a link.
+    pub fault: Option<Fault>,
 }
 
 /// A sweep received in a share link, shown beside this page's own.
@@ -146,9 +148,15 @@ pub struct Theirs {
 }
 
 impl BenchState {
-    /// The job the controls describe.
+    /// The job the controls describe, with the injected fault on a task it has.
     pub fn job(&self) -> Job {
-        crate::experiment::bench_job(self.workload, self.size_percent, self.tasks)
+        let tasks = self.tasks.max(1);
+        crate::experiment::bench_job(self.workload, self.size_percent, tasks).with_fault(
+            self.fault.map(|f| Fault {
+                task: f.task.min(tasks - 1),
+                ..f
+            }),
+        )
     }
 }
 
@@ -205,6 +213,8 @@ pub enum Action {
     SetBenchWorkload(usize),
     SetBenchTasks(usize),
     SetBenchSize(u32),
+    /// The bench's fault injection: which task fails, and how; `None` for none.
+    SetFault(Option<Fault>),
     SetRepetitions(usize),
     SetBenchMaxWorkers(usize),
     ToggleMode(Mode),
@@ -295,6 +305,7 @@ impl State {
                 failures: Vec::new(),
                 cancelled: false,
                 swept: None,
+                fault: None,
             },
             responsiveness: None,
             notice: None,
@@ -582,11 +593,18 @@ impl State {
             | Action::SetBenchSize(_)
             | Action::SetRepetitions(_)
             | Action::ToggleMode(_)
+            | Action::SetFault(_)
                 if self.running =>
             {
                 self.notice = Some(
                     "wait for the run to finish, or cancel it, before changing the sweep".into(),
                 );
+            }
+            Action::SetFault(fault) => {
+                let last = self.bench.tasks.max(1) - 1;
+                if fault.is_none_or(|f| self.in_range("the failing task", f.task, 0, last)) {
+                    self.bench.fault = fault;
+                }
             }
             Action::SetBenchWorkload(i) => {
                 let n = sweep_workloads(Scale::Full).len();
@@ -727,6 +745,44 @@ mod tests {
     use super::*;
     use crate::run::{CheckedRun, RawRun, TaskRecord};
     use crate::workloads::Value;
+
+    #[test]
+    fn a_fault_is_injected_only_on_a_task_the_job_has_and_never_mid_run() {
+        use crate::workloads::FaultKind;
+        let mut s = State::new(4, true, true);
+        let fault = |task| {
+            Some(Fault {
+                task,
+                kind: FaultKind::Trap,
+            })
+        };
+        s.apply(Action::SetFault(fault(9)));
+        assert_eq!(s.bench.job().fault, fault(9));
+        s.apply(Action::SetFault(fault(10)));
+        assert!(
+            s.notice
+                .as_deref()
+                .unwrap_or("")
+                .contains("the failing task must be between 0 and 9"),
+            "{:?}",
+            s.notice
+        );
+        assert_eq!(s.bench.fault, fault(9), "kept the old value");
+        // Fewer tasks: the last one fails.
+        s.apply(Action::SetBenchTasks(3));
+        assert_eq!(s.bench.job().fault, fault(2));
+        s.running = true;
+        s.apply(Action::SetFault(None));
+        assert_eq!(s.bench.fault, fault(9), "unchanged while running");
+        s.running = false;
+        s.apply(Action::SetFault(None));
+        assert_eq!(s.bench.job().fault, None);
+        assert_eq!(
+            s.link_config().job().fault,
+            None,
+            "a link never carries a fault"
+        );
+    }
 
     #[test]
     fn an_isolated_page_starts_its_pool_and_a_plain_one_says_why_not() {

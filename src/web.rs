@@ -20,7 +20,8 @@ use wasm_bindgen::prelude::*;
 /// every isolated worker, which loads this same module.
 #[wasm_bindgen]
 pub fn start_app() -> Result<(), JsValue> {
-    panics::install_hook();
+    // Yew would otherwise replace the hook with its own when it renders.
+    yew::set_custom_panic_hook(Box::new(panics::hook));
     let root = platform::document()?
         .get_element_by_id("app")
         .ok_or_else(|| JsValue::from_str("index.html has no element with id \"app\""))?;

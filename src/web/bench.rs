@@ -15,7 +15,7 @@ use crate::timeline::Timeline;
 use crate::web::app::{StateProps, describe};
 use crate::web::timeline_view::TimelinePanel;
 use crate::web::{chart, engines, links, platform};
-use crate::workloads::show_list;
+use crate::workloads::{Fault, FaultKind, show_list};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -107,6 +107,32 @@ pub fn Bench(props: &StateProps) -> Html {
     let on_size = send(|v| Some(Action::SetBenchSize(v.parse().unwrap_or(0))));
     let on_reps = send(|v| Some(Action::SetRepetitions(v.parse().unwrap_or(0))));
     let on_max = send(|v| Some(Action::SetBenchMaxWorkers(v.parse().unwrap_or(0))));
+    let fault_task = b.fault.map_or(0, |f| f.task);
+    let on_fault_kind = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
+                let kind = FaultKind::ALL
+                    .into_iter()
+                    .find(|k| k.name() == select.value());
+                dispatch.dispatch(Action::SetFault(kind.map(|kind| Fault {
+                    task: fault_task,
+                    kind,
+                })));
+            }
+        })
+    };
+    let on_fault_task = {
+        let (dispatch, fault) = (dispatch.clone(), b.fault);
+        Callback::from(move |e: Event| {
+            if let (Some(input), Some(fault)) = (e.target_dyn_into::<HtmlInputElement>(), fault) {
+                dispatch.dispatch(Action::SetFault(Some(Fault {
+                    task: input.value().parse().unwrap_or(usize::MAX),
+                    ..fault
+                })));
+            }
+        })
+    };
     let on_run = {
         let (state, cancel) = (state.clone(), cancel.clone());
         Callback::from(move |_: MouseEvent| {
@@ -273,6 +299,21 @@ pub fn Bench(props: &StateProps) -> Html {
                 <span class="label">{ "Engines" }</span>
                 <div class="choices">{ for modes }</div>
             </div>
+            <details class="fault-injection" open={b.fault.is_some()}>
+                <summary>{ "⚠ Fault injection: make a task fail on purpose" }</summary>
+                <p>{ "To see what each engine does when a task crashes: the run stops and says which task failed and why, a broken pool is replaced, and the next run is checked as usual. A link never carries this setting." }</p>
+                <label for="fault-task">{ "Task" }</label>
+                <input id="fault-task" type="number" min="0" max={(b.tasks.max(1) - 1).to_string()} value={fault_task.to_string()} onchange={on_fault_task} disabled={state.running || b.fault.is_none()} aria-label="failing task" />
+                <select id="fault-kind" onchange={on_fault_kind} disabled={state.running} aria-label="how the task fails">
+                    <option value="" selected={b.fault.is_none()}>{ "runs normally" }</option>
+                    { for FaultKind::ALL.map(|k| html! {
+                        <option value={k.name()} selected={b.fault.is_some_and(|f| f.kind == k)}>{ match k {
+                            FaultKind::Panic => "panics (a Rust panic, then a trap)",
+                            FaultKind::Trap => "traps (WebAssembly unreachable, no message)",
+                        } }</option>
+                    }) }
+                </select>
+            </details>
             <div class="sweep-actions">
                 <button id="run-sweep" onclick={on_run.clone()} disabled={state.running || b.modes.is_empty()}>{ format!("Sweep 1–{} workers", state.bench_max_workers()) }</button>
                 <button id="cancel-sweep" class="secondary" onclick={on_cancel} disabled={b.progress.is_none()}>{ "Cancel" }</button>

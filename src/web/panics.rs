@@ -22,30 +22,31 @@ thread_local! {
     static MESSAGE: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Installs the hook, once per memory (the page and its shared-memory workers share one; each
-/// isolated worker has its own). It also logs to the console as before, with a stack.
+/// Installs [`hook`], once per memory (the page and its shared-memory workers share one; each
+/// isolated worker has its own).
 pub fn install_hook() {
     static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
-            let message = match (info.payload_as_str(), info.location()) {
-                (Some(what), Some(at)) => format!("{what} (at {}:{})", at.file(), at.line()),
-                (Some(what), None) => what.to_string(),
-                (None, _) => info.to_string(),
-            };
-            let global = js_sys::global();
-            match global.dyn_ref::<DedicatedWorkerGlobalScope>() {
-                Some(worker) => {
-                    let note = js_sys::Object::new();
-                    let _ = js_sys::Reflect::set(&note, &"kind".into(), &"panic".into());
-                    let _ = js_sys::Reflect::set(&note, &"message".into(), &message.into());
-                    let _ = worker.post_message(&note);
-                }
-                None => MESSAGE.with(|m| *m.borrow_mut() = Some(message)),
-            }
-            console_error_panic_hook::hook(info);
-        }));
-    });
+    ONCE.call_once(|| std::panic::set_hook(Box::new(hook)));
+}
+
+/// Keeps a panic's message for the engine that ran the task, and logs it to the console with a
+/// stack as before.
+pub fn hook(info: &std::panic::PanicHookInfo<'_>) {
+    let message = match (info.payload_as_str(), info.location()) {
+        (Some(what), Some(at)) => format!("{what} (at {}:{})", at.file(), at.line()),
+        (Some(what), None) => what.to_string(),
+        (None, _) => info.to_string(),
+    };
+    match js_sys::global().dyn_ref::<DedicatedWorkerGlobalScope>() {
+        Some(worker) => {
+            let note = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&note, &"kind".into(), &"panic".into());
+            let _ = js_sys::Reflect::set(&note, &"message".into(), &message.into());
+            let _ = worker.post_message(&note);
+        }
+        None => MESSAGE.with(|m| *m.borrow_mut() = Some(message)),
+    }
+    console_error_panic_hook::hook(info);
 }
 
 /// The last panic's message on this thread, if one is waiting to be read.

@@ -50,6 +50,7 @@ test('a small sweep draws one series per engine with a point per worker count', 
 
 test('Cancel stops a sweep within 200 ms and keeps the points measured', async (t) => {
   const { page, errors } = await smallSweep({ width: 390, height: 844 });
+  const poolWorkers = page.workers().length;
   await page.click('#run-sweep');
   await page.waitForFunction(() => document.querySelectorAll('.sweep-table tbody tr').length >= 4, null, { timeout: 120_000 });
   // Timed inside the page: from the click's event to the moment the page shows it is idle.
@@ -70,12 +71,17 @@ test('Cancel stops a sweep within 200 ms and keeps the points measured', async (
   await page.click('#cancel-sweep');
   const stoppedMs = await page.evaluate(() => window.__cancelTiming);
   assert.ok(stoppedMs < 200, `the page was usable again ${stoppedMs.toFixed(1)} ms after Cancel`);
+  // No worker is left behind: the shared-memory pool's, and the reused isolated pool's at most.
+  const maxWorkers = Number(await page.$eval('#bench-max', el => el.value));
+  await page.waitForTimeout(200);
+  const workers = page.workers().length;
+  assert.ok(workers <= poolWorkers + maxWorkers, `${workers} workers after Cancel; the pools have ${poolWorkers} + ${maxWorkers}`);
   const kept = (await rowsOf(page)).length;
   assert.ok(kept >= 4, `kept ${kept} points`);
   assert.match(await page.textContent('#sweep-status'), new RegExp(`Cancelled; ${kept} points kept`));
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone screen`);
-  t.diagnostic(`cancel took ${stoppedMs.toFixed(1)} ms; ${kept} points kept`);
+  t.diagnostic(`cancel took ${stoppedMs.toFixed(1)} ms; ${kept} points kept; ${workers} workers alive`);
   t.diagnostic(`screenshot: ${await screenshot(page, 'bench-phone.png')}`);
   assert.deepEqual(errors, []);
   await page.close();

@@ -65,6 +65,10 @@ struct PoolWorker {
 
 impl Drop for PoolWorker {
     fn drop(&mut self) {
+        // Events already queued (a trap's error after its panic message) must not reach the
+        // handlers, which are dropped with this.
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
         self.worker.terminate();
         LIVE.with(|n| n.set(n.get() - 1));
     }
