@@ -68,6 +68,7 @@ async fn a_failing_task_in_any_engine_is_named_and_the_next_run_is_correct() {
             )
             .await
             .expect_err(&what);
+            console_log!("{what}: {why}");
             assert!(why.contains("task 3 failed"), "{what}: {why}");
             match kind {
                 FaultKind::Panic => assert!(
@@ -103,18 +104,20 @@ async fn a_failing_task_in_any_engine_is_named_and_the_next_run_is_correct() {
     );
 }
 
-/// Cancels a run of `job` in `mode` after `after_ms`; returns how long the run went on after
-/// the cancel.
-async fn cancel_after(mode: Mode, job: &Job, after_ms: u32) -> f64 {
+/// Cancels a run of `job` in `mode` after `after_ms` (a timer set as the run starts); returns
+/// how long the run went on after the cancel, and how late the timer fired (the page's own
+/// thread was busy).
+async fn cancel_after(mode: Mode, job: &Job, after_ms: u32) -> (f64, f64) {
     let cancel = Cancel::new();
     let stop = cancel.clone();
     let cancelled_at = std::rc::Rc::new(std::cell::Cell::new(0.0));
     let at = cancelled_at.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        TimeoutFuture::new(after_ms).await;
+    let due = now_ms() + f64::from(after_ms);
+    gloo_timers::callback::Timeout::new(after_ms, move || {
         at.set(now_ms());
         stop.cancel();
-    });
+    })
+    .forget();
     let outcome = engines::run(mode, job, THREADS, &cancel).await;
     let ended = now_ms();
     assert_eq!(
@@ -123,22 +126,30 @@ async fn cancel_after(mode: Mode, job: &Job, after_ms: u32) -> f64 {
         "{}",
         mode.label()
     );
-    ended - cancelled_at.get()
+    (ended - cancelled_at.get(), cancelled_at.get() - due)
 }
 
 async fn cancelling_mid_task_stops_the_page_s_own_and_the_shared_engines() {
     // Two tasks that would count for hours: only stopping mid-task ends them.
     let endless = Job::new(Workload::EmptyLoop { count: u64::MAX }, 2);
     for mode in [Mode::Shared { gil: false }, Mode::Shared { gil: true }] {
-        let took = cancel_after(mode, &endless, 300).await;
+        let (took, _) = cancel_after(mode, &endless, 300).await;
+        console_log!(
+            "{}: a run of endless tasks ended {took:.1} ms after Cancel",
+            mode.label()
+        );
         assert!(took < 1_000.0, "{}: cancel took {took:.0} ms", mode.label());
         is_correct(mode, "after a cancel mid-task").await;
     }
     assert_eq!(pool::live_workers(), THREADS, "a cancel keeps the pool");
     // The page's own thread computes a task at a time and lets the page in between.
     let many = Job::new(Workload::EmptyLoop { count: 2_000_000 }, 100_000);
-    let took = cancel_after(Mode::MainThread, &many, 300).await;
-    assert!(took < 1_000.0, "main thread: cancel took {took:.0} ms");
+    let (took, late) = cancel_after(Mode::MainThread, &many, 300).await;
+    console_log!("main thread: Cancel came {late:.1} ms late; the run ended {took:.1} ms after it");
+    assert!(
+        late + took < 1_000.0,
+        "main thread: cancel took {late:.0} + {took:.0} ms"
+    );
     is_correct(Mode::MainThread, "after a cancel").await;
 }
 
@@ -201,5 +212,19 @@ async fn cancelling_any_isolated_mode_returns_at_once_and_leaves_no_worker_behin
             mode.label()
         );
     }
+    // Cancelled while 40 workers are still starting.
+    let before = isolated::live_workers();
+    let many = Job::new(Workload::SleepAdd { ms: 3_000 }, 40);
+    let mode = Mode::PerTask {
+        join: corescope::run::Join::AfterAll,
+    };
+    let (took, _) = cancel_after(mode, &many, 30).await;
+    console_log!("a worker per task: cancelled while 40 start, the run ended {took:.1} ms after");
+    assert!(took < 1_000.0, "cancel during start-up took {took:.0} ms");
+    assert_eq!(
+        isolated::live_workers(),
+        before,
+        "no starting worker is left"
+    );
     is_correct(Mode::Pool { reuse: true }, "after cancels").await;
 }

@@ -225,17 +225,19 @@ impl Handle {
         })
     }
 
-    /// Waits until the worker has its own instance running; returns spawn-to-ready in ms.
-    async fn ready(&mut self) -> Result<f64, String> {
+    /// Waits until the worker has its own instance running, unless the run is cancelled first;
+    /// returns spawn-to-ready in ms.
+    async fn ready(&mut self, cancel: &Cancel) -> Result<f64, String> {
         if let Some(at) = self.ready_epoch_ms {
             return Ok(at - self.launched_epoch_ms);
         }
         let first = self
-            .reply_or_give_up(&Cancel::new())
+            .reply_or_give_up(cancel)
             .await
             .map_err(|gave| match gave {
                 Gave::Closed(why) => why,
-                _ => format!(
+                Gave::Cancelled => CANCELLED.into(),
+                Gave::Up => format!(
                     "a worker did not get ready within {:.1} s",
                     f64::from(answer_timeout_ms()) / 1000.0
                 ),
@@ -500,11 +502,11 @@ async fn map_on(
 }
 
 /// Starts `k` workers and waits for all; returns them and the longest spawn-to-ready.
-async fn start(k: usize) -> Result<(Vec<Handle>, f64), String> {
+async fn start(k: usize, cancel: &Cancel) -> Result<(Vec<Handle>, f64), String> {
     let mut handles = (0..k)
         .map(|_| Handle::launch())
         .collect::<Result<Vec<_>, _>>()?;
-    let ready = try_join_all(handles.iter_mut().map(|h| h.ready())).await?;
+    let ready = try_join_all(handles.iter_mut().map(|h| h.ready(cancel))).await?;
     Ok((handles, ready.into_iter().fold(0.0, f64::max)))
 }
 
@@ -513,7 +515,7 @@ pub async fn spawn_to_ready(n: usize) -> Result<Vec<f64>, String> {
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
         let mut handle = Handle::launch()?;
-        times.push(handle.ready().await?);
+        times.push(handle.ready(&Cancel::new()).await?);
     }
     Ok(times)
 }
@@ -522,7 +524,7 @@ pub async fn spawn_to_ready(n: usize) -> Result<Vec<f64>, String> {
 /// (the text encoding included), in ms.
 pub async fn round_trips(n: usize) -> Result<Vec<f64>, String> {
     let mut handle = Handle::launch()?;
-    handle.ready().await?;
+    handle.ready(&Cancel::new()).await?;
     let job = Job::new(crate::workloads::Workload::Square, 0);
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
@@ -548,7 +550,7 @@ pub async fn run_pool(
         let mut pool = POOL.with(|p| std::mem::take(&mut *p.borrow_mut()));
         let t_start = now_ms();
         if pool.len() < workers {
-            let (more, _) = start(workers - pool.len()).await?;
+            let (more, _) = start(workers - pool.len(), cancel).await?;
             pool.extend(more);
         }
         let startup_ms = now_ms() - t_start;
@@ -569,7 +571,7 @@ pub async fn run_pool(
     } else {
         let collector = RefCell::new(Collector::new(job.tasks));
         let t0 = now_ms();
-        let (mut pool, startup_ms) = start(workers).await?;
+        let (mut pool, startup_ms) = start(workers, cancel).await?;
         for (worker, handle) in pool.iter().enumerate() {
             collector.borrow_mut().started(worker, handle);
         }
@@ -588,7 +590,7 @@ pub async fn run_per_task(job: &Job, join: Join, cancel: &Cancel) -> Result<RawR
     let one = |mut handle: Handle, index: usize| {
         let collector = &collector;
         async move {
-            let ready = handle.ready().await?;
+            let ready = handle.ready(cancel).await?;
             collector.borrow_mut().started(index, &handle);
             cancel.check()?;
             let (done, span) = handle.run_batch(run, job, vec![index], cancel).await?;

@@ -198,16 +198,19 @@ impl Pool {
         self.threads
     }
 
-    /// Hands `job` to a pool thread.
-    pub fn spawn(&self, job: impl FnOnce() + Send + 'static) {
+    /// Hands `job` to a pool thread; `Err` if the pool was torn down.
+    pub fn spawn(&self, job: impl FnOnce() + Send + 'static) -> Result<(), String> {
+        let pool = self.pool.borrow();
+        let pool = pool
+            .as_ref()
+            .ok_or("the shared-memory pool was stopped; the next run starts a new one")?;
         let busy = Arc::clone(&self.busy);
         busy.fetch_add(1, Ordering::SeqCst);
-        if let Some(pool) = &*self.pool.borrow() {
-            pool.spawn(move || {
-                job();
-                busy.fetch_sub(1, Ordering::SeqCst);
-            });
-        }
+        pool.spawn(move || {
+            job();
+            busy.fetch_sub(1, Ordering::SeqCst);
+        });
+        Ok(())
     }
 
     /// The first thread that reported a panic or a trap since the last call, and why.

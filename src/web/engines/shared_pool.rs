@@ -51,14 +51,16 @@ pub async fn warm_up(job: &Job) {
     let small = job.warm_up();
     let (tx, rx) = oneshot::channel();
     // Pool threads share their optimized code, so warming one warms them all.
-    pool.spawn(move || {
+    let warming = pool.spawn(move || {
         let mut warm = WarmUp::new(Duration::from_millis(400));
         while !warm.call(|| warm_call(&small)) {
             std::thread::sleep(Duration::from_millis(5));
         }
         let _ = tx.send(());
     });
-    let _ = rx.await;
+    if warming.is_ok() {
+        let _ = rx.await;
+    }
     shared_counter::reset();
 }
 
@@ -206,7 +208,7 @@ pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result
     let t0_page = now_ms();
     for _ in 0..workers {
         let run = Arc::clone(&run);
-        pool.spawn(move || run.work());
+        pool.spawn(move || run.work())?;
     }
     let ended = watch(rx, &pool, cancel).await;
     let elapsed_ms = now_ms() - t0_page;
