@@ -10,6 +10,7 @@ pub mod main_thread;
 pub mod pool;
 #[cfg(feature = "threads")]
 pub mod shared_pool;
+mod spawned;
 
 /// Why the single-threaded module has no shared-memory engines, and how to get them.
 pub const SINGLE_THREADED: &str = "shared memory is off: the page is not cross-origin isolated, \

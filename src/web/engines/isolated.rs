@@ -11,6 +11,7 @@
 //! Messages are JSON text, so 64-bit integers and big numbers cross exactly.
 
 use crate::run::{CANCELLED, Cancel, Join, MessageSpan, RawRun, TaskRecord, WorkerLife};
+use crate::web::engines::spawned::{Spawned, note};
 use crate::web::platform::{epoch_ms, now_ms};
 use crate::workloads::{Job, NoGil, Value, in_submission_order, shared_counter};
 use futures::StreamExt;
@@ -27,13 +28,6 @@ use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker};
 extern "C" {
     #[wasm_bindgen(js_name = spawnIsolatedWorker, catch)]
     fn spawn_isolated_worker() -> Result<Worker, JsValue>;
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// The glue's own URL, which the new worker imports to load this module.
-    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
-    pub(crate) static GLUE_URL: js_sys::JsString;
 }
 
 /// Page → worker: run these tasks of `job`. `run` changes with every run, so a worker knows
@@ -147,15 +141,13 @@ enum Incoming {
 
 /// The page's handle on one isolated worker; the worker is terminated when the handle drops.
 struct Handle {
-    worker: Worker,
+    worker: Spawned,
     inbox: mpsc::UnboundedReceiver<Incoming>,
     /// Spawned and ready, on the epoch clock shared with every worker.
     launched_epoch_ms: f64,
     ready_epoch_ms: Option<f64>,
     /// Workloads this worker has already run untimed, so its code is optimized.
     warmed: BTreeSet<&'static str>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
 
 impl Handle {
@@ -164,11 +156,10 @@ impl Handle {
         let launched_epoch_ms = epoch_ms();
         let worker =
             spawn_isolated_worker().map_err(|e| format!("could not start a worker: {e:?}"))?;
-        LIVE.with(|n| n.set(n.get() + 1));
         let (tx, rx) = mpsc::unbounded();
         let on_message = {
             let tx = tx.clone();
-            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            move |event: MessageEvent| {
                 let data = event.data();
                 let incoming = match data.as_string() {
                     Some(text) => serde_json::from_str::<Reply>(&text)
@@ -176,52 +167,30 @@ impl Handle {
                         .unwrap_or_else(|e| {
                             Incoming::Error(format!("unreadable message from a worker: {e}"))
                         }),
-                    None => {
-                        let field = |k: &str| {
-                            js_sys::Reflect::get(&data, &k.into())
-                                .ok()
-                                .and_then(|v| v.as_string())
-                        };
-                        match field("kind").as_deref() {
-                            Some("ready") => Incoming::Ready,
-                            Some("panic") => Incoming::Error(format!(
-                                "it panicked: {}",
-                                field("message").unwrap_or_default()
-                            )),
-                            _ => Incoming::Error(format!(
-                                "a worker failed to load the module: {}",
-                                field("message").unwrap_or_else(|| "no reason given".into())
-                            )),
+                    None => match note(&data) {
+                        (Some(kind), _) if kind == "ready" => Incoming::Ready,
+                        (Some(kind), why) if kind == "panic" => {
+                            Incoming::Error(format!("it panicked: {why}"))
                         }
-                    }
+                        (_, why) => {
+                            Incoming::Error(format!("a worker failed to load the module: {why}"))
+                        }
+                    },
                 };
                 let _ = tx.unbounded_send(incoming);
-            })
+            }
         };
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+        let on_error = move |event: ErrorEvent| {
             let _ = tx.unbounded_send(Incoming::Error(format!("it trapped: {}", event.message())));
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        let init = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| {
-            js_sys::Reflect::set(&init, &k.into(), v).expect("setting a field of a fresh object")
         };
-        set("glueUrl", &GLUE_URL.with(|u| u.clone()).into());
-        set("module", &wasm_bindgen::module());
-        if let Err(e) = worker.post_message(&init) {
-            worker.terminate();
-            LIVE.with(|n| n.set(n.get() - 1));
-            return Err(format!("could not send the module to a worker: {e:?}"));
-        }
+        let worker = Spawned::new(worker, &LIVE, on_message, on_error);
+        worker.boot(&[])?;
         Ok(Self {
             worker,
             inbox: rx,
             launched_epoch_ms,
             ready_epoch_ms: None,
             warmed: BTreeSet::new(),
-            _on_message: on_message,
-            _on_error: on_error,
         })
     }
 
@@ -276,9 +245,7 @@ impl Handle {
         })
         .expect("a batch always serializes");
         let sent = epoch_ms();
-        self.worker
-            .post_message(&text.into())
-            .map_err(|e| format!("could not send tasks to a worker: {e:?}"))?;
+        self.worker.post(&text.into())?;
         let reply = self.reply_or_give_up(cancel).await;
         match reply {
             Ok(Incoming::Reply(Reply::Done(done))) => Ok((done, (sent, epoch_ms()))),
@@ -345,17 +312,6 @@ enum Gave {
     Up,
     Cancelled,
     Closed(String),
-}
-
-impl Drop for Handle {
-    fn drop(&mut self) {
-        // Events already queued (a trap's error after its panic message) must not reach the
-        // handlers, which are dropped with this.
-        self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
-        self.worker.terminate();
-        LIVE.with(|n| n.set(n.get() - 1));
-    }
 }
 
 /// How long a batch may go unanswered before its worker counts as hung. Generous: the longest

@@ -10,7 +10,7 @@
 //! The page's main thread only ever hands work to the pool (`spawn`) and awaits; it never waits
 //! inside rayon, which would spin it (rayon's `web_spin_lock`) and freeze the page.
 
-use crate::web::engines::isolated::GLUE_URL;
+use crate::web::engines::spawned::{Spawned, note};
 use crate::web::panics::install_hook;
 use crate::web::platform::now_ms;
 use futures::channel::mpsc;
@@ -21,7 +21,6 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
@@ -57,85 +56,47 @@ enum Note {
     Exited,
 }
 
-struct PoolWorker {
-    worker: Worker,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
-}
-
-impl Drop for PoolWorker {
-    fn drop(&mut self) {
-        // Events already queued (a trap's error after its panic message) must not reach the
-        // handlers, which are dropped with this.
-        self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
-        self.worker.terminate();
-        LIVE.with(|n| n.set(n.get() - 1));
-    }
-}
-
-impl PoolWorker {
-    /// Starts a worker for rayon thread `thread`; its notes go to `notes`.
-    fn launch(
-        thread: ThreadBuilder,
-        notes: mpsc::UnboundedSender<(usize, Note)>,
-    ) -> Result<Self, String> {
-        let index = thread.index();
-        let worker =
-            spawn_pool_worker().map_err(|e| format!("could not start a pool worker: {e:?}"))?;
-        LIVE.with(|n| n.set(n.get() + 1));
-        let on_message = {
-            let notes = notes.clone();
-            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let data = event.data();
-                let field = |k: &str| {
-                    js_sys::Reflect::get(&data, &k.into())
-                        .ok()
-                        .and_then(|v| v.as_string())
-                };
-                let message = field("message").unwrap_or_else(|| "no reason given".into());
-                let note = match field("kind").as_deref() {
-                    Some("ready") => Note::Ready,
-                    Some("panic") => Note::Panicked(message),
-                    Some("exited") => Note::Exited,
-                    _ => Note::Failed(message),
-                };
-                let _ = notes.unbounded_send((index, note));
-            })
-        };
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            let _ = notes.unbounded_send((index, Note::Failed(event.message())));
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        let handle = Self {
-            worker,
-            _on_message: on_message,
-            _on_error: on_error,
-        };
-        let thread = Box::into_raw(Box::new(thread));
-        let init = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| {
-            js_sys::Reflect::set(&init, &k.into(), v).expect("setting a field of a fresh object")
-        };
-        set("glueUrl", &GLUE_URL.with(|u| u.clone()).into());
-        set("module", &wasm_bindgen::module());
-        set("memory", &wasm_bindgen::memory());
-        set("thread", &JsValue::from(thread as usize));
-        if let Err(e) = handle.worker.post_message(&init) {
-            // SAFETY: the message did not go out, so nothing else has the thread.
-            drop(unsafe { Box::from_raw(thread) });
-            return Err(format!("could not send the module to a pool worker: {e:?}"));
+/// Starts a worker for rayon thread `thread`; its notes go to `notes`.
+fn launch(
+    thread: ThreadBuilder,
+    notes: mpsc::UnboundedSender<(usize, Note)>,
+) -> Result<Spawned, String> {
+    let index = thread.index();
+    let worker =
+        spawn_pool_worker().map_err(|e| format!("could not start a pool worker: {e:?}"))?;
+    let on_message = {
+        let notes = notes.clone();
+        move |event: MessageEvent| {
+            let note = match note(&event.data()) {
+                (Some(kind), _) if kind == "ready" => Note::Ready,
+                (Some(kind), _) if kind == "exited" => Note::Exited,
+                (Some(kind), why) if kind == "panic" => Note::Panicked(why),
+                (_, why) => Note::Failed(why),
+            };
+            let _ = notes.unbounded_send((index, note));
         }
-        Ok(handle)
+    };
+    let on_error = move |event: ErrorEvent| {
+        let _ = notes.unbounded_send((index, Note::Failed(event.message())));
+    };
+    let worker = Spawned::new(worker, &LIVE, on_message, on_error);
+    let thread = Box::into_raw(Box::new(thread));
+    let sent = worker.boot(&[
+        ("memory", wasm_bindgen::memory()),
+        ("thread", JsValue::from(thread as usize)),
+    ]);
+    if sent.is_err() {
+        // SAFETY: the message did not go out, so nothing else has the thread.
+        drop(unsafe { Box::from_raw(thread) });
     }
+    sent.map(|()| worker)
 }
 
 /// A started pool.
 pub struct Pool {
     pool: RefCell<Option<ThreadPool>>,
     threads: usize,
-    workers: RefCell<Vec<PoolWorker>>,
+    workers: RefCell<Vec<Spawned>>,
     notes: RefCell<mpsc::UnboundedReceiver<(usize, Note)>>,
     /// Jobs handed to the pool and not yet returned.
     busy: Arc<AtomicUsize>,
@@ -149,8 +110,7 @@ impl Pool {
         let built = ThreadPoolBuilder::new()
             .num_threads(threads)
             .spawn_handler(|thread| {
-                workers
-                    .push(PoolWorker::launch(thread, tx.clone()).map_err(std::io::Error::other)?);
+                workers.push(launch(thread, tx.clone()).map_err(std::io::Error::other)?);
                 Ok(())
             })
             .build()

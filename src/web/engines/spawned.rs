@@ -1,0 +1,93 @@
+//! A Web Worker the page started for an engine — an isolated worker or a shared-memory pool
+//! thread — with its message and error handlers, counted while it lives.
+
+use std::cell::Cell;
+use std::thread::LocalKey;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{ErrorEvent, MessageEvent, Worker};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The glue's own URL, which a new worker imports to load this module.
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static GLUE_URL: js_sys::JsString;
+}
+
+/// The worker and its handlers; terminated, and no longer counted, when dropped.
+pub(crate) struct Spawned {
+    worker: Worker,
+    live: &'static LocalKey<Cell<usize>>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+impl Spawned {
+    /// Takes `worker` (just created by its bootstrap script), counts it in `live`, and hands
+    /// its messages and uncaught errors to the handlers.
+    pub(crate) fn new(
+        worker: Worker,
+        live: &'static LocalKey<Cell<usize>>,
+        on_message: impl FnMut(MessageEvent) + 'static,
+        on_error: impl FnMut(ErrorEvent) + 'static,
+    ) -> Self {
+        live.with(|n| n.set(n.get() + 1));
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(on_message);
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(on_error);
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Self {
+            worker,
+            live,
+            _on_message: on_message,
+            _on_error: on_error,
+        }
+    }
+
+    /// Sends the bootstrap what it needs to load this module: the glue's URL, the compiled
+    /// module, and `fields`.
+    pub(crate) fn boot(&self, fields: &[(&str, JsValue)]) -> Result<(), String> {
+        let init = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| {
+            js_sys::Reflect::set(&init, &k.into(), v).expect("setting a field of a fresh object")
+        };
+        set("glueUrl", &GLUE_URL.with(|u| u.clone()).into());
+        set("module", &wasm_bindgen::module());
+        for (k, v) in fields {
+            set(k, v);
+        }
+        self.worker
+            .post_message(&init)
+            .map_err(|e| format!("could not send the module to a worker: {e:?}"))
+    }
+
+    pub(crate) fn post(&self, message: &JsValue) -> Result<(), String> {
+        self.worker
+            .post_message(message)
+            .map_err(|e| format!("could not send tasks to a worker: {e:?}"))
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        // Events already queued (a trap's error after its panic message) must not reach the
+        // handlers, which are dropped with this.
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+        self.live.with(|n| n.set(n.get() - 1));
+    }
+}
+
+/// A bootstrap's note (`{kind, message}`): its kind, and its message or "no reason given".
+pub(crate) fn note(data: &JsValue) -> (Option<String>, String) {
+    let field = |k: &str| {
+        js_sys::Reflect::get(data, &k.into())
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    (
+        field("kind"),
+        field("message").unwrap_or_else(|| "no reason given".into()),
+    )
+}
