@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, symlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, startServer, launchChromium, screenshot, setRange } from './harness.mjs';
+import { ROOT, startServer, launchChromium, screenshot, setRange, poolReady } from './harness.mjs';
 
 let site, plain, withHeaders, browser;
 before(async () => {
@@ -83,7 +83,7 @@ test('without headers or service worker: the single-threaded build, saying why',
 
 test('without headers but with the service worker: one reload, then every engine', async (t) => {
   const { page, errors, context, loads } = await open(`${plain.url}corescope/`);
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 60_000 });
+  await poolReady(page, errors);
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
   assert.equal(await page.getAttribute('#build', 'data-threaded'), 'true');
   await page.waitForTimeout(1_000);
@@ -94,7 +94,7 @@ test('without headers but with the service worker: one reload, then every engine
   }
   // A later visit is isolated from the start: no reload.
   await page.reload();
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 60_000 });
+  await poolReady(page, errors);
   assert.equal(loads(), 3);
   t.diagnostic(`loads: ${loads()} (first visit reloaded once)`);
   assert.deepEqual(errors, []);
@@ -103,7 +103,7 @@ test('without headers but with the service worker: one reload, then every engine
 
 test('with the headers: every engine at once, no service worker', async () => {
   const { page, errors, context, loads } = await open(`${withHeaders.url}corescope/`);
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 60_000 });
+  await poolReady(page, errors);
   assert.equal(await page.getAttribute('#build', 'data-threaded'), 'true');
   assert.equal(loads(), 1);
   assert.equal(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length), 0);

@@ -41,7 +41,7 @@ pub fn pool_thread_main(thread: usize) {
 }
 
 /// How long a new pool's workers may take to load the module.
-pub const READY_WITHIN_MS: f64 = 30_000.0;
+pub const READY_WITHIN_MS: f64 = 20_000.0;
 /// How long a discarded pool's healthy threads get to leave before every worker is terminated.
 pub const LEAVE_WITHIN_MS: f64 = 1_000.0;
 /// How long a run waits for the previous run's threads (cancelled mid-task) to stop.
@@ -226,7 +226,18 @@ thread_local! {
 pub async fn start(threads: usize) -> Result<(), String> {
     SIZE.with(|s| s.set(threads));
     discard();
-    let pool = Pool::build(threads.max(1)).await?;
+    let threads = threads.max(1);
+    let pool = match Pool::build(threads).await {
+        Ok(pool) => pool,
+        // A worker can fail to load for a passing reason (a fetch cut short): one more try,
+        // and both reasons if that fails too.
+        Err(first) => {
+            web_sys::console::warn_1(&format!("starting the pool again: {first}").into());
+            Pool::build(threads)
+                .await
+                .map_err(|second| format!("{second} (a first try failed too: {first})"))?
+        }
+    };
     BUILDS.with(|b| b.set(b.get() + 1));
     CURRENT.with(|c| *c.borrow_mut() = Some(Rc::new(pool)));
     Ok(())
