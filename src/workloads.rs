@@ -92,6 +92,14 @@ impl FaultKind {
             FaultKind::Trap => "traps",
         }
     }
+
+    /// What it does, for the page.
+    pub fn description(self) -> &'static str {
+        match self {
+            FaultKind::Panic => "panics (a Rust panic, then a trap)",
+            FaultKind::Trap => "traps (WebAssembly unreachable, no message)",
+        }
+    }
 }
 
 /// What a panicking fault says.

@@ -307,10 +307,7 @@ pub fn Bench(props: &StateProps) -> Html {
                 <select id="fault-kind" onchange={on_fault_kind} disabled={state.running} aria-label="how the task fails">
                     <option value="" selected={b.fault.is_none()}>{ "runs normally" }</option>
                     { for FaultKind::ALL.map(|k| html! {
-                        <option value={k.name()} selected={b.fault.is_some_and(|f| f.kind == k)}>{ match k {
-                            FaultKind::Panic => "panics (a Rust panic, then a trap)",
-                            FaultKind::Trap => "traps (WebAssembly unreachable, no message)",
-                        } }</option>
+                        <option value={k.name()} selected={b.fault.is_some_and(|f| f.kind == k)}>{ k.description() }</option>
                     }) }
                 </select>
             </details>

@@ -37,6 +37,17 @@ pub(crate) fn first_time(
     seen.with(|s| s.borrow_mut().insert(job.workload.name()))
 }
 
+/// Checks `until` every 10 ms and returns its first answer: how an engine watches for a cancel
+/// (or a silent or failed worker) while it awaits something else.
+pub(crate) async fn every_10_ms<T>(mut until: impl FnMut() -> Option<T>) -> T {
+    loop {
+        gloo_timers::future::TimeoutFuture::new(10).await;
+        if let Some(answer) = until() {
+            return answer;
+        }
+    }
+}
+
 /// Whether this module was built with threads (shared memory); see `SINGLE_THREADED`.
 pub const THREADED: bool = cfg!(feature = "threads");
 

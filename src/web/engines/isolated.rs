@@ -11,6 +11,7 @@
 //! Messages are JSON text, so 64-bit integers and big numbers cross exactly.
 
 use crate::run::{CANCELLED, Cancel, Join, MessageSpan, RawRun, TaskRecord, WorkerLife};
+use crate::web::engines::every_10_ms;
 use crate::web::engines::spawned::{Spawned, note};
 use crate::web::platform::{epoch_ms, now_ms};
 use crate::workloads::{Job, NoGil, Value, in_submission_order, shared_counter};
@@ -90,13 +91,15 @@ pub fn isolated_worker_main() {
 /// real blocking sleep (the memory is shared, so the worker may block on it).
 #[cfg(feature = "threads")]
 fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
+    // The page cancels a batch by terminating the worker.
+    let never = Cancel::new();
     send(Reply::Done(
         batch
             .indices
             .iter()
             .map(|&index| {
                 let start_epoch_ms = epoch_ms();
-                let value = batch.job.run_blocking(index, &mut NoGil, &Cancel::new());
+                let value = batch.job.run_blocking(index, &mut NoGil, &never);
                 Done {
                     index,
                     value,
@@ -269,17 +272,13 @@ impl Handle {
     async fn reply_or_give_up(&mut self, cancel: &Cancel) -> Result<Incoming, Gave> {
         let started = now_ms();
         let limit = f64::from(answer_timeout_ms());
-        let watch = async {
-            loop {
-                gloo_timers::future::TimeoutFuture::new(10).await;
-                if cancel.is_cancelled() {
-                    return Gave::Cancelled;
-                }
-                if now_ms() - started > limit {
-                    return Gave::Up;
-                }
+        let watch = every_10_ms(|| {
+            if cancel.is_cancelled() {
+                Some(Gave::Cancelled)
+            } else {
+                (now_ms() - started > limit).then_some(Gave::Up)
             }
-        };
+        });
         let next = self.inbox.next();
         futures::pin_mut!(watch);
         match futures::future::select(next, watch).await {

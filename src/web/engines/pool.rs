@@ -34,7 +34,7 @@ extern "C" {
 /// bootstrap once the module shares the page's memory.
 #[wasm_bindgen]
 pub fn pool_thread_main(thread: usize) {
-    // SAFETY: `thread` is the address of the `Box<ThreadBuilder>` that `Pool::launch` leaked for
+    // SAFETY: `thread` is the address of the `Box<ThreadBuilder>` that `launch` leaked for
     // this worker alone and sent it exactly once.
     let thread = unsafe { Box::from_raw(thread as *mut ThreadBuilder) };
     thread.run();

@@ -13,8 +13,8 @@
 use crate::gil::Gil;
 use crate::gil::warm_call;
 use crate::run::{CANCELLED, Cancel, RawRun, TaskRecord};
-use crate::web::engines::first_time;
 use crate::web::engines::pool::{self, Pool};
+use crate::web::engines::{every_10_ms, first_time};
 use crate::web::platform::now_ms;
 use crate::workloads::{
     Job, NoGil, Stoppable, Value, WarmUp, in_submission_order, shared_counter,
@@ -22,7 +22,6 @@ use crate::workloads::{
 };
 use futures::channel::oneshot;
 use futures::future::{Either, select};
-use gloo_timers::future::TimeoutFuture;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -171,17 +170,18 @@ enum Ended {
 }
 
 /// Waits for the run's loops to finish, for a cancel, or for a thread to fail.
-async fn watch(mut finished: oneshot::Receiver<()>, pool: &Pool, cancel: &Cancel) -> Ended {
-    loop {
-        if let Either::Left(_) = select(&mut finished, TimeoutFuture::new(10)).await {
-            return Ended::Done;
-        }
+async fn watch(finished: oneshot::Receiver<()>, pool: &Pool, cancel: &Cancel) -> Ended {
+    let trouble = every_10_ms(|| {
         if cancel.is_cancelled() {
-            return Ended::Cancelled;
+            Some(Ended::Cancelled)
+        } else {
+            pool.failure()
+                .map(|(thread, why)| Ended::Failed { thread, why })
         }
-        if let Some((thread, why)) = pool.failure() {
-            return Ended::Failed { thread, why };
-        }
+    });
+    match select(finished, std::pin::pin!(trouble)).await {
+        Either::Left(_) => Ended::Done,
+        Either::Right((ended, _)) => ended,
     }
 }
 
