@@ -20,6 +20,8 @@ test('ratios, efficiency and targets', () => {
   assert.equal(meets(1.4, { at_most: 1.3 }), false);
   assert.equal(meets(0.9, { at_least: 0.95 }), false);
   assert.equal(meets(null, { at_least: 0.95 }), null);
+  assert.equal(meets(1.1, { within: [0.85, 1.15] }), true);
+  assert.equal(meets(0.6, { within: [0.85, 1.15] }), false);
   assert.equal(fmt(1.234), '1.2');
   assert.equal(fmt(null), '—');
 });
@@ -33,8 +35,8 @@ test('figures compare each workload with its native twin and check the targets',
   const r = {
     hardware_concurrency: 2,
     points: [
-      { workload: 0, workload_name: 'loop', mode: 'main', workers: 1, summary: s(120), native: s(100) },
-      { workload: 0, workload_name: 'loop', mode: 'shared', workers: 1, summary: s(120), native: s(100) },
+      { workload: 0, workload_name: 'loop', mode: 'main', workers: 1, samples_ms: [210, 120], summary: s(120), native: s(100) },
+      { workload: 0, workload_name: 'loop', mode: 'shared', workers: 1, samples_ms: [126, 120], summary: s(120), native: s(100) },
       { workload: 0, workload_name: 'loop', mode: 'shared', workers: 2, summary: s(80), native: s(50) },
     ],
     dispatch: s(0.004),
@@ -52,6 +54,9 @@ test('figures compare each workload with its native twin and check the targets',
   // wasm: 120/80/2 = 0.75; native: 100/50/2 = 1 → 0.75, under 0.95.
   assert.equal(f["loop: shared-memory efficiency at k = 2 ÷ native rayon's"].value, 0.75);
   assert.equal(f["loop: shared-memory efficiency at k = 2 ÷ native rayon's"].met, false);
+  // A first serial run that paid one-time costs: 126 ÷ 210 = 0.6, outside 0.85–1.15.
+  assert.equal(f['loop: first run, 1 shared-memory worker ÷ serial'].value, 0.6);
+  assert.equal(f['loop: first run, 1 shared-memory worker ÷ serial'].met, false);
   assert.equal(f['shared-pool dispatch cost per tiny task'].value, 4);
   assert.equal(f['postMessage round trip (median of 5)'].met, true);
   assert.equal(f['reused pool, per 1,000 tiny tasks'].value, 2);
@@ -61,5 +66,6 @@ test('figures compare each workload with its native twin and check the targets',
   const table = figuresTable(figures(r));
   assert.match(table, /\| loop: wasm serial ÷ native serial \| 1\.20 × \| ≤ 1\.3 × \| yes \|/);
   assert.match(table, /\*\*no\*\*/);
+  assert.match(table, /\| loop: first run, 1 shared-memory worker ÷ serial \| 0\.60 × \| 0\.85–1\.15 × \| \*\*no\*\* \|/);
   assert.match(pointsTable(r.points.map(p => ({ ...p, mode_label: p.mode }))), /\| loop \| shared \| 2 \| 80\.0 \| 80\.0 \| 80\.0 \| 50\.0 \| 1\.60 \|/);
 });

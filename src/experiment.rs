@@ -2,8 +2,8 @@
 //! a worker count), and a lesson written from the numbers the steps produced. Nothing here is a
 //! canned claim about speed: every sentence about this machine is computed from its own run.
 
-use crate::run::{CheckedRun, Join, Mode, RunError};
-use crate::stats::{amdahl_serial_fraction, speedup};
+use crate::run::{CheckedRun, Join, Mode, RunError, chunking_note};
+use crate::stats::{amdahl_serial_fraction, secs, speedup};
 use crate::workloads::sum_range::SEED_NUMBERS;
 use crate::workloads::{Job, Value, Workload, file_write, show_list};
 
@@ -442,7 +442,10 @@ pub fn steps(
             );
             let squares = Job::new(Workload::Square, 1000);
             let mut steps = Vec::new();
-            for (what, job) in [("sleep", sleeps), ("square", squares)] {
+            // The sleeps get a worker each, as the seed's pool had: sleeping needs no core, and
+            // the seed's point is that the pool then takes as long as its longest sleep. The
+            // squares get one worker per core.
+            for (what, job, k) in [("sleep", sleeps, 5), ("square", squares, cores)] {
                 steps.push(Step::new(
                     format!("{what}-serial"),
                     format!("{what}: serial"),
@@ -452,23 +455,23 @@ pub fn steps(
                 ));
                 steps.push(Step::new(
                     format!("{what}-fresh"),
-                    format!("{what}: Pool({cores}) created per call"),
+                    format!("{what}: Pool({k}) created per call"),
                     fresh_pool,
-                    cores,
+                    k,
                     job.clone(),
                 ));
                 steps.push(Step::new(
                     format!("{what}-reused"),
-                    format!("{what}: Pool({cores}) reused"),
+                    format!("{what}: Pool({k}) reused"),
                     pool,
-                    cores,
+                    k,
                     job.clone(),
                 ));
                 steps.push(Step::new(
                     format!("{what}-threads"),
-                    format!("{what}: {cores} threads"),
+                    format!("{what}: {k} threads"),
                     shared,
-                    cores,
+                    k,
                     job,
                 ));
             }
@@ -567,16 +570,65 @@ fn count(n: usize, noun: &str) -> String {
     }
 }
 
-fn secs(ms: f64) -> String {
-    if ms >= 1000.0 {
-        format!("{:.2} s", ms / 1000.0)
-    } else {
-        format!("{ms:.1} ms")
-    }
-}
-
 fn times(x: f64) -> String {
     format!("{x:.2}×")
+}
+
+/// A finished run's speedup over serial (", 1.85× serial"), and a note where the number alone
+/// would mislead: the stopped-too-early clock is a mistake, not a speedup; a worker engine
+/// slower than serial says what its overheads cost; a pool that chunked unevenly says so.
+pub fn speed_cells(
+    run: &CheckedRun,
+    serial_ms: Option<f64>,
+) -> (String, Option<(&'static str, String)>) {
+    let r = &run.run;
+    if run.mode
+        == (Mode::PerTask {
+            join: Join::ClockStopsBeforeJoin,
+        })
+    {
+        return (
+            String::new(),
+            Some((
+                "mistake",
+                " A measuring mistake, not a speedup: the clock stopped once the workers were started, before they were joined, so this measures only the start-up.".into(),
+            )),
+        );
+    }
+    let speedup = serial_ms.and_then(|serial| speedup(serial, r.elapsed_ms));
+    let shown = speedup
+        .map(|x| {
+            if x < 0.01 {
+                ", under 0.01× serial".to_string()
+            } else {
+                format!(", {x:.2}× serial")
+            }
+        })
+        .unwrap_or_default();
+    let startup_in_clock = match run.mode {
+        Mode::Pool { reuse: true } => 0.0,
+        _ => r.startup_ms.unwrap_or(0.0),
+    };
+    let overhead = startup_in_clock + r.messaging_ms.unwrap_or(0.0);
+    let note = match (serial_ms, speedup) {
+        (Some(serial), Some(x))
+            if x < 1.0 && overhead > 0.0 && overhead >= r.elapsed_ms - serial =>
+        {
+            Some((
+                "why",
+                format!(
+                    " Slower than serial because of its overheads, not its computing: starting workers and passing messages took {overhead:.1} ms of it, while all the tasks together compute for {serial:.1} ms serially. Larger tasks hide the overheads."
+                ),
+            ))
+        }
+        _ => match run.mode {
+            Mode::Pool { .. } => {
+                chunking_note(r.results.len(), run.workers).map(|n| ("why", format!(" {n}.")))
+            }
+            _ => None,
+        },
+    };
+    (shown, note)
 }
 
 /// The lesson of `preset`, written from this run's numbers. Sentences whose numbers are missing
@@ -587,49 +639,97 @@ pub fn lesson(preset: PresetId, cores: usize, o: &Outcomes<'_>) -> Vec<String> {
     match preset {
         PresetId::SleepBound => {
             say((|| {
+                let up = o.speedup("serial", "pool")?;
+                let why = if up > 1.25 * cores as f64 {
+                    format!(
+                        "more than the {cores} cores could give: a waiting task needs no core, so waits overlap however few cores there are"
+                    )
+                } else {
+                    format!("no more than {cores} cores could give: the waits did not overlap here")
+                };
                 Some(format!(
-                    "Serial: {} for 10 waits of {}. Pool(10): {} — {} faster on a machine that reports {cores} cores: a waiting task needs no core, so waits overlap however few cores there are.",
+                    "Serial: {} for 10 waits of {}. Pool(10): {} — {} as fast as serial on a machine that reports {cores} cores, {why}.",
                     secs(o.ms("serial")?),
                     secs(o.ms("serial")? / 10.0),
                     secs(o.ms("pool")?),
-                    times(o.speedup("serial", "pool")?)
+                    times(up)
                 ))
             })());
             say((|| {
+                let (serial, gil, shared) = (o.ms("serial")?, o.ms("gil")?, o.ms("shared")?);
+                let overlap = |ms: f64| ms < serial / 2.0;
+                let verdict = match (overlap(gil), overlap(shared)) {
+                    (true, true) => {
+                        "threads overlap their waits with or without a GIL: CPython releases the GIL while a thread sleeps"
+                    }
+                    (false, true) => {
+                        "with the GIL the waits did not overlap here, although CPython releases the GIL while a thread sleeps"
+                    }
+                    (true, false) => "the threads without a GIL did not overlap their waits here",
+                    (false, false) => "neither overlapped its waits here",
+                };
                 Some(format!(
-                    "Threads overlap their waits too, with or without a GIL ({} with it, {} without): CPython releases the GIL while a thread sleeps.",
-                    secs(o.ms("gil")?),
-                    secs(o.ms("shared")?)
+                    "10 threads: {} with a GIL, {} without ({} and {} as fast as serial): {verdict}.",
+                    secs(gil),
+                    secs(shared),
+                    times(serial / gil),
+                    times(serial / shared)
                 ))
             })());
         }
         PresetId::CpuBound => {
             say((|| {
+                let up = o.speedup("pool-1", "pool-10")?;
+                let why = if up <= 1.15 * cores as f64 {
+                    format!("no more than the {cores} cores that run them can give")
+                } else {
+                    format!(
+                        "more than {cores} cores could give, so more cores ran them than the browser reports"
+                    )
+                };
                 Some(format!(
-                    "Pool(1) took {}, Pool(10) {} ({} of serial speed): ten workers cannot beat the cores that run them.",
+                    "Pool(1) took {}, Pool(10) {}: ten workers ran {} as fast as one, {why}.",
                     secs(o.ms("pool-1")?),
                     secs(o.ms("pool-10")?),
-                    times(o.speedup("pool-1", "pool-10")?)
+                    times(up)
                 ))
             })());
             say((|| {
+                let at_cores = o.speedup("shared-1", "shared-cores")?;
+                let at_ten = o.speedup("shared-1", "shared-10")?;
+                let past = if cores >= 10 {
+                    String::new()
+                } else if at_ten <= 1.1 * at_cores {
+                    " Past the cores, more workers only took turns: 10 threads gained nothing over the cores' count.".to_string()
+                } else {
+                    format!(
+                        " 10 threads gained {} over {cores}: more cores took part than the browser reports.",
+                        times(at_ten / at_cores)
+                    )
+                };
                 Some(format!(
-                    "Shared memory: 1 thread {}, {cores} threads {} ({}), 10 threads {} ({}). Past the cores, more workers only take turns.",
+                    "Shared memory: 1 thread {}, {cores} threads {} ({} as fast as 1), 10 threads {} ({}).{past}",
                     secs(o.ms("shared-1")?),
                     secs(o.ms("shared-cores")?),
-                    times(o.speedup("shared-1", "shared-cores")?),
+                    times(at_cores),
                     secs(o.ms("shared-10")?),
-                    times(o.speedup("shared-1", "shared-10")?)
+                    times(at_ten)
                 ))
             })());
         }
         PresetId::GilThreads => {
             say((|| {
+                let ratio = o.ms("gil-10")? / o.ms("gil-1")?;
+                let why = if ratio >= 7.0 {
+                    "near ten times the work's length, because only the thread holding the lock may compute"
+                } else {
+                    "well under the ten times that one lock holder at a time would give"
+                };
                 Some(format!(
-                    "With a GIL, 10 threads took {} against {} for one: {} as long, because only the thread holding the lock may compute (the seed saw 8.3×).",
+                    "With a GIL, 10 threads took {} against {} for one: {} as long, {why} (the seed saw 8.3×).",
                     secs(o.ms("gil-10")?),
                     secs(o.ms("gil-1")?),
-                    times(o.ms("gil-10")? / o.ms("gil-1")?)
+                    times(ratio)
                 ))
             })());
             say((|| {
@@ -692,22 +792,58 @@ pub fn lesson(preset: PresetId, cores: usize, o: &Outcomes<'_>) -> Vec<String> {
                         .iter()
                         .map(|(k, s)| format!("{k}: {}", times(*s)))
                         .collect();
-                    let fit = amdahl_serial_fraction(&points)?;
+                    let best = points.iter().map(|p| p.1).reduce(f64::max)?;
+                    let verdict = if best >= 1.15 {
+                        format!("up to {} as fast as serial", times(best))
+                    } else if best <= 0.87 {
+                        "slower than serial at every count".to_string()
+                    } else {
+                        "no real gain".to_string()
+                    };
+                    // Amdahl's law only where every worker has a core of its own.
+                    let within: Vec<(usize, f64)> =
+                        points.iter().copied().filter(|p| p.0 <= cores).collect();
+                    let fit = amdahl_serial_fraction(&within)
+                        .map(|f| {
+                            let top = within.iter().map(|p| p.0).max().unwrap_or(1);
+                            format!(
+                                "; over 1–{top} workers (the cores) Amdahl's law fits a serial fraction of {:.0}%",
+                                f * 100.0
+                            )
+                        })
+                        .unwrap_or_default();
                     Some(format!(
-                        "{name} — speedup over serial by workers {}; Amdahl's law fits a serial fraction of {:.0}%.",
-                        shown.join(", "),
-                        fit * 100.0
+                        "{name} — speedup over serial by workers {}: {verdict}{fit}.",
+                        shown.join(", ")
                     ))
                 })());
             }
         }
         PresetId::ProcessVsPool => {
             say((|| {
+                let (process, fresh, reused) =
+                    (o.ms("process")?, o.ms("pool")?, o.ms("pool-reused")?);
+                let tasks = o.run("process")?.run.results.len();
+                let startup = o.run("process")?.run.startup_ms?;
+                let write = o.ms("serial")? / tasks.max(1) as f64;
+                let why = if process > fresh && fresh > reused {
+                    format!(
+                        "Starting a worker ({} here) costs far more than writing a small file ({} each, serially), so the fewer workers started inside the clock, the faster: {tasks} for a worker per file, {cores} for the new pool, none for the reused one.",
+                        secs(startup),
+                        secs(write)
+                    )
+                } else {
+                    format!(
+                        "Starting a worker took {} and writing a file {} serially; this time the order did not follow the number of workers started.",
+                        secs(startup),
+                        secs(write)
+                    )
+                };
                 Some(format!(
-                    "A worker per file took {}; a pool created for the call {}; a reused pool {}. Here starting a worker costs far more than writing a small file, so whichever starts fewer workers wins.",
-                    secs(o.ms("process")?),
-                    secs(o.ms("pool")?),
-                    secs(o.ms("pool-reused")?)
+                    "A worker per file took {}; a pool created for the call {}; a reused pool {}. {why}",
+                    secs(process),
+                    secs(fresh),
+                    secs(reused)
                 ))
             })());
             say(Some(format!(
@@ -792,15 +928,52 @@ pub fn lesson(preset: PresetId, cores: usize, o: &Outcomes<'_>) -> Vec<String> {
             }
             say((|| {
                 let (serial, fresh, reused) = (
+                    o.ms("sleep-serial")?,
+                    o.ms("sleep-fresh")?,
+                    o.ms("sleep-reused")?,
+                );
+                let step = o.steps.iter().find(|s| s.id == "sleep-serial")?;
+                let longest = f64::from(step.job.wait_ms(step.job.tasks.max(1) - 1));
+                let bound = if reused <= 1.25 * longest {
+                    "each sleep had a worker of its own, so the pool took as long as its longest sleep"
+                } else {
+                    "more than its longest sleep: some sleeps had to wait for a worker"
+                };
+                Some(format!(
+                    "The sleeps took {} serially (their sum); a reused pool of {} took {} against a longest sleep of {}: {bound}. A pool created per call took {}, its start-up on top.",
+                    secs(serial),
+                    step.job.tasks,
+                    secs(reused),
+                    secs(longest),
+                    secs(fresh)
+                ))
+            })());
+            say((|| {
+                let (serial, fresh, reused) = (
                     o.ms("square-serial")?,
                     o.ms("square-fresh")?,
                     o.ms("square-reused")?,
                 );
-                Some(format!(
-                    "1000 tiny squares ran {} slower in a new pool than serially; reusing the pool saved {} of start-up.",
-                    times(fresh / serial.max(1e-3)),
-                    secs((fresh - reused).max(0.0))
-                ))
+                let new_pool = if fresh > serial {
+                    format!(
+                        "ran {} slower in a new pool than serially",
+                        times(fresh / serial.max(1e-3))
+                    )
+                } else {
+                    format!(
+                        "ran {} faster in a new pool than serially",
+                        times(serial / fresh.max(1e-3))
+                    )
+                };
+                let reuse = if reused < fresh {
+                    format!(
+                        "reusing the pool saved {} of start-up",
+                        secs(fresh - reused)
+                    )
+                } else {
+                    "reusing the pool saved nothing this time".to_string()
+                };
+                Some(format!("1000 tiny squares {new_pool}; {reuse}."))
             })());
         }
         PresetId::ScalingSweep => {
@@ -920,7 +1093,201 @@ mod tests {
         )
         .join(" ");
         assert!(text.contains("Serial: 1.00 s"), "{text}");
-        assert!(text.contains("Pool(10): 110.0 ms — 9.13× faster"), "{text}");
+        assert!(
+            text.contains("Pool(10): 110.0 ms — 9.13× as fast as serial"),
+            "{text}"
+        );
+    }
+
+    /// The lesson of `preset` on `cores` from elapsed times by step id (other steps missing).
+    fn lesson_from(preset: PresetId, cores: usize, times: &[(&str, f64)]) -> String {
+        let steps = steps(preset, Scale::Full, cores, 16, &Workload::Square);
+        let results: Vec<Option<Outcome>> = steps
+            .iter()
+            .map(|s| {
+                let t = times.iter().find(|(id, _)| *id == s.id)?.1;
+                Some(fake(s, t))
+            })
+            .collect();
+        lesson(
+            preset,
+            cores,
+            &Outcomes {
+                steps: &steps,
+                results: &results,
+            },
+        )
+        .join(" ")
+    }
+
+    #[test]
+    fn the_pool_ratio_is_named_by_what_it_compares_and_its_clause_follows_it() {
+        let usual = lesson_from(
+            PresetId::CpuBound,
+            2,
+            &[("pool-1", 1470.0), ("pool-10", 782.2)],
+        );
+        assert!(
+            usual.contains("ten workers ran 1.88× as fast as one, no more than the 2 cores"),
+            "{usual}"
+        );
+        assert!(!usual.contains("serial speed"), "{usual}");
+        let more = lesson_from(
+            PresetId::CpuBound,
+            2,
+            &[("pool-1", 1500.0), ("pool-10", 300.0)],
+        );
+        assert!(
+            more.contains("5.00× as fast as one, more than 2 cores could give"),
+            "{more}"
+        );
+        let tail = lesson_from(
+            PresetId::CpuBound,
+            2,
+            &[
+                ("shared-1", 1000.0),
+                ("shared-cores", 550.0),
+                ("shared-10", 250.0),
+            ],
+        );
+        assert!(tail.contains("10 threads gained 2.20× over 2"), "{tail}");
+        assert!(!tail.contains("only took turns"), "{tail}");
+    }
+
+    #[test]
+    fn the_list_append_lesson_follows_its_numbers_even_when_they_contradict_the_seed() {
+        // A first run's artifact: GIL threads faster than serial, processes slower.
+        let text = lesson_from(
+            PresetId::ListAppend,
+            2,
+            &[
+                ("serial", 230.0),
+                ("gil-1", 130.0),
+                ("gil-2", 147.0),
+                ("gil-4", 149.0),
+                ("pool-1", 400.0),
+                ("pool-2", 340.0),
+                ("pool-4", 300.0),
+            ],
+        );
+        assert!(text.contains("GIL threads — speedup over serial by workers 1: 1.77×, 2: 1.56×, 4: 1.54×: up to 1.77× as fast as serial"), "{text}");
+        assert!(text.contains("processes — speedup over serial by workers 1: 0.57×, 2: 0.68×, 4: 0.77×: slower than serial at every count"), "{text}");
+        assert!(
+            text.contains("over 1–2 workers (the cores) Amdahl's law fits"),
+            "{text}"
+        );
+        let usual = lesson_from(
+            PresetId::ListAppend,
+            2,
+            &[
+                ("serial", 130.0),
+                ("gil-1", 131.0),
+                ("gil-2", 140.0),
+                ("gil-4", 150.0),
+            ],
+        );
+        assert!(usual.contains("no real gain"), "{usual}");
+    }
+
+    #[test]
+    fn sleeps_that_did_not_overlap_are_not_called_overlapped() {
+        let text = lesson_from(
+            PresetId::SleepBound,
+            2,
+            &[
+                ("serial", 1004.0),
+                ("pool", 700.0),
+                ("gil", 1000.0),
+                ("shared", 110.0),
+            ],
+        );
+        assert!(
+            text.contains("no more than 2 cores could give: the waits did not overlap here"),
+            "{text}"
+        );
+        assert!(
+            text.contains("with the GIL the waits did not overlap here"),
+            "{text}"
+        );
+        let usual = lesson_from(
+            PresetId::SleepBound,
+            2,
+            &[("serial", 1004.0), ("pool", 110.0)],
+        );
+        assert!(usual.contains("a waiting task needs no core"), "{usual}");
+    }
+
+    #[test]
+    fn a_pool_of_five_sleeps_is_bound_by_its_longest_sleep_or_says_it_was_not() {
+        let bound = lesson_from(
+            PresetId::PoolOverhead,
+            2,
+            &[
+                ("sleep-serial", 1000.0),
+                ("sleep-fresh", 470.0),
+                ("sleep-reused", 404.0),
+            ],
+        );
+        assert!(bound.contains("a reused pool of 5 took 404.0 ms against a longest sleep of 400.0 ms: each sleep had a worker"), "{bound}");
+        let not = lesson_from(
+            PresetId::PoolOverhead,
+            2,
+            &[
+                ("sleep-serial", 1000.0),
+                ("sleep-fresh", 700.0),
+                ("sleep-reused", 600.0),
+            ],
+        );
+        assert!(
+            not.contains("some sleeps had to wait for a worker"),
+            "{not}"
+        );
+        let squares = lesson_from(
+            PresetId::PoolOverhead,
+            2,
+            &[
+                ("square-serial", 5.0),
+                ("square-fresh", 2.0),
+                ("square-reused", 3.0),
+            ],
+        );
+        assert!(
+            squares.contains("faster in a new pool") && squares.contains("saved nothing"),
+            "{squares}"
+        );
+    }
+
+    #[test]
+    fn the_early_clock_is_a_mistake_not_a_speedup() {
+        let steps = steps(PresetId::SumRange, Scale::Full, 2, 16, &Workload::Square);
+        let early = steps
+            .iter()
+            .find(|s| s.id == "clock-before-join")
+            .expect("the step");
+        let Ok(run) = fake(early, 2.0) else {
+            unreachable!()
+        };
+        let (speedup, note) = speed_cells(&run, Some(1208.0));
+        assert_eq!(speedup, "");
+        let (class, text) = note.expect("a note");
+        assert_eq!(class, "mistake");
+        assert!(text.contains("measures only the start-up"), "{text}");
+        // A worker engine slower than serial because of its start-up says so.
+        let joined = steps
+            .iter()
+            .find(|s| s.id == "start-then-join")
+            .expect("the step");
+        let Ok(mut slow) = fake(joined, 60.0) else {
+            unreachable!()
+        };
+        slow.run.startup_ms = Some(45.0);
+        let (speedup, note) = speed_cells(&slow, Some(20.0));
+        assert_eq!(speedup, ", 0.33× serial");
+        assert!(
+            note.expect("a note")
+                .1
+                .contains("starting workers and passing messages took 45.0 ms")
+        );
     }
 
     #[test]

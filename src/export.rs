@@ -1,10 +1,12 @@
 //! Exports of the bench's results — this page's sweep and a link's, side by side — as CSV (one
-//! row per point) and as JSON (each sweep with its configuration and machine).
+//! row per point) and as JSON (each sweep with its configuration and machine), and the caption
+//! an exported chart carries.
 
 use crate::share::{Config, Results};
 use crate::stats::speedup;
 use crate::sweep::{Point, serial_ms};
 use crate::timeline::Timeline;
+use crate::workloads::Workload;
 use serde::Serialize;
 
 /// One sweep to export: `whose` is `mine` or `theirs`.
@@ -146,6 +148,50 @@ pub fn json(sweeps: &[Sweep]) -> String {
     .expect("plain fields serialize to JSON")
 }
 
+/// What an exported chart shows, as lines under its title: for each sweep, the workload with
+/// its size, task count and repetitions, the engines, then the machine and the day it was
+/// measured. `describe` names a workload as the page does; `mine:` and `theirs:` lead the lines
+/// when there are two sweeps.
+pub fn caption(sweeps: &[Sweep], describe: impl Fn(&Workload) -> String) -> Vec<String> {
+    let mut lines = Vec::new();
+    for sweep in sweeps {
+        let whose = if sweeps.len() > 1 {
+            format!("{}: ", sweep.whose)
+        } else {
+            String::new()
+        };
+        let (config, machine) = (sweep.config, &sweep.results.machine);
+        let job = config.job();
+        let engines: Vec<&str> = config.modes.iter().map(|m| m.label()).collect();
+        lines.push(format!(
+            "{whose}{} task{} of {} ({}% of the seed's size), median of {} run{} per point; engines: {}",
+            job.tasks,
+            if job.tasks == 1 { "" } else { "s" },
+            describe(&job.workload),
+            config.size_percent,
+            config.repetitions,
+            if config.repetitions == 1 { "" } else { "s" },
+            engines.join(", ")
+        ));
+        lines.push(format!(
+            "{whose}measured in {} with hardwareConcurrency {}{}, {}, on {}",
+            machine.browser,
+            machine.hardware_concurrency,
+            machine
+                .effective_cores
+                .map(|c| format!(" (effective cores measured: {c})"))
+                .unwrap_or_default(),
+            if machine.cross_origin_isolated {
+                "cross-origin isolated"
+            } else {
+                "not cross-origin isolated"
+            },
+            machine.date
+        ));
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +268,37 @@ mod tests {
             lines[2]
         );
         assert!(lines[4].starts_with("theirs,"));
+    }
+
+    #[test]
+    fn the_caption_names_the_workload_the_engines_and_each_machine() {
+        let (config, results) = sweep_data();
+        let mine = Sweep {
+            whose: "mine",
+            config: &config,
+            results: &results,
+            timelines: Vec::new(),
+        };
+        let describe = |w: &Workload| format!("{} described", w.name());
+        let one = caption(std::slice::from_ref(&mine), describe);
+        assert_eq!(
+            one,
+            [
+                "10 tasks of empty loop described (100% of the seed's size), median of 3 runs per \
+                 point; engines: shared memory",
+                "measured in Chrome 131 with hardwareConcurrency 2 (effective cores measured: 2), \
+                 cross-origin isolated, on 2026-11-22"
+            ]
+        );
+        let theirs = Sweep {
+            whose: "theirs",
+            config: &config,
+            results: &results,
+            timelines: Vec::new(),
+        };
+        let two = caption(&[mine, theirs], describe);
+        assert_eq!(two.len(), 4);
+        assert!(two[0].starts_with("mine: 10 tasks") && two[3].starts_with("theirs: measured in"));
     }
 
     #[test]

@@ -18,6 +18,7 @@
 
 pub mod experiment;
 pub mod export;
+pub mod fits;
 pub mod gil;
 pub mod run;
 pub mod share;

@@ -349,8 +349,59 @@ fn check_globals(mode: Mode, reference: &[Value], run: &RawRun) -> Result<(), Ru
     Ok(())
 }
 
+/// CPython's `Pool.map` chunk size: tasks / (4 × workers), rounded up.
+pub fn chunk_size(tasks: usize, workers: usize) -> usize {
+    let (size, extra) = (tasks / (4 * workers.max(1)), tasks % (4 * workers.max(1)));
+    (size + usize::from(extra > 0)).max(1)
+}
+
+/// Why a pool of `workers` can be slower than as many threads on `tasks` equal tasks: `Pool.map`
+/// hands out chunks, not tasks, and when the chunks do not share out evenly one worker runs more
+/// tasks than an even split would give it. `None` when that costs less than a tenth.
+pub fn chunking_note(tasks: usize, workers: usize) -> Option<String> {
+    let workers = workers.max(1);
+    let chunk = chunk_size(tasks, workers);
+    let chunks = tasks.div_ceil(chunk);
+    // Workers pull chunks as they come free, so some worker runs at least this many.
+    let busiest = (chunks.div_ceil(workers) * chunk).min(tasks);
+    let even = tasks.div_ceil(workers);
+    (busiest * 10 >= even * 11).then(|| {
+        format!(
+            "Pool.map cuts {tasks} tasks into chunks of {chunk}, as CPython does (tasks ÷ (4 × \
+             workers), rounded up): {chunks} chunks over {workers} workers, so one worker runs \
+             {busiest} tasks where an even split gives {even}"
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn chunks_like_cpython() {
+        assert_eq!(super::chunk_size(1000, 2), 125);
+        assert_eq!(super::chunk_size(10, 10), 1);
+        assert_eq!(super::chunk_size(10, 2), 2);
+        assert_eq!(super::chunk_size(0, 3), 1);
+    }
+
+    #[test]
+    fn chunking_costs_a_pool_only_when_chunks_share_out_unevenly() {
+        // The sleep-add bench: 10 tasks on 2 workers, chunks of 2, 5 chunks: 6 tasks against 5.
+        let note = super::chunking_note(10, 2).expect("uneven");
+        assert!(
+            note.contains("chunks of 2")
+                && note.contains("runs 6 tasks where an even split gives 5"),
+            "{note}"
+        );
+        assert_eq!(super::chunking_note(10, 10), None);
+        assert_eq!(
+            super::chunking_note(8, 2),
+            None,
+            "4 chunks of 2 share out evenly"
+        );
+        assert_eq!(super::chunking_note(1000, 4), None);
+    }
+
     use super::*;
     use crate::workloads::Workload;
 

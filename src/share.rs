@@ -587,11 +587,13 @@ fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> 
         ));
     }
     if let Some(c) = r.effective_cores {
+        // The measurement runs at most twice hardwareConcurrency workers, and its estimate is
+        // never more than the workers it measured.
         range(
-            "the measured effective cores",
+            "the measured effective cores (at most twice the link's hardwareConcurrency)",
             c.into(),
             1,
-            MAX_WORKERS as u64,
+            2 * cores as u64,
         )?;
     }
     range(
@@ -600,6 +602,8 @@ fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> 
         0,
         (1 + config.modes.len() * top) as u64,
     )?;
+    // A sweep takes time: medians that are all 0 would draw an empty speedup chart.
+    let all_medians_zero = !r.points.is_empty() && r.points.iter().all(|p| p.median_ns == 0);
     let mut points: Vec<PointSummary> = Vec::with_capacity(r.points.len());
     for p in r.points {
         range(
@@ -653,6 +657,13 @@ fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> 
                 samples: p.samples.into(),
             },
         });
+    }
+    if all_medians_zero {
+        return Err(LinkError::Invalid(
+            "every median time in the link's results is 0 ns; a sweep that ran has at least \
+             one above 0"
+                .into(),
+        ));
     }
     Ok(Results {
         machine: Machine {
@@ -1031,6 +1042,80 @@ mod tests {
                 ..wire()
             }))
             .is_err()
+        );
+    }
+
+    #[test]
+    fn results_no_machine_could_have_measured_are_refused_naming_the_limit() {
+        let point = |median_ns| WirePoint {
+            mode: 0,
+            workers: 1,
+            median_ns,
+            min_ns: 0,
+            max_ns: median_ns,
+            samples: 1,
+        };
+        let results = |effective_cores, points| {
+            Some(WireResults {
+                hardware_concurrency: 2,
+                browser: "Chrome 156".into(),
+                cross_origin_isolated: true,
+                date: (2026, 11, 22),
+                effective_cores,
+                points,
+            })
+        };
+        let e = decode(&raw(Wire {
+            results: results(Some(1000), vec![point(10)]),
+            ..wire()
+        }))
+        .expect_err("1000 effective cores on hardwareConcurrency 2");
+        assert_eq!(
+            e.to_string(),
+            "the measured effective cores (at most twice the link's hardwareConcurrency) must be \
+             between 1 and 4; the link says 1000"
+        );
+        assert!(
+            decode(&raw(Wire {
+                results: results(Some(4), vec![point(10)]),
+                ..wire()
+            }))
+            .is_ok(),
+            "twice hardwareConcurrency is the most the page measures"
+        );
+        let e = decode(&raw(Wire {
+            results: results(None, vec![point(0)]),
+            ..wire()
+        }))
+        .expect_err("nothing takes no time");
+        assert!(e.to_string().contains("0 ns"), "{e}");
+        let shared_zero = || WirePoint {
+            mode: 1,
+            ..point(0)
+        };
+        assert!(
+            decode(&raw(Wire {
+                results: results(None, vec![point(0), shared_zero()]),
+                ..wire()
+            }))
+            .is_err(),
+            "every median 0"
+        );
+        assert!(
+            decode(&raw(Wire {
+                results: results(None, vec![point(10), shared_zero()]),
+                ..wire()
+            }))
+            .is_ok(),
+            "one point under the timer's resolution is a time a page can measure"
+        );
+        assert!(
+            decode(&raw(Wire {
+                results: results(None, Vec::new()),
+                ..wire()
+            }))
+            .is_ok(),
+            "no points, no times"
         );
     }
 

@@ -148,15 +148,27 @@ pub struct Theirs {
 }
 
 impl BenchState {
-    /// The job the controls describe, with the injected fault on a task it has.
+    /// The job the controls describe, with the injected fault (always on a task it has).
     pub fn job(&self) -> Job {
-        let tasks = self.tasks.max(1);
-        crate::experiment::bench_job(self.workload, self.size_percent, tasks).with_fault(
-            self.fault.map(|f| Fault {
-                task: f.task.min(tasks - 1),
-                ..f
-            }),
-        )
+        crate::experiment::bench_job(self.workload, self.size_percent, self.tasks)
+            .with_fault(self.fault)
+    }
+
+    /// The last task's number: tasks are numbered from 0.
+    fn last_task(&self) -> usize {
+        self.tasks.max(1) - 1
+    }
+
+    /// Moves the failing task onto the last task when the tasks no longer reach it, so a sweep
+    /// never fails on a task the controls do not show; says so when it moved.
+    fn keep_fault_in_range(&mut self) -> Option<String> {
+        let last = self.last_task();
+        let fault = self.fault.as_mut().filter(|f| f.task > last)?;
+        let was = std::mem::replace(&mut fault.task, last);
+        Some(format!(
+            "the failing task is now task {last}, the last of {} (task {was} is past the end)",
+            self.tasks
+        ))
     }
 }
 
@@ -185,6 +197,8 @@ pub struct State {
     pub theirs: Option<Theirs>,
     pub calibration: Calibration,
     pub timeline: Option<ShownTimeline>,
+    /// A link opened while a run was going: applied when the run ends.
+    pub pending_link: Option<Link>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -215,6 +229,9 @@ pub enum Action {
     SetBenchSize(u32),
     /// The bench's fault injection: which task fails, and how; `None` for none.
     SetFault(Option<Fault>),
+    /// The failing task's number as typed: taken if it is a task the bench has, else refused
+    /// with the range, keeping the old one.
+    SetFaultTask(String),
     SetRepetitions(usize),
     SetBenchMaxWorkers(usize),
     ToggleMode(Mode),
@@ -239,8 +256,8 @@ pub enum Action {
         cancelled: bool,
         responsiveness: Option<Responsiveness>,
     },
-    /// Opens a share link's fragment: applies its configuration and shows its results, or
-    /// says why it cannot and changes nothing.
+    /// Opens a share link's fragment: applies its configuration and shows its results (after
+    /// the run, if one is going), or says why it cannot and changes nothing.
     OpenLink(String),
     ClearTheirs,
     CalibrationStarted,
@@ -312,6 +329,7 @@ impl State {
             theirs: None,
             calibration: Calibration::NotRun,
             timeline: None,
+            pending_link: None,
         }
     }
 
@@ -400,13 +418,19 @@ impl State {
         b.repetitions = c.repetitions;
         b.max_workers = c.max_workers.min(max);
         b.view = c.view;
-        self.notice = (!lowered.is_empty()).then(|| {
+        let moved = b.keep_fault_in_range();
+        let lowered = (!lowered.is_empty()).then(|| {
             format!(
                 "This page runs at most {max} workers here (twice hardwareConcurrency, at least \
                  16), so {} will run with {max}.",
                 lowered.join(" and ")
             )
         });
+        let moved = moved.map(|m| format!("The link has {} tasks: {m}.", c.tasks));
+        self.notice = match (lowered, moved) {
+            (Some(a), Some(b)) => Some(format!("{a} {b}")),
+            (a, b) => a.or(b),
+        };
         if let (Some(timeline), Some(results)) = (&link.timeline, &link.results) {
             self.timeline = Some(ShownTimeline {
                 section: Section::Bench,
@@ -428,11 +452,60 @@ impl State {
     }
 
     /// Takes the bench's new controls unless their job needs more memory than a run may use;
-    /// then keeps the old ones and says why.
-    fn set_bench_if_it_fits(&mut self, next: BenchState) {
+    /// then keeps the old ones and says why. Returns whether it took them.
+    fn set_bench_if_it_fits(&mut self, next: BenchState) -> bool {
         match next.job().check_memory() {
-            Ok(()) => self.bench = next,
-            Err(why) => self.notice = Some(format!("{why}; kept the old setting")),
+            Ok(()) => {
+                self.bench = next;
+                true
+            }
+            Err(why) => {
+                self.notice = Some(format!("{why}; kept the old setting"));
+                false
+            }
+        }
+    }
+
+    /// Takes the failing task as typed in its field when the bench has that task; otherwise
+    /// keeps the old one and names the range.
+    fn set_fault_task(&mut self, typed: &str) {
+        let Some(fault) = self.bench.fault else {
+            self.notice = Some("choose how the task fails before choosing which task".into());
+            return;
+        };
+        let last = self.bench.last_task();
+        match typed.trim().parse::<usize>() {
+            Ok(task) if task <= last => {
+                self.bench.fault = Some(Fault { task, ..fault });
+                self.notice = None;
+            }
+            _ => {
+                let typed = typed.trim();
+                let got = match typed.chars().count() {
+                    0 => "no number".to_string(),
+                    1..=24 => format!("\"{typed}\""),
+                    _ => format!("\"{}…\"", typed.chars().take(24).collect::<String>()),
+                };
+                self.notice = Some(format!(
+                    "the failing task must be a whole number from 0 to {last} (the {} tasks are \
+                     numbered from 0); got {got}, kept task {}",
+                    self.bench.tasks, fault.task
+                ));
+            }
+        }
+    }
+
+    /// A run, preset, sweep or measurement ended: the page takes input again, and a link
+    /// opened meanwhile is applied now.
+    fn run_ended(&mut self) {
+        self.running = false;
+        if let Some(link) = self.pending_link.take() {
+            self.apply_link(link);
+            let opened = "The run has finished, so the link from the address bar is open now.";
+            self.notice = Some(match self.notice.take() {
+                Some(more) => format!("{opened} {more}"),
+                None => opened.into(),
+            });
         }
     }
 
@@ -540,6 +613,12 @@ impl State {
                 self.pool =
                     PoolStatus::Failed(format!("the shared-memory pool failed to start: {why}"))
             }
+            Action::SetWorkers(_) if self.running => {
+                self.notice = Some(format!(
+                    "wait for the run to finish before changing the workers; kept {}",
+                    self.workers
+                ));
+            }
             Action::SetWorkers(n) => {
                 if (1..=self.max_workers()).contains(&n) {
                     self.workers = n;
@@ -565,9 +644,9 @@ impl State {
                 self.set_status(mode, EngineStatus::Done(outcome))
             }
             Action::RunFinished { responsiveness } => {
-                self.running = false;
                 self.preset.running = None;
                 self.responsiveness = responsiveness;
+                self.run_ended();
             }
             Action::SelectPreset(_) | Action::SelectSweepWorkload(_) if self.running => {
                 self.notice = Some("wait for the run to finish before changing the preset".into());
@@ -594,6 +673,7 @@ impl State {
             | Action::SetRepetitions(_)
             | Action::ToggleMode(_)
             | Action::SetFault(_)
+            | Action::SetFaultTask(_)
                 if self.running =>
             {
                 self.notice = Some(
@@ -601,11 +681,12 @@ impl State {
                 );
             }
             Action::SetFault(fault) => {
-                let last = self.bench.tasks.max(1) - 1;
+                let last = self.bench.last_task();
                 if fault.is_none_or(|f| self.in_range("the failing task", f.task, 0, last)) {
                     self.bench.fault = fault;
                 }
             }
+            Action::SetFaultTask(typed) => self.set_fault_task(&typed),
             Action::SetBenchWorkload(i) => {
                 let n = sweep_workloads(Scale::Full).len();
                 if self.in_range("the workload number", i, 0, n - 1) {
@@ -617,10 +698,14 @@ impl State {
             }
             Action::SetBenchTasks(n) => {
                 if self.in_range("tasks", n, 1, MAX_TASKS) {
-                    self.set_bench_if_it_fits(BenchState {
+                    let mut next = BenchState {
                         tasks: n,
                         ..self.bench.clone()
-                    });
+                    };
+                    let moved = next.keep_fault_in_range();
+                    if self.set_bench_if_it_fits(next) {
+                        self.notice = moved;
+                    }
                 }
             }
             Action::SetBenchSize(p) => {
@@ -655,13 +740,18 @@ impl State {
                 }
             }
             Action::SetView(view) => self.bench.view = view,
-            Action::OpenLink(_) if self.running => {
-                self.notice =
-                    Some("wait for the run to finish, or cancel it, before opening a link".into());
-            }
             Action::OpenLink(fragment) => match share::decode(&fragment) {
+                Ok(link) if self.running => {
+                    self.pending_link = Some(link);
+                    self.notice = Some(
+                        "This link will be opened when the run finishes: settings do not change \
+                         while a run is going."
+                            .into(),
+                    );
+                }
                 Ok(link) => self.apply_link(link),
                 Err(why) => {
+                    self.pending_link = None;
                     self.notice = Some(format!(
                         "This link could not be opened: {why}. Nothing from it was applied."
                     ))
@@ -677,7 +767,7 @@ impl State {
                 self.calibration = Calibration::Running;
             }
             Action::CalibrationFinished(curve) => {
-                self.running = false;
+                self.run_ended();
                 self.calibration = match curve.map(|c| (effective_cores(&c), c)) {
                     Ok((Some(estimate), curve)) => Calibration::Done { curve, estimate },
                     Ok((None, _)) => {
@@ -725,10 +815,10 @@ impl State {
                 cancelled,
                 responsiveness,
             } => {
-                self.running = false;
                 self.bench.progress = None;
                 self.bench.cancelled = cancelled;
                 self.responsiveness = responsiveness;
+                self.run_ended();
             }
             Action::StepStarted(i) => self.preset.running = Some(i),
             Action::StepFinished(i, outcome) => {
@@ -768,12 +858,14 @@ mod tests {
             s.notice
         );
         assert_eq!(s.bench.fault, fault(9), "kept the old value");
-        // Fewer tasks: the last one fails.
+        // Fewer tasks: the last one fails, and the control shows it.
         s.apply(Action::SetBenchTasks(3));
         assert_eq!(s.bench.job().fault, fault(2));
+        assert_eq!(s.bench.fault, fault(2));
         s.running = true;
         s.apply(Action::SetFault(None));
-        assert_eq!(s.bench.fault, fault(9), "unchanged while running");
+        s.apply(Action::SetFaultTask("1".into()));
+        assert_eq!(s.bench.fault, fault(2), "unchanged while running");
         s.running = false;
         s.apply(Action::SetFault(None));
         assert_eq!(s.bench.job().fault, None);
@@ -782,6 +874,153 @@ mod tests {
             None,
             "a link never carries a fault"
         );
+    }
+
+    fn trap_on(task: usize) -> Option<Fault> {
+        Some(Fault {
+            task,
+            kind: crate::workloads::FaultKind::Trap,
+        })
+    }
+
+    #[test]
+    fn a_typed_failing_task_is_taken_only_if_the_bench_has_it_and_refusals_name_the_range() {
+        let mut s = State::new(2, true, true);
+        s.apply(Action::SetFaultTask("3".into()));
+        assert_eq!(s.bench.fault, None);
+        assert!(
+            s.notice.take().expect("a notice").contains("choose how"),
+            "no task without a fault kind"
+        );
+        s.apply(Action::SetFault(trap_on(0)));
+        s.apply(Action::SetFaultTask(" 2 ".into()));
+        assert_eq!((s.bench.fault, s.notice.clone()), (trap_on(2), None));
+        for (typed, got) in [
+            ("-3", "got \"-3\""),
+            ("10", "got \"10\""),
+            ("12345678901234567890", "got \"12345678901234567890\""),
+            ("4294967295", "got \"4294967295\""),
+            ("2.5", "got \"2.5\""),
+            ("", "got no number"),
+            (&"9".repeat(40), "got \"999999999999999999999999…\""),
+        ] {
+            s.apply(Action::SetFaultTask(typed.into()));
+            assert_eq!(s.bench.fault, trap_on(2), "{typed:?} keeps the old task");
+            let notice = s.notice.take().expect("a notice");
+            assert!(
+                notice.contains("a whole number from 0 to 9")
+                    && notice.contains(got)
+                    && notice.ends_with("kept task 2"),
+                "{typed:?}: {notice}"
+            );
+        }
+        s.apply(Action::SetFaultTask("9".into()));
+        assert_eq!(s.bench.job().fault, trap_on(9));
+    }
+
+    #[test]
+    fn fewer_tasks_than_the_failing_task_move_it_to_the_last_task_saying_so() {
+        let mut s = State::new(2, true, true);
+        s.apply(Action::SetFault(trap_on(9)));
+        s.apply(Action::SetBenchTasks(4));
+        assert_eq!(s.bench.tasks, 4);
+        assert_eq!(
+            s.bench.fault,
+            trap_on(3),
+            "the control shows the task that fails"
+        );
+        assert_eq!(s.bench.job().fault, trap_on(3));
+        let notice = s.notice.take().expect("a notice");
+        assert!(
+            notice.contains("task 3, the last of 4") && notice.contains("task 9"),
+            "{notice}"
+        );
+        s.apply(Action::SetBenchTasks(20));
+        assert_eq!((s.bench.fault, s.notice.clone()), (trap_on(3), None));
+        // A refused task count moves nothing.
+        s.apply(Action::SetBenchTasks(0));
+        assert_eq!((s.bench.tasks, s.bench.fault), (20, trap_on(3)));
+        // Nor does a count that still has the task.
+        s.apply(Action::SetBenchTasks(4));
+        assert_eq!((s.bench.fault, s.notice.clone()), (trap_on(3), None));
+        // A link's task count moves it the same way (links never carry the fault itself).
+        s.apply(Action::SetFault(trap_on(3)));
+        let mut sender = State::new(2, true, true);
+        sender.apply(Action::SetBenchTasks(2));
+        s.apply(Action::OpenLink(share::encode(
+            &sender.share_link(machine(2)),
+        )));
+        assert_eq!((s.bench.tasks, s.bench.fault), (2, trap_on(1)));
+        let notice = s.notice.expect("a notice");
+        assert!(
+            notice.contains("The link has 2 tasks") && notice.contains("task 1, the last of 2"),
+            "{notice}"
+        );
+    }
+
+    #[test]
+    fn a_link_opened_during_a_run_is_applied_when_the_run_ends() {
+        let mut sender = State::new(2, true, true);
+        sender.apply(Action::SetBenchTasks(7));
+        let link = share::encode(&sender.share_link(machine(2)));
+        let ends: [(Action, Action); 3] = [
+            (
+                Action::RunStarted,
+                Action::RunFinished {
+                    responsiveness: None,
+                },
+            ),
+            (
+                Action::SweepStarted(State::new(2, true, true).bench_plan()),
+                Action::SweepFinished {
+                    cancelled: true,
+                    responsiveness: None,
+                },
+            ),
+            (
+                Action::CalibrationStarted,
+                Action::CalibrationFinished(Err("cancelled".into())),
+            ),
+        ];
+        for (start, end) in ends {
+            let mut s = State::new(2, true, true);
+            s.apply(start);
+            s.apply(Action::OpenLink(link.clone()));
+            assert_eq!(s.bench.tasks, 10, "nothing changes mid-run");
+            assert!(s.pending_link.is_some());
+            assert!(
+                s.notice
+                    .as_deref()
+                    .expect("a notice")
+                    .contains("will be opened when the run finishes")
+            );
+            s.apply(end);
+            assert!(!s.running);
+            assert_eq!(s.bench.tasks, 7, "applied at the end");
+            assert_eq!(s.pending_link, None);
+            assert_eq!(s.address(), link, "the address bar shows the link applied");
+            assert!(
+                s.notice
+                    .as_deref()
+                    .expect("a notice")
+                    .contains("the link from the address bar is open now")
+            );
+        }
+        // A broken link during a run is refused at once, and drops one waiting.
+        let mut s = State::new(2, true, true);
+        s.apply(Action::RunStarted);
+        s.apply(Action::OpenLink(link.clone()));
+        s.apply(Action::OpenLink("#v1.AAAA".into()));
+        assert!(
+            s.notice
+                .as_deref()
+                .expect("a notice")
+                .starts_with("This link could not be opened")
+        );
+        s.apply(Action::RunFinished {
+            responsiveness: None,
+        });
+        assert_eq!(s.bench.tasks, 10);
     }
 
     #[test]
@@ -838,6 +1077,15 @@ mod tests {
         assert_eq!(s.workers, 16);
         s.apply(Action::SetWorkers(1));
         assert_eq!((s.workers, s.notice.clone()), (1, None));
+        s.apply(Action::RunStarted);
+        s.apply(Action::SetWorkers(4));
+        assert_eq!(s.workers, 1, "the run's worker count holds while it runs");
+        assert!(
+            s.notice
+                .as_deref()
+                .expect("a notice")
+                .contains("wait for the run to finish")
+        );
     }
 
     #[test]

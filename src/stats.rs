@@ -1,9 +1,33 @@
 //! Summaries of timings: the median of repetitions, speedup and parallel efficiency against a
 //! serial baseline.
 
-/// How free the page's main thread stayed while workers computed.
+/// How long serial runs on the page's own thread froze it: the lesson of running there.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Freeze {
+    /// Serial runs measured.
+    pub runs: usize,
+    /// The longest stretch the page could not answer (no timer tick, no click, no paint).
+    pub longest_ms: f64,
+    /// Frozen stretches of 50 ms or more, added up.
+    pub total_ms: f64,
+}
+
+impl Freeze {
+    fn merge(self, other: Self) -> Self {
+        Self {
+            runs: self.runs + other.runs,
+            longest_ms: self.longest_ms.max(other.longest_ms),
+            total_ms: self.total_ms + other.total_ms,
+        }
+    }
+}
+
+/// How free the page's main thread stayed while workers computed, and, apart from that, how
+/// long the serial runs froze it.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Responsiveness {
+    /// Worker-engine runs measured; the figures below are theirs.
+    pub worker_runs: usize,
     /// Longest gap between the ticks of a short page timer.
     pub longest_gap_ms: f64,
     /// Longest task the browser's long-task observer reported (`None`: it reported none, or, as
@@ -14,12 +38,15 @@ pub struct Responsiveness {
     /// Animation frames seen, and those that came later than 1.5 frame periods (60 Hz).
     pub frames: usize,
     pub dropped_frames: usize,
+    /// The serial runs' freeze, when any ran.
+    pub serial: Option<Freeze>,
 }
 
 impl Responsiveness {
     /// Two measurements as one: the worst of each, counts added.
     pub fn merge(self, other: Self) -> Self {
         Self {
+            worker_runs: self.worker_runs + other.worker_runs,
             longest_gap_ms: self.longest_gap_ms.max(other.longest_gap_ms),
             longest_task_ms: match (self.longest_task_ms, other.longest_task_ms) {
                 (Some(a), Some(b)) => Some(a.max(b)),
@@ -28,7 +55,48 @@ impl Responsiveness {
             long_tasks: self.long_tasks + other.long_tasks,
             frames: self.frames + other.frames,
             dropped_frames: self.dropped_frames + other.dropped_frames,
+            serial: match (self.serial, other.serial) {
+                (Some(a), Some(b)) => Some(a.merge(b)),
+                (a, b) => a.or(b),
+            },
         }
+    }
+
+    /// The diagnostics line: how long serial runs froze the page, and, apart from them, what
+    /// the main thread went through while workers computed. `long_tasks_reported`: whether the
+    /// browser reports long tasks at all (Firefox does not).
+    pub fn describe(&self, long_tasks_reported: bool) -> String {
+        let plural = |n: usize, noun: &str| match n {
+            1 => format!("1 {noun}"),
+            _ => format!("{n} {noun}s"),
+        };
+        let serial = self.serial.map(|f| {
+            format!(
+                "Serial runs on the page's own thread froze it for {} in all ({}); the longest frozen stretch was {:.0} ms, so a click (Cancel too) waited up to that long. ",
+                secs(f.total_ms),
+                plural(f.runs, "run"),
+                f.longest_ms
+            )
+        });
+        let workers = (self.worker_runs > 0).then(|| {
+            let tasks = match self.longest_task_ms {
+                Some(ms) => format!("longest task {ms:.0} ms ({} over 50 ms)", self.long_tasks),
+                None if long_tasks_reported => "no task over 50 ms".into(),
+                None => "long tasks not reported by this browser".into(),
+            };
+            format!(
+                "Main thread during {}: {tasks}; longest gap between timer ticks {:.1} ms; {} of {} frames late.",
+                plural(self.worker_runs, "worker run"),
+                self.longest_gap_ms,
+                self.dropped_frames,
+                self.frames
+            )
+        });
+        format!(
+            "{}{}",
+            serial.unwrap_or_default(),
+            workers.unwrap_or_default()
+        )
     }
 
     /// Merges optional measurements.
@@ -37,6 +105,15 @@ impl Responsiveness {
             (Some(a), Some(b)) => Some(a.merge(b)),
             (a, b) => a.or(b),
         }
+    }
+}
+
+/// 1450 → "1.45 s", 145 → "145.0 ms".
+pub fn secs(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{:.2} s", ms / 1000.0)
+    } else {
+        format!("{ms:.1} ms")
     }
 }
 
@@ -117,9 +194,70 @@ pub fn effective_cores(curve: &[(usize, f64)]) -> Option<CoreEstimate> {
     })
 }
 
+impl CoreEstimate {
+    /// The estimate beside the measured curve it came from and the `hardwareConcurrency` the
+    /// browser reports, in words that agree with the numbers shown: the peak and the knee are
+    /// the smoothed curve's, and the sentence says so.
+    pub fn describe(&self, curve: &[(usize, f64)], hardware_concurrency: usize) -> String {
+        let hc = hardware_concurrency;
+        let one = curve.first().map_or(1.0, |p| p.1).max(f64::MIN_POSITIVE);
+        let points = curve
+            .iter()
+            .map(|(k, t)| format!("{k}: {:.2}×", t / one))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let best = curve
+            .iter()
+            .copied()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(k, t)| format!(" (best single point {:.2}× at {k})", t / one))
+            .unwrap_or_default();
+        let note = match self.cores.cmp(&hc) {
+            std::cmp::Ordering::Less => format!(
+                " The browser reports {hc}, but only {} scale here: a virtual machine or a busy host can deliver less than it reports.",
+                self.cores
+            ),
+            std::cmp::Ordering::Greater => format!(
+                " More than the {hc} the browser reports: browsers clamp or round hardwareConcurrency."
+            ),
+            std::cmp::Ordering::Equal => String::new(),
+        };
+        format!(
+            "{} — {:.1} cores' worth at best. Smoothed over neighbouring worker counts (each point the median of itself and its neighbours, so one lucky or unlucky run neither makes nor hides a core), throughput peaks at {:.2}× one worker's and reaches 95% of that at {} worker{}. Measured by workers — {points}{best}.{note} ",
+            self.cores,
+            self.peak_speedup,
+            self.peak_speedup,
+            self.knee,
+            if self.knee == 1 { "" } else { "s" },
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cores_sentence_names_its_smoothing_and_shows_the_raw_points() {
+        // The curve a user saw: 2: 1.95×, 3: 1.84×, 4: 1.97×.
+        let curve = [(1, 1.0), (2, 1.95), (3, 1.84), (4, 1.97)];
+        let e = effective_cores(&curve).expect("an estimate");
+        let text = e.describe(&curve, 2);
+        assert!(
+            text.contains("Smoothed over neighbouring worker counts"),
+            "{text}"
+        );
+        assert!(text.contains("2: 1.95×, 3: 1.84×, 4: 1.97×"), "{text}");
+        assert!(text.contains("best single point 1.97× at 4"), "{text}");
+        assert!(
+            text.contains(&format!("peaks at {:.2}×", e.peak_speedup)),
+            "{text}"
+        );
+        assert!(
+            e.peak_speedup <= 1.97,
+            "the smoothed peak is no higher than the best point"
+        );
+    }
 
     #[test]
     fn median_of_odd_and_even_counts() {
@@ -132,18 +270,26 @@ mod tests {
     #[test]
     fn responsiveness_merges_to_the_worst_and_the_sum() {
         let a = Responsiveness {
+            worker_runs: 1,
             longest_gap_ms: 9.0,
             longest_task_ms: None,
             long_tasks: 0,
             frames: 60,
             dropped_frames: 1,
+            serial: None,
         };
         let b = Responsiveness {
+            worker_runs: 2,
             longest_gap_ms: 4.0,
             longest_task_ms: Some(70.0),
             long_tasks: 1,
             frames: 30,
             dropped_frames: 2,
+            serial: Some(Freeze {
+                runs: 1,
+                longest_ms: 146.0,
+                total_ms: 1450.0,
+            }),
         };
         let m = a.merge(b);
         assert_eq!(
@@ -156,7 +302,42 @@ mod tests {
             ),
             (9.0, Some(70.0), 1, 90, 3)
         );
+        assert_eq!(m.worker_runs, 3);
+        let twice = m.merge(b).serial.expect("serial runs");
+        assert_eq!(
+            (twice.runs, twice.longest_ms, twice.total_ms),
+            (2, 146.0, 2900.0)
+        );
         assert_eq!(Responsiveness::merge_opt(None, Some(a)), Some(a));
+    }
+
+    #[test]
+    fn the_diagnostics_show_the_serial_freeze_apart_from_the_worker_runs() {
+        let serial = Responsiveness {
+            serial: Some(Freeze {
+                runs: 1,
+                longest_ms: 146.0,
+                total_ms: 1450.0,
+            }),
+            ..Responsiveness::default()
+        };
+        let workers = Responsiveness {
+            worker_runs: 9,
+            longest_gap_ms: 7.0,
+            frames: 300,
+            ..Responsiveness::default()
+        };
+        let text = serial.merge(workers).describe(true);
+        assert_eq!(
+            text,
+            "Serial runs on the page's own thread froze it for 1.45 s in all (1 run); the longest \
+             frozen stretch was 146 ms, so a click (Cancel too) waited up to that long. Main thread \
+             during 9 worker runs: no task over 50 ms; longest gap between timer ticks 7.0 ms; 0 of \
+             300 frames late."
+        );
+        assert!(!workers.describe(false).contains("Serial"));
+        assert!(workers.describe(false).contains("long tasks not reported"));
+        assert_eq!(serial.describe(true).matches("Main thread").count(), 0);
     }
 
     #[test]

@@ -148,9 +148,72 @@ pub fn efficiencies(measured: &[PointSummary], mode: Mode) -> Vec<(usize, f64)> 
         .collect()
 }
 
-/// Amdahl's serial fraction fitted to a mode's speedups.
-pub fn amdahl(measured: &[PointSummary], mode: Mode) -> Option<f64> {
-    amdahl_serial_fraction(&speedups(measured, mode))
+/// Amdahl's law fitted where it applies: a serial fraction, and the worker counts it was
+/// fitted over (1 to the cores, where every worker has a core of its own).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AmdahlFit {
+    pub serial_fraction: f64,
+    /// The largest worker count fitted: `min(cores, largest measured)`.
+    pub up_to: usize,
+}
+
+impl AmdahlFit {
+    /// The fitted speedup at `workers` (fractional for drawing the curve): `1 / (f + (1 − f) / k)`.
+    pub fn speedup(&self, workers: f64) -> f64 {
+        let (f, k) = (self.serial_fraction, workers.max(1.0));
+        1.0 / (f + (1.0 - f) / k)
+    }
+}
+
+/// Amdahl's serial fraction fitted to a mode's speedups at 2…`cores` workers only. Past the
+/// cores, workers take turns on the same cores, and a slower tail there says nothing about a
+/// serial part of the work: fitting it would report the core limit as a serial fraction.
+/// `None` with fewer than two cores or no measured point in the range.
+pub fn amdahl(measured: &[PointSummary], mode: Mode, cores: usize) -> Option<AmdahlFit> {
+    let within: Vec<(usize, f64)> = speedups(measured, mode)
+        .into_iter()
+        .filter(|&(k, _)| k <= cores)
+        .collect();
+    let up_to = within.iter().map(|p| p.0).max()?;
+    Some(AmdahlFit {
+        serial_fraction: amdahl_serial_fraction(&within)?,
+        up_to,
+    })
+}
+
+/// How a mode's speedup past the cores compares with its speedup at the cores.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Tail {
+    /// Kept growing (by over 25%): its tasks wait more than they compute, and waiting needs
+    /// no core.
+    Grows,
+    /// Within ±25% of the speedup at the cores: extra workers take turns on the same cores.
+    Flat,
+    /// Fell by over 25%: oversubscription costs more than it brings (switching, memory).
+    Falls,
+}
+
+/// What happened past the cores: the tail's kind, the speedup at the cores, and the range of
+/// speedups measured past them as (lowest, highest). `None` without points on both sides.
+pub fn past_the_cores(
+    measured: &[PointSummary],
+    mode: Mode,
+    cores: usize,
+) -> Option<(Tail, f64, (f64, f64))> {
+    let ups = speedups(measured, mode);
+    let at = ups.iter().rev().find(|p| p.0 <= cores)?.1;
+    let tail: Vec<f64> = ups.iter().filter(|p| p.0 > cores).map(|p| p.1).collect();
+    let last = *tail.last()?;
+    let low = tail.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = tail.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let kind = if last > at * 1.25 {
+        Tail::Grows
+    } else if last < at / 1.25 {
+        Tail::Falls
+    } else {
+        Tail::Flat
+    };
+    Some((kind, at, (low, high)))
 }
 
 /// Adds a repetition's time to its point, creating the point on its first sample.
@@ -257,8 +320,75 @@ mod tests {
                 .iter()
                 .all(|(_, e)| (e - 1.0).abs() < 1e-7)
         );
-        assert!(amdahl(&m, shared).expect("a fit") < 1e-6);
+        let fit = amdahl(&m, shared, 4).expect("a fit");
+        assert!(fit.serial_fraction < 1e-6 && fit.up_to == 4, "{fit:?}");
         assert!(series(&m, Mode::Pool { reuse: true }).is_empty());
+    }
+
+    /// A sweep's summaries from a serial time and one mode's times by worker count.
+    fn swept(serial_ms: f64, mode: Mode, times: &[(usize, f64)]) -> Vec<PointSummary> {
+        let mut m = Vec::new();
+        let point = |mode, workers| Point { mode, workers };
+        record(
+            &mut m,
+            point(Mode::MainThread, 1),
+            serial_ms,
+            String::new(),
+            None,
+        );
+        for &(k, ms) in times {
+            record(&mut m, point(mode, k), ms, String::new(), None);
+        }
+        summaries(&m)
+    }
+
+    const SHARED: Mode = Mode::Shared { gil: false };
+
+    #[test]
+    fn pure_sleeping_fits_a_serial_fraction_near_zero() {
+        // 10 tasks of 100 ms: k workers take ceil(10 / k) rounds, plus a little start-up.
+        let times: Vec<(usize, f64)> = (1..=16)
+            .map(|k| (k, 100.0 * 10usize.div_ceil(k) as f64 + 2.0))
+            .collect();
+        let points = swept(1000.0, SHARED, &times);
+        let fit = amdahl(&points, SHARED, 2).expect("a fit");
+        assert!(fit.serial_fraction < 0.05, "{fit:?}");
+        assert_eq!(fit.up_to, 2);
+        let (tail, ..) = past_the_cores(&points, SHARED, 2).expect("a tail");
+        assert_eq!(tail, Tail::Grows);
+    }
+
+    #[test]
+    fn an_amdahl_curve_is_recovered_over_the_cores_and_a_flat_tail_does_not_inflate_it() {
+        let s = 0.3;
+        let amdahl_ms = |k: usize| 1000.0 * (s + (1.0 - s) / k as f64);
+        // 4 cores, then 12 more workers taking turns: the time stays where it was at 4.
+        let times: Vec<(usize, f64)> = (1..=16).map(|k| (k, amdahl_ms(k.min(4)))).collect();
+        let points = swept(1000.0, SHARED, &times);
+        let fit = amdahl(&points, SHARED, 4).expect("a fit");
+        assert!((fit.serial_fraction - s).abs() < 0.05, "{fit:?}");
+        assert!((fit.speedup(4.0) - 1000.0 / amdahl_ms(4)).abs() < 0.05);
+        let (tail, at, (low, high)) = past_the_cores(&points, SHARED, 4).expect("a tail");
+        assert_eq!(tail, Tail::Flat);
+        assert!((at - low).abs() < 1e-6 && (at - high).abs() < 1e-6);
+        // Fitting every count would have read the core limit as a serial part.
+        let everything = amdahl_serial_fraction(&speedups(&points, SHARED)).expect("a fit");
+        assert!(everything > s + 0.05, "{everything}");
+    }
+
+    #[test]
+    fn a_perfect_scaler_on_two_cores_fits_zero_and_one_core_fits_nothing() {
+        let times: Vec<(usize, f64)> = (1..=8).map(|k| (k, 1000.0 / k.min(2) as f64)).collect();
+        let points = swept(1000.0, SHARED, &times);
+        let fit = amdahl(&points, SHARED, 2).expect("a fit");
+        assert!(fit.serial_fraction < 1e-6, "{fit:?}");
+        assert_eq!(amdahl(&points, SHARED, 1), None, "one core: nothing to fit");
+        // A tail that falls: 8 workers at half the speed of 2.
+        let mut falling = times.clone();
+        falling[7].1 = 1000.0;
+        let (tail, ..) =
+            past_the_cores(&swept(1000.0, SHARED, &falling), SHARED, 2).expect("a tail");
+        assert_eq!(tail, Tail::Falls);
     }
 
     #[test]

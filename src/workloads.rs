@@ -163,6 +163,36 @@ impl WarmUp {
     }
 }
 
+/// Bytes this memory has grown to and touched for tasks so far (see [`reserve_memory`]). A
+/// static, so each memory has its own: the page and its shared-memory threads one, every
+/// isolated worker another.
+static RESERVED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Grows this memory to hold `bytes` more and touches every page of it, once: the first run that
+/// allocates a big list pays for growing the memory and for the system's first touch of each
+/// page (about 90 ms for 10 million numbers here), later runs reuse what the allocator kept —
+/// a WebAssembly memory never shrinks. An engine calls this before its clock starts, so a
+/// lesson compares engines, not whichever ran first.
+pub fn reserve_memory(bytes: u64) {
+    use std::sync::atomic::Ordering;
+    if bytes <= RESERVED.load(Ordering::Relaxed) {
+        return;
+    }
+    let Ok(len) = usize::try_from(bytes) else {
+        return;
+    };
+    let mut block: Vec<u8> = Vec::new();
+    if block.try_reserve_exact(len).is_err() {
+        // Out of memory: the run itself will say so.
+        return;
+    }
+    for page in block.spare_capacity_mut().chunks_mut(4096) {
+        page[0].write(1);
+    }
+    std::hint::black_box(&mut block);
+    RESERVED.fetch_max(bytes, Ordering::Relaxed);
+}
+
 /// What a task returns. Results are compared across engines, so each is exact.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Value {
@@ -388,6 +418,17 @@ impl Job {
     pub fn peak_memory_bytes(&self) -> u64 {
         match &self.workload {
             Workload::ListAppend { total, .. } => total.saturating_mul(LIST_BYTES_PER_NUMBER),
+            _ => 0,
+        }
+    }
+
+    /// The most memory one task can hold at its peak, in bytes: what each isolated worker,
+    /// which runs its tasks one after another, needs of its own memory.
+    pub fn peak_task_bytes(&self) -> u64 {
+        match &self.workload {
+            Workload::ListAppend { total, .. } => {
+                list_append::share(*total, self.tasks, 0).saturating_mul(LIST_BYTES_PER_NUMBER)
+            }
             _ => 0,
         }
     }

@@ -1,8 +1,8 @@
 //! Faults and cancel in real browsers: a task that panics or traps in any engine fails its run
-//! naming the task and why, the broken pool is replaced, and the next run is correct; an
-//! isolated worker that stops answering is detected by the answer timeout, reported with its
-//! tasks, terminated and replaced; a cancelled run of any engine returns at once, mid-task
-//! included, and leaves no worker behind.
+//! naming the task and why, without an uncaught error on the page, the broken pool is replaced,
+//! and the next run is correct; an isolated worker that stops answering is detected by the
+//! answer timeout, reported with its tasks, terminated and replaced; a cancelled run of any
+//! engine returns at once, mid-task included, and leaves no worker behind.
 #![cfg(target_arch = "wasm32")]
 
 mod support;
@@ -12,6 +12,10 @@ use corescope::web::engines::{self, isolated, pool};
 use corescope::web::platform::now_ms;
 use corescope::workloads::{Fault, FaultKind, Job, Workload, fault_message};
 use gloo_timers::future::TimeoutFuture;
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -52,7 +56,47 @@ async fn settles_at(count: fn() -> usize, want: usize) -> usize {
     count()
 }
 
+/// Counts the page's uncaught errors while it lives: a worker's error that no handler
+/// cancelled is reported again as one of the page's own.
+struct UncaughtErrors {
+    count: Rc<Cell<usize>>,
+    listener: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+}
+
+impl UncaughtErrors {
+    fn listen() -> Self {
+        let count = Rc::new(Cell::new(0));
+        let counted = Rc::clone(&count);
+        let listener =
+            Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
+                console_log!("uncaught on the page: {}", e.message());
+                counted.set(counted.get() + 1);
+            });
+        web_sys::window()
+            .expect("a test page")
+            .add_event_listener_with_callback("error", listener.as_ref().unchecked_ref())
+            .expect("listening to the page's errors");
+        Self { count, listener }
+    }
+
+    fn count(&self) -> usize {
+        self.count.get()
+    }
+}
+
+impl Drop for UncaughtErrors {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            let _ = window.remove_event_listener_with_callback(
+                "error",
+                self.listener.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}
+
 async fn a_failing_task_in_any_engine_is_named_and_the_next_run_is_correct() {
+    let uncaught = UncaughtErrors::listen();
     let isolated_before = isolated::live_workers();
     let builds_before = pool::builds();
     let mut shared_faults = 0;
@@ -84,6 +128,14 @@ async fn a_failing_task_in_any_engine_is_named_and_the_next_run_is_correct() {
                 shared_faults += 1;
             }
             is_correct(mode, &format!("after {what}")).await;
+            // A trap's error event may still be on its way after the run failed on the panic's
+            // message.
+            TimeoutFuture::new(200).await;
+            assert_eq!(
+                uncaught.count(),
+                0,
+                "{what}: the failure reached the page as an uncaught error"
+            );
         }
     }
     assert_eq!(

@@ -220,6 +220,20 @@ async fn a_reused_pool_is_cheaper_than_one_created_per_call() {
             "{what}: reused pool {reused:.1} ms should beat a pool created per call {fresh:.1} ms"
         );
     }
+    // Each sleep has a worker of its own (sleeping needs no core), so the reused pool takes
+    // about as long as its longest sleep, as in the seed — not the sum of two workers' sleeps.
+    let sleeps = &r.run("sleep-serial");
+    let step = r
+        .steps
+        .iter()
+        .find(|s| s.id == "sleep-serial")
+        .expect("the step");
+    let longest = f64::from(step.job.wait_ms(step.job.tasks - 1));
+    let reused = r.ms("sleep-reused");
+    assert!(
+        reused < 1.5 * longest && sleeps.run.elapsed_ms > 2.0 * longest,
+        "a reused pool of 5 took {reused:.1} ms for sleeps up to {longest} ms"
+    );
 }
 
 #[wasm_bindgen_test]

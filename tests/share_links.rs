@@ -1,6 +1,7 @@
 //! Property tests of the share-link codec: every valid link survives encode → decode unchanged,
 //! and no input — random text, random bytes, or a valid link cut, flipped, spliced or padded —
-//! makes the decoder panic or accept something it would not write. 120,000 cases in all.
+//! makes the decoder panic or accept something it would not write: 120,000 cases; and links
+//! beyond what a machine could have measured are refused naming the limit: 4,000 more.
 #![cfg(not(target_arch = "wasm32"))]
 
 use corescope::experiment::{PresetId, Scale, sweep_workloads};
@@ -96,6 +97,7 @@ fn results(config: &Config, cores: usize) -> impl Strategy<Value = Results> + us
         "[A-Za-z0-9 ._()/-]{1,40}",
         any::<bool>(),
         (2000u16..=9999, 1u8..=12, 1u8..=28),
+        // The calibration measures at most 2 × hardwareConcurrency workers.
         prop::option::of(1..=2 * cores),
     )
         .prop_flat_map(
@@ -121,6 +123,11 @@ fn results(config: &Config, cores: usize) -> impl Strategy<Value = Results> + us
                 .zip(summaries)
                 .map(|(point, summary)| PointSummary { point, summary })
                 .collect(),
+        })
+        // A sweep takes time: a page writes at least one median above 0 (the decoder refuses
+        // results whose medians are all 0).
+        .prop_filter("some median above 0", |r| {
+            r.points.is_empty() || r.points.iter().any(|p| p.summary.median_ms > 0.0)
         })
 }
 
@@ -238,6 +245,12 @@ fn accepted_is_canonical(link: &Link) {
     assert_eq!(decode(&encode(link)).as_ref(), Ok(link));
     if let Some(r) = &link.results {
         assert!(r.machine.browser.chars().count() <= MAX_BROWSER_CHARS);
+        assert!(
+            r.machine
+                .effective_cores
+                .is_none_or(|c| c <= 2 * r.machine.hardware_concurrency)
+        );
+        assert!(r.points.is_empty() || r.points.iter().any(|p| p.summary.median_ms > 0.0));
         for p in &r.points {
             assert!(p.summary.min_ms <= p.summary.median_ms);
             assert!(p.summary.median_ms <= p.summary.max_ms);
@@ -309,4 +322,44 @@ fn base64_fields(text: &str) -> Vec<u8> {
         .expect("encode writes base64url");
     bytes.truncate(bytes.len() - 4);
     bytes
+}
+
+/// A valid link with results of at least one point.
+fn measured_link() -> impl Strategy<Value = Link> {
+    link().prop_filter("with measured points", |l| {
+        l.results.as_ref().is_some_and(|r| !r.points.is_empty())
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    /// The calibration measures at most 2 × hardwareConcurrency workers, so a link claiming
+    /// more effective cores is refused, naming the field and its limit.
+    #[test]
+    fn more_effective_cores_than_twice_hardware_concurrency_are_refused(
+        mut link in measured_link(),
+        extra in 1usize..=1024,
+    ) {
+        let machine = &mut link.results.as_mut().expect("results").machine;
+        let limit = 2 * machine.hardware_concurrency;
+        machine.effective_cores = Some(limit + extra);
+        let why = decode(&encode(&link)).expect_err("refused").to_string();
+        prop_assert!(
+            why.contains("effective cores") && why.contains(&format!("between 1 and {limit}")),
+            "{}",
+            why
+        );
+    }
+
+    /// Results whose medians are all 0 are refused, naming the limit.
+    #[test]
+    fn results_whose_medians_are_all_zero_are_refused(mut link in measured_link()) {
+        for p in &mut link.results.as_mut().expect("results").points {
+            p.summary.min_ms = 0.0;
+            p.summary.median_ms = 0.0;
+        }
+        let why = decode(&encode(&link)).expect_err("refused").to_string();
+        prop_assert!(why.contains("0 ns"), "{}", why);
+    }
 }

@@ -123,8 +123,8 @@ pub fn App() -> Html {
             <Lessons state={state.clone()} />
             <p class="diagnostics" id="diagnostics">
                 { match state.responsiveness {
-                    Some(r) => diagnostics(&r),
-                    None => "Main thread responsiveness is measured during worker runs.".into(),
+                    Some(r) => r.describe(crate::web::probe::long_tasks_supported()),
+                    None => "How free the main thread stays is measured during every run: serial runs freeze it, worker runs should not.".into(),
                 } }
             </p>
         </main>
@@ -180,9 +180,11 @@ fn Facts(props: &StateProps) -> Html {
 #[component]
 fn QuickRun(props: &StateProps) -> Html {
     let state = &props.state;
+    // Taken on `input` (while dragging) and on `change` alike, so the label always shows the
+    // slider's value.
     let on_workers = {
         let dispatch = state.dispatcher();
-        Callback::from(move |e: InputEvent| {
+        Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             dispatch.dispatch(Action::SetWorkers(input.value().parse().unwrap_or(0)));
         })
@@ -235,11 +237,11 @@ fn QuickRun(props: &StateProps) -> Html {
             <div class="controls">
                 <p class="workload">
                     { "Workload: 10 tasks, each counts to 3,000,000 then adds the pair (10, i) — the seed's " }
-                    <code>{ "add_compute" }</code>{ "." }
+                    <code>{ "add_compute" }</code>{ ", at the seed's own size. Compiled, each task computes for milliseconds, so starting a fresh pool of isolated workers (inside the clock here) can outweigh the work: their row says how much of its time was start-up. The presets run larger tasks." }
                 </p>
                 <label for="workers">{ "Workers" }</label>
                 <input id="workers" type="range" min="1" max={max.to_string()} step="1"
-                    value={state.workers.to_string()} oninput={on_workers} disabled={state.running} />
+                    value={state.workers.to_string()} oninput={on_workers.reform(Event::from)} onchange={on_workers} disabled={state.running} />
                 <output for="workers" id="workers-value">{ format!("{} of {max}", state.workers) }</output>
                 <button id="run" onclick={on_run} disabled={state.running}>
                     { if state.rows.iter().any(|(_, s)| *s == EngineStatus::Running) { "Running…" } else { "Run" } }
@@ -263,32 +265,7 @@ fn effective_cores_text(s: &State) -> String {
         Calibration::NotRun => "not measured: runs a fixed CPU task on 1 to 2 × hardwareConcurrency shared-memory workers ".into(),
         Calibration::Running => "measuring… ".into(),
         Calibration::Failed(why) => format!("could not be measured: {why} "),
-        Calibration::Done { curve, estimate } => {
-            let one = curve.first().map_or(1.0, |p| p.1);
-            let points = curve
-                .iter()
-                .map(|(k, t)| format!("{k}: {:.2}×", t / one))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let note = match estimate.cores.cmp(&hc) {
-                std::cmp::Ordering::Less => format!(
-                    " The browser reports {hc}, but only {} scale here: a virtual machine or a busy host can deliver less than it reports.",
-                    estimate.cores
-                ),
-                std::cmp::Ordering::Greater => format!(
-                    " More than the {hc} the browser reports: browsers clamp or round hardwareConcurrency."
-                ),
-                std::cmp::Ordering::Equal => String::new(),
-            };
-            format!(
-                "{} — {:.1} cores' worth at best: throughput peaks at {:.2}× one worker's and stops growing at {} worker{}. By workers — {points}.{note} ",
-                estimate.cores,
-                estimate.peak_speedup,
-                estimate.peak_speedup,
-                estimate.knee,
-                if estimate.knee == 1 { "" } else { "s" },
-            )
-        }
+        Calibration::Done { curve, estimate } => estimate.describe(curve, hc),
     }
 }
 
@@ -321,16 +298,6 @@ fn outcome_cells(outcome: &Outcome, serial_ms: Option<f64>) -> (&'static str, Ht
     match outcome {
         Ok(run) => {
             let r = &run.run;
-            let speedup = serial_ms
-                .and_then(|serial| crate::stats::speedup(serial, r.elapsed_ms))
-                .map(|x| {
-                    if x < 0.01 {
-                        ", under 0.01× serial".to_string()
-                    } else {
-                        format!(", {x:.2}× serial")
-                    }
-                })
-                .unwrap_or_default();
             let startup = match (r.startup_ms, run.mode) {
                 (Some(ms), Mode::Pool { reuse: true }) => {
                     format!(", pool start-up before the clock {ms:.1} ms")
@@ -347,6 +314,7 @@ fn outcome_cells(outcome: &Outcome, serial_ms: Option<f64>) -> (&'static str, Ht
             } else {
                 String::new()
             };
+            let (speedup, note) = experiment::speed_cells(run, serial_ms);
             (
                 "ok",
                 html! { <span class="elapsed" data-ms={format!("{:.3}", r.elapsed_ms)}>{ format!("{:.1} ms", r.elapsed_ms) }</span> },
@@ -355,6 +323,9 @@ fn outcome_cells(outcome: &Outcome, serial_ms: Option<f64>) -> (&'static str, Ht
                         <span class="check" title="matches the serial answer">{ "✓ " }</span>
                         <span class="result">{ show_list(&r.results, 10) }</span>
                         <span class="meta">{ format!(" on {} of {} workers{startup}{messaging}{gil}{speedup}", r.workers_used(), run.workers) }</span>
+                        if let Some((class, text)) = note {
+                            <span class={classes!("note", class)}>{ text }</span>
+                        }
                     </>
                 },
             )
@@ -371,19 +342,6 @@ fn outcome_cells(outcome: &Outcome, serial_ms: Option<f64>) -> (&'static str, Ht
             )
         }
     }
-}
-
-/// The diagnostics line: what the main thread went through while workers computed.
-fn diagnostics(r: &Responsiveness) -> String {
-    let tasks = match r.longest_task_ms {
-        Some(ms) => format!("longest task {ms:.0} ms ({} over 50 ms)", r.long_tasks),
-        None if crate::web::probe::long_tasks_supported() => "no task over 50 ms".into(),
-        None => "long tasks not reported by this browser".into(),
-    };
-    format!(
-        "Main thread during worker runs: {tasks}; longest gap between timer ticks {:.1} ms; {} of {} frames late.",
-        r.longest_gap_ms, r.dropped_frames, r.frames
-    )
 }
 
 /// Runs the quick job on every engine in turn.

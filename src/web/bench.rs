@@ -4,7 +4,8 @@
 
 use crate::experiment::{Scale, sweep_workloads};
 use crate::export;
-use crate::run::{CANCELLED, Cancel, RunError};
+use crate::fits;
+use crate::run::{CANCELLED, Cancel, Mode, RunError};
 use crate::share::{self, Results};
 use crate::state::{
     Action, BENCH_MODES, MAX_REPETITIONS, SIZE_PERCENT, Section, ShownTimeline, State, Theirs, View,
@@ -122,17 +123,7 @@ pub fn Bench(props: &StateProps) -> Html {
             }
         })
     };
-    let on_fault_task = {
-        let (dispatch, fault) = (dispatch.clone(), b.fault);
-        Callback::from(move |e: Event| {
-            if let (Some(input), Some(fault)) = (e.target_dyn_into::<HtmlInputElement>(), fault) {
-                dispatch.dispatch(Action::SetFault(Some(Fault {
-                    task: input.value().parse().unwrap_or(usize::MAX),
-                    ..fault
-                })));
-            }
-        })
-    };
+    let on_fault_task = send(|v| Some(Action::SetFaultTask(v.to_string())));
     let on_run = {
         let (state, cancel) = (state.clone(), cancel.clone());
         Callback::from(move |_: MouseEvent| {
@@ -164,33 +155,48 @@ pub fn Bench(props: &StateProps) -> Html {
         .max(theirs.map_or(1, |t| {
             t.config.top_workers(t.results.machine.hardware_concurrency)
         }));
-    let mut sets = Vec::new();
+    // The chart's sets, and the fits' sentences written from each.
+    let (mut sets, mut fit_notes) = (Vec::new(), Vec::new());
     if !mine.is_empty() {
-        sets.push(chart::Set {
+        let set = chart::Set {
             whose: theirs.map(|_| "mine"),
             dashed: false,
             cores_marker: true,
             points: &mine,
             modes: &plan_modes,
             cores: state.hardware_concurrency,
-        });
+        };
+        let tasks = b.plan.as_ref().map_or(b.tasks, |p| p.job.tasks);
+        fit_notes.extend(fits::notes(
+            set.points, set.modes, set.cores, tasks, set.whose,
+        ));
+        sets.push(set);
     }
     if let Some(t) = theirs {
         let cores = t.results.machine.hardware_concurrency;
-        sets.push(chart::Set {
+        let set = chart::Set {
             whose: Some("theirs"),
             dashed: true,
             cores_marker: mine.is_empty() || cores != state.hardware_concurrency,
             points: &t.results.points,
             modes: &t.config.modes,
             cores,
-        });
+        };
+        fit_notes.extend(fits::notes(
+            set.points,
+            set.modes,
+            cores,
+            t.config.tasks,
+            set.whose,
+        ));
+        sets.push(set);
     }
     let narrow = platform::narrow_screen();
     let size = if narrow { (360, 320) } else { (900, 460) };
-    let svg = (!sets.is_empty()).then(|| chart::render(&sets, b.view, max_workers, size, true));
+    let svg = (!sets.is_empty())
+        .then(|| chart::render(&sets, b.view, max_workers, size, None, true).map(|c| c.svg));
     let legend = if narrow {
-        chart::legend(&sets, b.view)
+        chart::legend(&sets, b.view, max_workers)
     } else {
         Vec::new()
     };
@@ -231,6 +237,13 @@ pub fn Bench(props: &StateProps) -> Html {
                 Some(m) => m.result.clone(),
                 None => "checked on their machine".into(),
             };
+            // A pool's chunks, cut as CPython cuts them, can load one worker more than threads.
+            let chunking = match (p.point.mode, &b.plan, measured) {
+                (Mode::Pool { .. }, Some(plan), Some(_)) => {
+                    crate::run::chunking_note(plan.job.tasks, p.point.workers)
+                }
+                _ => None,
+            };
             let show = measured.and_then(|m| m.timeline.clone()).map(|timeline| {
                 let dispatch = dispatch.clone();
                 let title = format!(
@@ -258,6 +271,9 @@ pub fn Bench(props: &StateProps) -> Html {
                     <td class="num">{ format!("{:.1}", s.max_ms) }</td>
                     <td class="num">{ speedup }</td>
                     <td><span class="check">{ "✓ " }</span>{ result }
+                        if let Some(note) = chunking {
+                            <span class="note why">{ format!(" {note}.") }</span>
+                        }
                         if let Some(onclick) = show {
                             <button class="link show-timeline" {onclick}>{ "timeline" }</button>
                         }
@@ -338,11 +354,19 @@ pub fn Bench(props: &StateProps) -> Html {
                 } }
             </div>
             if !legend.is_empty() {
-                <ul class="legend">
-                    { for legend.into_iter().map(|(colour, dashed, text)| html! {
-                        <li><span class={classes!("swatch", dashed.then_some("dashed"))} style={format!("--swatch: {colour}")}></span>{ text }</li>
+                <ul class="legend chart-legend">
+                    { for legend.into_iter().map(|row| html! {
+                        <li>{ for row.into_iter().map(|item| html! {
+                            <span class="item"><span class={classes!("swatch", item.stroke.class())} style={format!("--swatch: {}", item.css_colour())}></span>{ item.text }</span>
+                        }) }</li>
                     }) }
                 </ul>
+            }
+            if !fit_notes.is_empty() {
+                <div class="fits" id="fits">
+                    <p>{ "Amdahl's law is fitted only up to the hardwareConcurrency of the machine that measured, where every worker can have a core of its own; past it, workers share the cores." }</p>
+                    <ul>{ for fit_notes.into_iter().map(|note| html! { <li>{ note }</li> }) }</ul>
+                </div>
             }
             if let Some(shown) = state.timeline.as_ref().filter(|t| t.section == Section::Bench) {
                 <TimelinePanel shown={shown.clone()} dispatch={dispatch.clone()} cores={match (&state.theirs, shown.theirs) {
@@ -436,8 +460,9 @@ fn with_sweeps<R>(state: &State, f: impl FnOnce(&[export::Sweep]) -> R) -> R {
     f(&sweeps)
 }
 
-/// The chart as a file: the page's chart at a fixed size.
-fn chart_file(state: &State) -> Result<String, String> {
+/// The chart as a file: the page's chart at a fixed size, with a title and a caption that say
+/// what was measured, how, where and when.
+fn chart_file(state: &State) -> Result<chart::Drawn, String> {
     let plan_modes = state
         .bench
         .plan
@@ -468,11 +493,22 @@ fn chart_file(state: &State) -> Result<String, String> {
                 cores: s.results.machine.hardware_concurrency,
             })
             .collect();
-        chart::render(&sets, state.bench.view, max_workers, EXPORT_SIZE, false)
+        let caption = chart::Caption {
+            title: chart::title(state.bench.view),
+            lines: export::caption(sweeps, describe),
+        };
+        chart::render(
+            &sets,
+            state.bench.view,
+            max_workers,
+            EXPORT_SIZE,
+            Some(&caption),
+            false,
+        )
     })
 }
 
-/// The chart's size in exported files.
+/// The plot's size in exported files; the caption and the legend add to its height.
 const EXPORT_SIZE: (u32, u32) = (900, 460);
 
 /// Copy link and the exports.
@@ -522,7 +558,9 @@ fn Share(props: &StateProps) -> Html {
     let on_json = save("JSON", "json", "application/json", |s| {
         Ok(with_sweeps(s, export::json))
     });
-    let on_svg = save("SVG", "svg", "image/svg+xml", chart_file);
+    let on_svg = save("SVG", "svg", "image/svg+xml", |s| {
+        chart_file(s).map(|c| c.svg)
+    });
     let on_png = {
         let (state, export_error) = (state.clone(), export_error.clone());
         Callback::from(move |_: MouseEvent| {
@@ -532,9 +570,10 @@ fn Share(props: &StateProps) -> Html {
                 export_error.clone(),
             );
             spawn_local(async move {
-                let (w, h) = EXPORT_SIZE;
                 let saved = match svg {
-                    Ok(svg) => links::download_png(&file, &svg, w, h).await,
+                    Ok(chart::Drawn { svg, size: (w, h) }) => {
+                        links::download_png(&file, &svg, w, h).await
+                    }
                     Err(why) => Err(why),
                 };
                 export_error.set(

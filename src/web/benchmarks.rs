@@ -42,6 +42,8 @@ pub async fn bench_run(
     let job = Job::new(workload.scaled(size_percent), tasks);
     let (outcome, probe) = engines::measure(mode, &job, workers, &Cancel::new()).await;
     let run = outcome.map_err(|e| JsValue::from_str(&e.to_string()))?;
+    // A serial run's probe measures its freeze, not a worker run's gaps.
+    let probe = probe.filter(|p| p.worker_runs > 0);
     to_js(&Measured {
         elapsed_ms: run.run.elapsed_ms,
         longest_task_ms: probe.and_then(|p| p.longest_task_ms),

@@ -1,13 +1,19 @@
 //! The bench's chart: elapsed time (or speedup, or efficiency) against worker count, one series
-//! per mode, with the serial baseline, the ideal line and a marker at hardwareConcurrency,
-//! drawn by plotters into an SVG string. Results opened from a share link ("theirs") are
-//! drawn dashed over this page's own.
+//! per mode with its Amdahl fit drawn dotted over the worker counts it was fitted to (1 to the
+//! cores), the serial baseline, the ideal line and a marker at hardwareConcurrency. plotters
+//! draws the plot as SVG; the legend is a band below the plot, so it never covers a point, and
+//! an exported chart carries a title and caption above it. Results opened from a share link
+//! ("theirs") are drawn dashed over this page's own.
 
+use crate::fits;
 use crate::run::Mode;
 use crate::state::View;
-use crate::sweep::{self, PointSummary};
+use crate::sweep::{self, AmdahlFit, PointSummary};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt::Write;
 
 /// One colour per mode, and for the reference lines.
 fn colour(mode: Mode) -> RGBColor {
@@ -20,8 +26,18 @@ fn colour(mode: Mode) -> RGBColor {
     }
 }
 
+/// A fitted curve's colour: its mode's, darkened so that its dots show where they lie on the
+/// measured line.
+fn fit_colour(mode: Mode) -> RGBColor {
+    let RGBColor(r, g, b) = colour(mode);
+    let dark = |c: u8| (f64::from(c) * 0.78) as u8;
+    RGBColor(dark(r), dark(g), dark(b))
+}
+
 const GREY: RGBColor = RGBColor(120, 128, 140);
 const CORES: RGBColor = RGBColor(198, 40, 40);
+const TEXT: &str = "#1f2430";
+const MUTED: &str = "#4a5263";
 
 /// One sweep's results as the chart draws them.
 pub struct Set<'a> {
@@ -44,10 +60,100 @@ impl Set<'_> {
             None => what.to_string(),
         }
     }
+
+    fn serial(&self) -> Option<f64> {
+        sweep::serial_ms(self.points)
+    }
+
+    fn line(&self) -> Stroke {
+        if self.dashed {
+            Stroke::Dashed
+        } else {
+            Stroke::Solid
+        }
+    }
+
+    /// The modes with something to plot in `view`, with their Amdahl fits.
+    fn series(&self, view: View) -> Vec<Series> {
+        self.modes
+            .iter()
+            .map(|&mode| Series {
+                mode,
+                values: values(self.points, mode, view),
+                fit: sweep::amdahl(self.points, mode, self.cores),
+            })
+            .filter(|s| !s.values.is_empty())
+            .collect()
+    }
 }
 
-/// One mode's plotted points.
-type Series = (Mode, Vec<(f64, f64)>);
+/// One mode's plotted values and its fit over the worker counts up to the cores.
+struct Series {
+    mode: Mode,
+    values: Vec<(f64, f64)>,
+    fit: Option<AmdahlFit>,
+}
+
+/// A title and the lines under it, drawn above an exported chart.
+pub struct Caption {
+    pub title: String,
+    pub lines: Vec<String>,
+}
+
+/// The chart's title in `view`.
+pub fn title(view: View) -> String {
+    let what = match view {
+        View::Time => "elapsed time",
+        View::Speedup => "speedup",
+        View::Efficiency => "efficiency",
+    };
+    format!("corescope — {what} against workers")
+}
+
+/// A drawn chart and its size in px.
+pub struct Drawn {
+    pub svg: String,
+    pub size: (u32, u32),
+}
+
+/// How a line is drawn: this page's series solid, a link's dashed, a fitted curve dotted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stroke {
+    Solid,
+    Dashed,
+    Dotted,
+}
+
+impl Stroke {
+    /// The class of the page's legend swatch.
+    pub fn class(self) -> &'static str {
+        match self {
+            Stroke::Solid => "solid",
+            Stroke::Dashed => "dashed",
+            Stroke::Dotted => "dotted",
+        }
+    }
+}
+
+/// One entry of the legend: a swatch drawn like its line, and what the line is.
+pub struct LegendItem {
+    colour: RGBColor,
+    pub stroke: Stroke,
+    width: u32,
+    /// Whether the line has point markers (a measured series).
+    marker: bool,
+    pub text: String,
+}
+
+impl LegendItem {
+    pub fn css_colour(&self) -> String {
+        css(self.colour)
+    }
+}
+
+fn css(c: RGBColor) -> String {
+    format!("rgb({}, {}, {})", c.0, c.1, c.2)
+}
 
 /// What one mode's series plots in `view`.
 fn values(points: &[PointSummary], mode: Mode, view: View) -> Vec<(f64, f64)> {
@@ -62,127 +168,356 @@ fn values(points: &[PointSummary], mode: Mode, view: View) -> Vec<(f64, f64)> {
     values.into_iter().map(|(k, v)| (k as f64, v)).collect()
 }
 
-fn amdahl_note(points: &[PointSummary], mode: Mode) -> String {
-    sweep::amdahl(points, mode)
-        .map(|f| format!(" — Amdahl serial fraction {:.0}%", f * 100.0))
-        .unwrap_or_default()
+/// The fitted curve in `view` from 1 to its last fitted worker count, sampled finely enough to
+/// look smooth: time serial × (f + (1 − f)/k), speedup S(k), efficiency S(k)/k.
+fn fitted(fit: &AmdahlFit, serial_ms: f64, view: View) -> Vec<(f64, f64)> {
+    const STEPS_PER_WORKER: usize = 20;
+    (0..=(fit.up_to - 1) * STEPS_PER_WORKER)
+        .map(|i| {
+            let k = 1.0 + i as f64 / STEPS_PER_WORKER as f64;
+            let s = fit.speedup(k);
+            let y = match view {
+                View::Time => serial_ms / s,
+                View::Speedup => s,
+                View::Efficiency => s / k,
+            };
+            (k, y)
+        })
+        .collect()
 }
 
-/// The legend as (CSS colour, dashed, text), for the list the page shows under a phone's chart.
-pub fn legend(sets: &[Set], view: View) -> Vec<(String, bool, String)> {
-    let css = |c: RGBColor| format!("rgb({}, {}, {})", c.0, c.1, c.2);
-    let mut items = vec![(
-        css(GREY),
-        false,
-        match view {
-            View::Time => "ideal (serial ÷ workers); serial".to_string(),
-            View::Speedup => "ideal (= workers)".into(),
-            View::Efficiency => "ideal (1)".into(),
-        },
-    )];
-    for set in sets {
-        let dashed = set.dashed;
-        if set.cores_marker {
-            items.push((
-                css(CORES),
-                dashed,
-                set.name(&format!("hardwareConcurrency = {}", set.cores)),
-            ));
+/// The ideal line's name in `view`.
+fn ideal_name(view: View) -> &'static str {
+    match view {
+        View::Time => "ideal (serial ÷ workers)",
+        View::Speedup => "ideal (= workers)",
+        View::Efficiency => "ideal (1)",
+    }
+}
+
+/// Whether set `i` draws an ideal line: in the time view each set with a serial baseline has
+/// its own; speedup and efficiency have one ideal for all, drawn with the first set.
+fn draws_ideal(i: usize, set: &Set, view: View) -> bool {
+    match view {
+        View::Time => set.serial().is_some(),
+        View::Speedup | View::Efficiency => i == 0,
+    }
+}
+
+fn draws_cores(set: &Set, max_workers: usize) -> bool {
+    set.cores_marker && set.cores <= max_workers
+}
+
+/// The legend in rows: the reference lines first, then a row per series with its fitted curve.
+/// The page lists it under a phone's chart; wider charts draw it in a band below the plot.
+pub fn legend(sets: &[Set], view: View, max_workers: usize) -> Vec<Vec<LegendItem>> {
+    let item = |colour, stroke, width, marker, text| LegendItem {
+        colour,
+        stroke,
+        width,
+        marker,
+        text,
+    };
+    let mut references = Vec::new();
+    let mut rows = Vec::new();
+    for (i, set) in sets.iter().enumerate() {
+        let line = set.line();
+        if draws_ideal(i, set, view) {
+            let name = match view {
+                View::Time => set.name(ideal_name(view)),
+                View::Speedup | View::Efficiency => ideal_name(view).to_string(),
+            };
+            references.push(item(GREY, line, 1, false, name));
         }
-        for &mode in set.modes {
-            let text = set.name(mode.label()) + &amdahl_note(set.points, mode);
-            items.push((css(colour(mode)), dashed, text));
+        if let (View::Time, Some(s)) = (view, set.serial()) {
+            let name = set.name(&format!("serial {s:.0} ms"));
+            references.push(item(GREY, line, 2, false, name));
+        }
+        if draws_cores(set, max_workers) {
+            let name = set.name(&format!("hardwareConcurrency = {}", set.cores));
+            references.push(item(CORES, line, 1, false, name));
+        }
+        for Series { mode, fit, .. } in set.series(view) {
+            let mut row = vec![item(colour(mode), line, 2, true, set.name(mode.label()))];
+            if let Some(fit) = fit {
+                let text = fits::legend_text(&fit);
+                row.push(item(fit_colour(mode), Stroke::Dotted, 2, false, text));
+            }
+            rows.push(row);
         }
     }
-    items
+    if !references.is_empty() {
+        rows.insert(0, references);
+    }
+    rows
 }
 
-/// Draws the chart `width` × `height` px. With `fit`, the SVG scales with the page's column
-/// instead of keeping its pixel size; phones get a narrower drawing so its text stays readable.
+/// Draws the chart with a plot of `width` × `plot_height` px; charts under 500 px wide (a
+/// phone's) leave the legend to the page. With a `caption`, its title and lines go above the
+/// plot. With `fit`, the SVG scales with the page's column instead of keeping its pixel size.
 pub fn render(
     sets: &[Set],
     view: View,
     max_workers: usize,
-    (width, height): (u32, u32),
+    (width, plot_height): (u32, u32),
+    caption: Option<&Caption>,
     fit: bool,
-) -> Result<String, String> {
-    let mut svg = String::new();
-    draw(&mut svg, sets, view, max_workers, (width, height))
+) -> Result<Drawn, String> {
+    let narrow = width < 500;
+    let plot = plot(sets, view, max_workers, (width, plot_height), narrow)
         .map_err(|e| format!("the chart could not be drawn: {e}"))?;
-    if !fit {
-        return Ok(svg);
-    }
-    Ok(svg.replacen(
-        &format!("width=\"{width}\" height=\"{height}\""),
-        &format!("viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\""),
-        1,
-    ))
-}
-
-/// A line through `points`: solid for this page's results, dashed for a link's.
-fn line<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
-    points: Vec<(f64, f64)>,
-    style: ShapeStyle,
-    dashed: bool,
-    label: String,
-) -> Result<(), Box<dyn std::error::Error>>
-where
-    DB::ErrorType: 'static,
-{
-    let legend_style = style;
-    let anno = if dashed {
-        chart.draw_series(DashedLineSeries::new(points, 6, 4, style))?
+    let (head, head_height) = caption.map_or((String::new(), 0), |c| caption_band(c, width));
+    let (band, band_height) = if narrow {
+        (String::new(), 0)
     } else {
-        chart.draw_series(LineSeries::new(points, style))?
+        legend_band(&legend(sets, view, max_workers), width)
     };
-    anno.label(label).legend(move |(x, y)| {
-        if dashed {
-            PathElement::new(vec![(x, y), (x + 7, y)], legend_style)
-        } else {
-            PathElement::new(vec![(x, y), (x + 18, y)], legend_style)
-        }
-    });
-    Ok(())
+    let height = head_height + plot_height + band_height;
+    let title = caption.map_or_else(|| title(view), |c| c.title.clone());
+    let size = if fit {
+        format!("viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\"")
+    } else {
+        format!("width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\"")
+    };
+    let mut svg = format!(
+        "<svg {size} xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\">\
+         <title>{}</title><rect width=\"{width}\" height=\"{height}\" fill=\"#FFFFFF\"/>",
+        escape(&title)
+    );
+    if caption.is_some() {
+        write!(svg, "<g class=\"caption\">{head}</g>").expect("writing to a String");
+    }
+    write!(
+        svg,
+        "<g class=\"plot\" transform=\"translate(0 {head_height})\">{plot}</g>"
+    )
+    .expect("writing to a String");
+    if !narrow {
+        write!(
+            svg,
+            "<g class=\"legend\" transform=\"translate(0 {})\">{band}</g>",
+            head_height + plot_height
+        )
+        .expect("writing to a String");
+    }
+    svg.push_str("</svg>");
+    Ok(Drawn {
+        svg,
+        size: (width, height),
+    })
 }
 
-fn draw(
-    svg: &mut String,
+/// Text made safe inside SVG markup.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The width of `text` in px at `size`, as the page lays it out. Measuring makes the page lay
+/// out a probe, and the chart is drawn again on every change of the page's state, so widths
+/// are kept.
+fn text_width(text: &str, size: u32) -> u32 {
+    thread_local! {
+        static WIDTHS: RefCell<HashMap<(String, u32), u32>> = RefCell::default();
+    }
+    let key = (text.to_string(), size);
+    if let Some(width) = WIDTHS.with_borrow(|w| w.get(&key).copied()) {
+        return width;
+    }
+    let width = ("sans-serif", size).into_font().box_size(text).map_or_else(
+        |_| (text.chars().count() as f64 * 0.56 * f64::from(size)) as u32,
+        |b| b.0,
+    );
+    WIDTHS.with_borrow_mut(|w| w.insert(key, width));
+    width
+}
+
+/// `text` broken at spaces into lines no wider than `width` px.
+fn wrap(text: &str, size: u32, width: u32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if text_width(&format!("{line} {word}"), size) <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+/// An SVG `<text>` with its baseline at `y`.
+fn text(x: u32, y: u32, size: u32, fill: &str, bold: bool, text: &str) -> String {
+    format!(
+        "<text x=\"{x}\" y=\"{y}\" font-size=\"{size}\" fill=\"{fill}\"{}>{}</text>",
+        if bold { " font-weight=\"bold\"" } else { "" },
+        escape(text)
+    )
+}
+
+const SIDE: u32 = 16;
+
+/// The title and caption lines, wrapped to the chart's width: (SVG, height).
+fn caption_band(caption: &Caption, width: u32) -> (String, u32) {
+    let (title_size, size) = (18, 13);
+    let room = width - 2 * SIDE;
+    let mut svg = String::new();
+    let mut y = 12 + title_size + 4;
+    svg += &text(SIDE, y, title_size, TEXT, true, &caption.title);
+    y += 4;
+    for line in caption.lines.iter().flat_map(|l| wrap(l, size, room)) {
+        y += size + 5;
+        svg += &text(SIDE, y, size, MUTED, false, &line);
+    }
+    (svg, y + 6)
+}
+
+/// A legend swatch 26 px wide, centred on `y`.
+fn swatch(item: &LegendItem, x: u32, y: u32) -> String {
+    let dash = match item.stroke {
+        Stroke::Solid => "",
+        Stroke::Dashed => " stroke-dasharray=\"6 4\"",
+        Stroke::Dotted => " stroke-dasharray=\"0.1 4.5\" stroke-linecap=\"round\"",
+    };
+    let colour = css(item.colour);
+    let mut svg = format!(
+        "<line x1=\"{x}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{colour}\" stroke-width=\"{}\"{dash}/>",
+        x + 26,
+        item.width
+    );
+    if item.marker {
+        let fill = if item.stroke == Stroke::Solid {
+            colour.as_str()
+        } else {
+            "#FFFFFF"
+        };
+        write!(
+            svg,
+            "<circle cx=\"{}\" cy=\"{y}\" r=\"3\" fill=\"{fill}\" stroke=\"{colour}\"/>",
+            x + 13
+        )
+        .expect("writing to a String");
+    }
+    svg
+}
+
+/// The legend as a band of rows under the plot: each row's items side by side, the series'
+/// fitted curves lined up in a column, and an item that does not fit the width on a line of
+/// its own. Returns (SVG, height).
+fn legend_band(rows: &[Vec<LegendItem>], width: u32) -> (String, u32) {
+    const GAP: u32 = 28;
+    let size = 14;
+    let (left, right) = (SIDE + 8, width - SIDE);
+    let line_height = size + 9;
+    let item_width = |item: &LegendItem| 34 + text_width(&item.text, size);
+    // The fitted curves' column starts after the widest series name.
+    let column = rows
+        .iter()
+        .filter(|row| row.first().is_some_and(|item| item.marker))
+        .map(|row| left + item_width(&row[0]) + GAP)
+        .max()
+        .unwrap_or(left);
+    let mut svg = String::new();
+    let mut y = 4 + line_height / 2;
+    for row in rows {
+        let mut x = left;
+        for (i, item) in row.iter().enumerate() {
+            if i == 1 && item.stroke == Stroke::Dotted {
+                x = x.max(column);
+            }
+            if i > 0 && x + item_width(item) > right {
+                // A series' fitted curve goes under its name; other entries start the line.
+                let indent = if item.stroke == Stroke::Dotted { 34 } else { 0 };
+                (x, y) = (left + indent, y + line_height);
+            }
+            svg += &swatch(item, x, y);
+            svg += &text(x + 34, y + size * 7 / 20, size, TEXT, false, &item.text);
+            x += item_width(item) + GAP;
+        }
+        y += line_height;
+    }
+    (svg, y - line_height / 2 + 8)
+}
+
+/// The plot, drawn by plotters, with the fitted curves over it: the inside of an SVG element.
+fn plot(
     sets: &[Set],
     view: View,
     max_workers: usize,
     size: (u32, u32),
-) -> Result<(), Box<dyn std::error::Error>> {
-    let narrow = size.0 < 500;
+    narrow: bool,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let mut svg = String::new();
+    let mut curves = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE)?;
+        let mut chart = axes(&root, sets, view, max_workers, narrow)?;
+        draw_series(&mut chart, sets, view, max_workers)?;
+        for set in sets {
+            let Some(serial) = set.serial() else {
+                continue;
+            };
+            for Series { mode, fit, .. } in set.series(view) {
+                let Some(fit) = fit else { continue };
+                let points: Vec<String> = fitted(&fit, serial, view)
+                    .iter()
+                    .map(|p| {
+                        let (x, y) = chart.backend_coord(p);
+                        format!("{x},{y}")
+                    })
+                    .collect();
+                write!(
+                    curves,
+                    "<polyline class=\"fit\" data-mode=\"{}\" data-whose=\"{}\" points=\"{}\" \
+                     fill=\"none\" stroke=\"{}\" stroke-width=\"2\" stroke-linecap=\"round\" \
+                     stroke-dasharray=\"0.1 4.5\"/>",
+                    mode.key(),
+                    set.whose.unwrap_or("mine"),
+                    points.join(" "),
+                    css(fit_colour(mode))
+                )
+                .expect("writing to a String");
+            }
+        }
+        root.present()?;
+    }
+    // plotters writes a whole document: keep what is inside its <svg> element.
+    let start = svg.find('>').map_or(0, |i| i + 1);
+    let end = svg.rfind("</svg>").unwrap_or(svg.len());
+    Ok(format!("{}{curves}", &svg[start..end]))
+}
+
+/// The plot: workers across, the view's value up, both continuous.
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The axes and their mesh, scaled to every value drawn.
+fn axes<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    sets: &[Set],
+    view: View,
+    max_workers: usize,
+    narrow: bool,
+) -> Result<Chart<'a, 'b>, Box<dyn std::error::Error>> {
     let font = if narrow { 13 } else { 15 };
-    let root = SVGBackend::with_string(svg, size).into_drawing_area();
-    root.fill(&WHITE)?;
     let max_k = max_workers.max(1) as f64;
-    let serial = |set: &Set| sweep::serial_ms(set.points);
-    let reference = |serial: Option<f64>, k: f64| match view {
-        View::Time => serial.map(|s| s / k),
-        View::Speedup => Some(k),
-        View::Efficiency => Some(1.0),
-    };
-    let series: Vec<Vec<Series>> = sets
+    let top = sets
         .iter()
-        .map(|set| {
-            set.modes
-                .iter()
-                .map(|&m| (m, values(set.points, m, view)))
-                .collect()
-        })
-        .collect();
-    let top = series
-        .iter()
-        .flatten()
-        .flat_map(|(_, v)| v.iter().map(|p| p.1))
+        .flat_map(|set| set.series(view))
+        .flat_map(|s| s.values.into_iter().map(|p| p.1))
         .chain(
             sets.iter()
-                .filter_map(serial)
+                .filter_map(Set::serial)
                 .filter(|_| view == View::Time),
         )
-        .chain(reference(None, max_k).filter(|_| view != View::Time))
+        .chain(match view {
+            View::Time => None,
+            View::Speedup => Some(max_k),
+            View::Efficiency => Some(1.0),
+        })
         .fold(0.0f64, f64::max);
     let top = if top > 0.0 { top * 1.12 } else { 1.0 };
     let (y_desc, unit) = match view {
@@ -190,7 +525,7 @@ fn draw(
         View::Speedup => ("speedup over serial (×)", "×"),
         View::Efficiency => ("efficiency (speedup ÷ workers)", ""),
     };
-    let mut chart = ChartBuilder::on(&root)
+    let mut chart = ChartBuilder::on(root)
         .margin(12)
         .x_label_area_size(if narrow { 42 } else { 48 })
         .y_label_area_size(if narrow { 58 } else { 72 })
@@ -215,55 +550,75 @@ fn draw(
         .axis_desc_style(("sans-serif", font))
         .light_line_style(RGBColor(238, 240, 244))
         .draw()?;
+    Ok(chart)
+}
 
-    for (set, series) in sets.iter().zip(&series) {
+/// A line through `points`: solid for this page's results, dashed for a link's.
+fn line(
+    chart: &mut Chart,
+    points: Vec<(f64, f64)>,
+    style: ShapeStyle,
+    dashed: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    if dashed {
+        chart.draw_series(DashedLineSeries::new(points, 6, 4, style))?;
+    } else {
+        chart.draw_series(LineSeries::new(points, style))?;
+    }
+    Ok(())
+}
+
+/// Every set's reference lines and measured series, as the legend lists them.
+fn draw_series(
+    chart: &mut Chart,
+    sets: &[Set],
+    view: View,
+    max_workers: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let max_k = max_workers.max(1) as f64;
+    let top = chart.y_range().end;
+    for (i, set) in sets.iter().enumerate() {
         let dashed = set.dashed;
-        let serial = serial(set);
-        // The ideal: serial ÷ k, speedup k, efficiency 1 (drawn once: it is the same for both
-        // sets except in the time view).
-        if reference(serial, 1.0).is_some() && (view == View::Time || !dashed) {
+        let serial = set.serial();
+        if draws_ideal(i, set, view) {
             let ideal: Vec<(f64, f64)> = (1..=max_workers)
-                .filter_map(|k| Some((k as f64, reference(serial, k as f64)?)))
+                .filter_map(|k| {
+                    let k = k as f64;
+                    let y = match view {
+                        View::Time => serial? / k,
+                        View::Speedup => k,
+                        View::Efficiency => 1.0,
+                    };
+                    Some((k, y))
+                })
                 .collect();
-            let what = match view {
-                View::Time => "ideal (serial ÷ workers)",
-                View::Speedup => "ideal (= workers)",
-                View::Efficiency => "ideal (1)",
-            };
-            line(
-                &mut chart,
-                ideal,
-                GREY.stroke_width(1),
-                dashed,
-                set.name(what),
-            )?;
+            line(chart, ideal, GREY.stroke_width(1), dashed)?;
         }
         if let (View::Time, Some(s)) = (view, serial) {
             line(
-                &mut chart,
+                chart,
                 vec![(0.5, s), (max_k + 0.5, s)],
                 GREY.stroke_width(2),
                 dashed,
-                set.name(&format!("serial {s:.0} ms")),
             )?;
         }
-        let hc = set.cores as f64;
-        if hc <= max_k && set.cores_marker {
+        if draws_cores(set, max_workers) {
+            let hc = set.cores as f64;
             line(
-                &mut chart,
+                chart,
                 vec![(hc, 0.0), (hc, top)],
                 CORES.stroke_width(1),
                 dashed,
-                set.name(&format!("hardwareConcurrency = {}", set.cores)),
             )?;
         }
-        for (mode, points) in series {
-            if points.is_empty() {
-                continue;
-            }
-            let c = colour(*mode);
-            let label = set.name(mode.label()) + &amdahl_note(set.points, *mode);
-            line(&mut chart, points.clone(), c.stroke_width(2), dashed, label)?;
+        for Series {
+            mode,
+            values: points,
+            ..
+        } in set.series(view)
+        {
+            let c = colour(mode);
+            line(chart, points.clone(), c.stroke_width(2), dashed)?;
             if dashed {
                 chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, c.stroke_width(1))))?;
             } else {
@@ -271,18 +626,5 @@ fn draw(
             }
         }
     }
-    // A phone's chart has no room for a legend inside it: the page lists it below instead.
-    if narrow {
-        root.present()?;
-        return Ok(());
-    }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(("sans-serif", font - 1))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(221, 225, 232))
-        .draw()?;
-    root.present()?;
     Ok(())
 }

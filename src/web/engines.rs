@@ -23,7 +23,7 @@ use crate::run::{Cancel, Mode, RawRun, RunError, check};
 use crate::stats::Responsiveness;
 use crate::web::platform::after_paint;
 use crate::web::probe::GapProbe;
-use crate::workloads::Job;
+use crate::workloads::{Job, reserve_memory};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::thread::LocalKey;
@@ -82,7 +82,8 @@ pub async fn run(mode: Mode, job: &Job, workers: usize, cancel: &Cancel) -> Resu
     }
 }
 
-/// A checked run, and for worker modes how free the page's main thread stayed while it ran.
+/// A checked run, and how free the page's main thread stayed while it ran (for a serial run, how
+/// long it froze the page).
 pub async fn measure(
     mode: Mode,
     job: &Job,
@@ -94,14 +95,24 @@ pub async fn measure(
     if let Mode::Shared { .. } = mode {
         shared_pool::warm_up(job).await;
     }
+    // The page and its shared-memory threads allocate from one memory: grow it once, before
+    // any clock, for whichever engine runs first. (A reused pool's workers do the same for
+    // their own memories; fresh workers pay it inside the clock, as new processes do.)
+    if matches!(mode, Mode::MainThread | Mode::Shared { .. }) {
+        reserve_memory(job.peak_memory_bytes());
+    }
     // Let the page paint what changed (a new row, the chart, "running") before workers take the
     // cores, and before the main thread is taken over by a serial run.
     after_paint().await;
-    let probe = (mode != Mode::MainThread).then(GapProbe::start);
+    let probe = GapProbe::start();
     let raw = run(mode, job, workers, cancel).await;
-    let gap = probe.map(GapProbe::stop);
+    let gap = if mode == Mode::MainThread {
+        probe.stop_serial()
+    } else {
+        probe.stop()
+    };
     let outcome = raw
         .map_err(RunError::Failed)
         .and_then(|raw| check(mode, workers, job, &job.expected(), raw));
-    (outcome, gap)
+    (outcome, Some(gap))
 }

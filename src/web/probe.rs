@@ -4,7 +4,7 @@
 //! the observer and reports nothing); and an animation-frame loop counts late frames.
 
 use super::platform::{now_ms, window};
-use crate::stats::Responsiveness;
+use crate::stats::{Freeze, Responsiveness};
 use gloo_timers::callback::Interval;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -18,6 +18,8 @@ use web_sys::{
 const TICK_MS: u32 = 5;
 /// A frame later than 1.5 periods of a 60 Hz display counts as dropped.
 const LATE_FRAME_MS: f64 = 1.5 * 1000.0 / 60.0;
+/// A gap between ticks this long counts as the page frozen (the long-task threshold).
+const FROZEN_MS: f64 = 50.0;
 
 #[derive(Default)]
 struct Seen {
@@ -40,6 +42,8 @@ pub struct GapProbe {
     _interval: Interval,
     last_tick: Rc<Cell<f64>>,
     longest: Rc<Cell<f64>>,
+    /// Gaps of at least `FROZEN_MS`, added up.
+    frozen: Rc<Cell<f64>>,
     seen: Rc<RefCell<Seen>>,
     observer: Option<LongTaskObserver>,
     running: Rc<Cell<bool>>,
@@ -58,13 +62,18 @@ impl GapProbe {
     pub fn start() -> Self {
         let last_tick = Rc::new(Cell::new(now_ms()));
         let longest = Rc::new(Cell::new(0.0_f64));
+        let frozen = Rc::new(Cell::new(0.0_f64));
         let seen = Rc::new(RefCell::new(Seen::default()));
         let running = Rc::new(Cell::new(true));
         let interval = {
-            let (last_tick, longest) = (last_tick.clone(), longest.clone());
+            let (last_tick, longest, frozen) = (last_tick.clone(), longest.clone(), frozen.clone());
             Interval::new(TICK_MS, move || {
                 let now = now_ms();
-                longest.set(longest.get().max(now - last_tick.get()));
+                let gap = now - last_tick.get();
+                longest.set(longest.get().max(gap));
+                if gap >= FROZEN_MS {
+                    frozen.set(frozen.get() + gap);
+                }
                 last_tick.set(now);
             })
         };
@@ -93,14 +102,33 @@ impl GapProbe {
             _interval: interval,
             last_tick,
             longest,
+            frozen,
             seen,
             observer: observer.flatten(),
             running,
         }
     }
 
-    /// What was seen while the probe ran, including the stretch since the last tick.
+    /// How long a serial run on the page's thread froze it, from the gaps between ticks.
+    pub fn stop_serial(self) -> Responsiveness {
+        let (seen, frozen_ms) = self.finish();
+        Responsiveness {
+            serial: Some(Freeze {
+                runs: 1,
+                longest_ms: seen.longest_gap_ms,
+                total_ms: frozen_ms,
+            }),
+            ..Responsiveness::default()
+        }
+    }
+
+    /// What was seen while a worker run went on, including the stretch since the last tick.
     pub fn stop(self) -> Responsiveness {
+        self.finish().0
+    }
+
+    /// What was seen, and the frozen stretches added up.
+    fn finish(self) -> (Responsiveness, f64) {
         self.running.set(false);
         if let Some((observer, _)) = &self.observer {
             // Entries the browser has not delivered yet.
@@ -114,13 +142,18 @@ impl GapProbe {
             observer.disconnect();
         }
         let seen = self.seen.borrow();
-        Responsiveness {
-            longest_gap_ms: self.longest.get().max(now_ms() - self.last_tick.get()),
+        let last = now_ms() - self.last_tick.get();
+        let frozen = self.frozen.get() + if last >= FROZEN_MS { last } else { 0.0 };
+        let measured = Responsiveness {
+            worker_runs: 1,
+            longest_gap_ms: self.longest.get().max(last),
             longest_task_ms: seen.longest_task_ms,
             long_tasks: seen.long_tasks,
             frames: seen.frames,
             dropped_frames: seen.dropped_frames,
-        }
+            serial: None,
+        };
+        (measured, frozen)
     }
 }
 

@@ -1,8 +1,10 @@
 // The experiment bench end to end in headless Chromium: a small sweep draws one series per
-// engine with a point per worker count, Cancel stops a sweep and keeps what was measured, and
-// the bench fits desktop and phone screens.
+// engine with a point per worker count and an Amdahl fit up to the cores, its legend covers no
+// point on the page or in the exported chart, the export says what was measured where, Cancel
+// stops a sweep and keeps what was measured, and the bench fits desktop and phone screens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { servedPage, openPage, screenshot, setRange } from './harness.mjs';
 const env = servedPage();
 
@@ -16,6 +18,41 @@ async function smallSweep(viewport) {
   await page.uncheck('input[data-mode=gil]');
   return { page, errors };
 }
+
+/** Saves what clicking `selector` downloads; returns its bytes. */
+async function download(page, selector) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return readFile(await file.path());
+}
+
+/**
+ * In the chart SVG `selector` finds: how many points the plot has, and which of them the
+ * legend's or the caption's box touches (boxes as the browser lays them out).
+ */
+const coveredPoints = (page, selector) => page.$eval(selector, svg => {
+  const box = el => el.getBoundingClientRect();
+  const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const points = [...svg.querySelectorAll('g.plot circle')].map(box);
+  const covering = [...svg.querySelectorAll('g.legend, g.caption')].map(box);
+  return {
+    points: points.length,
+    legendItems: svg.querySelectorAll('g.legend text').length,
+    covered: points.filter(p => covering.some(c => meets(c, p))).map(p => [p.x, p.y]),
+  };
+});
+
+/**
+ * The fitted curves of the page's chart: per engine, the right end of its curve and the centre
+ * of the point it was fitted up to (each series' points follow one another, in worker order).
+ */
+const fitEnds = (page, upTo) => page.$eval('#chart svg', (svg, upTo) => {
+  const circles = [...svg.querySelectorAll('g.plot circle')];
+  const perSeries = circles.length / 2;
+  return [...svg.querySelectorAll('g.plot polyline.fit')].map((curve, i) => {
+    const end = circles[i * perSeries + upTo - 1].getBoundingClientRect();
+    return { mode: curve.dataset.mode, right: curve.getBoundingClientRect().right, point: end.x + end.width / 2 };
+  });
+}, upTo);
 
 const rowsOf = page => page.$$eval('.sweep-table tbody tr:not(.failed)', rows => rows.map(r => [r.dataset.mode, Number(r.dataset.workers)]));
 
@@ -33,17 +70,71 @@ test('a small sweep draws one series per engine with a point per worker count', 
   }
   assert.equal(await page.$$eval('.sweep-table tr.failed', r => r.length), 0);
   const svg = await page.$eval('#chart svg', el => el.outerHTML);
-  for (const label of ['workers', 'elapsed (ms)', 'hardwareConcurrency', 'shared memory', 'isolated pool (reused)', 'Amdahl serial fraction']) {
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const upTo = Math.min(cores, max);
+  const fitted = cores >= 2 ? [`Amdahl fit over 1–${upTo} workers: serial`] : [];
+  for (const label of ['workers', 'elapsed (ms)', 'hardwareConcurrency', 'shared memory', 'isolated pool (reused)', ...fitted]) {
     assert.ok(svg.includes(label), `the chart shows "${label}"`);
   }
+  assert.ok(!svg.includes('Amdahl serial fraction'), 'no fraction fitted over every worker count');
+  const onPage = await coveredPoints(page, '#chart svg');
+  assert.equal(onPage.points, 2 * max, 'a point per engine and worker count');
+  assert.ok(onPage.legendItems >= 5, `the legend has ${onPage.legendItems} entries`);
+  assert.deepEqual(onPage.covered, [], 'the legend covers no point');
+  // Each engine's fitted curve runs from 1 worker to the cores, and no further.
+  const ends = await fitEnds(page, upTo);
+  assert.deepEqual(ends.map(e => e.mode), cores >= 2 ? ['shared', 'pool'] : [], 'a fitted curve per engine');
+  for (const e of ends) {
+    assert.ok(Math.abs(e.right - e.point) < 3, `${e.mode}: the fit ends at ${e.right.toFixed(1)} px, the point at ${upTo} workers is at ${e.point.toFixed(1)} px`);
+  }
+  // A sentence per engine under the chart, from its numbers.
+  const notes = await page.$$eval('#fits li', items => items.map(li => li.textContent));
+  assert.equal(notes.length, 2, notes.join('\n'));
+  for (const [i, engine] of ['shared memory', 'isolated pool (reused)'].entries()) {
+    assert.ok(notes[i].startsWith(`${engine}: `), notes[i]);
+    if (cores >= 2) assert.match(notes[i], new RegExp(`Amdahl's law fitted over 1–${upTo} workers puts the serial fraction at \\d+%`));
+    if (max > cores) assert.match(notes[i], new RegExp(`past the ${cores} cores?, the speedup (stayed|was|ranged)`));
+  }
+  for (const note of notes) t.diagnostic(note);
   const diagnostics = await page.textContent('#diagnostics');
-  assert.match(diagnostics, /Main thread during worker runs: (longest task \d+ ms \(\d+ over 50 ms\)|no task over 50 ms); longest gap between timer ticks [\d.]+ ms; \d+ of \d+ frames late\./);
+  assert.match(diagnostics, /Main thread during \d+ worker runs: (longest task \d+ ms \(\d+ over 50 ms\)|no task over 50 ms); longest gap between timer ticks [\d.]+ ms; \d+ of \d+ frames late\./);
   t.diagnostic(diagnostics);
   t.diagnostic(`screenshot: ${await screenshot(page, 'bench-desktop.png')}`);
-  await page.click('input[name=view][value=speedup]');
-  assert.ok((await page.$eval('#chart svg', el => el.outerHTML)).includes('speedup over serial'));
-  await page.click('input[name=view][value=efficiency]');
-  assert.ok((await page.$eval('#chart svg', el => el.outerHTML)).includes('efficiency'));
+  for (const view of ['speedup', 'efficiency']) {
+    await page.click(`input[name=view][value=${view}]`);
+    assert.ok((await page.$eval('#chart svg', el => el.outerHTML)).includes(view === 'speedup' ? 'speedup over serial' : 'efficiency'));
+    assert.equal(await page.$$eval('#chart svg polyline.fit', c => c.length), ends.length, `${view}: the fitted curves`);
+    assert.deepEqual((await coveredPoints(page, '#chart svg')).covered, [], `${view}: the legend covers no point`);
+  }
+  await page.click('input[name=view][value=time]');
+
+  // The exported chart says what it shows, and its caption and legend cover no point either.
+  const file = (await download(page, '#export-svg')).toString();
+  const [, width, height] = file.match(/^<svg width="(\d+)" height="(\d+)"/) ?? [];
+  assert.equal(width, '900', file.slice(0, 200));
+  await page.evaluate(svg => {
+    const shown = document.createElement('div');
+    shown.id = 'exported';
+    shown.style.width = 'max-content';
+    shown.innerHTML = svg;
+    document.body.append(shown);
+  }, file);
+  // Long caption lines wrap: read the caption's and the legend's lines as running text.
+  const said = await page.$eval('#exported svg', svg => [...svg.querySelectorAll('g.caption text, g.legend text')].map(t => t.textContent).join(' '));
+  const sizes = (await page.textContent('output[for=bench-size]')).split(' — ').slice(1).join(' — ');
+  const reps = Number(await page.$eval('#bench-reps', el => el.value));
+  for (const text of ['corescope — elapsed time against workers', `2 tasks of ${sizes} (10% of the seed's size), median of ${reps} run${reps === 1 ? '' : 's'} per point`,
+    'engines: shared memory, isolated pool (reused)', `with hardwareConcurrency ${cores}`, ...fitted]) {
+    assert.ok(said.includes(text), `the exported chart says "${text}": ${said}`);
+  }
+  assert.match(said, /measured in .+ with hardwareConcurrency \d+.*, on \d{4}-\d\d-\d\d/);
+  const exported = await coveredPoints(page, '#exported svg');
+  assert.equal(exported.points, 2 * max);
+  assert.deepEqual(exported.covered, [], 'the exported legend and caption cover no point');
+  t.diagnostic(`exported chart: ${await screenshot(await page.$('#exported'), 'bench-export.png')}`);
+  const png = await download(page, '#export-png');
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1800, 2 * Number(height)], 'the whole chart at twice its size');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -79,6 +170,12 @@ test('Cancel stops a sweep within 200 ms and keeps the points measured', async (
   const kept = (await rowsOf(page)).length;
   assert.ok(kept >= 4, `kept ${kept} points`);
   assert.match(await page.textContent('#sweep-status'), new RegExp(`Cancelled; ${kept} points kept`));
+  // A phone's chart leaves its legend to the page, as a list under it.
+  assert.equal(await page.$$eval('#chart svg g.legend', g => g.length), 0);
+  const legend = await page.$$eval('.chart-legend .item', items => items.map(i => i.textContent));
+  for (const engine of ['shared memory', 'isolated pool (reused)']) {
+    assert.ok(legend.includes(engine), `the phone's legend lists ${engine}: ${legend.join('; ')}`);
+  }
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone screen`);
   t.diagnostic(`cancel took ${stoppedMs.toFixed(1)} ms; ${kept} points kept; ${workers} workers alive`);

@@ -91,10 +91,14 @@ test('a copied link opens elsewhere with the same numbers, then runs here and ov
   assert.equal(json.format, 'corescope-results');
   assert.deepEqual(json.sweeps.map(s => [s.whose, s.points.length]), [['mine', 9], ['theirs', 9]]);
   const svgFile = (await download(receiver.page, '#export-svg')).bytes.toString();
-  assert.match(svgFile, /^<svg[^>]*width="900" height="460"/);
+  const [, svgHeight] = svgFile.match(/^<svg width="900" height="(\d+)"/) ?? [];
+  assert.ok(Number(svgHeight) > 460, `the plot with its caption and legend: ${svgFile.slice(0, 200)}`);
+  for (const whose of ['mine', 'theirs']) {
+    assert.match(svgFile, new RegExp(`>${whose}: 4 tasks of .*>${whose}: measured in .* with hardwareConcurrency \\d+`), `the caption describes ${whose}`);
+  }
   const png = (await download(receiver.page, '#export-png')).bytes;
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
-  assert.equal(png.readUInt32BE(16), 1800, 'drawn at twice the chart\'s width');
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1800, 2 * Number(svgHeight)], 'drawn at twice the chart\'s size');
 
   // The address bar follows the configuration: a reload keeps a moved slider.
   await setRange(receiver.page, '#bench-tasks', 7);

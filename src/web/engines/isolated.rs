@@ -10,11 +10,12 @@
 //!
 //! Messages are JSON text, so 64-bit integers and big numbers cross exactly.
 
+use crate::run::chunk_size;
 use crate::run::{CANCELLED, Cancel, Join, MessageSpan, RawRun, TaskRecord, WorkerLife};
 use crate::web::engines::every_10_ms;
 use crate::web::engines::spawned::{Spawned, note};
 use crate::web::platform::{epoch_ms, now_ms};
-use crate::workloads::{Job, NoGil, Value, in_submission_order, shared_counter};
+use crate::workloads::{Job, NoGil, Value, in_submission_order, reserve_memory, shared_counter};
 use futures::StreamExt;
 use futures::channel::mpsc;
 use futures::future::{join_all, try_join_all};
@@ -38,6 +39,10 @@ struct Batch {
     run: u64,
     job: Job,
     indices: Vec<usize>,
+    /// Bytes of memory to grow to and touch before the tasks (see `reserve_memory`): sent
+    /// untimed to a reused pool's workers, so its first timed run does not pay for it.
+    #[serde(default)]
+    reserve: u64,
 }
 
 /// One task as the worker ran it; times on the shared epoch clock.
@@ -78,7 +83,10 @@ pub fn isolated_worker_main() {
             let _ = reply_to.post_message(&text.into());
         };
         match batch {
-            Ok(batch) => run_batch_here(batch, send),
+            Ok(batch) => {
+                reserve_memory(batch.reserve);
+                run_batch_here(batch, send)
+            }
             Err(e) => send(Reply::Failed(format!("unreadable task message: {e}"))),
         }
     });
@@ -151,6 +159,8 @@ struct Handle {
     ready_epoch_ms: Option<f64>,
     /// Workloads this worker has already run untimed, so its code is optimized.
     warmed: BTreeSet<&'static str>,
+    /// Bytes its memory has been grown to hold for tasks.
+    reserved: u64,
 }
 
 impl Handle {
@@ -194,6 +204,7 @@ impl Handle {
             launched_epoch_ms,
             ready_epoch_ms: None,
             warmed: BTreeSet::new(),
+            reserved: 0,
         })
     }
 
@@ -236,6 +247,18 @@ impl Handle {
         indices: Vec<usize>,
         cancel: &Cancel,
     ) -> Result<(Vec<Done>, (f64, f64)), String> {
+        self.send_batch(run, job, indices, 0, cancel).await
+    }
+
+    /// [`Self::run_batch`], with the worker growing its memory to `reserve` bytes first.
+    async fn send_batch(
+        &mut self,
+        run: u64,
+        job: &Job,
+        indices: Vec<usize>,
+        reserve: u64,
+        cancel: &Cancel,
+    ) -> Result<(Vec<Done>, (f64, f64)), String> {
         let tasks = match (indices.first(), indices.last()) {
             (Some(a), Some(b)) if a == b => format!("task {a}"),
             (Some(a), Some(b)) => format!("tasks {a}–{b}"),
@@ -245,6 +268,7 @@ impl Handle {
             run,
             job: job.clone(),
             indices,
+            reserve,
         })
         .expect("a batch always serializes");
         let sent = epoch_ms();
@@ -292,8 +316,9 @@ impl Handle {
 }
 
 impl Handle {
-    /// Runs `job`'s code a few times untimed, once per workload: a worker's first long call
-    /// runs several times slower than later ones. A long-lived pool pays this before the clock.
+    /// Readies a long-lived pool's worker for `job` before the clock: runs its code a few times
+    /// untimed, once per workload (a worker's first long call runs several times slower than
+    /// later ones), and grows its memory to hold the job's largest task.
     async fn warm_up(&mut self, job: &Job) -> Result<(), String> {
         if self.warmed.insert(job.workload.name()) {
             let small = job.warm_up();
@@ -301,6 +326,12 @@ impl Handle {
                 self.run_batch(next_run_id(), &small, vec![0], &Cancel::new())
                     .await?;
             }
+        }
+        let need = job.peak_task_bytes();
+        if need > self.reserved {
+            self.send_batch(next_run_id(), job, Vec::new(), need, &Cancel::new())
+                .await?;
+            self.reserved = need;
         }
         Ok(())
     }
@@ -345,12 +376,6 @@ fn next_run_id() -> u64 {
         r.set(r.get() + 1);
         r.get()
     })
-}
-
-/// CPython's `Pool.map` chunk size: tasks / (4 × workers), rounded up.
-pub fn chunk_size(tasks: usize, workers: usize) -> usize {
-    let (size, extra) = (tasks / (4 * workers.max(1)), tasks % (4 * workers.max(1)));
-    (size + usize::from(extra > 0)).max(1)
 }
 
 /// Collects finished tasks into a run.
@@ -579,16 +604,5 @@ pub async fn run_per_task(job: &Job, join: Join, cancel: &Cancel) -> Result<RawR
                 _ => collector.into_inner().finish(joined_ms, Some(startup)),
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn chunks_like_cpython() {
-        assert_eq!(super::chunk_size(1000, 2), 125);
-        assert_eq!(super::chunk_size(10, 10), 1);
-        assert_eq!(super::chunk_size(10, 2), 2);
-        assert_eq!(super::chunk_size(0, 3), 1);
     }
 }

@@ -1,5 +1,11 @@
 //! A Web Worker the page started for an engine — an isolated worker or a shared-memory pool
 //! thread — with its message and error handlers, counted while it lives.
+//!
+//! A worker's uncaught error (a task's trap) reaches the page as an `error` event on its
+//! `Worker`; unless a handler cancels it, the browser then reports it again as an uncaught
+//! error of the page itself. The engine that ran the task reports it, so every such event is
+//! cancelled here, also after the worker is dropped: a trap's error can still be on its way
+//! then, behind the panic message that ended the run.
 
 use std::cell::Cell;
 use std::thread::LocalKey;
@@ -14,6 +20,12 @@ extern "C" {
     static GLUE_URL: js_sys::JsString;
 }
 
+thread_local! {
+    /// The error handler of dropped workers: cancels what is still on its way.
+    static CANCEL_ERROR: Closure<dyn Fn(ErrorEvent)> =
+        Closure::<dyn Fn(ErrorEvent)>::new(|event: ErrorEvent| event.prevent_default());
+}
+
 /// The worker and its handlers; terminated, and no longer counted, when dropped.
 pub(crate) struct Spawned {
     worker: Worker,
@@ -24,16 +36,20 @@ pub(crate) struct Spawned {
 
 impl Spawned {
     /// Takes `worker` (just created by its bootstrap script), counts it in `live`, and hands
-    /// its messages and uncaught errors to the handlers.
+    /// its messages and uncaught errors to the handlers; the errors are not reported again as
+    /// the page's own.
     pub(crate) fn new(
         worker: Worker,
         live: &'static LocalKey<Cell<usize>>,
         on_message: impl FnMut(MessageEvent) + 'static,
-        on_error: impl FnMut(ErrorEvent) + 'static,
+        mut on_error: impl FnMut(ErrorEvent) + 'static,
     ) -> Self {
         live.with(|n| n.set(n.get() + 1));
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(on_message);
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(on_error);
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            event.prevent_default();
+            on_error(event);
+        });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Self {
@@ -71,9 +87,9 @@ impl Spawned {
 impl Drop for Spawned {
     fn drop(&mut self) {
         // Events already queued (a trap's error after its panic message) must not reach the
-        // handlers, which are dropped with this.
+        // handlers, which are dropped with this; an error is still cancelled.
         self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
+        CANCEL_ERROR.with(|c| self.worker.set_onerror(Some(c.as_ref().unchecked_ref())));
         self.worker.terminate();
         self.live.with(|n| n.set(n.get() - 1));
     }
