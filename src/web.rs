@@ -14,6 +14,11 @@ pub mod timeline_view;
 
 use wasm_bindgen::prelude::*;
 
+/// wasm-bindgen-rayon's `initThreadPool`, exported from the module for the pool's host
+/// (`pool_host.js`); never called on the page.
+#[cfg(feature = "threads")]
+pub use wasm_bindgen_rayon::init_thread_pool;
+
 /// The page's entry point, called by `boot.js` once the module is loaded.
 ///
 /// An explicit call rather than `#[wasm_bindgen(start)]`: the start function would also run in

@@ -9,6 +9,8 @@ pub mod main_thread;
 #[cfg(feature = "threads")]
 pub mod pool;
 #[cfg(feature = "threads")]
+pub mod pool_host;
+#[cfg(feature = "threads")]
 pub mod shared_pool;
 mod spawned;
 
