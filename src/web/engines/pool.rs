@@ -70,12 +70,16 @@ pub(crate) enum Reply {
         why: String,
     },
     /// For each probed task: the rayon thread index it ran on, and its global's name.
-    Probe { seen: Vec<(Option<usize>, String)> },
+    Probe {
+        seen: Vec<(Option<usize>, String)>,
+    },
 }
 
 /// What arrives from the host.
 pub(crate) enum Incoming {
-    Ready { threads: usize },
+    Ready {
+        threads: usize,
+    },
     /// The host could not start, or failed outside any task.
     Failed(String),
     Reply(Reply),
@@ -93,7 +97,8 @@ pub struct Pool {
 impl Pool {
     async fn build(threads: usize) -> Result<Self, String> {
         let (tx, rx) = mpsc::unbounded();
-        let worker = spawn_pool_host().map_err(|e| format!("could not start the pool's host: {e:?}"))?;
+        let worker =
+            spawn_pool_host().map_err(|e| format!("could not start the pool's host: {e:?}"))?;
         let on_message = {
             let tx = tx.clone();
             move |event: MessageEvent| {
@@ -101,7 +106,9 @@ impl Pool {
                 let incoming = match data.as_string() {
                     Some(text) => match serde_json::from_str::<Reply>(&text) {
                         Ok(reply) => Incoming::Reply(reply),
-                        Err(e) => Incoming::Failed(format!("an unreadable answer from the pool: {e}")),
+                        Err(e) => {
+                            Incoming::Failed(format!("an unreadable answer from the pool: {e}"))
+                        }
                     },
                     None => match note(&data) {
                         (Some(kind), _) if kind == "ready" => Incoming::Ready {
