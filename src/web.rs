@@ -27,6 +27,13 @@ pub use wasm_bindgen_rayon::init_thread_pool;
 pub fn start_app() -> Result<(), JsValue> {
     // Yew would otherwise replace the hook with its own when it renders.
     yew::set_custom_panic_hook(Box::new(panics::hook));
+    // The shared-memory pool's host starts while the page renders; the page adopts it.
+    #[cfg(feature = "threads")]
+    if platform::cross_origin_isolated() {
+        engines::pool::start_early(crate::share::page_max_workers(
+            platform::hardware_concurrency(),
+        ));
+    }
     let root = platform::document()?
         .get_element_by_id("app")
         .ok_or_else(|| JsValue::from_str("index.html has no element with id \"app\""))?;

@@ -13,9 +13,10 @@ use crate::run::TaskRecord;
 use crate::web::engines::spawned::{Spawned, note};
 use crate::web::platform::now_ms;
 use crate::workloads::{Job, Value};
-use futures::StreamExt;
 use futures::channel::mpsc;
 use futures::future::{Either, select};
+use futures::future::{LocalBoxFuture, Shared};
+use futures::{FutureExt, StreamExt};
 use gloo_timers::future::TimeoutFuture;
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -189,8 +190,37 @@ thread_local! {
     static LAST_START_MS: Cell<f64> = const { Cell::new(f64::NAN) };
 }
 
-/// Starts the page's pool with `threads` threads, replacing any pool it had.
+type Starting = Shared<LocalBoxFuture<'static, Result<(), String>>>;
+
+thread_local! {
+    /// A start begun by [`start_early`], with its size: what [`start`] adopts.
+    static EARLY: RefCell<Option<(usize, Starting)>> = const { RefCell::new(None) };
+}
+
+/// Begins starting the page's pool with `threads` threads as soon as the module is loaded, while
+/// the page renders: the host's own start-up (its script, the glue, its instance) then overlaps
+/// the page's first render instead of following it. [`start`] with the same size adopts it.
+pub fn start_early(threads: usize) {
+    let starting = start_now(threads).boxed_local().shared();
+    // Polled here so it runs even before anyone awaits it.
+    wasm_bindgen_futures::spawn_local(starting.clone().map(drop));
+    EARLY.with(|e| *e.borrow_mut() = Some((threads, starting)));
+}
+
+/// Starts the page's pool with `threads` threads, replacing any pool it had (or adopting the
+/// early start of the same size).
 pub async fn start(threads: usize) -> Result<(), String> {
+    if let Some((size, starting)) = EARLY.with(|e| e.borrow_mut().take()) {
+        if size == threads {
+            return starting.await;
+        }
+        // A different size: let it finish before replacing it.
+        let _ = starting.await;
+    }
+    start_now(threads).await
+}
+
+async fn start_now(threads: usize) -> Result<(), String> {
     SIZE.with(|s| s.set(threads));
     discard();
     let threads = threads.max(1);
@@ -217,7 +247,7 @@ pub async fn get() -> Result<Rc<Pool>, String> {
     if CURRENT.with(|c| c.borrow().is_none()) {
         match SIZE.with(Cell::get) {
             0 => return Err("the shared-memory pool has not been started".into()),
-            threads => start(threads).await?,
+            threads => start_now(threads).await?,
         }
     }
     CURRENT
