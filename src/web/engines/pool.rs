@@ -169,7 +169,8 @@ impl Pool {
 
     /// The host's next message; `None` never comes while the pool lives.
     pub(crate) async fn next(&self) -> Option<Incoming> {
-        self.inbox.borrow_mut().next().await
+        // Borrowed only while polled, so a waiting reader never holds the inbox across awaits.
+        futures::future::poll_fn(|cx| self.inbox.borrow_mut().poll_next_unpin(cx)).await
     }
 }
 
