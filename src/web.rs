@@ -14,6 +14,11 @@ pub mod timeline_view;
 
 use wasm_bindgen::prelude::*;
 
+/// wasm-bindgen-rayon's `initThreadPool`, exported from the module for the pool's host
+/// (`pool_host.js`); never called on the page.
+#[cfg(feature = "threads")]
+pub use wasm_bindgen_rayon::init_thread_pool;
+
 /// The page's entry point, called by `boot.js` once the module is loaded.
 ///
 /// An explicit call rather than `#[wasm_bindgen(start)]`: the start function would also run in
@@ -22,6 +27,13 @@ use wasm_bindgen::prelude::*;
 pub fn start_app() -> Result<(), JsValue> {
     // Yew would otherwise replace the hook with its own when it renders.
     yew::set_custom_panic_hook(Box::new(panics::hook));
+    // The shared-memory pool's host starts while the page renders; the page adopts it.
+    #[cfg(feature = "threads")]
+    if platform::cross_origin_isolated() {
+        engines::pool::start_early(crate::share::page_max_workers(
+            platform::hardware_concurrency(),
+        ));
+    }
     let root = platform::document()?
         .get_element_by_id("app")
         .ok_or_else(|| JsValue::from_str("index.html has no element with id \"app\""))?;

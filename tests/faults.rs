@@ -126,6 +126,18 @@ async fn a_failing_task_in_any_engine_is_named_and_the_next_run_is_correct() {
             }
             if let Mode::Shared { .. } = mode {
                 shared_faults += 1;
+                // The broken pool's host, and every thread in it, was terminated and replaced
+                // before the run returned, and the run says how long the restart took.
+                assert!(
+                    why.contains("The pool was restarted") && why.contains(" ms"),
+                    "{what}: {why}"
+                );
+                assert_eq!(pool::live_hosts(), 1, "{what}: the old host is gone");
+                assert_eq!(
+                    pool::live_workers(),
+                    THREADS,
+                    "{what}: only the new pool's threads are alive"
+                );
             }
             is_correct(mode, &format!("after {what}")).await;
             // A trap's error event may still be on its way after the run failed on the panic's

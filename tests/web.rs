@@ -52,6 +52,37 @@ async fn the_shared_pool_puts_at_least_two_threads_to_work() {
     .expect("pool results equal the serial answer");
 }
 
+/// The shared-memory engine's threads are wasm-bindgen-rayon's pool, inside the pool's host
+/// worker: every task reports a rayon thread index from there, at least two distinct ones with
+/// two workers, and runs in a pool thread's worker, never on the page.
+#[wasm_bindgen_test]
+async fn the_threads_are_the_wasm_bindgen_rayon_pool_s_never_the_page() {
+    pool().await;
+    let seen = engines::pool::probe(16, 2)
+        .await
+        .expect("the pool runs the probe");
+    assert_eq!(seen.len(), 16, "every probed task reported: {seen:?}");
+    let threads: std::collections::BTreeSet<usize> = seen
+        .iter()
+        .map(|(thread, _)| thread.expect("each task ran on a rayon pool thread"))
+        .collect();
+    assert!(
+        threads.len() >= 2,
+        "the probe ran on {threads:?} with 2 workers allowed"
+    );
+    assert!(threads.len() <= 2, "{threads:?} ran with 2 workers allowed");
+    assert!(threads.iter().all(|&t| t < POOL_THREADS), "{threads:?}");
+    for (_, global) in &seen {
+        assert_eq!(
+            global, "corescope-pool-thread",
+            "a task ran outside the pool's threads"
+        );
+    }
+    // The page has no rayon pool at all: it is not one of its threads.
+    assert_eq!(rayon::current_thread_index(), None);
+    assert_eq!(engines::pool::live_hosts(), 1, "one host runs the pool");
+}
+
 #[wasm_bindgen_test]
 async fn one_shared_worker_means_one_busy_thread() {
     pool().await;

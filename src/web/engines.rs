@@ -9,6 +9,8 @@ pub mod main_thread;
 #[cfg(feature = "threads")]
 pub mod pool;
 #[cfg(feature = "threads")]
+pub mod pool_host;
+#[cfg(feature = "threads")]
 pub mod shared_pool;
 mod spawned;
 
@@ -95,10 +97,11 @@ pub async fn measure(
     if let Mode::Shared { .. } = mode {
         shared_pool::warm_up(job).await;
     }
-    // The page and its shared-memory threads allocate from one memory: grow it once, before
-    // any clock, for whichever engine runs first. (A reused pool's workers do the same for
-    // their own memories; fresh workers pay it inside the clock, as new processes do.)
-    if matches!(mode, Mode::MainThread | Mode::Shared { .. }) {
+    // Grow the memory a job needs before any clock, once per memory, so no engine pays for
+    // running first: the page's here, the shared-memory pool's host's in its warm-up, a reused
+    // isolated pool's workers' in theirs. Fresh workers pay it inside the clock, as new
+    // processes do.
+    if mode == Mode::MainThread {
         reserve_memory(job.peak_memory_bytes());
     }
     // Let the page paint what changed (a new row, the chart, "running") before workers take the

@@ -4,7 +4,8 @@
 //! hook and then traps, and a trap unwinds every WebAssembly frame up to the JavaScript that
 //! called in. The hook installed here keeps the message where the engine that ran the task can
 //! read it: on the page's own thread in [`take_message`], and in a worker by posting
-//! `{kind: "panic", message}` to the page, followed by the trap's own report.
+//! `{kind: "panic", message}` to whoever started the worker (the page, or for a pool thread the
+//! pool's host, with the thread's index), followed by the trap's own report.
 
 use std::cell::RefCell;
 use std::sync::Once;
@@ -42,6 +43,11 @@ pub fn hook(info: &std::panic::PanicHookInfo<'_>) {
             let note = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&note, &"kind".into(), &"panic".into());
             let _ = js_sys::Reflect::set(&note, &"message".into(), &message.into());
+            // On a shared-memory pool thread: which one, so the pool's host can name its task.
+            #[cfg(feature = "threads")]
+            if let Some(thread) = rayon::current_thread_index() {
+                let _ = js_sys::Reflect::set(&note, &"thread".into(), &(thread as u32).into());
+            }
             let _ = worker.post_message(&note);
         }
         None => MESSAGE.with(|m| *m.borrow_mut() = Some(message)),

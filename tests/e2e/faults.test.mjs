@@ -1,6 +1,7 @@
 // Fault injection end to end in headless Chromium: a sweep whose task 2 panics, then one whose
 // task 2 traps, fails every point with the task and why named, in every engine; the workers of
-// the broken pools are all terminated; the next sweep without the fault is checked correct everywhere.
+// the broken pools are all terminated (the shared-memory pool is restarted at once, and says so);
+// the next sweep without the fault is checked correct everywhere.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { servedPage, openPage, screenshot, setRange } from './harness.mjs';
@@ -38,8 +39,12 @@ test('a task that panics or traps fails its run in every engine, naming it; the 
     assert.deepEqual(failed.map(([mode]) => mode).sort(), ['gil', 'gil', 'isolated', 'isolated', 'main', 'pool', 'pool', 'shared', 'shared'], `${kind}: every point failed`);
     for (const [mode, text] of failed) assert.match(text, why, `${kind} in ${mode}`);
     assert.deepEqual(await goodRows(page), [], `${kind}: no point shows a time`);
-    // Every pool of the sweep broke and was torn down; the next shared-memory run starts anew.
-    assert.equal(await workersSettleAt(page, 0), 0, `${kind}: the broken pools' workers were all terminated`);
+    // Every pool of the sweep broke and was torn down; the shared-memory pool's host was
+    // terminated and replaced at once, so only the new pool's workers are left.
+    assert.equal(await workersSettleAt(page, poolWorkers), poolWorkers, `${kind}: the broken pools' workers were all terminated`);
+    for (const [mode, text] of failed.filter(([m]) => m === 'shared' || m === 'gil')) {
+      assert.match(text, /The pool was restarted: \d+ new threads were ready in \d+ ms/, `${kind} in ${mode}`);
+    }
     t.diagnostic(`${kind}: ${failed.find(([m]) => m === 'shared')[1]}`);
     if (kind === 'panics') t.diagnostic(`screenshot: ${await screenshot(await page.$('section.bench'), 'bench-fault.png')}`);
   }

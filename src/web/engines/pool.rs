@@ -1,156 +1,160 @@
-//! The shared-memory pool: a rayon thread pool whose threads are Web Workers sharing the page's
-//! wasm memory, each started by the page through rayon's `spawn_handler`.
+//! The shared-memory pool, as the page sees it: a dedicated worker the page owns (the *host*)
+//! loads this module with a fresh shared memory of its own and starts rayon's global pool there
+//! with wasm-bindgen-rayon's `initThreadPool`, whose threads are nested workers sharing the
+//! host's memory (see `pool_host.js` and [`host`](super::pool_host)).
 //!
-//! rayon's global pool lives as long as the page and cannot be started twice, but a thread that
-//! traps is gone for good, and work waiting on it waits forever. So this pool can be thrown away
-//! and built anew: the page listens to every worker, and when one reports a panic or a trap
-//! ([`Pool::failure`]) the run stops, the pool is torn down ([`discard`]) and the next run gets
-//! a fresh one ([`get`]).
-//!
-//! The page's main thread only ever hands work to the pool (`spawn`) and awaits; it never waits
-//! inside rayon, which would spin it (rayon's `web_spin_lock`) and freeze the page.
+//! Why a worker: wasm-bindgen-rayon builds rayon's *global* pool, once per instance, and a
+//! thread that traps is gone for good. Replacing the instance is the only way to start afresh,
+//! and terminating the host takes its threads with it. And the page never enters rayon or
+//! waits on its locks: it sends the host jobs ([`Request`]) and reads its answers ([`Reply`]),
+//! as JSON text, so 64-bit integers and big numbers cross exactly.
 
+use crate::run::TaskRecord;
 use crate::web::engines::spawned::{Spawned, note};
-use crate::web::panics::install_hook;
 use crate::web::platform::now_ms;
+use crate::workloads::{Job, Value};
 use futures::channel::mpsc;
+use futures::future::{Either, select};
+use futures::future::{LocalBoxFuture, Shared};
+use futures::{FutureExt, StreamExt};
 use gloo_timers::future::TimeoutFuture;
-use rayon::{ThreadBuilder, ThreadPool, ThreadPoolBuilder};
+use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
 use std::rc::Rc;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-#[wasm_bindgen(module = "/src/web/engines/pool_worker.js")]
+#[wasm_bindgen(module = "/src/web/engines/pool_host.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = spawnPoolWorker, catch)]
-    fn spawn_pool_worker() -> Result<Worker, JsValue>;
+    #[wasm_bindgen(js_name = spawnPoolHost, catch)]
+    fn spawn_pool_host() -> Result<Worker, JsValue>;
 }
 
-/// A pool worker's one thread: runs `thread` until its pool is dropped. Called by the worker's
-/// bootstrap once the module shares the page's memory.
-#[wasm_bindgen]
-pub fn pool_thread_main(thread: usize) {
-    // SAFETY: `thread` is the address of the `Box<ThreadBuilder>` that `launch` leaked for
-    // this worker alone and sent it exactly once.
-    let thread = unsafe { Box::from_raw(thread as *mut ThreadBuilder) };
-    thread.run();
-}
-
-/// How long a new pool's workers may take to load the module.
+/// How long a new host may take to load the module and start every pool thread.
 pub const READY_WITHIN_MS: f64 = 20_000.0;
-/// How long a discarded pool's healthy threads get to leave before every worker is terminated.
-pub const LEAVE_WITHIN_MS: f64 = 1_000.0;
-/// How long a run waits for the previous run's threads (cancelled mid-task) to stop.
-pub const SETTLE_WITHIN_MS: f64 = 2_000.0;
 
-/// What a pool worker tells the page.
-#[derive(Debug)]
-enum Note {
-    Ready,
-    Panicked(String),
+/// Page → host.
+#[derive(Serialize, Deserialize)]
+pub(crate) enum Request {
+    /// Run every task of `job` with `workers` loops on the pool; times relative to the page's
+    /// `t0_epoch_ms` (`performance.timeOrigin + now()`, one clock for every context).
+    Run {
+        run: u64,
+        job: Job,
+        workers: usize,
+        gil: bool,
+        t0_epoch_ms: f64,
+    },
+    /// Stop run `run`: its tasks stop at their next checkpoint.
+    Cancel { run: u64 },
+    /// Run a short version of `job` until the pool's code for it is optimized.
+    WarmUp { job: Job },
+    /// Where `tasks` sleeping tasks on `workers` loops ran: see [`probe`].
+    Probe { tasks: usize, workers: usize },
+}
+
+/// Host → page.
+#[derive(Serialize, Deserialize)]
+pub(crate) enum Reply {
+    /// Run `run` ended: each task that finished, in completion order, and the host memory's
+    /// shared total.
+    Done {
+        run: u64,
+        done: Vec<(TaskRecord, Value)>,
+        page_total: i64,
+    },
+    Warm,
+    /// A pool thread panicked or trapped: the thread, the task it held, and why.
+    Fault {
+        thread: Option<usize>,
+        task: Option<usize>,
+        why: String,
+    },
+    /// For each probed task: the rayon thread index it ran on, and its global's name.
+    Probe {
+        seen: Vec<(Option<usize>, String)>,
+    },
+}
+
+/// What arrives from the host.
+pub(crate) enum Incoming {
+    Ready {
+        threads: usize,
+    },
+    /// The host could not start, or failed outside any task.
     Failed(String),
-    Exited,
+    Reply(Reply),
 }
 
-/// Starts a worker for rayon thread `thread`; its notes go to `notes`.
-fn launch(
-    thread: ThreadBuilder,
-    notes: mpsc::UnboundedSender<(usize, Note)>,
-) -> Result<Spawned, String> {
-    let index = thread.index();
-    let worker =
-        spawn_pool_worker().map_err(|e| format!("could not start a pool worker: {e:?}"))?;
-    let on_message = {
-        let notes = notes.clone();
-        move |event: MessageEvent| {
-            let note = match note(&event.data()) {
-                (Some(kind), _) if kind == "ready" => Note::Ready,
-                (Some(kind), _) if kind == "exited" => Note::Exited,
-                (Some(kind), why) if kind == "panic" => Note::Panicked(why),
-                (_, why) => Note::Failed(why),
-            };
-            let _ = notes.unbounded_send((index, note));
-        }
-    };
-    let on_error = move |event: ErrorEvent| {
-        let _ = notes.unbounded_send((index, Note::Failed(event.message())));
-    };
-    let worker = Spawned::new(worker, &LIVE, on_message, on_error);
-    let thread = Box::into_raw(Box::new(thread));
-    let sent = worker.boot(&[
-        ("memory", wasm_bindgen::memory()),
-        ("thread", JsValue::from(thread as usize)),
-    ]);
-    if sent.is_err() {
-        // SAFETY: the message did not go out, so nothing else has the thread.
-        drop(unsafe { Box::from_raw(thread) });
-    }
-    sent.map(|()| worker)
-}
-
-/// A started pool.
+/// A started pool: its host worker and the pool threads inside it.
 pub struct Pool {
-    pool: RefCell<Option<ThreadPool>>,
+    host: Spawned,
     threads: usize,
-    workers: RefCell<Vec<Spawned>>,
-    notes: RefCell<mpsc::UnboundedReceiver<(usize, Note)>>,
-    /// Jobs handed to the pool and not yet returned.
-    busy: Arc<AtomicUsize>,
+    inbox: RefCell<mpsc::UnboundedReceiver<Incoming>>,
+    /// The pool threads the host started (nested workers, counted by the host as it made them).
+    started_threads: usize,
 }
 
 impl Pool {
     async fn build(threads: usize) -> Result<Self, String> {
-        install_hook();
         let (tx, rx) = mpsc::unbounded();
-        let mut workers = Vec::with_capacity(threads);
-        let built = ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .spawn_handler(|thread| {
-                workers.push(launch(thread, tx.clone()).map_err(std::io::Error::other)?);
-                Ok(())
-            })
-            .build()
-            .map_err(|e| format!("could not start the shared-memory pool: {e}"))?;
-        let pool = Self {
-            pool: RefCell::new(Some(built)),
-            threads,
-            workers: RefCell::new(workers),
-            notes: RefCell::new(rx),
-            busy: Arc::default(),
-        };
-        let started = now_ms();
-        let mut ready = 0;
-        while ready < threads {
-            while let Some((thread, note)) = pool.next_note() {
-                match note {
-                    Note::Ready => ready += 1,
-                    Note::Panicked(why) | Note::Failed(why) => {
-                        pool.tear_down().await;
-                        return Err(format!("pool thread {thread} could not start: {why}"));
-                    }
-                    Note::Exited => {}
-                }
+        let worker =
+            spawn_pool_host().map_err(|e| format!("could not start the pool's host: {e:?}"))?;
+        let on_message = {
+            let tx = tx.clone();
+            move |event: MessageEvent| {
+                let data = event.data();
+                let incoming = match data.as_string() {
+                    Some(text) => match serde_json::from_str::<Reply>(&text) {
+                        Ok(reply) => Incoming::Reply(reply),
+                        Err(e) => {
+                            Incoming::Failed(format!("an unreadable answer from the pool: {e}"))
+                        }
+                    },
+                    None => match note(&data) {
+                        (Some(kind), _) if kind == "ready" => Incoming::Ready {
+                            threads: js_sys::Reflect::get(&data, &"threads".into())
+                                .ok()
+                                .and_then(|v| v.as_f64())
+                                .map_or(0, |n| n as usize),
+                        },
+                        (_, why) => Incoming::Failed(why),
+                    },
+                };
+                let _ = tx.unbounded_send(incoming);
             }
-            if now_ms() - started > READY_WITHIN_MS {
-                pool.tear_down().await;
+        };
+        let on_error = move |event: ErrorEvent| {
+            event.prevent_default();
+            let _ = tx.unbounded_send(Incoming::Failed(format!(
+                "the pool's host failed: {}",
+                event.message()
+            )));
+        };
+        let host = Spawned::new(worker, &HOSTS, on_message, on_error);
+        host.boot(&[("threads", JsValue::from(threads as u32))])?;
+        let mut inbox = rx;
+        let ready = select(inbox.next(), TimeoutFuture::new(READY_WITHIN_MS as u32)).await;
+        let started_threads = match ready {
+            Either::Left((Some(Incoming::Ready { threads }), _)) => threads,
+            Either::Left((Some(Incoming::Failed(why)), _)) => return Err(why),
+            Either::Left((Some(Incoming::Reply(_)), _)) | Either::Left((None, _)) => {
+                return Err("the pool's host stopped while starting".into());
+            }
+            Either::Right(_) => {
                 return Err(format!(
-                    "the shared-memory pool's workers did not get ready within {:.0} s",
+                    "the shared-memory pool did not get ready within {:.0} s",
                     READY_WITHIN_MS / 1000.0
                 ));
             }
-            if ready < threads {
-                TimeoutFuture::new(5).await;
-            }
-        }
-        Ok(pool)
-    }
-
-    fn next_note(&self) -> Option<(usize, Note)> {
-        self.notes.borrow_mut().try_recv().ok()
+        };
+        LIVE_THREADS.with(|n| n.set(n.get() + started_threads));
+        Ok(Self {
+            host,
+            threads,
+            inbox: RefCell::new(inbox),
+            started_threads,
+        })
     }
 
     /// Its number of threads.
@@ -158,75 +162,70 @@ impl Pool {
         self.threads
     }
 
-    /// Hands `job` to a pool thread; `Err` if the pool was torn down.
-    pub fn spawn(&self, job: impl FnOnce() + Send + 'static) -> Result<(), String> {
-        let pool = self.pool.borrow();
-        let pool = pool
-            .as_ref()
-            .ok_or("the shared-memory pool was stopped; the next run starts a new one")?;
-        let busy = Arc::clone(&self.busy);
-        busy.fetch_add(1, Ordering::SeqCst);
-        pool.spawn(move || {
-            job();
-            busy.fetch_sub(1, Ordering::SeqCst);
-        });
-        Ok(())
+    pub(crate) fn send(&self, request: &Request) -> Result<(), String> {
+        let text = serde_json::to_string(request).expect("a request always serializes");
+        self.host.post(&text.into())
     }
 
-    /// The first thread that reported a panic or a trap since the last call, and why.
-    pub fn failure(&self) -> Option<(usize, String)> {
-        while let Some((thread, note)) = self.next_note() {
-            match note {
-                Note::Panicked(why) => return Some((thread, format!("it panicked: {why}"))),
-                Note::Failed(why) => return Some((thread, format!("it trapped: {why}"))),
-                Note::Ready | Note::Exited => {}
-            }
-        }
-        None
+    /// The host's next message; `None` never comes while the pool lives.
+    pub(crate) async fn next(&self) -> Option<Incoming> {
+        // Borrowed only while polled, so a waiting reader never holds the inbox across awaits.
+        futures::future::poll_fn(|cx| self.inbox.borrow_mut().poll_next_unpin(cx)).await
     }
+}
 
-    /// Waits (briefly) until no job of an earlier run is still on a thread: a cancelled run's
-    /// threads stop at their task's next checkpoint.
-    async fn settle(&self) {
-        let started = now_ms();
-        while self.busy.load(Ordering::SeqCst) > 0 && now_ms() - started < SETTLE_WITHIN_MS {
-            TimeoutFuture::new(2).await;
-        }
-    }
-
-    /// Drops the rayon pool, so every idle thread leaves it, waits for the healthy threads to
-    /// say they left, then terminates every worker: the failed one, and any stuck behind it
-    /// (waiting for a GIL it held), after [`LEAVE_WITHIN_MS`]. A thread that left has freed its
-    /// stack; a failed thread's stays allocated.
-    async fn tear_down(&self) {
-        drop(self.pool.borrow_mut().take());
-        let started = now_ms();
-        let mut gone = BTreeSet::new();
-        while gone.len() < self.threads && now_ms() - started < LEAVE_WITHIN_MS {
-            while let Some((thread, note)) = self.next_note() {
-                if !matches!(note, Note::Ready) {
-                    gone.insert(thread);
-                }
-            }
-            TimeoutFuture::new(10).await;
-        }
-        self.workers.borrow_mut().clear();
+impl Drop for Pool {
+    /// The host is terminated with it (`Spawned`), and every pool thread inside it.
+    fn drop(&mut self) {
+        LIVE_THREADS.with(|n| n.set(n.get() - self.started_threads));
     }
 }
 
 thread_local! {
     static CURRENT: RefCell<Option<Rc<Pool>>> = const { RefCell::new(None) };
-    /// The size the page asked for: what a rebuilt pool has.
+    /// The size the page asked for: what a restarted pool has.
     static SIZE: Cell<usize> = const { Cell::new(0) };
-    static LIVE: Cell<usize> = const { Cell::new(0) };
+    static HOSTS: Cell<usize> = const { Cell::new(0) };
+    static LIVE_THREADS: Cell<usize> = const { Cell::new(0) };
     static BUILDS: Cell<usize> = const { Cell::new(0) };
+    static LAST_START_MS: Cell<f64> = const { Cell::new(f64::NAN) };
 }
 
-/// Starts the page's pool with `threads` threads, replacing any pool it had.
+type Starting = Shared<LocalBoxFuture<'static, Result<(), String>>>;
+
+thread_local! {
+    /// A start begun by [`start_early`], with its size: what [`start`] adopts.
+    static EARLY: RefCell<Option<(usize, Starting)>> = const { RefCell::new(None) };
+}
+
+/// Begins starting the page's pool with `threads` threads as soon as the module is loaded, while
+/// the page renders: the host's own start-up (its script, the glue, its instance) then overlaps
+/// the page's first render instead of following it. [`start`] with the same size adopts it.
+pub fn start_early(threads: usize) {
+    let starting = start_now(threads).boxed_local().shared();
+    // Polled here so it runs even before anyone awaits it.
+    wasm_bindgen_futures::spawn_local(starting.clone().map(drop));
+    EARLY.with(|e| *e.borrow_mut() = Some((threads, starting)));
+}
+
+/// Starts the page's pool with `threads` threads, replacing any pool it had (or adopting the
+/// early start of the same size).
 pub async fn start(threads: usize) -> Result<(), String> {
+    if let Some((size, starting)) = EARLY.with(|e| e.borrow_mut().take()) {
+        if size == threads {
+            return starting.await;
+        }
+        // A different size: let it finish before replacing it.
+        let _ = starting.await;
+    }
+    start_now(threads).await
+}
+
+async fn start_now(threads: usize) -> Result<(), String> {
     SIZE.with(|s| s.set(threads));
     discard();
     let threads = threads.max(1);
+    let started = now_ms();
     let pool = match Pool::build(threads).await {
         Ok(pool) => pool,
         // A worker can fail to load for a passing reason (a fetch cut short): one more try,
@@ -238,42 +237,81 @@ pub async fn start(threads: usize) -> Result<(), String> {
                 .map_err(|second| format!("{second} (a first try failed too: {first})"))?
         }
     };
+    LAST_START_MS.with(|t| t.set(now_ms() - started));
     BUILDS.with(|b| b.set(b.get() + 1));
     CURRENT.with(|c| *c.borrow_mut() = Some(Rc::new(pool)));
     Ok(())
 }
 
-/// The page's pool, started afresh if the last one was discarded, once the previous run's
-/// threads have stopped.
+/// The page's pool, started afresh if the last one was discarded.
 pub async fn get() -> Result<Rc<Pool>, String> {
     if CURRENT.with(|c| c.borrow().is_none()) {
         match SIZE.with(Cell::get) {
             0 => return Err("the shared-memory pool has not been started".into()),
-            threads => start(threads).await?,
+            threads => start_now(threads).await?,
         }
     }
-    let pool = CURRENT
+    CURRENT
         .with(|c| c.borrow().clone())
-        .ok_or("the shared-memory pool stopped while starting")?;
-    pool.settle().await;
-    Ok(pool)
+        .ok_or_else(|| "the shared-memory pool stopped while starting".into())
 }
 
-/// Stops the page's pool after one of its threads failed; the next [`get`] builds a new one.
-/// The old pool's workers are terminated in the background.
+/// Terminates the page's pool (its host, and with it every pool thread); the next [`get`]
+/// starts a new one.
 pub fn discard() {
-    if let Some(pool) = CURRENT.with(|c| c.borrow_mut().take()) {
-        wasm_bindgen_futures::spawn_local(async move { pool.tear_down().await });
+    drop(CURRENT.with(|c| c.borrow_mut().take()));
+}
+
+/// Replaces a broken pool: terminates its host and starts a new one at the same size. Says
+/// what happened, with how long the new pool took to get ready.
+pub async fn restart() -> String {
+    discard();
+    let started = now_ms();
+    match get().await {
+        Ok(pool) => format!(
+            "The pool was restarted: {} new threads were ready in {:.0} ms",
+            pool.threads(),
+            now_ms() - started
+        ),
+        Err(why) => format!("Restarting the pool failed ({why}); the next run tries again"),
     }
 }
 
-/// Pool workers started and not yet terminated, on this page: after a failed pool is torn
-/// down, exactly the new pool's.
+/// Pool threads alive on this page: those of hosts not yet terminated. After a broken pool is
+/// replaced, exactly the new pool's.
 pub fn live_workers() -> usize {
-    LIVE.with(Cell::get)
+    LIVE_THREADS.with(Cell::get)
+}
+
+/// Pool hosts alive on this page (1 once the pool is up).
+pub fn live_hosts() -> usize {
+    HOSTS.with(Cell::get)
 }
 
 /// How many pools this page has started.
 pub fn builds() -> usize {
     BUILDS.with(Cell::get)
+}
+
+/// How long the last pool took from starting its host to every thread ready, in ms.
+pub fn last_start_ms() -> f64 {
+    LAST_START_MS.with(Cell::get)
+}
+
+/// Runs `tasks` tasks that each sleep 5 ms on `workers` loops in the pool, and says, for each,
+/// which rayon thread ran it (`rayon::current_thread_index()` inside the host's pool) and the
+/// name of the global it ran in.
+pub async fn probe(tasks: usize, workers: usize) -> Result<Vec<(Option<usize>, String)>, String> {
+    let pool = get().await?;
+    pool.send(&Request::Probe { tasks, workers })?;
+    loop {
+        match pool.next().await {
+            Some(Incoming::Reply(Reply::Probe { seen })) => return Ok(seen),
+            Some(Incoming::Reply(Reply::Fault { why, .. }) | Incoming::Failed(why)) => {
+                return Err(why);
+            }
+            None => return Err("the pool's host stopped".into()),
+            Some(_) => {}
+        }
+    }
 }

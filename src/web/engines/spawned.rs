@@ -1,5 +1,5 @@
-//! A Web Worker the page started for an engine — an isolated worker or a shared-memory pool
-//! thread — with its message and error handlers, counted while it lives.
+//! A Web Worker the page started for an engine — an isolated worker or the shared-memory pool's
+//! host — with its message and error handlers, counted while it lives.
 //!
 //! A worker's uncaught error (a task's trap) reaches the page as an `error` event on its
 //! `Worker`; unless a handler cancels it, the browser then reports it again as an uncaught
