@@ -41,10 +41,12 @@ async function shows(page, want, what) {
 }
 
 /** Types `value` into the failing task's field as a person would, then leaves the field. */
+/** Enters `value` in the failing-task field and commits it, as Enter or leaving the field does. */
 async function typeFaultTask(page, value) {
-  await page.fill('#fault-task', '');
-  await page.type('#fault-task', value);
-  await page.$eval('#fault-task', el => el.dispatchEvent(new Event('change', { bubbles: true })));
+  await page.$eval('#fault-task', (el, v) => {
+    el.value = v;
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
 }
 
 async function sweep(page) {
@@ -144,7 +146,7 @@ test('a task that fails in any bench engine is reported on the page without an u
     for (const [mode, why] of failed) assert.match(why, /^task 2 failed /, `${kind} in ${mode}: ${why}`);
     // A trap's error event can come after the run has failed on the panic's message.
     await page.waitForTimeout(500);
-    assert.deepEqual(pageErrors, [], `${kind}: no uncaught page error`);
+    assert.deepEqual(pageErrors, [], `${kind}: no uncaught page error (points failed: ${JSON.stringify(failed)})`);
     t.diagnostic(`${kind}: ${failed.length} points failed, each naming task 2; ${consoleErrors.length} console errors so far (the panics' and traps' own reports)`);
   }
   await context.close();

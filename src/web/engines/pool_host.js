@@ -62,11 +62,14 @@ if (typeof WorkerGlobalScope !== 'undefined' && self.name === HOST_NAME) {
 
 if (typeof WorkerGlobalScope !== 'undefined' && self.name === THREAD_NAME) {
   // A trap ends wasm-bindgen-rayon's thread loop by rejecting its promise, which nothing awaits:
-  // without this the host would never hear of it, and wait forever for the thread's task.
+  // without this the host would never hear of it, and wait forever for the thread's task. The
+  // host reports it with its task, so it is handled here, not left uncaught.
   self.addEventListener('unhandledrejection', (e) => {
+    e.preventDefault();
     self.postMessage({ kind: 'failed', message: describe(e.reason), thread: self.corescopeThread ?? -1 });
   });
   self.addEventListener('error', (e) => {
+    e.preventDefault();
     self.postMessage({ kind: 'failed', message: e.message || 'an uncaught error', thread: self.corescopeThread ?? -1 });
   });
 }
