@@ -168,11 +168,11 @@ impl WarmUp {
 /// isolated worker another.
 static RESERVED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// Grows this memory to hold `bytes` more and touches every page of it, once: the first run that
+/// Grows this memory to hold `bytes` at once and touches every page of it: the first run that
 /// allocates a big list pays for growing the memory and for the system's first touch of each
-/// page (about 90 ms for 10 million numbers here), later runs reuse what the allocator kept —
-/// a WebAssembly memory never shrinks. An engine calls this before its clock starts, so a
-/// lesson compares engines, not whichever ran first.
+/// page, later runs reuse what the allocator kept (a WebAssembly memory never shrinks). An
+/// engine calls this before its clock starts, so a lesson compares engines, not whichever ran
+/// first.
 pub fn reserve_memory(bytes: u64) {
     use std::sync::atomic::Ordering;
     if bytes <= RESERVED.load(Ordering::Relaxed) {
