@@ -6,7 +6,8 @@
 //! straight back, so tasks would finish one after another instead of taking turns. This is a
 //! fair ticket lock — threads are served in the order they asked — so the lock goes round.
 
-use crate::workloads::{Checkpoint, Job, NoGil};
+use crate::run::Cancel;
+use crate::workloads::{Checkpoint, Job, NoGil, Stoppable};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
@@ -80,14 +81,30 @@ impl Gil {
     }
 }
 
-/// Runs task 0 of `job` once without a GIL and once holding one: a warm-up call. The browser's
-/// optimizer speculates on which checkpoint a loop calls; warmed up with only one kind, the first
-/// run with the other kind fell back to baseline code for its whole length (measured here: the
-/// first GIL run 4× slower than the next).
+/// Runs task 0 of `job` with every checkpoint the engines' runs use — none, the GIL, and each
+/// wrapped to stop on a cancel — a warm-up call. The browser's optimizer speculates on which
+/// checkpoint a loop calls; warmed up without one kind, the first run with it fell back to
+/// baseline code for its whole length (measured here: the first GIL run 4× slower than the
+/// next).
 pub fn warm_call(job: &Job) {
+    let never = Cancel::new();
     std::hint::black_box(job.compute(0, &mut NoGil));
+    std::hint::black_box(job.compute(
+        0,
+        &mut Stoppable {
+            inner: &mut NoGil,
+            cancel: &never,
+        },
+    ));
     let gil = Gil::new();
     std::hint::black_box(job.compute(0, &mut gil.acquire()));
+    std::hint::black_box(job.compute(
+        0,
+        &mut Stoppable {
+            inner: &mut gil.acquire(),
+            cancel: &never,
+        },
+    ));
 }
 
 /// The lock, held by one task.
