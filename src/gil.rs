@@ -229,6 +229,124 @@ mod tests {
         );
     }
 
+    /// `threads` tasks of busy work on one lock, each holding it for `millis` in all (so that
+    /// a busy machine does not shorten the work): the spans each held it.
+    fn turns(threads: usize, millis: u64) -> Vec<Vec<(Instant, Instant)>> {
+        let gil = Gil::new();
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let start = Instant::now();
+                        let mut guard = gil.acquire();
+                        while start.elapsed() - guard.waited() < Duration::from_millis(millis) {
+                            std::hint::black_box((0..CHECK_EVERY / 64).sum::<u64>());
+                            guard.check();
+                        }
+                        guard.finish().1
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("no panic"))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn the_lock_goes_round_in_turns_of_the_switch_interval() {
+        let spans = turns(4, 30);
+        for (thread, held) in spans.iter().enumerate() {
+            assert!(
+                held.len() >= 3,
+                "thread {thread} held the lock {} times: it was not handed round",
+                held.len()
+            );
+            // Every turn but a task's last ends by handing over, which waits for the interval.
+            for (from, to) in &held[..held.len() - 1] {
+                assert!(
+                    *to - *from >= SWITCH_INTERVAL,
+                    "thread {thread} handed over after {:?}",
+                    *to - *from
+                );
+            }
+        }
+    }
+
+    /// Spins until `n` threads wait for the lock.
+    fn until_waiting(gil: &Gil, n: usize) {
+        while gil.waiting.load(Ordering::SeqCst) != n {
+            std::thread::yield_now();
+        }
+    }
+
+    #[test]
+    fn waiting_threads_are_served_in_the_order_they_asked_before_the_holder_again() {
+        let gil = Gil::new();
+        let served = Mutex::new(Vec::new());
+        std::thread::scope(|s| {
+            let mut a = gil.acquire();
+            for (name, waiting) in [("b", 1), ("c", 2)] {
+                let (gil, served) = (&gil, &served);
+                s.spawn(move || {
+                    let _held = gil.acquire();
+                    served.lock().expect("log").push(name);
+                });
+                until_waiting(&gil, waiting);
+            }
+            std::thread::sleep(SWITCH_INTERVAL);
+            a.check();
+            served.lock().expect("log").push("a");
+        });
+        assert_eq!(*served.lock().expect("log"), ["b", "c", "a"]);
+    }
+
+    #[test]
+    fn the_holder_keeps_the_lock_until_its_switch_interval_is_up() {
+        let gil = Gil::new();
+        let served = AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            let mut a = gil.acquire();
+            s.spawn(|| {
+                let _held = gil.acquire();
+                served.fetch_add(1, Ordering::SeqCst);
+            });
+            until_waiting(&gil, 1);
+            a.held_since = Instant::now();
+            a.check();
+            assert_eq!(
+                served.load(Ordering::SeqCst),
+                0,
+                "handed over before the interval"
+            );
+            std::thread::sleep(SWITCH_INTERVAL);
+            a.check();
+            assert_eq!(
+                served.load(Ordering::SeqCst),
+                1,
+                "kept it past the interval"
+            );
+        });
+    }
+
+    #[test]
+    fn alone_a_task_holds_the_lock_in_one_span() {
+        let spans = turns(1, 30);
+        assert_eq!(spans[0].len(), 1, "nobody waited, yet it handed over");
+    }
+
+    #[test]
+    fn a_task_keeps_at_most_max_holds_spans() {
+        let gil = Gil::new();
+        let mut guard = gil.acquire();
+        for _ in 0..MAX_HOLDS + 10 {
+            guard.give();
+            guard.reacquire();
+        }
+        assert_eq!(guard.finish().1.len(), MAX_HOLDS);
+    }
+
     #[test]
     fn the_spans_each_task_held_the_lock_never_overlap() {
         let gil = Gil::new();

@@ -145,9 +145,9 @@ pub enum LinkError {
     Damaged(&'static str),
     OutOfRange {
         what: &'static str,
-        got: u64,
-        min: u64,
-        max: u64,
+        got: i128,
+        min: i128,
+        max: i128,
     },
     Invalid(String),
 }
@@ -183,7 +183,7 @@ impl fmt::Display for LinkError {
 }
 
 /// The fields as postcard writes them: small integers (varints), codes instead of enums.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct Wire {
     workload: u8,
     tasks: u16,
@@ -199,7 +199,7 @@ struct Wire {
     timeline: Option<WireTimeline>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct WireTimeline {
     /// Index into `Mode::ALL`.
     mode: u8,
@@ -207,13 +207,13 @@ struct WireTimeline {
     lanes: Vec<WireLane>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct WireLane {
     worker: u16,
     bars: Vec<WireBar>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct WireBar {
     /// Index into `Kind::ALL`.
     kind: u8,
@@ -222,7 +222,7 @@ struct WireBar {
     task: Option<u16>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct WireResults {
     hardware_concurrency: u16,
     browser: String,
@@ -232,7 +232,7 @@ struct WireResults {
     points: Vec<WirePoint>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct WirePoint {
     /// 0: the serial baseline; i + 1: `BENCH_MODES[i]`.
     mode: u8,
@@ -388,7 +388,13 @@ pub fn decode_fields(bytes: &[u8]) -> Result<Link, LinkError> {
     check(wire)
 }
 
-fn range(what: &'static str, got: u64, min: u64, max: u64) -> Result<(), LinkError> {
+fn range(
+    what: &'static str,
+    got: impl Into<i128>,
+    min: impl Into<i128>,
+    max: impl Into<i128>,
+) -> Result<(), LinkError> {
+    let (got, min, max) = (got.into(), min.into(), max.into());
     if (min..=max).contains(&got) {
         Ok(())
     } else {
@@ -408,38 +414,28 @@ pub fn page_max_workers(cores: usize) -> usize {
 
 fn check(w: Wire) -> Result<Link, LinkError> {
     let workloads = sweep_workloads(Scale::Full).len() as u64;
-    range("the workload number", w.workload.into(), 0, workloads - 1)?;
-    range("tasks", w.tasks.into(), 1, MAX_TASKS as u64)?;
+    range("the workload number", w.workload, 0, workloads - 1)?;
+    range("tasks", w.tasks, 1, MAX_TASKS as u64)?;
     range(
         "task size (% of the seed's)",
-        w.size_percent.into(),
-        (*SIZE_PERCENT.start()).into(),
-        (*SIZE_PERCENT.end()).into(),
+        w.size_percent,
+        *SIZE_PERCENT.start(),
+        *SIZE_PERCENT.end(),
     )?;
     let all_modes = (1u64 << BENCH_MODES.len()) - 1;
-    range("the engine set", w.modes.into(), 0, all_modes)?;
-    range(
-        "repetitions",
-        w.repetitions.into(),
-        1,
-        MAX_REPETITIONS as u64,
-    )?;
+    range("the engine set", w.modes, 0, all_modes)?;
+    range("repetitions", w.repetitions, 1, MAX_REPETITIONS as u64)?;
     range(
         "the sweep's top worker count",
-        w.max_workers.into(),
+        w.max_workers,
         0,
         MAX_WORKERS as u64,
     )?;
-    range("the chart view", w.view.into(), 0, VIEWS.len() as u64 - 1)?;
-    range(
-        "the quick run's workers",
-        w.workers.into(),
-        1,
-        MAX_WORKERS as u64,
-    )?;
+    range("the chart view", w.view, 0, VIEWS.len() as u64 - 1)?;
+    range("the quick run's workers", w.workers, 1, MAX_WORKERS as u64)?;
     range(
         "the preset number",
-        w.preset.into(),
+        w.preset,
         0,
         PresetId::ALL.len() as u64 - 1,
     )?;
@@ -485,7 +481,7 @@ fn check_timeline(t: WireTimeline) -> Result<Timeline, LinkError> {
     let max_us = MAX_NS / 1000;
     range(
         "the timeline's engine",
-        t.mode.into(),
+        t.mode,
         0,
         Mode::ALL.len() as u64 - 1,
     )?;
@@ -506,6 +502,13 @@ fn check_timeline(t: WireTimeline) -> Result<Timeline, LinkError> {
     let ms = |us: i64| us as f64 / 1000.0;
     let mut lanes: Vec<Lane> = Vec::with_capacity(t.lanes.len());
     for lane in t.lanes {
+        // Workers are numbered from 0: at most one per worker the page starts, or one per task.
+        range(
+            "a lane's worker number",
+            lane.worker,
+            0,
+            MAX_WORKERS.max(MAX_TASKS) as u64 - 1,
+        )?;
         if lanes.last().is_some_and(|l| l.worker >= lane.worker.into()) {
             return Err(LinkError::Invalid(
                 "the timeline's lanes are not in worker order".into(),
@@ -514,16 +517,17 @@ fn check_timeline(t: WireTimeline) -> Result<Timeline, LinkError> {
         let mut end = i64::MIN;
         let mut bars = Vec::with_capacity(lane.bars.len());
         for b in lane.bars {
-            range("a bar's kind", b.kind.into(), 0, Kind::ALL.len() as u64 - 1)?;
+            range("a bar's kind", b.kind, 0, Kind::ALL.len() as u64 - 1)?;
+            // Start-up bars begin before the run's clock: up to an hour either side of it.
             range(
-                "a bar's start (µs from the run's start, plus an hour)",
-                b.start_us.saturating_add(max_us as i64).max(0) as u64,
-                0,
-                2 * max_us,
+                "a bar's start (µs from the run's start)",
+                b.start_us,
+                -(max_us as i64),
+                max_us,
             )?;
             range("a bar's length (µs)", b.len_us, 0, max_us)?;
             if let Some(task) = b.task {
-                range("a bar's task", task.into(), 0, MAX_TASKS as u64 - 1)?;
+                range("a bar's task", task, 0, MAX_TASKS as u64 - 1)?;
             }
             if b.start_us < end {
                 return Err(LinkError::Invalid(format!(
@@ -554,7 +558,7 @@ fn check_timeline(t: WireTimeline) -> Result<Timeline, LinkError> {
 fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> {
     range(
         "hardwareConcurrency",
-        r.hardware_concurrency.into(),
+        r.hardware_concurrency,
         1,
         MAX_HARDWARE_CONCURRENCY as u64,
     )?;
@@ -591,7 +595,7 @@ fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> 
         // never more than the workers it measured.
         range(
             "the measured effective cores (at most twice the link's hardwareConcurrency)",
-            c.into(),
+            c,
             1,
             2 * cores as u64,
         )?;
@@ -606,12 +610,7 @@ fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> 
     let all_medians_zero = !r.points.is_empty() && r.points.iter().all(|p| p.median_ns == 0);
     let mut points: Vec<PointSummary> = Vec::with_capacity(r.points.len());
     for p in r.points {
-        range(
-            "a point's engine",
-            p.mode.into(),
-            0,
-            BENCH_MODES.len() as u64,
-        )?;
+        range("a point's engine", p.mode, 0, BENCH_MODES.len() as u64)?;
         let mode = match p.mode {
             0 => Mode::MainThread,
             i => BENCH_MODES[usize::from(i) - 1],
@@ -623,7 +622,7 @@ fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> 
             )));
         }
         let max_k = if mode == Mode::MainThread { 1 } else { top };
-        range("a point's workers", p.workers.into(), 1, max_k as u64)?;
+        range("a point's workers", p.workers, 1, max_k as u64)?;
         range("a point's time (ns)", p.max_ns, 0, MAX_NS)?;
         if !(p.min_ns <= p.median_ns && p.median_ns <= p.max_ns) {
             return Err(LinkError::Invalid(
@@ -632,7 +631,7 @@ fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> 
         }
         range(
             "a point's repetitions",
-            p.samples.into(),
+            p.samples,
             1,
             config.repetitions as u64,
         )?;
@@ -1116,6 +1115,266 @@ mod tests {
             }))
             .is_ok(),
             "no points, no times"
+        );
+    }
+
+    /// A link with a configuration, results and a timeline, each field inside its limits, on a
+    /// 512-core machine (so that the worker limits are the largest a link can carry).
+    fn complete_wire() -> Wire {
+        let point = |mode, workers| WirePoint {
+            mode,
+            workers,
+            median_ns: 1_000_000,
+            min_ns: 900_000,
+            max_ns: 1_100_000,
+            samples: 1,
+        };
+        let bar = |kind, start_us, len_us, task| WireBar {
+            kind,
+            start_us,
+            len_us,
+            task,
+        };
+        Wire {
+            results: Some(WireResults {
+                hardware_concurrency: 512,
+                browser: "Chrome 156".into(),
+                cross_origin_isolated: true,
+                date: (2026, 11, 30),
+                effective_cores: Some(2),
+                points: vec![point(0, 1), point(1, 2)],
+            }),
+            timeline: Some(WireTimeline {
+                mode: 1,
+                elapsed_us: 1_000,
+                lanes: vec![WireLane {
+                    worker: 0,
+                    bars: vec![bar(0, -200, 100, None), bar(2, 0, 900, Some(0))],
+                }],
+            }),
+            ..wire()
+        }
+    }
+
+    fn results(w: &mut Wire) -> &mut WireResults {
+        w.results.as_mut().expect("results")
+    }
+
+    fn timeline(w: &mut Wire) -> &mut WireTimeline {
+        w.timeline.as_mut().expect("timeline")
+    }
+
+    /// Decodes a link's fields without the length limit (the largest links are tested here).
+    fn fields(w: &Wire) -> Result<Link, LinkError> {
+        decode_fields(&postcard::to_allocvec(w).expect("encodes"))
+    }
+
+    /// Every limit the decoder checks, at its boundary: the link that sets the field to the
+    /// limit decodes, and the one that sets it one past is refused with that limit named.
+    #[test]
+    fn every_limit_accepts_its_boundary_and_refuses_one_past_it() {
+        type Set = fn(&mut Wire, i128);
+        let h = MAX_HARDWARE_CONCURRENCY as i128;
+        let max_us = (MAX_NS / 1000) as i128;
+        let cases: Vec<(&str, i128, i128, Set)> = vec![
+            ("the workload number", 7, 8, |w, v| w.workload = v as u8),
+            ("tasks", 1, 0, |w, v| w.tasks = v as u16),
+            ("tasks", 1000, 1001, |w, v| w.tasks = v as u16),
+            ("task size", 10, 9, |w, v| w.size_percent = v as u16),
+            ("task size", 1000, 1001, |w, v| w.size_percent = v as u16),
+            ("the engine set", 15, 16, |w, v| w.modes = v as u8),
+            ("repetitions", 1, 0, |w, v| w.repetitions = v as u8),
+            ("repetitions", 9, 10, |w, v| w.repetitions = v as u8),
+            ("the sweep's top worker count", 1024, 1025, |w, v| {
+                w.max_workers = v as u16
+            }),
+            ("the chart view", 2, 3, |w, v| w.view = v as u8),
+            ("the quick run's workers", 1, 0, |w, v| w.workers = v as u16),
+            ("the quick run's workers", 1024, 1025, |w, v| {
+                w.workers = v as u16
+            }),
+            ("the preset number", 10, 11, |w, v| w.preset = v as u8),
+            ("hardwareConcurrency", 1, 0, |w, v| {
+                results(w).hardware_concurrency = v as u16;
+                results(w).effective_cores = None;
+                results(w).points.truncate(1);
+            }),
+            ("hardwareConcurrency", h, h + 1, |w, v| {
+                results(w).hardware_concurrency = v as u16
+            }),
+            // On 2 cores a page sweeps up to 16 workers (see `page_max_workers`).
+            ("the sweep's top worker count", 16, 17, |w, v| {
+                results(w).hardware_concurrency = 2;
+                w.max_workers = v as u16;
+            }),
+            ("the measured effective cores", 1, 0, |w, v| {
+                results(w).effective_cores = Some(v as u16)
+            }),
+            ("the measured effective cores", 2 * h, 2 * h + 1, |w, v| {
+                results(w).effective_cores = Some(v as u16)
+            }),
+            (
+                "the number of points",
+                1 + 3 * 1024,
+                1 + 3 * 1024 + 1,
+                |w, v| {
+                    // Serial, then three engines at 1…1024 workers (the page's maximum on 512).
+                    let points = &mut results(w).points;
+                    let serial = points[0].clone();
+                    points.clear();
+                    points.push(serial.clone());
+                    for mode in 1..=3 {
+                        for workers in 1..=1024 {
+                            points.push(WirePoint {
+                                mode,
+                                workers,
+                                ..serial.clone()
+                            });
+                        }
+                    }
+                    points.truncate(v as usize);
+                    while points.len() < v as usize {
+                        points.push(serial.clone());
+                    }
+                },
+            ),
+            ("a point's engine", 4, 5, |w, v| {
+                w.modes = 0b1111;
+                results(w).points[1].mode = v as u8;
+            }),
+            ("a point's workers", 1, 0, |w, v| {
+                results(w).points[1].workers = v as u16
+            }),
+            ("a point's workers", 1024, 1025, |w, v| {
+                results(w).points[1].workers = v as u16
+            }),
+            ("a point's workers", 1, 2, |w, v| {
+                results(w).points[0].workers = v as u16
+            }),
+            (
+                "a point's time (ns)",
+                MAX_NS.into(),
+                i128::from(MAX_NS) + 1,
+                |w, v| results(w).points[1].max_ns = v as u64,
+            ),
+            ("a point's repetitions", 1, 0, |w, v| {
+                results(w).points[1].samples = v as u8
+            }),
+            ("a point's repetitions", 3, 4, |w, v| {
+                w.repetitions = 3;
+                results(w).points[1].samples = v as u8;
+            }),
+            ("the timeline's engine", 7, 8, |w, v| {
+                timeline(w).mode = v as u8
+            }),
+            (
+                "the timeline's elapsed time (µs)",
+                max_us,
+                max_us + 1,
+                |w, v| timeline(w).elapsed_us = v as u64,
+            ),
+            ("the timeline's lanes", 1024, 1025, |w, v| {
+                let lanes = &mut timeline(w).lanes;
+                let first = lanes.remove(0);
+                for worker in 0..v as u16 {
+                    lanes.push(WireLane {
+                        worker,
+                        bars: if worker == 0 {
+                            first.bars.clone()
+                        } else {
+                            Vec::new()
+                        },
+                    });
+                }
+            }),
+            ("a lane's worker number", 1023, 1024, |w, v| {
+                timeline(w).lanes[0].worker = v as u16
+            }),
+            ("the timeline's bars", 1500, 1501, |w, v| {
+                let bars = &mut timeline(w).lanes[0].bars;
+                bars.truncate(1);
+                for i in 0..v as i64 - 1 {
+                    bars.push(WireBar {
+                        kind: 2,
+                        start_us: i * 10,
+                        len_us: 10,
+                        task: Some(0),
+                    });
+                }
+            }),
+            ("a bar's kind", 5, 6, |w, v| {
+                timeline(w).lanes[0].bars[1].kind = v as u8
+            }),
+            ("a bar's start", -max_us, -max_us - 1, |w, v| {
+                timeline(w).lanes[0].bars[0].start_us = v as i64
+            }),
+            ("a bar's start", max_us, max_us + 1, |w, v| {
+                timeline(w).lanes[0].bars[1].start_us = v as i64
+            }),
+            ("a bar's length (µs)", max_us, max_us + 1, |w, v| {
+                timeline(w).lanes[0].bars[1].len_us = v as u64
+            }),
+            ("a bar's task", 999, 1000, |w, v| {
+                timeline(w).lanes[0].bars[1].task = Some(v as u16)
+            }),
+        ];
+        assert!(fields(&complete_wire()).is_ok());
+        for (what, limit, past, set) in cases {
+            let mut at = complete_wire();
+            set(&mut at, limit);
+            if let Err(e) = fields(&at) {
+                panic!("{what} = {limit} is within the limit, but: {e}");
+            }
+            let mut beyond = complete_wire();
+            set(&mut beyond, past);
+            match fields(&beyond) {
+                Err(LinkError::OutOfRange {
+                    what: named,
+                    got,
+                    min,
+                    max,
+                }) => {
+                    assert!(
+                        named.starts_with(what),
+                        "{what} = {past}: refused for {named}"
+                    );
+                    assert_eq!(got, past, "{what}");
+                    assert!(min == limit || max == limit, "{what}: limits {min}…{max}");
+                }
+                other => panic!("{what} = {past} is past the limit {limit}: {other:?}"),
+            }
+        }
+    }
+
+    /// The decoder's answers to links no page could have sent, each naming the limit.
+    #[test]
+    fn links_no_page_could_have_sent_are_refused_naming_the_limit() {
+        let mut before_an_hour = complete_wire();
+        timeline(&mut before_an_hour).lanes[0].bars[0].start_us = i64::MIN;
+        let mut lane_65535 = complete_wire();
+        timeline(&mut lane_65535).lanes[0].worker = u16::MAX;
+        let mut cores = complete_wire();
+        results(&mut cores).hardware_concurrency = 2;
+        results(&mut cores).effective_cores = Some(5);
+        let mut zeros = complete_wire();
+        for p in &mut results(&mut zeros).points {
+            (p.min_ns, p.median_ns, p.max_ns) = (0, 0, 0);
+        }
+        let answers: Vec<String> = [before_an_hour, lane_65535, cores, zeros]
+            .iter()
+            .map(|w| decode(&raw(w.clone())).expect_err("refused").to_string())
+            .collect();
+        assert_eq!(
+            answers,
+            [
+                "a bar's start (µs from the run's start) must be between -3600000000 and \
+                 3600000000; the link says -9223372036854775808",
+                "a lane's worker number must be between 0 and 1023; the link says 65535",
+                "the measured effective cores (at most twice the link's hardwareConcurrency) \
+                 must be between 1 and 4; the link says 5",
+                "every median time in the link's results is 0 ns; a sweep that ran has at least \
+                 one above 0",
+            ]
         );
     }
 
