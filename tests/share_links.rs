@@ -7,8 +7,8 @@
 use corescope::experiment::{PresetId, Scale, sweep_workloads};
 use corescope::run::Mode;
 use corescope::share::{
-    Config, Date, Link, MAX_BROWSER_CHARS, Machine, Results, decode, decode_fields, encode,
-    page_max_workers,
+    Config, Date, Link, MAX_BROWSER_CHARS, MAX_WORKERS, Machine, Results, decode, decode_fields,
+    encode, page_max_workers,
 };
 use corescope::state::{BENCH_MODES, MAX_REPETITIONS, MAX_TASKS, SIZE_PERCENT, View};
 use corescope::sweep::{Point, PointSummary, Summary};
@@ -144,7 +144,7 @@ fn timeline() -> impl Strategy<Value = Timeline> {
     (
         prop::sample::select(Mode::ALL.to_vec()),
         0u64..3_600_000_000,
-        prop::collection::btree_map(0usize..2048, lane, 0..8),
+        prop::collection::btree_map(0..MAX_WORKERS.max(MAX_TASKS), lane, 0..8),
         -3_600_000_000i64..3_600_000_000,
     )
         .prop_map(|(mode, elapsed_us, lanes, origin_us)| Timeline {
