@@ -706,6 +706,10 @@ pub fn browser_name(user_agent: &str) -> String {
     }
 }
 
+// Property tests: 124,000 generated links, valid and broken, through the codec.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,17 +2,16 @@
 //! and no input — random text, random bytes, or a valid link cut, flipped, spliced or padded —
 //! makes the decoder panic or accept something it would not write: 120,000 cases; and links
 //! beyond what a machine could have measured are refused naming the limit: 4,000 more.
-#![cfg(not(target_arch = "wasm32"))]
 
-use corescope::experiment::{PresetId, Scale, sweep_workloads};
-use corescope::run::Mode;
-use corescope::share::{
+use crate::experiment::{PresetId, Scale, sweep_workloads};
+use crate::run::Mode;
+use crate::share::{
     Config, Date, Link, MAX_BROWSER_CHARS, MAX_WORKERS, Machine, Results, decode, decode_fields,
     encode, page_max_workers,
 };
-use corescope::state::{BENCH_MODES, MAX_REPETITIONS, MAX_TASKS, SIZE_PERCENT, View};
-use corescope::sweep::{Point, PointSummary, Summary};
-use corescope::timeline::{Bar, Kind, Lane, Timeline};
+use crate::state::{BENCH_MODES, MAX_REPETITIONS, MAX_TASKS, SIZE_PERCENT, View};
+use crate::sweep::{Point, PointSummary, Summary};
+use crate::timeline::{Bar, Kind, Lane, Timeline};
 use proptest::prelude::*;
 use proptest::sample::subsequence;
 
