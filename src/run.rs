@@ -504,6 +504,17 @@ mod tests {
             )
             .is_err()
         );
+        // The right subtotals, but the page's total is not the full sum.
+        assert!(
+            check(
+                threads,
+                2,
+                &job,
+                &reference,
+                raw(vec![10, 5, 20, 15], &[(1, 0), (0, 1), (3, 0), (2, 1)], 15)
+            )
+            .is_err()
+        );
         // Processes: each counts 5, 10… in its own memory and the page stays at 0.
         let procs = Mode::Pool { reuse: false };
         check(
@@ -543,6 +554,54 @@ mod tests {
         assert_eq!(seen_elsewhere.check(), Ok(()));
         cancel.cancel();
         assert_eq!(seen_elsewhere.check(), Err(CANCELLED.to_string()));
+    }
+
+    #[test]
+    fn a_mode_runs_in_the_page_memory_or_in_isolated_workers_never_both() {
+        let isolated: Vec<&str> = Mode::ALL
+            .iter()
+            .filter(|m| m.isolated())
+            .map(|m| m.key())
+            .collect();
+        assert_eq!(
+            isolated,
+            [
+                "pool",
+                "isolated",
+                "per-task",
+                "per-task-join-in-loop",
+                "per-task-early-clock"
+            ]
+        );
+        for mode in Mode::ALL {
+            assert_ne!(mode.isolated(), mode.shares_page_memory(), "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn each_mode_names_the_python_it_stands_for() {
+        let analogs: std::collections::BTreeSet<_> =
+            Mode::ALL.iter().map(|m| m.python_analog()).collect();
+        assert_eq!(analogs.len(), Mode::ALL.len(), "{analogs:?}");
+        assert_eq!(
+            Mode::Shared { gil: true }.python_analog(),
+            "CPython threading"
+        );
+        for mode in Mode::ALL.into_iter().filter(|m| m.isolated()) {
+            assert!(
+                mode.python_analog().contains("multiprocessing.Pool")
+                    || mode.python_analog().starts_with("Process per item"),
+                "{mode:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn gil_waits_add_up_over_tasks() {
+        let mut run = raw(vec![11, 12], &[(0, 0), (1, 1)], 0);
+        run.records[0].gil_wait_ms = 1.5;
+        run.records[1].gil_wait_ms = 2.25;
+        assert_eq!(run.gil_wait_ms(), 3.75);
     }
 
     #[test]

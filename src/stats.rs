@@ -345,6 +345,8 @@ mod tests {
         assert_eq!(speedup(1000.0, 250.0), Some(4.0));
         assert_eq!(efficiency(1000.0, 250.0, 8), Some(0.5));
         assert_eq!(speedup(1000.0, 0.0), None);
+        assert_eq!(speedup(0.0, 250.0), None, "a serial time of 0 ms");
+        assert_eq!(efficiency(0.0, 250.0, 2), None);
         assert_eq!(efficiency(1000.0, 250.0, 0), None);
     }
 }
@@ -430,5 +432,28 @@ mod amdahl_tests {
         assert!((5..=8).contains(&e.knee), "{e:?}");
         assert_eq!(effective_cores(&[(2, 1.0)]), None, "no one-worker point");
         assert_eq!(effective_cores(&[]), None);
+    }
+
+    #[test]
+    fn effective_cores_drop_what_a_coarse_timer_makes() {
+        // A run timed at 0 ms has an infinite throughput: it says nothing and is dropped.
+        for bad in [f64::INFINITY, f64::NAN, -1.0] {
+            let e = effective_cores(&[(1, 10.0), (2, bad), (3, 30.0)]).expect("an estimate");
+            assert_eq!(e.cores, 2, "{bad}: {e:?}");
+            assert!((e.peak_speedup - 2.0).abs() < 1e-9, "{bad}: {e:?}");
+        }
+        assert_eq!(
+            effective_cores(&[(1, 0.0), (2, 5.0)]),
+            None,
+            "no speedup over nothing"
+        );
+    }
+
+    #[test]
+    fn a_speedup_of_nothing_is_no_fit() {
+        // A 0 ms point (a link can carry one) is skipped, not read as an infinite slowdown.
+        let fit = amdahl_serial_fraction(&[(2, 0.0), (4, 2.0)]).expect("a fit");
+        assert!((fit - 1.0 / 3.0).abs() < 1e-9, "{fit}");
+        assert_eq!(amdahl_serial_fraction(&[(2, 0.0)]), None);
     }
 }

@@ -315,10 +315,17 @@ mod tests {
             ups.iter().all(|&(k, x)| (x - k as f64).abs() < 1e-7),
             "{ups:?}"
         );
+        let effs = efficiencies(&m, shared);
+        assert_eq!(effs.iter().map(|p| p.0).collect::<Vec<_>>(), [1, 2, 3, 4]);
+        assert!(effs.iter().all(|(_, e)| (e - 1.0).abs() < 1e-7), "{effs:?}");
+        // Half as fast as perfect at 4 workers: efficiency 0.5.
+        let mut half = m.clone();
+        half.last_mut().expect("4 workers").summary.median_ms = 50.0;
+        assert_eq!(efficiencies(&half, shared)[3], (4, 0.5));
+        assert!(efficiencies(&m, Mode::Pool { reuse: true }).is_empty());
         assert!(
-            efficiencies(&m, shared)
-                .iter()
-                .all(|(_, e)| (e - 1.0).abs() < 1e-7)
+            efficiencies(&m[1..], shared).is_empty(),
+            "no serial baseline"
         );
         let fit = amdahl(&m, shared, 4).expect("a fit");
         assert!(fit.serial_fraction < 1e-6 && fit.up_to == 4, "{fit:?}");

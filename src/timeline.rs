@@ -430,4 +430,70 @@ mod tests {
             "the adds after waking are tiny"
         );
     }
+
+    /// A timeline of computing bars: (lane, start, end) each.
+    fn computing(bars: &[(usize, f64, f64)]) -> Timeline {
+        let mut lanes: Vec<Lane> = Vec::new();
+        for &(worker, start_ms, end_ms) in bars {
+            if lanes.last().is_none_or(|l| l.worker != worker) {
+                lanes.push(Lane {
+                    worker,
+                    bars: Vec::new(),
+                });
+            }
+            let lane = lanes.last_mut().expect("a lane");
+            lane.bars.push(Bar {
+                kind: Kind::Compute,
+                start_ms,
+                end_ms,
+                task: Some(lane.bars.len()),
+            });
+        }
+        Timeline {
+            mode: Mode::Shared { gil: false },
+            lanes,
+            elapsed_ms: 20.0,
+        }
+    }
+
+    #[test]
+    fn an_overlap_within_the_clock_tolerance_is_not_one() {
+        let skewed = computing(&[(0, 0.0, 10.0), (0, 9.5, 12.0)]);
+        assert_eq!(skewed.overlap_in_a_lane(1.0), None);
+        assert_eq!(
+            skewed
+                .overlap_in_a_lane(0.1)
+                .map(|(w, a, b)| (w, a.end_ms, b.start_ms)),
+            Some((0, 10.0, 9.5))
+        );
+        let touching = computing(&[(0, 0.0, 10.0), (0, 10.0, 12.0)]);
+        assert_eq!(
+            touching.overlap_in_a_lane(0.0),
+            None,
+            "one ends as the next starts"
+        );
+    }
+
+    #[test]
+    fn computing_at_once_allows_for_clock_skew_and_hand_overs() {
+        // Two lanes overlapping by half a millisecond: skew within 1 ms, a real overlap in 0.1.
+        let skewed = computing(&[(0, 0.0, 10.0), (1, 9.5, 20.0)]);
+        assert_eq!(skewed.most_computing_at_once(1.0), 1);
+        assert_eq!(skewed.most_computing_at_once(0.1), 2);
+        // One lane hands over to the other at 10 ms: never two at once.
+        let hand_over = computing(&[(0, 0.0, 10.0), (1, 10.0, 20.0)]);
+        assert_eq!(hand_over.most_computing_at_once(0.0), 1);
+        // Bars shorter than the tolerance do not count.
+        let blips = computing(&[(0, 0.0, 0.5), (1, 0.0, 0.5), (2, 3.0, 9.0)]);
+        assert_eq!(blips.most_computing_at_once(1.0), 1);
+        assert_eq!(blips.most_computing_at_once(0.0), 2);
+    }
+
+    #[test]
+    fn time_in_a_kind_adds_up_bar_lengths_wherever_they_start() {
+        let t = computing(&[(0, 5.0, 7.5), (0, 10.0, 11.0), (1, 100.0, 100.25)]);
+        assert_eq!(t.total_ms(Kind::Compute), 3.75);
+        assert_eq!(t.total_ms(Kind::Sleeping), 0.0);
+        assert_eq!(t.span(), (0.0, 100.25));
+    }
 }
