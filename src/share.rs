@@ -1416,5 +1416,90 @@ mod tests {
         );
         assert_eq!(Date::from_iso("2026-13-01T00:00:00Z"), None);
         assert_eq!(Date::from_iso("20261122"), None);
+        assert_eq!(Date::from_iso("2026/11-22"), None);
+        assert_eq!(Date::from_iso("2026-11/22"), None);
+    }
+
+    #[test]
+    fn days_exist_by_the_gregorian_calendar() {
+        let day = |year, month, day| Date { year, month, day }.is_valid();
+        assert!(day(2000, 2, 29), "divisible by 400: a leap year");
+        assert!(!day(2100, 2, 29), "divisible by 100 only: not one");
+        assert!(day(2028, 2, 29) && !day(2026, 2, 29) && day(2026, 2, 28));
+        assert!(day(2026, 1, 31) && day(2026, 12, 31) && !day(2026, 4, 31) && day(2026, 4, 30));
+        assert!(!day(2026, 11, 0) && !day(2026, 0, 1) && !day(2026, 13, 1));
+        assert!(day(9999, 12, 31) && !day(10_000, 1, 1) && !day(1999, 12, 31));
+    }
+
+    #[test]
+    fn the_text_limits_hold_at_their_boundary() {
+        // The fragment: MAX_LINK_CHARS after the # is read (and found damaged), one more is not.
+        let at = format!("v1.{}", "A".repeat(MAX_LINK_CHARS - 3));
+        assert!(matches!(decode(&at), Err(LinkError::Damaged(_))));
+        let past = format!("v1.{}", "A".repeat(MAX_LINK_CHARS - 2));
+        assert_eq!(decode(&past), Err(LinkError::TooLong(MAX_LINK_CHARS + 1)));
+        // The version: up to nine digits are read as a number.
+        let body = raw(wire()).split_once('.').expect("a dot").1.to_owned();
+        assert_eq!(
+            decode(&format!("v000000002.{body}")),
+            Err(LinkError::FutureVersion(2))
+        );
+        assert_eq!(
+            decode(&format!("v0000000002.{body}")),
+            Err(LinkError::NotCorescope)
+        );
+        assert_eq!(decode(&format!("v.{body}")), Err(LinkError::NotCorescope));
+        // The checksum alone: nothing under it to read; less than a checksum: too short.
+        let empty = URL_SAFE_NO_PAD.encode(crc32fast::hash(&[]).to_le_bytes());
+        assert_eq!(
+            decode(&format!("v1.{empty}")),
+            Err(LinkError::Damaged("its fields do not read"))
+        );
+        assert_eq!(
+            decode("v1.AAAA"),
+            Err(LinkError::Damaged("it is too short"))
+        );
+        // The browser's name: 1 to MAX_BROWSER_CHARS characters.
+        let named = |browser: String| {
+            let mut w = complete_wire();
+            results(&mut w).browser = browser;
+            fields(&w)
+        };
+        assert!(named("C".repeat(MAX_BROWSER_CHARS)).is_ok());
+        for refused in [
+            String::new(),
+            "C".repeat(MAX_BROWSER_CHARS + 1),
+            "Chrome\n".into(),
+        ] {
+            let e = named(refused.clone()).expect_err("refused");
+            assert!(e.to_string().contains("browser's name"), "{refused:?}: {e}");
+        }
+        assert!(named("Chrome (headless) 1.2/3_4-5".into()).is_ok());
+    }
+
+    #[test]
+    fn lanes_come_in_worker_order_each_once() {
+        for order in [[1, 0], [2, 2]] {
+            let mut w = complete_wire();
+            let lane = timeline(&mut w).lanes[0].clone();
+            timeline(&mut w).lanes = order
+                .iter()
+                .map(|&worker| WireLane {
+                    worker,
+                    ..lane.clone()
+                })
+                .collect();
+            let e = fields(&w).expect_err("out of order");
+            assert_eq!(
+                e.to_string(),
+                "the timeline's lanes are not in worker order"
+            );
+        }
+    }
+
+    #[test]
+    fn a_browser_token_without_a_version_is_not_a_browser() {
+        assert_eq!(browser_name("Firefox/x Chrome/131.0"), "Chrome 131");
+        assert_eq!(browser_name("Safari/605.1.15"), "a browser");
     }
 }
