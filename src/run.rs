@@ -597,6 +597,18 @@ mod tests {
     }
 
     #[test]
+    fn a_refusal_reads_as_the_page_shows_it() {
+        assert_eq!(
+            RunError::WrongResult("expected [11, 12], got [11, 13]".into()).to_string(),
+            "wrong result: expected [11, 12], got [11, 13]"
+        );
+        assert_eq!(
+            RunError::Failed("a worker failed to start".into()).to_string(),
+            "a worker failed to start"
+        );
+    }
+
+    #[test]
     fn gil_waits_add_up_over_tasks() {
         let mut run = raw(vec![11, 12], &[(0, 0), (1, 1)], 0);
         run.records[0].gil_wait_ms = 1.5;
