@@ -293,7 +293,7 @@ mod tests {
                     let _held = gil.acquire();
                     served.lock().expect("log").push(name);
                 });
-                until_waiting(&gil, waiting);
+                until_waiting(gil, waiting);
             }
             std::thread::sleep(SWITCH_INTERVAL);
             a.check();
