@@ -16,7 +16,7 @@ pub mod sleep;
 pub mod square;
 pub mod sum_range;
 
-use crate::run::Cancel;
+use crate::cancel::Cancel;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

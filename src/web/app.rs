@@ -2,8 +2,9 @@
 //! slider), and the lesson presets. Components render [`State`] and send [`Action`]s; runs are
 //! async tasks that report through actions.
 
+use crate::cancel::Cancel;
 use crate::experiment::{self, Outcome, Outcomes, PresetId, Scale, Step, sweep_workloads};
-use crate::run::{Cancel, Mode, RunError};
+use crate::run::{Mode, RunError};
 use crate::state::{
     Action, Calibration, EngineStatus, PoolStatus, QUICK_MODES, Section, ShownTimeline, State,
 };

@@ -2,10 +2,11 @@
 //! repetitions; sweep every engine over 1…max workers with a progress bar and Cancel; read the
 //! chart (time, speedup or efficiency against workers) and the table behind it.
 
+use crate::cancel::{CANCELLED, Cancel};
 use crate::experiment::{Scale, sweep_workloads};
 use crate::export;
 use crate::fits;
-use crate::run::{CANCELLED, Cancel, Mode, RunError};
+use crate::run::{Mode, RunError};
 use crate::share::{self, Results};
 use crate::state::{
     Action, BENCH_MODES, MAX_REPETITIONS, SIZE_PERCENT, Section, ShownTimeline, State, Theirs, View,

@@ -20,8 +20,9 @@ pub const SINGLE_THREADED: &str = "shared memory is off: the page is not cross-o
      Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp, \
      or let its service worker add them (one reload)";
 
+use crate::cancel::Cancel;
 use crate::experiment::Outcome;
-use crate::run::{Cancel, Mode, RawRun, RunError, check};
+use crate::run::{Mode, RawRun, RunError, check};
 use crate::stats::Responsiveness;
 use crate::web::platform::after_paint;
 use crate::web::probe::GapProbe;
