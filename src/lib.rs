@@ -21,6 +21,7 @@ pub mod experiment;
 pub mod export;
 pub mod fits;
 pub mod gil;
+pub mod isolation;
 pub mod run;
 pub mod share;
 pub mod state;
