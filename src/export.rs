@@ -150,8 +150,8 @@ pub fn json(sweeps: &[Sweep]) -> String {
 
 /// What an exported chart shows, as lines under its title: for each sweep, the workload with
 /// its size, task count and repetitions, the engines, then the machine and the day it was
-/// measured. `describe` names a workload as the page does; `mine:` and `theirs:` lead the lines
-/// when there are two sweeps.
+/// measured. `describe` names a workload (the page passes [`Workload::describe`]); `mine:` and
+/// `theirs:` lead the lines when there are two sweeps.
 pub fn caption(sweeps: &[Sweep], describe: impl Fn(&Workload) -> String) -> Vec<String> {
     let mut lines = Vec::new();
     for sweep in sweeps {

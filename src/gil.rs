@@ -6,7 +6,7 @@
 //! straight back, so tasks would finish one after another instead of taking turns. This is a
 //! fair ticket lock — threads are served in the order they asked — so the lock goes round.
 
-use crate::run::Cancel;
+use crate::cancel::Cancel;
 use crate::workloads::{Checkpoint, Job, NoGil, Stoppable};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};

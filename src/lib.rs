@@ -16,10 +16,12 @@
 // std's, so the ban would flag correct code; the wasm32 clippy run still enforces it.
 #![cfg_attr(not(target_arch = "wasm32"), allow(clippy::disallowed_methods))]
 
+pub mod cancel;
 pub mod experiment;
 pub mod export;
 pub mod fits;
 pub mod gil;
+pub mod isolation;
 pub mod run;
 pub mod share;
 pub mod state;

@@ -155,37 +155,6 @@ pub struct MessageSpan {
     pub received_ms: f64,
 }
 
-/// Asks a run to stop. Engines check it before each task (or chunk of tasks) they hand out, so
-/// a run stops within one task's time; points already measured are kept.
-#[derive(Clone, Debug, Default)]
-pub struct Cancel(std::sync::Arc<std::sync::atomic::AtomicBool>);
-
-/// What a cancelled engine returns instead of a run.
-pub const CANCELLED: &str = "cancelled";
-
-impl Cancel {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn cancel(&self) {
-        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    /// `Err(CANCELLED)` once cancelled.
-    pub fn check(&self) -> Result<(), String> {
-        if self.is_cancelled() {
-            Err(CANCELLED.into())
-        } else {
-            Ok(())
-        }
-    }
-}
-
 /// What an engine measured, before it is checked. Every time is in ms since the run's clock
 /// started, on one clock for the page and every worker.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -545,15 +514,6 @@ mod tests {
             )
             .is_err()
         );
-    }
-
-    #[test]
-    fn a_cancel_is_seen_by_every_clone() {
-        let cancel = Cancel::new();
-        let seen_elsewhere = cancel.clone();
-        assert_eq!(seen_elsewhere.check(), Ok(()));
-        cancel.cancel();
-        assert_eq!(seen_elsewhere.check(), Err(CANCELLED.to_string()));
     }
 
     #[test]

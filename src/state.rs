@@ -2,6 +2,7 @@
 //! nothing else changes it. No browser types here, so every transition is tested natively.
 
 use crate::experiment::{Outcome, PresetId, Scale, Step, sweep_workloads};
+use crate::isolation;
 use crate::run::Mode;
 use crate::share::{self, Config, Link, Machine, Results};
 use crate::stats::{CoreEstimate, Responsiveness, effective_cores};
@@ -272,19 +273,8 @@ impl State {
         let hardware_concurrency = hardware_concurrency.max(1);
         let pool = match (threaded, cross_origin_isolated) {
             (true, true) => PoolStatus::Starting,
-            (false, _) => PoolStatus::Unavailable(
-                "the page is not cross-origin isolated, so it loaded its single-threaded build: \
-                 serve it with Cross-Origin-Opener-Policy: same-origin and \
-                 Cross-Origin-Embedder-Policy: require-corp, or let its service worker add them \
-                 (one reload)"
-                    .into(),
-            ),
-            (true, false) => PoolStatus::Unavailable(
-                "the page is not cross-origin isolated, so it may not share memory with workers: \
-                 serve it with Cross-Origin-Opener-Policy: same-origin and \
-                 Cross-Origin-Embedder-Policy: require-corp"
-                    .into(),
-            ),
+            (false, _) => PoolStatus::Unavailable(isolation::loaded_single_threaded()),
+            (true, false) => PoolStatus::Unavailable(isolation::may_not_share_memory()),
         };
         Self {
             hardware_concurrency,
@@ -578,11 +568,7 @@ impl State {
     pub fn unavailable_reason(&self, mode: Mode) -> Option<String> {
         match mode {
             Mode::MainThread => None,
-            Mode::Shared { .. } if !self.threaded => Some(
-                "off: the page is not cross-origin isolated, so it loaded its single-threaded \
-                 build (how to fix it: see the shared-memory pool line above)"
-                    .into(),
-            ),
+            Mode::Shared { .. } if !self.threaded => Some(isolation::shared_memory_off()),
             Mode::Shared { .. } => match &self.pool {
                 PoolStatus::Ready { .. } => None,
                 PoolStatus::Starting => Some("the shared-memory pool is still starting".into()),
@@ -591,8 +577,9 @@ impl State {
             // A threaded module's memory is shared even in its own instance, so isolated workers
             // of the threaded module need cross-origin isolation too; the single-threaded
             // module's do not.
-            Mode::Pool { .. } | Mode::PerTask { .. } => (self.threaded && !self.cross_origin_isolated)
-                .then(|| "the page is not cross-origin isolated, so it cannot start workers with this module".into()),
+            Mode::Pool { .. } | Mode::PerTask { .. } => {
+                (self.threaded && !self.cross_origin_isolated).then(isolation::cannot_start_workers)
+            }
         }
     }
 

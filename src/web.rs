@@ -10,6 +10,7 @@ pub mod links;
 pub mod panics;
 pub mod platform;
 pub mod probe;
+pub mod props;
 pub mod timeline_view;
 
 use wasm_bindgen::prelude::*;

@@ -16,7 +16,7 @@ pub mod sleep;
 pub mod square;
 pub mod sum_range;
 
-use crate::run::Cancel;
+use crate::cancel::Cancel;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -293,6 +293,34 @@ impl Workload {
             Workload::QueueSquare { .. } => "queue square",
             Workload::SharedCounter { .. } => "shared counter",
             Workload::FileWrite { .. } => "write a file",
+        }
+    }
+
+    /// The workload and its size, as the page names it: the pickers, a preset's sizes, a
+    /// chart's caption.
+    pub fn describe(&self) -> String {
+        match self {
+            Workload::EmptyLoop { count } => format!("empty loop — count to {}", grouped(*count)),
+            Workload::SleepAdd { ms } => format!("sleep-add — wait {ms} ms"),
+            Workload::SumRange { unit, .. } => {
+                format!("sum of range — [11, 23, 53, 34] × {}", grouped(*unit))
+            }
+            Workload::ListAppend { total, .. } => {
+                format!("random list append — {} numbers split", grouped(*total))
+            }
+            Workload::Factorial { offset } => format!("factorial — {offset}! and up"),
+            Workload::Square => "square — 2^i, tiny".into(),
+            Workload::SharedCounter { amount } => format!("shared counter — add {amount}"),
+            Workload::FileWrite { bytes } => {
+                format!("write a file — {bytes} bytes, {}", file_write::STAND_IN)
+            }
+            Workload::SleepRamp { unit_ms } => {
+                format!("sleep ramp — task i waits i × {unit_ms} ms")
+            }
+            Workload::QueueSquare { stagger_ms: 0 } => "x*x".into(),
+            Workload::QueueSquare { stagger_ms } => {
+                format!("x*x, earlier tasks waiting {stagger_ms} ms more")
+            }
         }
     }
 
@@ -602,6 +630,31 @@ mod tests {
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(1000), "1,000");
         assert_eq!(grouped(60_000_000), "60,000,000");
+    }
+
+    #[test]
+    fn a_workload_is_described_with_its_size() {
+        assert_eq!(
+            Workload::EmptyLoop { count: 3_000_000 }.describe(),
+            "empty loop — count to 3,000,000"
+        );
+        assert_eq!(
+            Workload::SumRange {
+                numbers: vec![11, 23, 53, 34],
+                unit: 250_000
+            }
+            .describe(),
+            "sum of range — [11, 23, 53, 34] × 250,000"
+        );
+        assert_eq!(
+            Workload::FileWrite { bytes: 5 }.describe(),
+            "write a file — 5 bytes, in-memory file (a stand-in for disk I/O)"
+        );
+        assert_eq!(Workload::QueueSquare { stagger_ms: 0 }.describe(), "x*x");
+        assert_eq!(
+            Workload::QueueSquare { stagger_ms: 10 }.describe(),
+            "x*x, earlier tasks waiting 10 ms more"
+        );
     }
 
     #[test]

@@ -7,7 +7,8 @@
 
 mod support;
 
-use corescope::run::{CANCELLED, Cancel, Mode, check};
+use corescope::cancel::{CANCELLED, Cancel};
+use corescope::run::{Mode, check};
 use corescope::web::engines::{self, isolated, pool};
 use corescope::web::platform::now_ms;
 use corescope::workloads::{Fault, FaultKind, Job, Workload, fault_message};

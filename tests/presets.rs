@@ -5,8 +5,9 @@
 
 mod support;
 
+use corescope::cancel::Cancel;
 use corescope::experiment::{self, Outcome, Outcomes, PresetId, Scale, Step, sweep_workloads};
-use corescope::run::{Cancel, CheckedRun, Mode};
+use corescope::run::{CheckedRun, Mode};
 use corescope::web::engines;
 use corescope::web::platform::hardware_concurrency;
 use corescope::workloads::Value;

@@ -6,7 +6,8 @@
 
 mod support;
 
-use corescope::run::{Cancel, Join, Mode, RawRun};
+use corescope::cancel::Cancel;
+use corescope::run::{Join, Mode, RawRun};
 use corescope::stats::effective_cores;
 use corescope::timeline::{Kind, Timeline};
 use corescope::web::engines::{self, calibrate};

@@ -5,7 +5,8 @@
 
 mod support;
 
-use corescope::run::{Cancel, Mode, check};
+use corescope::cancel::Cancel;
+use corescope::run::{Mode, check};
 use corescope::web::engines::{self, isolated, main_thread, shared_pool};
 use corescope::web::probe::GapProbe;
 use corescope::workloads::{Job, Workload};

@@ -21,8 +21,8 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
+    use corescope::cancel::Cancel;
     use corescope::experiment::{Scale, sweep_workloads};
-    use corescope::run::Cancel;
     use corescope::workloads::{Job, NoGil, Value};
     use serde::Serialize;
     use std::sync::Mutex;

@@ -2,17 +2,19 @@
 //! slider), and the lesson presets. Components render [`State`] and send [`Action`]s; runs are
 //! async tasks that report through actions.
 
+use crate::cancel::Cancel;
 use crate::experiment::{self, Outcome, Outcomes, PresetId, Scale, Step, sweep_workloads};
-use crate::run::{Cancel, Mode, RunError};
+use crate::run::{Mode, RunError};
 use crate::state::{
     Action, Calibration, EngineStatus, PoolStatus, QUICK_MODES, Section, ShownTimeline, State,
 };
 use crate::stats::Responsiveness;
 use crate::timeline::Timeline;
 use crate::web::engines;
+use crate::web::props::StateProps;
 use crate::web::timeline_view::TimelinePanel;
 use crate::web::{links, platform};
-use crate::workloads::{Job, Workload, file_write, grouped, show_list};
+use crate::workloads::{Job, Workload, file_write, show_list};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -129,11 +131,6 @@ pub fn App() -> Html {
             </p>
         </main>
     }
-}
-
-#[derive(PartialEq, Properties)]
-pub struct StateProps {
-    pub state: UseReducerHandle<State>,
 }
 
 #[component]
@@ -525,7 +522,7 @@ fn Lessons(props: &StateProps) -> Html {
                         <label for="sweep-workload">{ "Workload" }</label>
                         <select id="sweep-workload" onchange={on_workload} disabled={state.running}>
                             { for workloads.iter().enumerate().map(|(i, w)| html! {
-                                <option value={i.to_string()} selected={i == state.preset.sweep_workload}>{ describe(w) }</option>
+                                <option value={i.to_string()} selected={i == state.preset.sweep_workload}>{ w.describe() }</option>
                             }) }
                         </select>
                     }
@@ -577,7 +574,7 @@ fn step_extras(step: &Step, run: &crate::run::RawRun) -> Html {
 fn sizes(steps: &[Step]) -> String {
     let mut seen: Vec<String> = Vec::new();
     for s in steps {
-        let this = format!("{} × {} tasks", describe(&s.job.workload), s.job.tasks);
+        let this = format!("{} × {} tasks", s.job.workload.describe(), s.job.tasks);
         if !seen.contains(&this) {
             seen.push(this);
         }
@@ -588,29 +585,4 @@ fn sizes(steps: &[Step]) -> String {
         crate::stats::secs(experiment::SHORT_STEP_MS),
         experiment::SHORT_STEP_RUNS
     )
-}
-
-/// A workload and its size, for the sweep's picker.
-pub fn describe(w: &Workload) -> String {
-    match w {
-        Workload::EmptyLoop { count } => format!("empty loop — count to {}", grouped(*count)),
-        Workload::SleepAdd { ms } => format!("sleep-add — wait {ms} ms"),
-        Workload::SumRange { unit, .. } => {
-            format!("sum of range — [11, 23, 53, 34] × {}", grouped(*unit))
-        }
-        Workload::ListAppend { total, .. } => {
-            format!("random list append — {} numbers split", grouped(*total))
-        }
-        Workload::Factorial { offset } => format!("factorial — {offset}! and up"),
-        Workload::Square => "square — 2^i, tiny".into(),
-        Workload::SharedCounter { amount } => format!("shared counter — add {amount}"),
-        Workload::FileWrite { bytes } => {
-            format!("write a file — {bytes} bytes, {}", file_write::STAND_IN)
-        }
-        Workload::SleepRamp { unit_ms } => format!("sleep ramp — task i waits i × {unit_ms} ms"),
-        Workload::QueueSquare { stagger_ms: 0 } => "x*x".into(),
-        Workload::QueueSquare { stagger_ms } => {
-            format!("x*x, earlier tasks waiting {stagger_ms} ms more")
-        }
-    }
 }

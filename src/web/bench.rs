@@ -2,10 +2,11 @@
 //! repetitions; sweep every engine over 1…max workers with a progress bar and Cancel; read the
 //! chart (time, speedup or efficiency against workers) and the table behind it.
 
+use crate::cancel::{CANCELLED, Cancel};
 use crate::experiment::{Scale, sweep_workloads};
 use crate::export;
 use crate::fits;
-use crate::run::{CANCELLED, Cancel, Mode, RunError};
+use crate::run::{Mode, RunError};
 use crate::share::{self, Results};
 use crate::state::{
     Action, BENCH_MODES, MAX_REPETITIONS, SIZE_PERCENT, Section, ShownTimeline, State, Theirs, View,
@@ -13,10 +14,10 @@ use crate::state::{
 use crate::stats::Responsiveness;
 use crate::sweep::{self, Plan, PointSummary};
 use crate::timeline::Timeline;
-use crate::web::app::{StateProps, describe};
+use crate::web::props::StateProps;
 use crate::web::timeline_view::TimelinePanel;
 use crate::web::{chart, engines, links, platform};
-use crate::workloads::{Fault, FaultKind, show_list};
+use crate::workloads::{Fault, FaultKind, Workload, show_list};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -298,14 +299,14 @@ pub fn Bench(props: &StateProps) -> Html {
             <div class="bench-controls">
                 <label for="bench-workload">{ "Workload" }</label>
                 <select id="bench-workload" onchange={on_workload} disabled={state.running}>
-                    { for workloads.iter().enumerate().map(|(i, w)| html! { <option value={i.to_string()} selected={i == b.workload}>{ describe(w) }</option> }) }
+                    { for workloads.iter().enumerate().map(|(i, w)| html! { <option value={i.to_string()} selected={i == b.workload}>{ w.describe() }</option> }) }
                 </select>
                 <label for="bench-tasks">{ "Tasks" }</label>
                 <input id="bench-tasks" type="range" min="1" max={TASK_SLIDER_MAX.to_string()} value={b.tasks.to_string()} onchange={on_tasks} disabled={state.running} />
                 <output for="bench-tasks">{ format!("{} tasks", b.tasks) }</output>
                 <label for="bench-size">{ "Task size" }</label>
                 <input id="bench-size" type="range" min={SIZE_PERCENT.start().to_string()} max={SIZE_PERCENT.end().to_string()} step="10" value={b.size_percent.to_string()} onchange={on_size} disabled={state.running} />
-                <output for="bench-size">{ format!("{}% of the seed's — {}", b.size_percent, describe(&job.workload)) }</output>
+                <output for="bench-size">{ format!("{}% of the seed's — {}", b.size_percent, job.workload.describe()) }</output>
                 <label for="bench-max">{ "Workers" }</label>
                 <input id="bench-max" type="range" min="1" max={state.max_workers().to_string()} value={state.bench_max_workers().to_string()} onchange={on_max} disabled={state.running} />
                 <output for="bench-max">{ format!("1 to {} (hardwareConcurrency {})", state.bench_max_workers(), state.hardware_concurrency) }</output>
@@ -419,7 +420,7 @@ fn TheirsPanel(props: &TheirsProps) -> Html {
                     if m.cross_origin_isolated { "cross-origin isolated" } else { "not cross-origin isolated" },
                     m.date,
                     job.tasks,
-                    describe(&job.workload),
+                    job.workload.describe(),
                     config.repetitions,
                 ) }
             </p>
@@ -495,7 +496,7 @@ fn chart_file(state: &State) -> Result<chart::Drawn, String> {
             .collect();
         let caption = chart::Caption {
             title: chart::title(state.bench.view),
-            lines: export::caption(sweeps, describe),
+            lines: export::caption(sweeps, Workload::describe),
         };
         chart::render(
             &sets,

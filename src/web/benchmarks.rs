@@ -2,8 +2,9 @@
 //! with `?bench`): one checked run of any engine, and the micro-benchmarks the bench reports —
 //! isolated-worker start-up, message round trips. The harness repeats, summarizes and compares.
 
+use crate::cancel::Cancel;
 use crate::experiment::{Scale, sweep_workloads};
-use crate::run::{Cancel, Mode};
+use crate::run::Mode;
 use crate::web::engines::{self, isolated};
 use crate::workloads::Job;
 use serde::Serialize;

@@ -14,14 +14,9 @@ pub mod pool_host;
 pub mod shared_pool;
 mod spawned;
 
-/// Why the single-threaded module has no shared-memory engines, and how to get them.
-pub const SINGLE_THREADED: &str = "shared memory is off: the page is not cross-origin isolated, \
-     so it loaded its single-threaded build. To fix it, serve the page with \
-     Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp, \
-     or let its service worker add them (one reload)";
-
+use crate::cancel::Cancel;
 use crate::experiment::Outcome;
-use crate::run::{Cancel, Mode, RawRun, RunError, check};
+use crate::run::{Mode, RawRun, RunError, check};
 use crate::stats::Responsiveness;
 use crate::web::platform::after_paint;
 use crate::web::probe::GapProbe;
@@ -50,7 +45,8 @@ pub(crate) async fn every_10_ms<T>(mut until: impl FnMut() -> Option<T>) -> T {
     }
 }
 
-/// Whether this module was built with threads (shared memory); see `SINGLE_THREADED`.
+/// Whether this module was built with threads (shared memory); see
+/// [`no_shared_memory_engines`](crate::isolation::no_shared_memory_engines).
 pub const THREADED: bool = cfg!(feature = "threads");
 
 /// Starts the shared-memory pool with `threads` threads (the threaded module only).
@@ -58,7 +54,10 @@ pub async fn start_shared_pool(threads: usize) -> Result<(), String> {
     #[cfg(feature = "threads")]
     return shared_pool::start_pool(threads).await;
     #[cfg(not(feature = "threads"))]
-    return Err(format!("{SINGLE_THREADED} ({threads} threads asked)"));
+    return Err(format!(
+        "{} ({threads} threads asked)",
+        crate::isolation::no_shared_memory_engines()
+    ));
 }
 
 /// Measures throughput at 1…`max_workers` shared-memory workers (the threaded module only).
@@ -67,7 +66,8 @@ pub async fn throughput_curve(max_workers: usize) -> Result<Vec<(usize, f64)>, S
     return calibrate::throughput_curve(max_workers).await;
     #[cfg(not(feature = "threads"))]
     return Err(format!(
-        "{SINGLE_THREADED} (up to {max_workers} workers asked)"
+        "{} (up to {max_workers} workers asked)",
+        crate::isolation::no_shared_memory_engines()
     ));
 }
 
@@ -78,7 +78,7 @@ pub async fn run(mode: Mode, job: &Job, workers: usize, cancel: &Cancel) -> Resu
         #[cfg(feature = "threads")]
         Mode::Shared { gil } => shared_pool::run(job.clone(), workers, gil, cancel).await,
         #[cfg(not(feature = "threads"))]
-        Mode::Shared { .. } => Err(SINGLE_THREADED.into()),
+        Mode::Shared { .. } => Err(crate::isolation::no_shared_memory_engines()),
         Mode::Pool { reuse } => isolated::run_pool(job, workers, reuse, cancel).await,
         Mode::PerTask { join } => isolated::run_per_task(job, join, cancel).await,
     }

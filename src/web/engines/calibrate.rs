@@ -3,7 +3,8 @@
 //! in one task's time and slows beyond. Browsers clamp or round `hardwareConcurrency`, and a
 //! virtual machine can deliver less than it reports; the throughput curve tells.
 
-use crate::run::{Cancel, Mode, check};
+use crate::cancel::Cancel;
+use crate::run::{Mode, check};
 use crate::web::engines::{main_thread, shared_pool};
 use crate::web::platform::now_ms;
 use crate::workloads::{Job, Workload};

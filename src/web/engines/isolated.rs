@@ -10,8 +10,9 @@
 //!
 //! Messages are JSON text, so 64-bit integers and big numbers cross exactly.
 
+use crate::cancel::{CANCELLED, Cancel};
 use crate::run::chunk_size;
-use crate::run::{CANCELLED, Cancel, Join, MessageSpan, RawRun, TaskRecord, WorkerLife};
+use crate::run::{Join, MessageSpan, RawRun, TaskRecord, WorkerLife};
 use crate::web::engines::every_10_ms;
 use crate::web::engines::spawned::{Spawned, note};
 use crate::web::platform::{epoch_ms, now_ms};

@@ -7,8 +7,9 @@
 //! A task that panics or traps ends the run with its index and why; the page goes on (see
 //! [`guarded`]).
 
+use crate::cancel::Cancel;
 use crate::gil::warm_call;
-use crate::run::{Cancel, RawRun, TaskRecord};
+use crate::run::{RawRun, TaskRecord};
 use crate::web::engines::first_time;
 use crate::web::panics::{guarded, install_hook};
 use crate::web::platform::now_ms;

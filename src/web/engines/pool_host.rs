@@ -6,8 +6,9 @@
 //! own thread stays free to hear a cancel from the page and a pool thread's failure. Everything a
 //! run touches — the counter, the GIL, the shared total — lives in the host's memory.
 
+use crate::cancel::Cancel;
 use crate::gil::{Gil, warm_call};
-use crate::run::{Cancel, TaskRecord};
+use crate::run::TaskRecord;
 use crate::web::engines::pool::{Reply, Request};
 use crate::web::panics::install_hook;
 use crate::web::platform::epoch_ms;

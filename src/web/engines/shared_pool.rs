@@ -11,7 +11,8 @@
 //! panics or traps fails the run naming its task, and the pool (host and threads) is
 //! terminated and restarted before the run returns.
 
-use crate::run::{CANCELLED, Cancel, RawRun};
+use crate::cancel::{CANCELLED, Cancel};
+use crate::run::RawRun;
 use crate::web::engines::every_10_ms;
 use crate::web::engines::pool::{self, Incoming, Reply, Request};
 use crate::web::platform::{epoch_ms, now_ms};

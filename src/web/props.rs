@@ -1,0 +1,10 @@
+//! The properties the page's sections share: each renders from the page's one
+//! [`State`] and sends it [`Action`](crate::state::Action)s.
+
+use crate::state::State;
+use yew::prelude::*;
+
+#[derive(PartialEq, Properties)]
+pub struct StateProps {
+    pub state: UseReducerHandle<State>,
+}
