@@ -305,10 +305,12 @@ fn encode_all(link: &Link) -> String {
         workload: c.workload as u8,
         tasks: c.tasks as u16,
         size_percent: c.size_percent as u16,
-        modes: c
-            .modes
+        modes: BENCH_MODES
             .iter()
-            .fold(0, |bits, m| bits | 1 << index_of(&BENCH_MODES, m)),
+            .enumerate()
+            .filter(|(_, m)| c.modes.contains(m))
+            .map(|(i, _)| 1 << i)
+            .sum(),
         repetitions: c.repetitions as u8,
         max_workers: c.max_workers as u16,
         view: index_of(&VIEWS, &c.view) as u8,
@@ -361,8 +363,8 @@ pub fn decode(fragment: &str) -> Result<Link, LinkError> {
         return Err(LinkError::NotCorescope);
     }
     match version.parse::<u32>() {
-        Ok(VERSION) => {}
         Ok(v) if v > VERSION => return Err(LinkError::FutureVersion(v)),
+        Ok(VERSION) => {}
         _ => return Err(LinkError::NotCorescope),
     }
     let bytes = URL_SAFE_NO_PAD
