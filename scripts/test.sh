@@ -52,15 +52,21 @@ wasm_once() {
   fi
 }
 # Headless Firefox under the test runner's own server now and then never starts a test page's
-# workers ("Failed to detect test as having been run"); the same page served by serve.json
-# starts them every time. Such a run is retried once, saying so; a failed assertion is not.
+# workers: either no test reports ("Failed to detect test as having been run"), or the page's
+# shared-memory pool never gets ready, twice in a row ("did not get ready within"); the same
+# page served by serve.json starts them every time. Such a run is retried once, saying so; a
+# failed assertion is not.
+never_started() {
+  { grep -q 'Failed to detect test as having been run' "$1" && ! grep -qE '^test .* \.\.\. FAIL' "$1"; } ||
+    grep -q 'the shared-memory pool did not get ready within .* (a first try failed too' "$1"
+}
 wasm_in() {
   local out rc
   out=$(mktemp)
   wasm_once "$1" 2>&1 | tee "$out"
   rc=${PIPESTATUS[0]}
-  if [ "$rc" != 0 ] && grep -q 'Failed to detect test as having been run' "$out" && ! grep -qE '^test .* \.\.\. FAIL' "$out"; then
-    note "the test runner lost the $1 page before its tests ran; retrying once"
+  if [ "$rc" != 0 ] && never_started "$out"; then
+    note "a $1 test page never started its workers; retrying the $1 tests once"
     wasm_once "$1"
     rc=$?
   fi
