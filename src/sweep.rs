@@ -399,6 +399,21 @@ mod tests {
     }
 
     #[test]
+    fn a_tail_within_a_quarter_of_the_speedup_at_the_cores_is_flat() {
+        // At 2 cores the speedup is 2; past them, exactly 1.25× higher or lower is still flat.
+        for (tail_ms, kind) in [
+            (400.0, Tail::Flat),
+            (399.0, Tail::Grows),
+            (625.0, Tail::Flat),
+            (626.0, Tail::Falls),
+        ] {
+            let points = swept(1000.0, SHARED, &[(1, 1000.0), (2, 500.0), (4, tail_ms)]);
+            let (tail, at, _) = past_the_cores(&points, SHARED, 2).expect("a tail");
+            assert_eq!((tail, at), (kind, 2.0), "{tail_ms} ms");
+        }
+    }
+
+    #[test]
     fn summaries_keep_whole_nanoseconds() {
         let m = Measured {
             point: Point {

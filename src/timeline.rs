@@ -496,4 +496,38 @@ mod tests {
         assert_eq!(t.total_ms(Kind::Sleeping), 0.0);
         assert_eq!(t.span(), (0.0, 100.25));
     }
+
+    #[test]
+    fn a_message_its_task_fills_has_no_messaging_bar() {
+        // Sent as the task starts and received as it ends: nothing was in flight.
+        let run = RawRun {
+            records: vec![task(0, 0, 5.0, 9.0)],
+            elapsed_ms: 9.0,
+            messages: vec![MessageSpan {
+                worker: 0,
+                sent_ms: 5.0,
+                received_ms: 9.0,
+            }],
+            ..RawRun::default()
+        };
+        let t = Timeline::of(Mode::Pool { reuse: true }, &cpu(), &run);
+        let kinds: Vec<Kind> = t.lanes[0].bars.iter().map(|b| b.kind).collect();
+        assert_eq!(kinds, [Kind::Compute]);
+    }
+
+    #[test]
+    fn each_kind_has_its_own_legend_label() {
+        let labels: Vec<&str> = Kind::ALL.iter().map(|k| k.label()).collect();
+        assert_eq!(
+            labels,
+            [
+                "worker start-up",
+                "messages",
+                "computing",
+                "sleeping (a blocking wait)",
+                "holding the GIL",
+                "in a task without the GIL"
+            ]
+        );
+    }
 }
