@@ -530,4 +530,31 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn a_task_too_short_for_the_clock_still_has_its_bar_unless_it_only_slept() {
+        // A compute task timed at 0 ms keeps a bar (the task ran); a sleep task whose sleep
+        // filled it all has only its sleeping bar.
+        let instant = RawRun {
+            records: vec![task(0, 0, 4.0, 4.0)],
+            elapsed_ms: 4.0,
+            ..RawRun::default()
+        };
+        let t = Timeline::of(Mode::MainThread, &cpu(), &instant);
+        let bars: Vec<(Kind, f64, f64)> = t.lanes[0]
+            .bars
+            .iter()
+            .map(|b| (b.kind, b.start_ms, b.end_ms))
+            .collect();
+        assert_eq!(bars, [(Kind::Compute, 4.0, 4.0)]);
+        let slept = RawRun {
+            records: vec![task(0, 0, 0.0, 100.0)],
+            elapsed_ms: 100.0,
+            ..RawRun::default()
+        };
+        let sleep = Job::new(Workload::SleepAdd { ms: 100 }, 1);
+        let t = Timeline::of(Mode::MainThread, &sleep, &slept);
+        let kinds: Vec<Kind> = t.lanes[0].bars.iter().map(|b| b.kind).collect();
+        assert_eq!(kinds, [Kind::Sleeping]);
+    }
 }
