@@ -369,6 +369,10 @@ mod tests {
             "hand-overs are not overlaps"
         );
         assert_eq!(t.overlap_in_a_lane(0.0), None);
+        // Lane 1's task ends holding the lock: no empty bar after its last span.
+        let lane1: Vec<Kind> = t.lanes[1].bars.iter().map(|b| b.kind).collect();
+        use Kind::*;
+        assert_eq!(lane1, [WithoutGil, HoldingGil, WithoutGil, HoldingGil]);
     }
 
     /// (start, end) of each bar of lane `i`.
