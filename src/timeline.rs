@@ -487,7 +487,10 @@ mod tests {
         // One lane hands over to the other at 10 ms: never two at once.
         let hand_over = computing(&[(0, 0.0, 10.0), (1, 10.0, 20.0)]);
         assert_eq!(hand_over.most_computing_at_once(0.0), 1);
-        // Bars shorter than the tolerance do not count.
+        // A bar shorter than the tolerance does not count, however late it starts: counted, its
+        // start (moved on by the tolerance) would come after its end and hide lane 2's overlap.
+        let late = computing(&[(0, 0.0, 20.0), (1, 10.0, 10.5), (2, 9.5, 11.0)]);
+        assert_eq!(late.most_computing_at_once(1.0), 2);
         let blips = computing(&[(0, 0.0, 0.5), (1, 0.0, 0.5), (2, 3.0, 9.0)]);
         assert_eq!(blips.most_computing_at_once(1.0), 1);
         assert_eq!(blips.most_computing_at_once(0.0), 2);
