@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # README command: mutation testing of the pure core. Not part of the test command: it rebuilds
-# and reruns the native tests once per mutant (~550 of them, about 40 minutes on 2 cores).
+# and reruns the native tests once per mutant (~550 of them, about an hour on 2 cores).
 #
 # Installs cargo-mutants if missing, runs it with the settings in .cargo/mutants.toml (which
 # files, which tests, the `mutants` build profile), then prints each file's score: mutants the
 # tests caught ÷ (caught + missed), leaving out those scripts/mutants-equivalent.txt lists as
 # equivalent, with why. Exits non-zero when a file scores under 97% or that list names a
-# mutant that is no longer missed. Arguments go to cargo-mutants (e.g. `--file src/gil.rs`).
+# mutant the tests now catch. Arguments go to cargo-mutants (e.g. `--re '^src/gil\.rs'` for one
+# file).
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 cd "$ROOT"
