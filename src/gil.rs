@@ -182,18 +182,25 @@ impl Drop for GilGuard<'_> {
 mod tests {
     use super::*;
     use crate::workloads::CHECK_EVERY;
+    use std::sync::Barrier;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Busy work that checks in like the workloads do, recording whether two threads ever
-    /// compute at once.
-    fn busy(gil: &Gil, inside: &AtomicUsize, overlaps: &AtomicUsize, millis: u64) -> Duration {
+    /// compute at once: `steps` of it (see `steps_for`), once every thread is ready to start.
+    fn busy(
+        gil: &Gil,
+        inside: &AtomicUsize,
+        overlaps: &AtomicUsize,
+        steps: u64,
+        ready: &Barrier,
+    ) -> Duration {
+        ready.wait();
         let mut guard = gil.acquire();
-        let end = Instant::now() + Duration::from_millis(millis);
-        while Instant::now() < end {
+        for _ in 0..steps {
             if inside.fetch_add(1, Ordering::SeqCst) > 0 {
                 overlaps.fetch_add(1, Ordering::SeqCst);
             }
-            std::hint::black_box((0..CHECK_EVERY / 64).sum::<u64>());
+            step();
             inside.fetch_sub(1, Ordering::SeqCst);
             guard.check();
         }
@@ -204,9 +211,10 @@ mod tests {
     fn no_two_threads_compute_at_once_and_the_lock_goes_round() {
         let gil = Gil::new();
         let (inside, overlaps) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let (steps, ready) = (steps_for(60), Barrier::new(4));
         let waits: Vec<Duration> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..4)
-                .map(|_| s.spawn(|| busy(&gil, &inside, &overlaps, 60)))
+                .map(|_| s.spawn(|| busy(&gil, &inside, &overlaps, steps, &ready)))
                 .collect();
             handles
                 .into_iter()
@@ -233,23 +241,30 @@ mod tests {
         std::hint::black_box((0..CHECK_EVERY / 64).sum::<u64>());
     }
 
-    /// `threads` tasks on one lock, each doing about `millis` of busy work, counted in steps
-    /// so that a busy machine stretches the turns but never shortens the work: the spans each
-    /// held the lock.
-    fn turns(threads: usize, millis: u64) -> Vec<Vec<(Instant, Instant)>> {
+    /// Steps of busy work that take about `millis` here and now. Work counted in steps, not
+    /// time, is stretched by a busy machine but never cut short.
+    fn steps_for(millis: u64) -> u64 {
         let start = Instant::now();
         let mut per_tenth = 0u64;
         while start.elapsed() < Duration::from_millis(millis) / 10 {
             step();
             per_tenth += 1;
         }
+        10 * per_tenth
+    }
+
+    /// `threads` tasks on one lock, each doing about `millis` of busy work, started together:
+    /// the spans each held the lock.
+    fn turns(threads: usize, millis: u64) -> Vec<Vec<(Instant, Instant)>> {
+        let (steps, ready) = (steps_for(millis), Barrier::new(threads));
         let gil = Gil::new();
         std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads)
                 .map(|_| {
                     s.spawn(|| {
+                        ready.wait();
                         let mut guard = gil.acquire();
-                        for _ in 0..10 * per_tenth {
+                        for _ in 0..steps {
                             step();
                             guard.check();
                         }
@@ -359,26 +374,7 @@ mod tests {
 
     #[test]
     fn the_spans_each_task_held_the_lock_never_overlap() {
-        let gil = Gil::new();
-        let mut spans: Vec<(Instant, Instant)> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..3)
-                .map(|_| {
-                    s.spawn(|| {
-                        let mut guard = gil.acquire();
-                        let end = Instant::now() + Duration::from_millis(40);
-                        while Instant::now() < end {
-                            std::hint::black_box((0..CHECK_EVERY / 64).sum::<u64>());
-                            guard.check();
-                        }
-                        guard.finish().1
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("no panic"))
-                .collect()
-        });
+        let mut spans: Vec<(Instant, Instant)> = turns(3, 40).into_iter().flatten().collect();
         spans.sort();
         assert!(
             spans.len() > 3,
