@@ -54,22 +54,23 @@ wasm_once() {
 # Headless Firefox under the test runner's own server now and then never starts a test page's
 # workers: either no test reports ("Failed to detect test as having been run"), or the page's
 # shared-memory pool never gets ready, twice in a row ("did not get ready within"); the same
-# page served by serve.json starts them every time. Such a run is retried once, saying so; a
-# failed assertion is not.
+# page served by serve.json starts them every time. Such a run is retried, up to twice, saying
+# so; a failed assertion is not.
 never_started() {
   { grep -q 'Failed to detect test as having been run' "$1" && ! grep -qE '^test .* \.\.\. FAIL' "$1"; } ||
     grep -q 'the shared-memory pool did not get ready within .* (a first try failed too' "$1"
 }
 wasm_in() {
-  local out rc
+  local out rc tries=0
   out=$(mktemp)
   wasm_once "$1" 2>&1 | tee "$out"
   rc=${PIPESTATUS[0]}
-  if [ "$rc" != 0 ] && never_started "$out"; then
-    note "a $1 test page never started its workers; retrying the $1 tests once"
-    wasm_once "$1"
-    rc=$?
-  fi
+  while [ "$rc" != 0 ] && [ "$tries" -lt 2 ] && never_started "$out"; do
+    tries=$((tries + 1))
+    note "a $1 test page never started its workers; retrying the $1 tests ($tries of 2)"
+    wasm_once "$1" 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+  done
   rm -f "$out"
   return "$rc"
 }
@@ -86,7 +87,9 @@ step bench-quick scripts/bench.sh --quick
 
 # A step's log from its last attempt on (a retried wasm run counts once).
 final_attempt() {
-  if grep -q 'retrying once' "$1"; then sed -n '/retrying once/,$p' "$1"; else cat "$1"; fi
+  local from
+  from=$(grep -n 'test page never started its workers; retrying' "$1" | tail -1 | cut -d: -f1)
+  if [ -n "$from" ]; then tail -n "+$from" "$1"; else cat "$1"; fi
 }
 
 # Summary: each step's status and its runners' closing lines, then one total.
