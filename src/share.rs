@@ -28,6 +28,13 @@ pub const MAX_WORKERS: usize = 2 * MAX_HARDWARE_CONCURRENCY;
 pub const MAX_NS: u64 = 3_600 * 1_000_000_000;
 /// The browser's name and version, as the page shows it.
 pub const MAX_BROWSER_CHARS: usize = 40;
+/// How many worker numbers a timeline's lanes may use (0 up to one less): one per worker a page
+/// starts, or one per task for a worker per task.
+pub const WORKER_NUMBERS: usize = if MAX_WORKERS > MAX_TASKS {
+    MAX_WORKERS
+} else {
+    MAX_TASKS
+};
 /// The most bars a link's timeline may have (a GIL run of ten tasks has a few hundred).
 pub const MAX_TIMELINE_BARS: usize = 1_500;
 
@@ -504,12 +511,11 @@ fn check_timeline(t: WireTimeline) -> Result<Timeline, LinkError> {
     let ms = |us: i64| us as f64 / 1000.0;
     let mut lanes: Vec<Lane> = Vec::with_capacity(t.lanes.len());
     for lane in t.lanes {
-        // Workers are numbered from 0: at most one per worker the page starts, or one per task.
         range(
             "a lane's worker number",
             lane.worker,
             0,
-            MAX_WORKERS.max(MAX_TASKS) as u64 - 1,
+            WORKER_NUMBERS as u64 - 1,
         )?;
         if lanes.last().is_some_and(|l| l.worker >= lane.worker.into()) {
             return Err(LinkError::Invalid(

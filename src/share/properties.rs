@@ -6,7 +6,7 @@
 use crate::experiment::{PresetId, Scale, sweep_workloads};
 use crate::run::Mode;
 use crate::share::{
-    Config, Date, Link, MAX_BROWSER_CHARS, MAX_WORKERS, Machine, Results, decode, decode_fields,
+    Config, Date, Link, MAX_BROWSER_CHARS, Machine, Results, WORKER_NUMBERS, decode, decode_fields,
     encode, page_max_workers,
 };
 use crate::state::{BENCH_MODES, MAX_REPETITIONS, MAX_TASKS, SIZE_PERCENT, View};
@@ -143,7 +143,7 @@ fn timeline() -> impl Strategy<Value = Timeline> {
     (
         prop::sample::select(Mode::ALL.to_vec()),
         0u64..3_600_000_000,
-        prop::collection::btree_map(0..MAX_WORKERS.max(MAX_TASKS), lane, 0..8),
+        prop::collection::btree_map(0..WORKER_NUMBERS, lane, 0..8),
         -3_600_000_000i64..3_600_000_000,
     )
         .prop_map(|(mode, elapsed_us, lanes, origin_us)| Timeline {
