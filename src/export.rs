@@ -2,7 +2,8 @@
 //! row per point) and as JSON (each sweep with its configuration and machine), and the caption
 //! an exported chart carries.
 
-use crate::share::{Config, Results};
+use crate::settings::Settings;
+use crate::share::Results;
 use crate::stats::speedup;
 use crate::sweep::{Point, serial_ms};
 use crate::timeline::Timeline;
@@ -12,7 +13,7 @@ use serde::Serialize;
 /// One sweep to export: `whose` is `mine` or `theirs`.
 pub struct Sweep<'a> {
     pub whose: &'static str,
-    pub config: &'a Config,
+    pub settings: &'a Settings,
     pub results: &'a Results,
     /// Each point's last timeline, where the page has it (its own sweep's).
     pub timelines: Vec<(Point, &'a Timeline)>,
@@ -39,11 +40,11 @@ struct Row<'a> {
 }
 
 /// The workload's name and its size, e.g. `empty loop at 100% of the seed's size`.
-fn workload_name(config: &Config) -> String {
+fn workload_name(settings: &Settings) -> String {
     format!(
         "{} at {}% of the seed's size",
-        config.job().workload.name(),
-        config.size_percent
+        settings.job().workload.name(),
+        settings.size_percent
     )
 }
 
@@ -61,7 +62,7 @@ fn rows<'a>(sweep: &'a Sweep, workload: &'a str) -> impl Iterator<Item = Row<'a>
         repetitions: p.summary.samples,
         speedup: serial.and_then(|s| speedup(s, p.summary.median_ms)),
         workload,
-        tasks: sweep.config.tasks,
+        tasks: sweep.settings.tasks,
         hardware_concurrency: machine.hardware_concurrency,
         browser: &machine.browser,
         cross_origin_isolated: machine.cross_origin_isolated,
@@ -74,7 +75,7 @@ fn rows<'a>(sweep: &'a Sweep, workload: &'a str) -> impl Iterator<Item = Row<'a>
 pub fn csv(sweeps: &[Sweep]) -> String {
     let mut out = csv::Writer::from_writer(Vec::new());
     for sweep in sweeps {
-        let workload = workload_name(sweep.config);
+        let workload = workload_name(sweep.settings);
         for row in rows(sweep, &workload) {
             out.serialize(row)
                 .expect("plain fields serialize to an in-memory CSV");
@@ -111,17 +112,17 @@ struct JsonPoint<'a> {
 
 /// Every sweep with its configuration and machine, pretty-printed.
 pub fn json(sweeps: &[Sweep]) -> String {
-    let names: Vec<String> = sweeps.iter().map(|s| workload_name(s.config)).collect();
+    let names: Vec<String> = sweeps.iter().map(|s| workload_name(s.settings)).collect();
     let sweeps: Vec<JsonSweep> = sweeps
         .iter()
         .zip(&names)
         .map(|(s, workload)| JsonSweep {
             whose: s.whose,
             workload: workload.clone(),
-            tasks: s.config.tasks,
-            size_percent: s.config.size_percent,
-            engines: s.config.modes.iter().map(|m| m.key()).collect(),
-            repetitions: s.config.repetitions,
+            tasks: s.settings.tasks,
+            size_percent: s.settings.size_percent,
+            engines: s.settings.modes.iter().map(|m| m.key()).collect(),
+            repetitions: s.settings.repetitions,
             hardware_concurrency: s.results.machine.hardware_concurrency,
             browser: &s.results.machine.browser,
             cross_origin_isolated: s.results.machine.cross_origin_isolated,
@@ -160,17 +161,17 @@ pub fn caption(sweeps: &[Sweep], describe: impl Fn(&Workload) -> String) -> Vec<
         } else {
             String::new()
         };
-        let (config, machine) = (sweep.config, &sweep.results.machine);
-        let job = config.job();
-        let engines: Vec<&str> = config.modes.iter().map(|m| m.label()).collect();
+        let (settings, machine) = (sweep.settings, &sweep.results.machine);
+        let job = settings.job();
+        let engines: Vec<&str> = settings.modes.iter().map(|m| m.label()).collect();
         lines.push(format!(
             "{whose}{} task{} of {} ({}% of the seed's size), median of {} run{} per point; engines: {}",
             job.tasks,
             if job.tasks == 1 { "" } else { "s" },
             describe(&job.workload),
-            config.size_percent,
-            config.repetitions,
-            if config.repetitions == 1 { "" } else { "s" },
+            settings.size_percent,
+            settings.repetitions,
+            if settings.repetitions == 1 { "" } else { "s" },
             engines.join(", ")
         ));
         lines.push(format!(
@@ -195,14 +196,13 @@ pub fn caption(sweeps: &[Sweep], describe: impl Fn(&Workload) -> String) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::PresetId;
     use crate::run::Mode;
+    use crate::settings::View;
     use crate::share::{Date, Machine};
-    use crate::state::View;
     use crate::sweep::{Point, PointSummary, Summary};
 
-    fn sweep_data() -> (Config, Results) {
-        let config = Config {
+    fn sweep_data() -> (Settings, Results) {
+        let config = Settings {
             workload: 0,
             tasks: 10,
             size_percent: 100,
@@ -210,8 +210,6 @@ mod tests {
             repetitions: 3,
             max_workers: 2,
             view: View::Time,
-            workers: 2,
-            preset: PresetId::SleepBound,
         };
         let point = |mode, workers, ms| PointSummary {
             point: Point { mode, workers },
@@ -248,13 +246,13 @@ mod tests {
         let text = csv(&[
             Sweep {
                 whose: "mine",
-                config: &config,
+                settings: &config,
                 results: &results,
                 timelines: Vec::new(),
             },
             Sweep {
                 whose: "theirs",
-                config: &config,
+                settings: &config,
                 results: &results,
                 timelines: Vec::new(),
             },
@@ -275,7 +273,7 @@ mod tests {
         let (config, results) = sweep_data();
         let mine = Sweep {
             whose: "mine",
-            config: &config,
+            settings: &config,
             results: &results,
             timelines: Vec::new(),
         };
@@ -292,7 +290,7 @@ mod tests {
         );
         let theirs = Sweep {
             whose: "theirs",
-            config: &config,
+            settings: &config,
             results: &results,
             timelines: Vec::new(),
         };
@@ -323,7 +321,7 @@ mod tests {
         );
         let text = json(&[Sweep {
             whose: "mine",
-            config: &config,
+            settings: &config,
             results: &results,
             timelines: vec![(results.points[1].point, &timeline)],
         }]);

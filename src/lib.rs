@@ -23,6 +23,7 @@ pub mod fits;
 pub mod gil;
 pub mod isolation;
 pub mod run;
+pub mod settings;
 pub mod share;
 pub mod state;
 pub mod stats;

@@ -6,9 +6,11 @@
 //! whole or not at all, and every refusal says why — damaged, truncated, made by a newer
 //! corescope, or a value outside its limit (named, never clamped).
 
-use crate::experiment::{PresetId, Scale, sweep_workloads};
+use crate::experiment::PresetId;
 use crate::run::Mode;
-use crate::state::{BENCH_MODES, MAX_REPETITIONS, MAX_TASKS, SIZE_PERCENT, View};
+use crate::settings::{
+    self, BENCH_MODES, Limit, MAX_HARDWARE_CONCURRENCY, MAX_TASKS, MAX_WORKERS, Settings, View,
+};
 use crate::sweep::{Point, PointSummary, Summary};
 use crate::timeline::{Bar, Kind, Lane, Timeline};
 use base64::Engine as _;
@@ -20,10 +22,6 @@ use std::fmt;
 pub const VERSION: u32 = 1;
 /// Longer fragments are refused before any decoding: a full sweep on a 256-core machine fits.
 pub const MAX_LINK_CHARS: usize = 16_384;
-/// The largest `hardwareConcurrency` a link may report (browsers report at most a few hundred).
-pub const MAX_HARDWARE_CONCURRENCY: usize = 512;
-/// The most workers a link may name: twice the largest `hardwareConcurrency`.
-pub const MAX_WORKERS: usize = 2 * MAX_HARDWARE_CONCURRENCY;
 /// The longest time a link may carry: an hour, in nanoseconds.
 pub const MAX_NS: u64 = 3_600 * 1_000_000_000;
 /// The browser's name and version, as the page shows it.
@@ -38,38 +36,14 @@ pub const WORKER_NUMBERS: usize = if MAX_WORKERS > MAX_TASKS {
 /// The most bars a link's timeline may have (a GIL run of ten tasks has a few hundred).
 pub const MAX_TIMELINE_BARS: usize = 1_500;
 
-/// The configuration a link reproduces: the bench's controls, the quick run's worker count and
+/// The configuration a link reproduces: the bench's settings, the quick run's worker count and
 /// the selected preset.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
-    /// Index into [`sweep_workloads`].
-    pub workload: usize,
-    pub tasks: usize,
-    pub size_percent: u32,
-    /// A subset of [`BENCH_MODES`], in that order.
-    pub modes: Vec<Mode>,
-    pub repetitions: usize,
-    /// The sweep's top worker count; 0 means the page's maximum.
-    pub max_workers: usize,
-    pub view: View,
+    pub settings: Settings,
     /// The quick run's workers.
     pub workers: usize,
     pub preset: PresetId,
-}
-
-impl Config {
-    /// The job the configuration sweeps.
-    pub fn job(&self) -> crate::workloads::Job {
-        crate::experiment::bench_job(self.workload, self.size_percent, self.tasks)
-    }
-
-    /// The sweep's top worker count on a page with `cores`.
-    pub fn top_workers(&self, cores: usize) -> usize {
-        match self.max_workers {
-            0 => page_max_workers(cores),
-            n => n,
-        }
-    }
 }
 
 /// A calendar day, as `YYYY-MM-DD`.
@@ -250,8 +224,6 @@ struct WirePoint {
     samples: u8,
 }
 
-const VIEWS: [View; 3] = [View::Time, View::Speedup, View::Efficiency];
-
 fn index_of<T: PartialEq>(all: &[T], x: &T) -> usize {
     all.iter()
         .position(|y| y == x)
@@ -307,7 +279,7 @@ fn wire_timeline(t: &Timeline) -> WireTimeline {
 }
 
 fn encode_all(link: &Link) -> String {
-    let c = &link.config;
+    let c = &link.config.settings;
     let wire = Wire {
         workload: c.workload as u8,
         tasks: c.tasks as u16,
@@ -320,9 +292,9 @@ fn encode_all(link: &Link) -> String {
             .sum(),
         repetitions: c.repetitions as u8,
         max_workers: c.max_workers as u16,
-        view: index_of(&VIEWS, &c.view) as u8,
-        workers: c.workers as u16,
-        preset: index_of(&PresetId::ALL, &c.preset) as u8,
+        view: index_of(&View::ALL, &c.view) as u8,
+        workers: link.config.workers as u16,
+        preset: index_of(&PresetId::ALL, &link.config.preset) as u8,
         results: link.results.as_ref().map(|r| WireResults {
             hardware_concurrency: r.machine.hardware_concurrency as u16,
             browser: r.machine.browser.clone(),
@@ -416,31 +388,27 @@ fn range(
     }
 }
 
-/// The largest worker count a page on a machine with `cores` offers (see `State::max_workers`).
-pub fn page_max_workers(cores: usize) -> usize {
-    (2 * cores).max(16)
+/// Checks a setting against its limit, named as the page names it.
+fn within(limit: Limit, got: impl Into<i128>) -> Result<(), LinkError> {
+    range(limit.what, got, limit.min as u64, limit.max as u64)
 }
 
 fn check(w: Wire) -> Result<Link, LinkError> {
-    let workloads = sweep_workloads(Scale::Full).len() as u64;
-    range("the workload number", w.workload, 0, workloads - 1)?;
-    range("tasks", w.tasks, 1, MAX_TASKS as u64)?;
-    range(
-        "task size (% of the seed's)",
-        w.size_percent,
-        *SIZE_PERCENT.start(),
-        *SIZE_PERCENT.end(),
-    )?;
+    within(settings::WORKLOAD, w.workload)?;
+    within(settings::TASKS, w.tasks)?;
+    within(settings::SIZE_PERCENT, w.size_percent)?;
     let all_modes = (1u64 << BENCH_MODES.len()) - 1;
     range("the engine set", w.modes, 0, all_modes)?;
-    range("repetitions", w.repetitions, 1, MAX_REPETITIONS as u64)?;
-    range(
-        "the sweep's top worker count",
+    within(settings::REPETITIONS, w.repetitions)?;
+    // 0 is the page's maximum; a page checks the rest against its own cores.
+    within(
+        Limit {
+            min: 0,
+            ..settings::top_workers_limit(MAX_HARDWARE_CONCURRENCY)
+        },
         w.max_workers,
-        0,
-        MAX_WORKERS as u64,
     )?;
-    range("the chart view", w.view, 0, VIEWS.len() as u64 - 1)?;
+    range("the chart view", w.view, 0, View::ALL.len() as u64 - 1)?;
     range("the quick run's workers", w.workers, 1, MAX_WORKERS as u64)?;
     range(
         "the preset number",
@@ -455,17 +423,20 @@ fn check(w: Wire) -> Result<Link, LinkError> {
         .map(|(_, &m)| m)
         .collect();
     let config = Config {
-        workload: w.workload.into(),
-        tasks: w.tasks.into(),
-        size_percent: w.size_percent.into(),
-        modes,
-        repetitions: w.repetitions.into(),
-        max_workers: w.max_workers.into(),
-        view: VIEWS[usize::from(w.view)],
+        settings: Settings {
+            workload: w.workload.into(),
+            tasks: w.tasks.into(),
+            size_percent: w.size_percent.into(),
+            modes,
+            repetitions: w.repetitions.into(),
+            max_workers: w.max_workers.into(),
+            view: View::ALL[usize::from(w.view)],
+        },
         workers: w.workers.into(),
         preset: PresetId::ALL[usize::from(w.preset)],
     };
     config
+        .settings
         .job()
         .check_memory()
         .map_err(|why| LinkError::Invalid(format!("the link's sweep is too large: {why}")))?;
@@ -571,11 +542,13 @@ fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> 
         MAX_HARDWARE_CONCURRENCY as u64,
     )?;
     let cores = usize::from(r.hardware_concurrency);
-    range(
-        "the sweep's top worker count",
+    let config = &config.settings;
+    within(
+        Limit {
+            min: 0,
+            ..settings::top_workers_limit(cores)
+        },
         config.max_workers as u64,
-        0,
-        page_max_workers(cores) as u64,
     )?;
     let top = config.top_workers(cores);
     let browser_ok = !r.browser.is_empty()
@@ -725,9 +698,13 @@ mod tests {
     /// A fresh page's configuration, swept 1–16 with five repetitions.
     fn config() -> Config {
         Config {
-            repetitions: 5,
-            max_workers: 16,
-            ..crate::state::State::new(2, true, true).link_config()
+            settings: Settings {
+                repetitions: 5,
+                max_workers: 16,
+                ..Settings::default()
+            },
+            workers: 2,
+            preset: PresetId::SleepBound,
         }
     }
 
@@ -748,7 +725,7 @@ mod tests {
             summary: summary(1234.567891),
         }];
         for k in 1..=16 {
-            for &mode in &config.modes {
+            for &mode in &config.settings.modes {
                 points.push(PointSummary {
                     point: Point { mode, workers: k },
                     summary: summary(1234.567891 / k.min(2) as f64 + 2.71 * k as f64),

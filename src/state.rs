@@ -4,6 +4,7 @@
 use crate::experiment::{Outcome, PresetId, Scale, Step, sweep_workloads};
 use crate::isolation;
 use crate::run::Mode;
+use crate::settings::{self, Limit, Settings, View, page_max_workers};
 use crate::share::{self, Config, Link, Machine, Results};
 use crate::stats::{CoreEstimate, Responsiveness, effective_cores};
 use crate::sweep::{Measured, Plan, Point, record, summaries};
@@ -82,27 +83,6 @@ pub struct PresetState {
     pub running: Option<usize>,
 }
 
-/// The modes the bench can sweep, in the chart's order.
-pub const BENCH_MODES: [Mode; 4] = [
-    Mode::Shared { gil: false },
-    Mode::Shared { gil: true },
-    Mode::Pool { reuse: true },
-    Mode::Pool { reuse: false },
-];
-
-/// Limits of the bench's controls.
-pub const MAX_TASKS: usize = 1000;
-pub const SIZE_PERCENT: std::ops::RangeInclusive<u32> = 10..=1000;
-pub const MAX_REPETITIONS: usize = 9;
-
-/// What the chart plots.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum View {
-    Time,
-    Speedup,
-    Efficiency,
-}
-
 /// A sweep under way.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Progress {
@@ -115,16 +95,8 @@ pub struct Progress {
 /// The experiment bench: a workload swept over modes and worker counts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenchState {
-    /// Index into [`sweep_workloads`].
-    pub workload: usize,
-    pub tasks: usize,
-    /// Task size as a percentage of the workload's seed size.
-    pub size_percent: u32,
-    pub modes: Vec<Mode>,
-    pub repetitions: usize,
-    /// The sweep's top worker count; 0 means the page's maximum.
-    pub max_workers: usize,
-    pub view: View,
+    /// What the controls are set to.
+    pub settings: Settings,
     pub progress: Option<Progress>,
     /// The plan the measured points belong to.
     pub plan: Option<Plan>,
@@ -151,13 +123,20 @@ pub struct Theirs {
 impl BenchState {
     /// The job the controls describe, with the injected fault (always on a task it has).
     pub fn job(&self) -> Job {
-        crate::experiment::bench_job(self.workload, self.size_percent, self.tasks)
-            .with_fault(self.fault)
+        self.settings.job().with_fault(self.fault)
+    }
+
+    /// The bench with its controls set to `settings`, the rest as it is.
+    fn with(&self, settings: Settings) -> BenchState {
+        BenchState {
+            settings,
+            ..self.clone()
+        }
     }
 
     /// The last task's number: tasks are numbered from 0.
     fn last_task(&self) -> usize {
-        self.tasks.max(1) - 1
+        self.settings.tasks.max(1) - 1
     }
 
     /// Moves the failing task onto the last task when the tasks no longer reach it, so a sweep
@@ -168,7 +147,7 @@ impl BenchState {
         let was = std::mem::replace(&mut fault.task, last);
         Some(format!(
             "the failing task is now task {last}, the last of {} (task {was} is past the end)",
-            self.tasks
+            self.settings.tasks
         ))
     }
 }
@@ -295,17 +274,7 @@ impl State {
                 running: None,
             },
             bench: BenchState {
-                workload: 0,
-                tasks: 10,
-                size_percent: 100,
-                modes: vec![
-                    Mode::Shared { gil: false },
-                    Mode::Shared { gil: true },
-                    Mode::Pool { reuse: true },
-                ],
-                repetitions: 1,
-                max_workers: 0,
-                view: View::Time,
+                settings: Settings::default(),
                 progress: None,
                 plan: None,
                 measured: Vec::new(),
@@ -333,19 +302,8 @@ impl State {
 
     /// The configuration the controls describe, as a link carries it.
     pub fn link_config(&self) -> Config {
-        let b = &self.bench;
         Config {
-            workload: b.workload,
-            tasks: b.tasks,
-            size_percent: b.size_percent,
-            modes: BENCH_MODES
-                .iter()
-                .copied()
-                .filter(|m| b.modes.contains(m))
-                .collect(),
-            repetitions: b.repetitions,
-            max_workers: b.max_workers,
-            view: b.view,
+            settings: self.bench.settings.clone(),
             workers: self.workers,
             preset: self.preset.selected,
         }
@@ -395,20 +353,17 @@ impl State {
         if c.workers > max {
             lowered.push(format!("the quick run's {} workers", c.workers));
         }
-        if c.max_workers > max {
-            lowered.push(format!("the sweep's {} workers", c.max_workers));
+        if c.settings.max_workers > max {
+            lowered.push(format!("the sweep's {} workers", c.settings.max_workers));
         }
         self.workers = c.workers.min(max);
         self.preset.selected = c.preset;
-        let b = &mut self.bench;
-        b.workload = c.workload;
-        b.tasks = c.tasks;
-        b.size_percent = c.size_percent;
-        b.modes = c.modes.clone();
-        b.repetitions = c.repetitions;
-        b.max_workers = c.max_workers.min(max);
-        b.view = c.view;
-        let moved = b.keep_fault_in_range();
+        // 0 (the page's maximum) stays 0, so the configuration is still theirs.
+        self.bench.settings = Settings {
+            max_workers: c.settings.max_workers.min(max),
+            ..c.settings.clone()
+        };
+        let moved = self.bench.keep_fault_in_range();
         let lowered = (!lowered.is_empty()).then(|| {
             format!(
                 "This page runs at most {max} workers here (twice hardwareConcurrency, at least \
@@ -416,7 +371,7 @@ impl State {
                 lowered.join(" and ")
             )
         });
-        let moved = moved.map(|m| format!("The link has {} tasks: {m}.", c.tasks));
+        let moved = moved.map(|m| format!("The link has {} tasks: {m}.", c.settings.tasks));
         self.notice = match (lowered, moved) {
             (Some(a), Some(b)) => Some(format!("{a} {b}")),
             (a, b) => a.or(b),
@@ -479,7 +434,7 @@ impl State {
                 self.notice = Some(format!(
                     "the failing task must be a whole number from 0 to {last} (the {} tasks are \
                      numbered from 0); got {got}, kept task {}",
-                    self.bench.tasks, fault.task
+                    self.bench.settings.tasks, fault.task
                 ));
             }
         }
@@ -503,42 +458,34 @@ impl State {
     pub fn bench_plan(&self) -> Plan {
         Plan {
             job: self.bench.job(),
-            modes: BENCH_MODES
-                .iter()
-                .copied()
-                .filter(|m| self.bench.modes.contains(m) && !self.is_off(*m))
+            modes: (self.bench.settings.modes.iter().copied())
+                .filter(|&m| !self.is_off(m))
                 .collect(),
             max_workers: self.bench_max_workers(),
-            repetitions: self.bench.repetitions,
+            repetitions: self.bench.settings.repetitions,
         }
     }
 
-    /// The sweep's top worker count: as set, else the page's maximum.
+    /// The sweep's top worker count on this page (see [`Settings::top_workers`]).
     pub fn bench_max_workers(&self) -> usize {
-        match self.bench.max_workers {
-            0 => self.max_workers(),
-            n => n.min(self.max_workers()),
-        }
+        self.bench.settings.top_workers(self.hardware_concurrency)
     }
 
-    /// Checks a bench control's value against its limits; the message names the limit.
-    fn in_range<T: PartialOrd + std::fmt::Display + Copy>(
-        &mut self,
-        what: &str,
-        v: T,
-        lo: T,
-        hi: T,
-    ) -> bool {
-        let ok = v >= lo && v <= hi;
-        self.notice = (!ok)
-            .then(|| format!("{what} must be between {lo} and {hi}; got {v}, kept the old value"));
+    /// Checks a control's value against its limit; the message names the limit.
+    fn in_range(&mut self, limit: Limit, v: usize) -> bool {
+        let ok = limit.contains(v);
+        self.notice = (!ok).then(|| {
+            format!(
+                "{} must be between {} and {}; got {v}, kept the old value",
+                limit.what, limit.min, limit.max
+            )
+        });
         ok
     }
 
-    /// The slider's top and the shared pool's size: twice the reported cores, to show what
-    /// oversubscription does, and at least 16, so the seeds' ten workers always fit.
+    /// The slider's top and the shared pool's size (see [`page_max_workers`]).
     pub fn max_workers(&self) -> usize {
-        share::page_max_workers(self.hardware_concurrency)
+        page_max_workers(self.hardware_concurrency)
     }
 
     /// The sweep's workload as picked.
@@ -668,27 +615,30 @@ impl State {
                 );
             }
             Action::SetFault(fault) => {
-                let last = self.bench.last_task();
-                if fault.is_none_or(|f| self.in_range("the failing task", f.task, 0, last)) {
+                let last = Limit {
+                    what: "the failing task",
+                    min: 0,
+                    max: self.bench.last_task(),
+                };
+                if fault.is_none_or(|f| self.in_range(last, f.task)) {
                     self.bench.fault = fault;
                 }
             }
             Action::SetFaultTask(typed) => self.set_fault_task(&typed),
             Action::SetBenchWorkload(i) => {
-                let n = sweep_workloads(Scale::Full).len();
-                if self.in_range("the workload number", i, 0, n - 1) {
-                    self.set_bench_if_it_fits(BenchState {
+                if self.in_range(settings::WORKLOAD, i) {
+                    self.set_bench_if_it_fits(self.bench.with(Settings {
                         workload: i,
-                        ..self.bench.clone()
-                    });
+                        ..self.bench.settings.clone()
+                    }));
                 }
             }
             Action::SetBenchTasks(n) => {
-                if self.in_range("tasks", n, 1, MAX_TASKS) {
-                    let mut next = BenchState {
+                if self.in_range(settings::TASKS, n) {
+                    let mut next = self.bench.with(Settings {
                         tasks: n,
-                        ..self.bench.clone()
-                    };
+                        ..self.bench.settings.clone()
+                    });
                     let moved = next.keep_fault_in_range();
                     if self.set_bench_if_it_fits(next) {
                         self.notice = moved;
@@ -696,37 +646,25 @@ impl State {
                 }
             }
             Action::SetBenchSize(p) => {
-                if self.in_range(
-                    "task size (% of the seed's)",
-                    p,
-                    *SIZE_PERCENT.start(),
-                    *SIZE_PERCENT.end(),
-                ) {
-                    self.set_bench_if_it_fits(BenchState {
+                if self.in_range(settings::SIZE_PERCENT, p as usize) {
+                    self.set_bench_if_it_fits(self.bench.with(Settings {
                         size_percent: p,
-                        ..self.bench.clone()
-                    });
+                        ..self.bench.settings.clone()
+                    }));
                 }
             }
             Action::SetRepetitions(n) => {
-                if self.in_range("repetitions", n, 1, MAX_REPETITIONS) {
-                    self.bench.repetitions = n;
+                if self.in_range(settings::REPETITIONS, n) {
+                    self.bench.settings.repetitions = n;
                 }
             }
             Action::SetBenchMaxWorkers(n) => {
-                let max = self.max_workers();
-                if self.in_range("the sweep's top worker count", n, 1, max) {
-                    self.bench.max_workers = n;
+                if self.in_range(settings::top_workers_limit(self.hardware_concurrency), n) {
+                    self.bench.settings.max_workers = n;
                 }
             }
-            Action::ToggleMode(mode) => {
-                if let Some(i) = self.bench.modes.iter().position(|m| *m == mode) {
-                    self.bench.modes.remove(i);
-                } else if BENCH_MODES.contains(&mode) {
-                    self.bench.modes.push(mode);
-                }
-            }
-            Action::SetView(view) => self.bench.view = view,
+            Action::ToggleMode(mode) => self.bench.settings.toggle(mode),
+            Action::SetView(view) => self.bench.settings.view = view,
             Action::OpenLink(fragment) => match share::decode(&fragment) {
                 Ok(link) if self.running => {
                     self.pending_link = Some(link);
@@ -857,7 +795,7 @@ mod tests {
         s.apply(Action::SetFault(None));
         assert_eq!(s.bench.job().fault, None);
         assert_eq!(
-            s.link_config().job().fault,
+            s.link_config().settings.job().fault,
             None,
             "a link never carries a fault"
         );
@@ -910,7 +848,7 @@ mod tests {
         let mut s = State::new(2, true, true);
         s.apply(Action::SetFault(trap_on(9)));
         s.apply(Action::SetBenchTasks(4));
-        assert_eq!(s.bench.tasks, 4);
+        assert_eq!(s.bench.settings.tasks, 4);
         assert_eq!(
             s.bench.fault,
             trap_on(3),
@@ -926,7 +864,7 @@ mod tests {
         assert_eq!((s.bench.fault, s.notice.clone()), (trap_on(3), None));
         // A refused task count moves nothing.
         s.apply(Action::SetBenchTasks(0));
-        assert_eq!((s.bench.tasks, s.bench.fault), (20, trap_on(3)));
+        assert_eq!((s.bench.settings.tasks, s.bench.fault), (20, trap_on(3)));
         // Nor does a count that still has the task.
         s.apply(Action::SetBenchTasks(4));
         assert_eq!((s.bench.fault, s.notice.clone()), (trap_on(3), None));
@@ -937,7 +875,7 @@ mod tests {
         s.apply(Action::OpenLink(share::encode(
             &sender.share_link(machine(2)),
         )));
-        assert_eq!((s.bench.tasks, s.bench.fault), (2, trap_on(1)));
+        assert_eq!((s.bench.settings.tasks, s.bench.fault), (2, trap_on(1)));
         let notice = s.notice.expect("a notice");
         assert!(
             notice.contains("The link has 2 tasks") && notice.contains("task 1, the last of 2"),
@@ -973,7 +911,7 @@ mod tests {
             let mut s = State::new(2, true, true);
             s.apply(start);
             s.apply(Action::OpenLink(link.clone()));
-            assert_eq!(s.bench.tasks, 10, "nothing changes mid-run");
+            assert_eq!(s.bench.settings.tasks, 10, "nothing changes mid-run");
             assert!(s.pending_link.is_some());
             assert!(
                 s.notice
@@ -983,7 +921,7 @@ mod tests {
             );
             s.apply(end);
             assert!(!s.running);
-            assert_eq!(s.bench.tasks, 7, "applied at the end");
+            assert_eq!(s.bench.settings.tasks, 7, "applied at the end");
             assert_eq!(s.pending_link, None);
             assert_eq!(s.address(), link, "the address bar shows the link applied");
             assert!(
@@ -1007,7 +945,7 @@ mod tests {
         s.apply(Action::RunFinished {
             responsiveness: None,
         });
-        assert_eq!(s.bench.tasks, 10);
+        assert_eq!(s.bench.settings.tasks, 10);
     }
 
     #[test]
@@ -1174,7 +1112,7 @@ mod tests {
     fn bench_controls_reject_out_of_range_values_naming_the_limit() {
         let mut s = State::new(2, true, true);
         s.apply(Action::SetBenchTasks(0));
-        assert_eq!(s.bench.tasks, 10);
+        assert_eq!(s.bench.settings.tasks, 10);
         assert!(
             s.notice
                 .as_deref()
@@ -1182,9 +1120,9 @@ mod tests {
                 .contains("between 1 and 1000")
         );
         s.apply(Action::SetBenchTasks(40));
-        assert_eq!((s.bench.tasks, s.notice.clone()), (40, None));
+        assert_eq!((s.bench.settings.tasks, s.notice.clone()), (40, None));
         s.apply(Action::SetBenchSize(5000));
-        assert_eq!(s.bench.size_percent, 100);
+        assert_eq!(s.bench.settings.size_percent, 100);
         assert!(
             s.notice
                 .as_deref()
@@ -1192,9 +1130,9 @@ mod tests {
                 .contains("between 10 and 1000")
         );
         s.apply(Action::SetRepetitions(3));
-        assert_eq!(s.bench.repetitions, 3);
+        assert_eq!(s.bench.settings.repetitions, 3);
         s.apply(Action::SetBenchWorkload(99));
-        assert_eq!(s.bench.workload, 0);
+        assert_eq!(s.bench.settings.workload, 0);
         assert_eq!(s.bench_max_workers(), 16);
         s.apply(Action::SetBenchMaxWorkers(17));
         assert!(
@@ -1213,9 +1151,12 @@ mod tests {
         s.apply(Action::SetBenchWorkload(3));
         assert_eq!(s.bench.job().workload.name(), "random list append");
         s.apply(Action::SetBenchSize(300));
-        assert_eq!((s.bench.size_percent, s.notice.clone()), (300, None));
+        assert_eq!(
+            (s.bench.settings.size_percent, s.notice.clone()),
+            (300, None)
+        );
         s.apply(Action::SetBenchSize(1000));
-        assert_eq!(s.bench.size_percent, 300, "kept the old size");
+        assert_eq!(s.bench.settings.size_percent, 300, "kept the old size");
         let notice = s.notice.clone().expect("a notice");
         assert!(
             notice.contains("768 MiB") && notice.contains("1024 MiB maximum"),
@@ -1245,7 +1186,7 @@ mod tests {
         );
         s.apply(Action::SetBenchTasks(5));
         assert_eq!(
-            s.bench.tasks, 10,
+            s.bench.settings.tasks, 10,
             "the sweep's controls are locked while it runs"
         );
         let serial = Point {
@@ -1322,14 +1263,14 @@ mod tests {
         assert_eq!(receiver.notice, None);
         assert_eq!(
             (
-                receiver.bench.tasks,
-                receiver.bench.repetitions,
+                receiver.bench.settings.tasks,
+                receiver.bench.settings.repetitions,
                 receiver.preset.selected
             ),
             (40, 3, PresetId::QueueOrder)
         );
         assert_eq!(
-            receiver.bench.view,
+            receiver.bench.settings.view,
             View::Time,
             "the view when the sweep started"
         );
@@ -1367,7 +1308,7 @@ mod tests {
         s.apply(Action::OpenLink(share::encode(
             &big.share_link(machine(16)),
         )));
-        assert_eq!((s.workers, s.bench.max_workers), (16, 16));
+        assert_eq!((s.workers, s.bench.settings.max_workers), (16, 16));
         let notice = s.notice.expect("a notice");
         assert!(notice.contains("at most 16 workers"), "{notice}");
         assert!(notice.contains("32") && notice.contains("24"), "{notice}");

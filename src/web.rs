@@ -31,7 +31,7 @@ pub fn start_app() -> Result<(), JsValue> {
     // The shared-memory pool's host starts while the page renders; the page adopts it.
     #[cfg(feature = "threads")]
     if platform::cross_origin_isolated() {
-        engines::pool::start_early(crate::share::page_max_workers(
+        engines::pool::start_early(crate::settings::page_max_workers(
             platform::hardware_concurrency(),
         ));
     }

@@ -5,11 +5,13 @@
 
 use crate::experiment::{PresetId, Scale, sweep_workloads};
 use crate::run::Mode;
+use crate::settings::{
+    BENCH_MODES, MAX_REPETITIONS, MAX_TASKS, SIZE_PERCENT, Settings, View, page_max_workers,
+};
 use crate::share::{
     Config, Date, Link, MAX_BROWSER_CHARS, Machine, Results, WORKER_NUMBERS, decode, decode_fields,
-    encode, page_max_workers,
+    encode,
 };
-use crate::state::{BENCH_MODES, MAX_REPETITIONS, MAX_TASKS, SIZE_PERCENT, View};
 use crate::sweep::{Point, PointSummary, Summary};
 use crate::timeline::{Bar, Kind, Lane, Timeline};
 use proptest::prelude::*;
@@ -20,7 +22,7 @@ fn config(cores: usize) -> impl Strategy<Value = Config> {
     (
         0..sweep_workloads(Scale::Full).len(),
         1..=MAX_TASKS,
-        SIZE_PERCENT,
+        SIZE_PERCENT.min as u32..=SIZE_PERCENT.max as u32,
         subsequence(BENCH_MODES.to_vec(), 0..=BENCH_MODES.len()),
         1..=MAX_REPETITIONS,
         0..=page_max,
@@ -41,13 +43,15 @@ fn config(cores: usize) -> impl Strategy<Value = Config> {
                 preset,
             )| {
                 Config {
-                    workload,
-                    tasks,
-                    size_percent,
-                    modes,
-                    repetitions,
-                    max_workers,
-                    view,
+                    settings: Settings {
+                        workload,
+                        tasks,
+                        size_percent,
+                        modes,
+                        repetitions,
+                        max_workers,
+                        view,
+                    },
                     workers,
                     preset,
                 }
@@ -56,7 +60,7 @@ fn config(cores: usize) -> impl Strategy<Value = Config> {
         // The decoder refuses sweeps too large for the shared memory (the list append above
         // about 330%), as the page does.
         .prop_filter("fits the run memory budget", |c| {
-            c.job().check_memory().is_ok()
+            c.settings.job().check_memory().is_ok()
         })
 }
 
@@ -79,18 +83,15 @@ fn summary(repetitions: usize) -> impl Strategy<Value = Summary> {
 }
 
 fn results(config: &Config, cores: usize) -> impl Strategy<Value = Results> + use<> {
-    let top = match config.max_workers {
-        0 => page_max_workers(cores),
-        n => n,
-    };
+    let top = config.settings.top_workers(cores);
     let mut points = vec![Point {
         mode: Mode::MainThread,
         workers: 1,
     }];
-    for &mode in &config.modes {
+    for &mode in &config.settings.modes {
         points.extend((1..=top).map(|workers| Point { mode, workers }));
     }
-    let reps = config.repetitions;
+    let reps = config.settings.repetitions;
     (
         subsequence(points.clone(), 0..=points.len().min(60)),
         "[A-Za-z0-9 ._()/-]{1,40}",

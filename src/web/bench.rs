@@ -7,10 +7,9 @@ use crate::experiment::{Scale, sweep_workloads};
 use crate::export;
 use crate::fits;
 use crate::run::{Mode, RunError};
+use crate::settings::{BENCH_MODES, MAX_REPETITIONS, SIZE_PERCENT, TASK_SLIDER_MAX, View};
 use crate::share::{self, Results};
-use crate::state::{
-    Action, BENCH_MODES, MAX_REPETITIONS, SIZE_PERCENT, Section, ShownTimeline, State, Theirs, View,
-};
+use crate::state::{Action, Section, ShownTimeline, State, Theirs};
 use crate::stats::Responsiveness;
 use crate::sweep::{self, Plan, PointSummary};
 use crate::timeline::Timeline;
@@ -21,9 +20,6 @@ use crate::workloads::{Fault, FaultKind, Workload, show_list};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
-
-/// The task-count slider's top (the reducer accepts up to `MAX_TASKS` from elsewhere).
-const TASK_SLIDER_MAX: usize = 100;
 
 /// Runs every point of `plan`, `repetitions` times each, until done or cancelled.
 async fn run_sweep(
@@ -154,7 +150,9 @@ pub fn Bench(props: &StateProps) -> Html {
         .as_ref()
         .map_or(1, |p| p.max_workers)
         .max(theirs.map_or(1, |t| {
-            t.config.top_workers(t.results.machine.hardware_concurrency)
+            t.config
+                .settings
+                .top_workers(t.results.machine.hardware_concurrency)
         }));
     // The chart's sets, and the fits' sentences written from each.
     let (mut sets, mut fit_notes) = (Vec::new(), Vec::new());
@@ -167,7 +165,7 @@ pub fn Bench(props: &StateProps) -> Html {
             modes: &plan_modes,
             cores: state.hardware_concurrency,
         };
-        let tasks = b.plan.as_ref().map_or(b.tasks, |p| p.job.tasks);
+        let tasks = b.plan.as_ref().map_or(b.settings.tasks, |p| p.job.tasks);
         fit_notes.extend(fits::notes(
             set.points, set.modes, set.cores, tasks, set.whose,
         ));
@@ -180,24 +178,25 @@ pub fn Bench(props: &StateProps) -> Html {
             dashed: true,
             cores_marker: mine.is_empty() || cores != state.hardware_concurrency,
             points: &t.results.points,
-            modes: &t.config.modes,
+            modes: &t.config.settings.modes,
             cores,
         };
         fit_notes.extend(fits::notes(
             set.points,
             set.modes,
             cores,
-            t.config.tasks,
+            t.config.settings.tasks,
             set.whose,
         ));
         sets.push(set);
     }
     let narrow = platform::narrow_screen();
     let size = if narrow { (360, 320) } else { (900, 460) };
-    let svg = (!sets.is_empty())
-        .then(|| chart::render(&sets, b.view, max_workers, size, None, true).map(|c| c.svg));
+    let svg = (!sets.is_empty()).then(|| {
+        chart::render(&sets, b.settings.view, max_workers, size, None, true).map(|c| c.svg)
+    });
     let legend = if narrow {
-        chart::legend(&sets, b.view, max_workers)
+        chart::legend(&sets, b.settings.view, max_workers)
     } else {
         Vec::new()
     };
@@ -205,7 +204,7 @@ pub fn Bench(props: &StateProps) -> Html {
         let dispatch = dispatch.clone();
         let onchange = Callback::from(move |_: Event| dispatch.dispatch(Action::SetView(view)));
         html! {
-            <label class="choice"><input type="radio" name="view" value={name} checked={b.view == view} {onchange} />{ name }</label>
+            <label class="choice"><input type="radio" name="view" value={name} checked={b.settings.view == view} {onchange} />{ name }</label>
         }
     });
     let modes = BENCH_MODES.map(|mode| {
@@ -213,7 +212,7 @@ pub fn Bench(props: &StateProps) -> Html {
         let onchange = Callback::from(move |_: Event| dispatch.dispatch(Action::ToggleMode(mode)));
         html! {
             <label class="choice" title={state.is_off(mode).then(|| state.unavailable_reason(mode).unwrap_or_default())}>
-                <input type="checkbox" data-mode={mode.key()} checked={b.modes.contains(&mode) && !state.is_off(mode)} {onchange} disabled={state.running || state.is_off(mode)} />{ mode.label() }
+                <input type="checkbox" data-mode={mode.key()} checked={b.settings.modes.contains(&mode) && !state.is_off(mode)} {onchange} disabled={state.running || state.is_off(mode)} />{ mode.label() }
             </label>
         }
     });
@@ -299,20 +298,20 @@ pub fn Bench(props: &StateProps) -> Html {
             <div class="bench-controls">
                 <label for="bench-workload">{ "Workload" }</label>
                 <select id="bench-workload" onchange={on_workload} disabled={state.running}>
-                    { for workloads.iter().enumerate().map(|(i, w)| html! { <option value={i.to_string()} selected={i == b.workload}>{ w.describe() }</option> }) }
+                    { for workloads.iter().enumerate().map(|(i, w)| html! { <option value={i.to_string()} selected={i == b.settings.workload}>{ w.describe() }</option> }) }
                 </select>
                 <label for="bench-tasks">{ "Tasks" }</label>
-                <input id="bench-tasks" type="range" min="1" max={TASK_SLIDER_MAX.to_string()} value={b.tasks.to_string()} onchange={on_tasks} disabled={state.running} />
-                <output for="bench-tasks">{ format!("{} tasks", b.tasks) }</output>
+                <input id="bench-tasks" type="range" min="1" max={TASK_SLIDER_MAX.to_string()} value={b.settings.tasks.to_string()} onchange={on_tasks} disabled={state.running} />
+                <output for="bench-tasks">{ format!("{} tasks", b.settings.tasks) }</output>
                 <label for="bench-size">{ "Task size" }</label>
-                <input id="bench-size" type="range" min={SIZE_PERCENT.start().to_string()} max={SIZE_PERCENT.end().to_string()} step="10" value={b.size_percent.to_string()} onchange={on_size} disabled={state.running} />
-                <output for="bench-size">{ format!("{}% of the seed's — {}", b.size_percent, job.workload.describe()) }</output>
+                <input id="bench-size" type="range" min={SIZE_PERCENT.min.to_string()} max={SIZE_PERCENT.max.to_string()} step="10" value={b.settings.size_percent.to_string()} onchange={on_size} disabled={state.running} />
+                <output for="bench-size">{ format!("{}% of the seed's — {}", b.settings.size_percent, job.workload.describe()) }</output>
                 <label for="bench-max">{ "Workers" }</label>
                 <input id="bench-max" type="range" min="1" max={state.max_workers().to_string()} value={state.bench_max_workers().to_string()} onchange={on_max} disabled={state.running} />
                 <output for="bench-max">{ format!("1 to {} (hardwareConcurrency {})", state.bench_max_workers(), state.hardware_concurrency) }</output>
                 <label for="bench-reps">{ "Repetitions" }</label>
-                <input id="bench-reps" type="range" min="1" max={MAX_REPETITIONS.to_string()} value={b.repetitions.to_string()} onchange={on_reps} disabled={state.running} />
-                <output for="bench-reps">{ format!("median of {}", b.repetitions) }</output>
+                <input id="bench-reps" type="range" min="1" max={MAX_REPETITIONS.to_string()} value={b.settings.repetitions.to_string()} onchange={on_reps} disabled={state.running} />
+                <output for="bench-reps">{ format!("median of {}", b.settings.repetitions) }</output>
                 <span class="label">{ "Engines" }</span>
                 <div class="choices">{ for modes }</div>
             </div>
@@ -320,7 +319,7 @@ pub fn Bench(props: &StateProps) -> Html {
                 <summary>{ "⚠ Fault injection: make a task fail on purpose" }</summary>
                 <p>{ "To see what each engine does when a task crashes: the run stops and says which task failed and why, a broken pool is replaced, and the next run is checked as usual. A link never carries this setting." }</p>
                 <label for="fault-task">{ "Task" }</label>
-                <input id="fault-task" type="number" min="0" max={(b.tasks.max(1) - 1).to_string()} value={fault_task.to_string()} onchange={on_fault_task} disabled={state.running || b.fault.is_none()} aria-label="failing task" />
+                <input id="fault-task" type="number" min="0" max={(b.settings.tasks.max(1) - 1).to_string()} value={fault_task.to_string()} onchange={on_fault_task} disabled={state.running || b.fault.is_none()} aria-label="failing task" />
                 <select id="fault-kind" onchange={on_fault_kind} disabled={state.running} aria-label="how the task fails">
                     <option value="" selected={b.fault.is_none()}>{ "runs normally" }</option>
                     { for FaultKind::ALL.map(|k| html! {
@@ -329,7 +328,7 @@ pub fn Bench(props: &StateProps) -> Html {
                 </select>
             </details>
             <div class="sweep-actions">
-                <button id="run-sweep" onclick={on_run.clone()} disabled={state.running || b.modes.is_empty()}>{ format!("Sweep 1–{} workers", state.bench_max_workers()) }</button>
+                <button id="run-sweep" onclick={on_run.clone()} disabled={state.running || b.settings.modes.is_empty()}>{ format!("Sweep 1–{} workers", state.bench_max_workers()) }</button>
                 <button id="cancel-sweep" class="secondary" onclick={on_cancel} disabled={b.progress.is_none()}>{ "Cancel" }</button>
                 if let Some(p) = &b.progress {
                     <progress id="sweep-progress" max={p.total.to_string()} value={p.done.to_string()}></progress>
@@ -407,7 +406,7 @@ fn TheirsPanel(props: &TheirsProps) -> Html {
         config, results, ..
     } = &props.theirs;
     let m = &results.machine;
-    let job = config.job();
+    let job = config.settings.job();
     html! {
         <div class="theirs" id="theirs">
             <p>
@@ -421,7 +420,7 @@ fn TheirsPanel(props: &TheirsProps) -> Html {
                     m.date,
                     job.tasks,
                     job.workload.describe(),
-                    config.repetitions,
+                    config.settings.repetitions,
                 ) }
             </p>
             <button id="run-compare" onclick={props.on_run.clone()} disabled={props.running}>{ "Run it here and compare" }</button>
@@ -440,7 +439,7 @@ fn with_sweeps<R>(state: &State, f: impl FnOnce(&[export::Sweep]) -> R) -> R {
     if let (Some(config), false) = (&state.bench.swept, mine.points.is_empty()) {
         sweeps.push(export::Sweep {
             whose: "mine",
-            config,
+            settings: &config.settings,
             results: &mine,
             timelines: state
                 .bench
@@ -453,7 +452,7 @@ fn with_sweeps<R>(state: &State, f: impl FnOnce(&[export::Sweep]) -> R) -> R {
     if let Some(t) = &state.theirs {
         sweeps.push(export::Sweep {
             whose: "theirs",
-            config: &t.config,
+            settings: &t.config.settings,
             results: &t.results,
             timelines: Vec::new(),
         });
@@ -473,7 +472,10 @@ fn chart_file(state: &State) -> Result<chart::Drawn, String> {
     with_sweeps(state, |sweeps| {
         let max_workers = sweeps
             .iter()
-            .map(|s| s.config.top_workers(s.results.machine.hardware_concurrency))
+            .map(|s| {
+                s.settings
+                    .top_workers(s.results.machine.hardware_concurrency)
+            })
             .max()
             .unwrap_or(1);
         let sets: Vec<chart::Set> = sweeps
@@ -489,18 +491,18 @@ fn chart_file(state: &State) -> Result<chart::Drawn, String> {
                 modes: if s.whose == "mine" {
                     &plan_modes
                 } else {
-                    &s.config.modes
+                    &s.settings.modes
                 },
                 cores: s.results.machine.hardware_concurrency,
             })
             .collect();
         let caption = chart::Caption {
-            title: chart::title(state.bench.view),
+            title: chart::title(state.bench.settings.view),
             lines: export::caption(sweeps, Workload::describe),
         };
         chart::render(
             &sets,
-            state.bench.view,
+            state.bench.settings.view,
             max_workers,
             EXPORT_SIZE,
             Some(&caption),

@@ -7,7 +7,7 @@
 
 use crate::fits;
 use crate::run::Mode;
-use crate::state::View;
+use crate::settings::View;
 use crate::sweep::{self, AmdahlFit, PointSummary};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;

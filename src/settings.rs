@@ -1,0 +1,215 @@
+//! The bench's settings: the workload, tasks, task size, engines, repetitions and top worker
+//! count a sweep runs with, their limits, and the job and worker count they resolve to. The
+//! reducer, the share links and the page's controls all speak these types; this module imports
+//! nothing of theirs.
+
+use crate::experiment::bench_job;
+use crate::run::Mode;
+use crate::workloads::Job;
+
+/// The modes the bench can sweep, in the chart's order.
+pub const BENCH_MODES: [Mode; 4] = [
+    Mode::Shared { gil: false },
+    Mode::Shared { gil: true },
+    Mode::Pool { reuse: true },
+    Mode::Pool { reuse: false },
+];
+
+/// The largest `hardwareConcurrency` the limits are computed for (browsers report at most a
+/// few hundred).
+pub const MAX_HARDWARE_CONCURRENCY: usize = 512;
+
+/// The most workers any page offers: [`page_max_workers`] at [`MAX_HARDWARE_CONCURRENCY`].
+pub const MAX_WORKERS: usize = page_max_workers(MAX_HARDWARE_CONCURRENCY);
+
+/// A setting's allowed values, with the name the page's messages give it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    pub what: &'static str,
+    pub min: usize,
+    pub max: usize,
+}
+
+impl Limit {
+    pub fn contains(self, v: usize) -> bool {
+        (self.min..=self.max).contains(&v)
+    }
+}
+
+pub const MAX_TASKS: usize = 1000;
+/// The task slider's top; a link or a typed value may go up to [`MAX_TASKS`].
+pub const TASK_SLIDER_MAX: usize = 100;
+pub const TASKS: Limit = Limit {
+    what: "tasks",
+    min: 1,
+    max: MAX_TASKS,
+};
+/// Task size as a percentage of the workload's seed size.
+pub const SIZE_PERCENT: Limit = Limit {
+    what: "task size (% of the seed's)",
+    min: 10,
+    max: 1000,
+};
+pub const MAX_REPETITIONS: usize = 9;
+pub const REPETITIONS: Limit = Limit {
+    what: "repetitions",
+    min: 1,
+    max: MAX_REPETITIONS,
+};
+/// The sweep's workloads, numbered as [`crate::experiment::sweep_workloads`] lists them.
+pub const WORKLOAD: Limit = Limit {
+    what: "the workload number",
+    min: 0,
+    max: 7,
+};
+
+/// The sweep's top worker count on a page with `cores` (0, the page's maximum, is not typed).
+pub fn top_workers_limit(cores: usize) -> Limit {
+    Limit {
+        what: "the sweep's top worker count",
+        min: 1,
+        max: page_max_workers(cores),
+    }
+}
+
+/// What the chart plots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Time,
+    Speedup,
+    Efficiency,
+}
+
+impl View {
+    pub const ALL: [View; 3] = [View::Time, View::Speedup, View::Efficiency];
+}
+
+/// The largest worker count a page on a machine with `cores` offers: the slider's top and the
+/// shared pool's size. Twice the reported cores, to show what oversubscription does, and at
+/// least 16, so the seeds' ten workers always fit.
+pub const fn page_max_workers(cores: usize) -> usize {
+    if 2 * cores > 16 { 2 * cores } else { 16 }
+}
+
+/// What a sweep runs: the bench's controls as the page and its links hold them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// Index into [`crate::experiment::sweep_workloads`].
+    pub workload: usize,
+    pub tasks: usize,
+    /// Task size as a percentage of the workload's seed size.
+    pub size_percent: u32,
+    /// A subset of [`BENCH_MODES`], in that order.
+    pub modes: Vec<Mode>,
+    pub repetitions: usize,
+    /// The sweep's top worker count; 0 means the page's maximum.
+    pub max_workers: usize,
+    pub view: View,
+}
+
+impl Default for Settings {
+    /// The page's opening settings: the seed's ten tasks at their size, on shared memory with
+    /// and without the GIL and on a reused pool.
+    fn default() -> Self {
+        Self {
+            workload: 0,
+            tasks: 10,
+            size_percent: 100,
+            modes: vec![
+                Mode::Shared { gil: false },
+                Mode::Shared { gil: true },
+                Mode::Pool { reuse: true },
+            ],
+            repetitions: 1,
+            max_workers: 0,
+            view: View::Time,
+        }
+    }
+}
+
+impl Settings {
+    /// The job the settings sweep.
+    pub fn job(&self) -> Job {
+        bench_job(self.workload, self.size_percent, self.tasks)
+    }
+
+    /// The sweep's top worker count on a page with `cores`: as set, else the page's maximum,
+    /// and never above it.
+    pub fn top_workers(&self, cores: usize) -> usize {
+        let max = page_max_workers(cores);
+        match self.max_workers {
+            0 => max,
+            n => n.min(max),
+        }
+    }
+
+    /// Adds `mode` to the swept engines, or takes it away; the engines stay in
+    /// [`BENCH_MODES`]'s order. Modes the bench cannot sweep are ignored.
+    pub fn toggle(&mut self, mode: Mode) {
+        let on = !self.modes.contains(&mode);
+        self.modes = BENCH_MODES
+            .iter()
+            .copied()
+            .filter(|&m| {
+                if m == mode {
+                    on
+                } else {
+                    self.modes.contains(&m)
+                }
+            })
+            .collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::{Scale, sweep_workloads};
+
+    #[test]
+    fn a_page_offers_twice_its_cores_and_at_least_sixteen() {
+        assert_eq!(page_max_workers(1), 16);
+        assert_eq!(page_max_workers(8), 16);
+        assert_eq!(page_max_workers(9), 18);
+        assert_eq!(page_max_workers(12), 24);
+        assert_eq!(MAX_WORKERS, 1024);
+    }
+
+    #[test]
+    fn the_top_worker_count_is_the_page_maximum_unless_set_lower() {
+        let at = |max_workers| {
+            Settings {
+                max_workers,
+                ..Settings::default()
+            }
+            .top_workers(2)
+        };
+        assert_eq!((at(0), at(1), at(4), at(16), at(17)), (16, 1, 4, 16, 16));
+    }
+
+    #[test]
+    fn engines_toggle_in_the_charts_order() {
+        let mut s = Settings {
+            modes: Vec::new(),
+            ..Settings::default()
+        };
+        s.toggle(Mode::Pool { reuse: false });
+        s.toggle(Mode::Shared { gil: false });
+        s.toggle(Mode::MainThread);
+        assert_eq!(s.modes, [BENCH_MODES[0], BENCH_MODES[3]]);
+        s.toggle(Mode::Shared { gil: false });
+        assert_eq!(s.modes, [BENCH_MODES[3]]);
+    }
+
+    #[test]
+    fn the_workload_limit_numbers_every_sweep_workload() {
+        assert_eq!(WORKLOAD.max + 1, sweep_workloads(Scale::Full).len());
+    }
+
+    #[test]
+    fn limits_hold_their_ends() {
+        assert!(TASKS.contains(1) && TASKS.contains(MAX_TASKS));
+        assert!(!TASKS.contains(0) && !TASKS.contains(MAX_TASKS + 1));
+        assert_eq!(top_workers_limit(4).max, 16);
+    }
+}
