@@ -196,9 +196,9 @@ pub fn caption(sweeps: &[Sweep], describe: impl Fn(&Workload) -> String) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::machine::{Date, Machine};
     use crate::run::Mode;
     use crate::settings::View;
-    use crate::share::{Date, Machine};
     use crate::sweep::{Point, PointSummary, Summary};
 
     fn sweep_data() -> (Settings, Results) {

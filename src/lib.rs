@@ -22,6 +22,7 @@ pub mod export;
 pub mod fits;
 pub mod gil;
 pub mod isolation;
+pub mod machine;
 pub mod run;
 pub mod settings;
 pub mod share;

@@ -3,9 +3,10 @@
 
 use crate::experiment::{Outcome, PresetId, Scale, Step, sweep_workloads};
 use crate::isolation;
+use crate::machine::Machine;
 use crate::run::Mode;
 use crate::settings::{self, Limit, Settings, View, page_max_workers};
-use crate::share::{self, Config, Link, Machine, Results};
+use crate::share::{self, Config, Link, Results};
 use crate::stats::{CoreEstimate, Responsiveness, effective_cores};
 use crate::sweep::{Measured, Plan, Point, record, summaries};
 use crate::timeline::Timeline;
@@ -1219,7 +1220,7 @@ mod tests {
             hardware_concurrency: cores,
             browser: "Firefox 140".into(),
             cross_origin_isolated: true,
-            date: share::Date {
+            date: crate::machine::Date {
                 year: 2026,
                 month: 11,
                 day: 22,

@@ -4,13 +4,13 @@
 //! beyond what a machine could have measured are refused naming the limit: 4,000 more.
 
 use crate::experiment::{PresetId, Scale, sweep_workloads};
+use crate::machine::{Date, Machine};
 use crate::run::Mode;
 use crate::settings::{
     BENCH_MODES, MAX_REPETITIONS, MAX_TASKS, SIZE_PERCENT, Settings, View, page_max_workers,
 };
 use crate::share::{
-    Config, Date, Link, MAX_BROWSER_CHARS, Machine, Results, WORKER_NUMBERS, decode, decode_fields,
-    encode,
+    Config, Link, MAX_BROWSER_CHARS, Results, WORKER_NUMBERS, decode, decode_fields, encode,
 };
 use crate::sweep::{Point, PointSummary, Summary};
 use crate::timeline::{Bar, Kind, Lane, Timeline};

@@ -1,6 +1,6 @@
 //! The address bar, the clipboard and downloads: where share links and exports meet the browser.
 
-use crate::share::{Date, Machine, browser_name};
+use crate::machine::{Date, Machine, browser_name};
 use crate::web::platform::{self, document, window};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
