@@ -82,6 +82,25 @@ pub enum View {
 
 impl View {
     pub const ALL: [View; 3] = [View::Time, View::Speedup, View::Efficiency];
+
+    /// The chart's title in this view.
+    pub fn chart_title(self) -> String {
+        let what = match self {
+            View::Time => "elapsed time",
+            View::Speedup => "speedup",
+            View::Efficiency => "efficiency",
+        };
+        format!("corescope — {what} against workers")
+    }
+
+    /// The ideal line's name in this view's legend.
+    pub fn ideal_name(self) -> &'static str {
+        match self {
+            View::Time => "ideal (serial ÷ workers)",
+            View::Speedup => "ideal (= workers)",
+            View::Efficiency => "ideal (1)",
+        }
+    }
 }
 
 /// The largest worker count a page on a machine with `cores` offers: the slider's top and the
@@ -204,6 +223,28 @@ mod tests {
     #[test]
     fn the_workload_limit_numbers_every_sweep_workload() {
         assert_eq!(WORKLOAD.max + 1, sweep_workloads(Scale::Full).len());
+    }
+
+    #[test]
+    fn each_view_names_its_chart_and_its_ideal() {
+        let names: Vec<(String, &str)> = View::ALL
+            .iter()
+            .map(|v| (v.chart_title(), v.ideal_name()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                (
+                    "corescope — elapsed time against workers".into(),
+                    "ideal (serial ÷ workers)"
+                ),
+                (
+                    "corescope — speedup against workers".into(),
+                    "ideal (= workers)"
+                ),
+                ("corescope — efficiency against workers".into(), "ideal (1)"),
+            ]
+        );
     }
 
     #[test]

@@ -31,6 +31,11 @@ pub const QUICK_MODES: [Mode; 3] = [
     Mode::Pool { reuse: false },
 ];
 
+/// The quick run's job: seed 000's `add_compute` over its ten pairs, at the seed's size.
+pub fn quick_job() -> Job {
+    Job::new(Workload::EmptyLoop { count: 3_000_000 }, 10)
+}
+
 /// One engine's row in the quick run's table.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EngineStatus {
@@ -50,6 +55,19 @@ pub enum Calibration {
         estimate: CoreEstimate,
     },
     Failed(String),
+}
+
+impl Calibration {
+    /// The measured effective cores beside what the browser reports (`hc`), or how to measure
+    /// them.
+    pub fn describe(&self, hc: usize) -> String {
+        match self {
+            Calibration::NotRun => "not measured: runs a fixed CPU task on 1 to 2 × hardwareConcurrency shared-memory workers ".into(),
+            Calibration::Running => "measuring… ".into(),
+            Calibration::Failed(why) => format!("could not be measured: {why} "),
+            Calibration::Done { curve, estimate } => estimate.describe(curve, hc),
+        }
+    }
 }
 
 /// The parts of the page a timeline can be opened from; it shows under its own part.
@@ -119,6 +137,31 @@ pub struct Theirs {
     pub config: Config,
     pub results: Results,
     pub timeline: Option<Timeline>,
+}
+
+impl Theirs {
+    /// Whose machine measured their sweep, and what it ran.
+    pub fn describe(&self) -> String {
+        let m = &self.results.machine;
+        let job = self.config.settings.job();
+        format!(
+            "results from a shared link, measured in {} with hardwareConcurrency {}{}, {}, on {}: {} tasks of {}, median of {}. Nothing has run on this machine yet; their lines are dashed.",
+            m.browser,
+            m.hardware_concurrency,
+            m.effective_cores
+                .map(|c| format!(" (effective cores measured: {c})"))
+                .unwrap_or_default(),
+            if m.cross_origin_isolated {
+                "cross-origin isolated"
+            } else {
+                "not cross-origin isolated"
+            },
+            m.date,
+            job.tasks,
+            job.workload.describe(),
+            self.config.settings.repetitions,
+        )
+    }
 }
 
 impl BenchState {
@@ -493,6 +536,38 @@ impl State {
     pub fn sweep_workload(&self) -> Workload {
         let all = sweep_workloads(Scale::Full);
         all[self.preset.sweep_workload.min(all.len() - 1)].clone()
+    }
+
+    /// The selected preset's steps with their results: the last run's if it ran this preset
+    /// (with this sweep workload), else the plan with no results yet.
+    pub fn shown_preset(&self) -> (Vec<Step>, Vec<Option<Outcome>>) {
+        let planned = self.preset_steps(Scale::Full);
+        let ran = &self.preset.steps;
+        let same = ran.len() == planned.len()
+            && ran.first().map(|s| &s.id) == planned.first().map(|s| &s.id)
+            && ran
+                .iter()
+                .zip(&planned)
+                .all(|(a, b)| a.job.workload == b.job.workload);
+        if same && !ran.is_empty() {
+            (ran.clone(), self.preset.results.clone())
+        } else {
+            let none = vec![None; planned.len()];
+            (planned, none)
+        }
+    }
+
+    /// Which of `steps` is running, in words (empty when none is).
+    pub fn preset_progress(&self, steps: &[Step]) -> String {
+        match self.preset.running {
+            Some(i) if self.running => format!(
+                "step {} of {}: {}",
+                i + 1,
+                steps.len(),
+                steps.get(i).map_or("", |s| s.label.as_str())
+            ),
+            _ => String::new(),
+        }
     }
 
     /// The steps the selected preset runs on this machine.
@@ -1100,6 +1175,45 @@ mod tests {
     }
 
     #[test]
+    fn the_lessons_show_the_last_run_of_the_selected_preset_else_its_plan() {
+        let mut s = State::new(2, true, true);
+        let plan = s.preset_steps(Scale::Full);
+        assert_eq!(s.shown_preset(), (plan.clone(), vec![None; plan.len()]));
+        assert_eq!(s.preset_progress(&plan), "");
+        s.apply(Action::PresetStarted(plan.clone()));
+        s.apply(Action::StepStarted(1));
+        assert_eq!(
+            s.preset_progress(&plan),
+            format!("step 2 of {}: {}", plan.len(), plan[1].label)
+        );
+        s.apply(Action::StepFinished(1, done(plan[1].mode)));
+        s.apply(Action::RunFinished {
+            responsiveness: None,
+        });
+        assert_eq!(s.preset_progress(&plan), "", "nothing runs now");
+        let (steps, results) = s.shown_preset();
+        assert_eq!(steps, plan);
+        assert!(results[1].is_some() && results[0].is_none());
+        s.apply(Action::SelectPreset(PresetId::CpuBound));
+        let other = s.preset_steps(Scale::Full);
+        assert_eq!(s.shown_preset(), (other.clone(), vec![None; other.len()]));
+    }
+
+    #[test]
+    fn the_effective_cores_say_how_they_are_measured_until_they_are() {
+        assert!(
+            Calibration::NotRun
+                .describe(2)
+                .starts_with("not measured: runs a fixed CPU")
+        );
+        assert_eq!(Calibration::Running.describe(2), "measuring… ");
+        assert_eq!(
+            Calibration::Failed("no pool".into()).describe(2),
+            "could not be measured: no pool "
+        );
+    }
+
+    #[test]
     fn the_sweep_workload_is_picked_by_index() {
         let mut s = State::new(2, true, true);
         s.apply(Action::SelectSweepWorkload(5));
@@ -1280,6 +1394,14 @@ mod tests {
         assert_eq!(theirs.results.machine, machine(8));
         assert_eq!(theirs.results.points, summaries(&sender.bench.measured));
         assert_eq!(receiver.link_config(), theirs.config);
+        assert!(theirs.describe().contains(
+            "with hardwareConcurrency 8, cross-origin isolated, on 2026-11-22: 40 tasks of "
+        ));
+        assert!(
+            theirs
+                .describe()
+                .contains(", median of 3. Nothing has run on this machine yet")
+        );
         receiver.apply(Action::ClearTheirs);
         assert_eq!(receiver.theirs, None);
     }

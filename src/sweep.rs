@@ -14,6 +14,23 @@ pub struct Point {
     pub workers: usize,
 }
 
+impl Point {
+    /// The point in words: its engine and worker count.
+    pub fn describe(self) -> String {
+        format!(
+            "{}, {} worker{}",
+            self.mode.label(),
+            self.workers,
+            if self.workers == 1 { "" } else { "s" }
+        )
+    }
+
+    /// The sweep's progress while run `rep` (from 0) of `reps` of this point runs.
+    pub fn describe_run(self, rep: usize, reps: usize) -> String {
+        format!("{} (run {} of {reps})", self.describe(), rep + 1)
+    }
+}
+
 /// What to sweep.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
@@ -241,6 +258,26 @@ pub fn record(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_runs_progress_names_its_engine_workers_and_repetition() {
+        let point = |workers| Point {
+            mode: Mode::Pool { reuse: true },
+            workers,
+        };
+        assert_eq!(
+            point(1).describe_run(0, 3),
+            format!(
+                "{}, 1 worker (run 1 of 3)",
+                Mode::Pool { reuse: true }.label()
+            )
+        );
+        assert!(
+            point(4)
+                .describe_run(2, 3)
+                .ends_with(", 4 workers (run 3 of 3)")
+        );
+    }
     use crate::workloads::Workload;
 
     fn plan() -> Plan {

@@ -25,6 +25,20 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The kinds a timeline of `mode` can show, for its legend.
+    pub fn shown_by(mode: Mode) -> &'static [Kind] {
+        match mode {
+            Mode::MainThread | Mode::Shared { gil: false } => &[Kind::Compute, Kind::Sleeping],
+            Mode::Shared { gil: true } => &[Kind::HoldingGil, Kind::WithoutGil],
+            Mode::Pool { .. } | Mode::PerTask { .. } => &[
+                Kind::Startup,
+                Kind::Messaging,
+                Kind::Compute,
+                Kind::Sleeping,
+            ],
+        }
+    }
+
     /// Every kind, in a fixed order (share links number them by it).
     pub const ALL: [Kind; 6] = [
         Kind::Startup,
@@ -74,6 +88,19 @@ pub struct Timeline {
     /// One per worker that ran a task, by worker number.
     pub lanes: Vec<Lane>,
     pub elapsed_ms: f64,
+}
+
+/// Lanes a timeline draws at most; a run with a worker per task can have a thousand.
+pub const MAX_DRAWN_LANES: usize = 64;
+
+/// A lane's name: what ran in it for `mode`.
+pub fn lane_name(mode: Mode, worker: usize) -> String {
+    match mode {
+        Mode::MainThread => "page".into(),
+        Mode::Shared { .. } => format!("thread {worker}"),
+        Mode::Pool { .. } => format!("worker {worker}"),
+        Mode::PerTask { .. } => format!("task {worker}'s worker"),
+    }
 }
 
 impl Timeline {
@@ -258,6 +285,55 @@ impl Timeline {
             .map(|b| b.end_ms - b.start_ms)
             .sum()
     }
+
+    /// What the timeline shows, in words, on a page reporting `cores`: the counts a reader
+    /// would otherwise have to count.
+    pub fn summary(&self, cores: usize) -> String {
+        // Spans under half a millisecond (a sleeping task's add after it wakes) do not count.
+        let busy = self.most_computing_at_once(0.5);
+        let sleeping = self.total_ms(Kind::Sleeping);
+        let lanes = format!(
+            "{} lane{}",
+            self.lanes.len(),
+            if self.lanes.len() == 1 { "" } else { "s" }
+        );
+        let mut parts = vec![match busy {
+            0 => format!(
+                "{lanes}; no task computed for over half a millisecond (hardwareConcurrency {cores})"
+            ),
+            _ => format!(
+                "{lanes}; at most {busy} task{} computing at once (hardwareConcurrency {cores})",
+                if busy == 1 { "" } else { "s" }
+            ),
+        }];
+        if busy > cores {
+            parts.push("more than the cores, so each one's bars stretch".into());
+        }
+        if sleeping > 0.0 {
+            parts.push(format!(
+                "{sleeping:.0} ms of sleeping summed over lanes, which takes no core"
+            ));
+        }
+        if let Mode::Shared { gil: true } = self.mode {
+            parts.push(format!(
+                "the GIL was held {:.0} ms in all and tasks spent {:.0} ms without it",
+                self.total_ms(Kind::HoldingGil),
+                self.total_ms(Kind::WithoutGil)
+            ));
+        }
+        let startup = self.total_ms(Kind::Startup);
+        if startup > 0.0 {
+            parts.push(format!("worker start-up {startup:.0} ms summed over lanes"));
+        }
+        let messaging = self.total_ms(Kind::Messaging);
+        if messaging > 0.0 {
+            parts.push(format!("messages {messaging:.0} ms"));
+        }
+        if self.lanes.len() > MAX_DRAWN_LANES {
+            parts.push(format!("the first {MAX_DRAWN_LANES} lanes are drawn"));
+        }
+        format!("{}.", parts.join("; "))
+    }
 }
 
 #[cfg(test)]
@@ -279,6 +355,106 @@ mod tests {
             gil_wait_ms: 0.0,
             held: Vec::new(),
         }
+    }
+
+    /// A timeline of `mode` with one lane per worker in `lanes`, each a list of bars.
+    fn drawn(mode: Mode, lanes: &[&[(Kind, f64, f64)]]) -> Timeline {
+        Timeline {
+            mode,
+            lanes: (lanes.iter().enumerate())
+                .map(|(worker, bars)| Lane {
+                    worker,
+                    bars: (bars.iter())
+                        .map(|&(kind, start_ms, end_ms)| Bar {
+                            kind,
+                            start_ms,
+                            end_ms,
+                            task: Some(worker),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            elapsed_ms: 100.0,
+        }
+    }
+
+    #[test]
+    fn the_summary_counts_what_the_bars_show() {
+        use Kind::*;
+        let pool = drawn(
+            Mode::Pool { reuse: false },
+            &[
+                &[
+                    (Startup, 0.0, 10.0),
+                    (Messaging, 10.0, 11.0),
+                    (Compute, 11.0, 60.0),
+                ],
+                &[(Startup, 0.0, 12.0), (Compute, 12.0, 50.0)],
+                &[(Compute, 20.0, 40.0)],
+            ],
+        );
+        assert_eq!(
+            pool.summary(2),
+            "3 lanes; at most 3 tasks computing at once (hardwareConcurrency 2); more than the \
+             cores, so each one's bars stretch; worker start-up 22 ms summed over lanes; \
+             messages 1 ms."
+        );
+        let gil = drawn(
+            Mode::Shared { gil: true },
+            &[&[
+                (HoldingGil, 0.0, 5.0),
+                (WithoutGil, 5.0, 9.0),
+                (Sleeping, 9.0, 30.0),
+            ]],
+        );
+        assert_eq!(
+            gil.summary(4),
+            "1 lane; at most 1 task computing at once (hardwareConcurrency 4); 21 ms of sleeping \
+             summed over lanes, which takes no core; the GIL was held 5 ms in all and tasks spent \
+             4 ms without it."
+        );
+        let asleep = drawn(
+            Mode::MainThread,
+            &[&[(Sleeping, 0.0, 100.0), (Compute, 100.0, 100.4)]],
+        );
+        assert_eq!(
+            asleep.summary(1),
+            "1 lane; no task computed for over half a millisecond (hardwareConcurrency 1); 100 \
+             ms of sleeping summed over lanes, which takes no core."
+        );
+        let many: Vec<&[(Kind, f64, f64)]> = vec![&[(Compute, 0.0, 1.0)]; MAX_DRAWN_LANES + 1];
+        let many = drawn(
+            Mode::PerTask {
+                join: crate::run::Join::AfterAll,
+            },
+            &many,
+        );
+        assert!(many.summary(1).ends_with("; the first 64 lanes are drawn."));
+    }
+
+    #[test]
+    fn lanes_and_legends_name_what_ran_in_them() {
+        assert_eq!(lane_name(Mode::MainThread, 0), "page");
+        assert_eq!(lane_name(Mode::Shared { gil: true }, 3), "thread 3");
+        assert_eq!(lane_name(Mode::Pool { reuse: true }, 2), "worker 2");
+        assert_eq!(
+            lane_name(
+                Mode::PerTask {
+                    join: crate::run::Join::AfterAll
+                },
+                7
+            ),
+            "task 7's worker"
+        );
+        assert_eq!(
+            Kind::shown_by(Mode::Shared { gil: true }),
+            [Kind::HoldingGil, Kind::WithoutGil]
+        );
+        assert_eq!(
+            Kind::shown_by(Mode::MainThread),
+            [Kind::Compute, Kind::Sleeping]
+        );
+        assert_eq!(Kind::shown_by(Mode::Pool { reuse: false }).len(), 4);
     }
 
     #[test]

@@ -1,86 +1,22 @@
-//! The experiment bench: pick a workload, its size and task count, the engines and the
-//! repetitions; sweep every engine over 1…max workers with a progress bar and Cancel; read the
-//! chart (time, speedup or efficiency against workers) and the table behind it.
+//! The experiment bench: a workload swept over engines and worker counts, charted against
+//! hardwareConcurrency, with a link's sweep beside this page's own.
 
-use crate::cancel::{CANCELLED, Cancel};
+use crate::cancel::Cancel;
 use crate::experiment::{Scale, sweep_workloads};
-use crate::export;
 use crate::fits;
-use crate::run::{Mode, RunError};
 use crate::settings::{BENCH_MODES, MAX_REPETITIONS, SIZE_PERCENT, TASK_SLIDER_MAX, View};
-use crate::share::{self, Results};
-use crate::state::{Action, Section, ShownTimeline, State, Theirs};
-use crate::stats::Responsiveness;
-use crate::sweep::{self, Plan, PointSummary};
-use crate::timeline::Timeline;
+use crate::state::{Action, Section};
+use crate::sweep;
 use crate::web::props::StateProps;
+use crate::web::share_panel::Share;
+use crate::web::sweep_table::SweepTable;
+use crate::web::theirs::TheirsPanel;
 use crate::web::timeline_view::TimelinePanel;
-use crate::web::{chart, engines, links, platform};
-use crate::workloads::{Fault, FaultKind, Workload, show_list};
+use crate::web::{chart, driver, platform};
+use crate::workloads::{Fault, FaultKind};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
-
-/// Runs every point of `plan`, `repetitions` times each, until done or cancelled.
-async fn run_sweep(
-    state: State,
-    plan: Plan,
-    cancel: Cancel,
-    dispatch: UseReducerDispatcher<State>,
-) {
-    dispatch.dispatch(Action::SweepStarted(plan.clone()));
-    let reps = plan.repetitions.max(1);
-    let (mut done, mut gap, mut cancelled) = (0, None, false);
-    'points: for point in plan.points() {
-        if let Some(why) = state.unavailable_reason(point.mode) {
-            dispatch.dispatch(Action::PointFailed { point, why });
-            done += reps;
-            continue;
-        }
-        for rep in 0..reps {
-            if cancel.is_cancelled() {
-                cancelled = true;
-                break 'points;
-            }
-            let current = format!(
-                "{}, {} worker{} (run {} of {reps})",
-                point.mode.label(),
-                point.workers,
-                if point.workers == 1 { "" } else { "s" },
-                rep + 1
-            );
-            dispatch.dispatch(Action::PointStarted { done, current });
-            let (outcome, g) =
-                engines::measure(point.mode, &plan.job, point.workers, &cancel).await;
-            gap = Responsiveness::merge_opt(gap, g);
-            done += 1;
-            match outcome {
-                Ok(run) => dispatch.dispatch(Action::Sampled {
-                    point,
-                    elapsed_ms: run.run.elapsed_ms,
-                    result: show_list(&run.run.results, 6),
-                    timeline: Some(Timeline::of(point.mode, &plan.job, &run.run)),
-                }),
-                Err(RunError::Failed(why)) if why == CANCELLED => {
-                    cancelled = true;
-                    break 'points;
-                }
-                Err(e) => {
-                    dispatch.dispatch(Action::PointFailed {
-                        point,
-                        why: e.to_string(),
-                    });
-                    done += reps - rep - 1;
-                    continue 'points;
-                }
-            }
-        }
-    }
-    dispatch.dispatch(Action::SweepFinished {
-        cancelled,
-        responsiveness: gap,
-    });
-}
 
 #[component]
 pub fn Bench(props: &StateProps) -> Html {
@@ -129,7 +65,7 @@ pub fn Bench(props: &StateProps) -> Html {
             }
             let token = Cancel::new();
             *cancel.borrow_mut() = token.clone();
-            spawn_local(run_sweep(
+            spawn_local(driver::run_sweep(
                 (*state).clone(),
                 state.bench_plan(),
                 token,
@@ -216,81 +152,6 @@ pub fn Bench(props: &StateProps) -> Html {
             </label>
         }
     });
-    let mut rows: Vec<Html> = Vec::new();
-    let mut all: Vec<(&'static str, &[PointSummary])> = vec![("mine", &mine)];
-    if let Some(t) = theirs {
-        all.push(("theirs", &t.results.points));
-    }
-    for (whose, points) in all {
-        let serial = sweep::serial_ms(points);
-        for p in points {
-            let s = p.summary;
-            let speedup = serial
-                .and_then(|t| crate::stats::speedup(t, s.median_ms))
-                .map_or(String::new(), |x| format!("{x:.2}×"));
-            let measured = b
-                .measured
-                .iter()
-                .find(|m| m.point == p.point)
-                .filter(|_| whose == "mine");
-            let result = match measured {
-                Some(m) => m.result.clone(),
-                None => "checked on their machine".into(),
-            };
-            // A pool's chunks, cut as CPython cuts them, can load one worker more than threads.
-            let chunking = match (p.point.mode, &b.plan, measured) {
-                (Mode::Pool { .. }, Some(plan), Some(_)) => {
-                    crate::run::chunking_note(plan.job.tasks, p.point.workers)
-                }
-                _ => None,
-            };
-            let show = measured.and_then(|m| m.timeline.clone()).map(|timeline| {
-                let dispatch = dispatch.clone();
-                let title = format!(
-                    "{}, {} worker{}",
-                    p.point.mode.label(),
-                    p.point.workers,
-                    if p.point.workers == 1 { "" } else { "s" }
-                );
-                Callback::from(move |_: MouseEvent| {
-                    dispatch.dispatch(Action::ShowTimeline(Some(ShownTimeline {
-                        section: Section::Bench,
-                        title: title.clone(),
-                        timeline: timeline.clone(),
-                        theirs: false,
-                    })))
-                })
-            });
-            rows.push(html! {
-                <tr data-whose={whose} data-mode={p.point.mode.key()} data-workers={p.point.workers.to_string()}>
-                    if theirs.is_some() { <td>{ whose }</td> }
-                    <td>{ p.point.mode.label() }</td>
-                    <td class="num">{ p.point.workers }</td>
-                    <td class="num" data-ms={format!("{:.3}", s.median_ms)}>{ format!("{:.1}", s.median_ms) }</td>
-                    <td class="num">{ format!("{:.1}", s.min_ms) }</td>
-                    <td class="num">{ format!("{:.1}", s.max_ms) }</td>
-                    <td class="num">{ speedup }</td>
-                    <td><span class="check">{ "✓ " }</span>{ result }
-                        if let Some(note) = chunking {
-                            <span class="note why">{ format!(" {note}.") }</span>
-                        }
-                        if let Some(onclick) = show {
-                            <button class="link show-timeline" {onclick}>{ "timeline" }</button>
-                        }
-                    </td>
-                </tr>
-            });
-        }
-    }
-    let failures = b.failures.iter().map(|(p, why)| {
-        html! {
-            <tr class="failed" data-mode={p.mode.key()} data-workers={p.workers.to_string()}>
-                if theirs.is_some() { <td>{ "mine" }</td> }
-                <td>{ p.mode.label() }</td><td class="num">{ p.workers }</td>
-                <td colspan="5" class="error">{ why }</td>
-            </tr>
-        }
-    });
     let workloads = sweep_workloads(Scale::Full);
     html! {
         <section class="bench" aria-labelledby="bench-title">
@@ -375,239 +236,7 @@ pub fn Bench(props: &StateProps) -> Html {
                 }} />
             }
             <Share state={state.clone()} />
-            if !rows.is_empty() || !b.failures.is_empty() {
-                <div class="table-scroll">
-                <table class="results sweep-table">
-                    <thead><tr>
-                        if theirs.is_some() { <th scope="col">{ "run" }</th> }
-                        <th scope="col">{ "engine" }</th><th scope="col">{ "workers" }</th><th scope="col">{ "median ms" }</th>
-                        <th scope="col">{ "min ms" }</th><th scope="col">{ "max ms" }</th><th scope="col">{ "speedup" }</th><th scope="col">{ "result (checked)" }</th>
-                    </tr></thead>
-                    <tbody>{ for rows }{ for failures }</tbody>
-                </table>
-                </div>
-            }
+            <SweepTable state={state.clone()} />
         </section>
-    }
-}
-
-#[derive(PartialEq, Properties)]
-struct TheirsProps {
-    theirs: Theirs,
-    running: bool,
-    on_run: Callback<MouseEvent>,
-    on_hide: Callback<MouseEvent>,
-}
-
-/// What a share link brought: whose machine, what sweep, and the button that runs it here.
-#[component]
-fn TheirsPanel(props: &TheirsProps) -> Html {
-    let Theirs {
-        config, results, ..
-    } = &props.theirs;
-    let m = &results.machine;
-    let job = config.settings.job();
-    html! {
-        <div class="theirs" id="theirs">
-            <p>
-                <strong>{ "Theirs: " }</strong>
-                { format!(
-                    "results from a shared link, measured in {} with hardwareConcurrency {}{}, {}, on {}: {} tasks of {}, median of {}. Nothing has run on this machine yet; their lines are dashed.",
-                    m.browser,
-                    m.hardware_concurrency,
-                    m.effective_cores.map(|c| format!(" (effective cores measured: {c})")).unwrap_or_default(),
-                    if m.cross_origin_isolated { "cross-origin isolated" } else { "not cross-origin isolated" },
-                    m.date,
-                    job.tasks,
-                    job.workload.describe(),
-                    config.settings.repetitions,
-                ) }
-            </p>
-            <button id="run-compare" onclick={props.on_run.clone()} disabled={props.running}>{ "Run it here and compare" }</button>
-            <button id="hide-theirs" class="secondary" onclick={props.on_hide.clone()} disabled={props.running}>{ "Hide theirs" }</button>
-        </div>
-    }
-}
-
-/// Calls `f` with the sweeps there are to export: this page's last sweep and a link's.
-fn with_sweeps<R>(state: &State, f: impl FnOnce(&[export::Sweep]) -> R) -> R {
-    let mine = Results {
-        machine: links::machine(state.effective_cores()),
-        points: sweep::summaries(&state.bench.measured),
-    };
-    let mut sweeps = Vec::new();
-    if let (Some(config), false) = (&state.bench.swept, mine.points.is_empty()) {
-        sweeps.push(export::Sweep {
-            whose: "mine",
-            settings: &config.settings,
-            results: &mine,
-            timelines: state
-                .bench
-                .measured
-                .iter()
-                .filter_map(|m| Some((m.point, m.timeline.as_ref()?)))
-                .collect(),
-        });
-    }
-    if let Some(t) = &state.theirs {
-        sweeps.push(export::Sweep {
-            whose: "theirs",
-            settings: &t.config.settings,
-            results: &t.results,
-            timelines: Vec::new(),
-        });
-    }
-    f(&sweeps)
-}
-
-/// The chart as a file: the page's chart at a fixed size, with a title and a caption that say
-/// what was measured, how, where and when.
-fn chart_file(state: &State) -> Result<chart::Drawn, String> {
-    let plan_modes = state
-        .bench
-        .plan
-        .as_ref()
-        .map(|p| p.modes.clone())
-        .unwrap_or_default();
-    with_sweeps(state, |sweeps| {
-        let max_workers = sweeps
-            .iter()
-            .map(|s| {
-                s.settings
-                    .top_workers(s.results.machine.hardware_concurrency)
-            })
-            .max()
-            .unwrap_or(1);
-        let sets: Vec<chart::Set> = sweeps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| chart::Set {
-                whose: (sweeps.len() > 1).then_some(s.whose),
-                dashed: s.whose == "theirs",
-                cores_marker: i == 0
-                    || s.results.machine.hardware_concurrency
-                        != sweeps[0].results.machine.hardware_concurrency,
-                points: &s.results.points,
-                modes: if s.whose == "mine" {
-                    &plan_modes
-                } else {
-                    &s.settings.modes
-                },
-                cores: s.results.machine.hardware_concurrency,
-            })
-            .collect();
-        let caption = chart::Caption {
-            title: chart::title(state.bench.settings.view),
-            lines: export::caption(sweeps, Workload::describe),
-        };
-        chart::render(
-            &sets,
-            state.bench.settings.view,
-            max_workers,
-            EXPORT_SIZE,
-            Some(&caption),
-            false,
-        )
-    })
-}
-
-/// The plot's size in exported files; the caption and the legend add to its height.
-const EXPORT_SIZE: (u32, u32) = (900, 460);
-
-/// Copy link and the exports.
-#[component]
-fn Share(props: &StateProps) -> Html {
-    let state = &props.state;
-    // The link last copied and what became of the copy.
-    let copied = use_state(|| None::<(String, String)>);
-    let export_error = use_state(|| None::<String>);
-    let on_copy = {
-        let (state, copied) = (state.clone(), copied.clone());
-        Callback::from(move |_: MouseEvent| {
-            let url = links::page_url(&share::encode(
-                &state.share_link(links::machine(state.effective_cores())),
-            ));
-            let copied = copied.clone();
-            spawn_local(async move {
-                let status = match links::copy(&url).await {
-                    Ok(()) => "Copied to the clipboard.".to_string(),
-                    Err(why) => format!(
-                        "The browser did not allow copying ({why}): select the link and copy it yourself."
-                    ),
-                };
-                copied.set(Some((url, status)));
-            });
-        })
-    };
-    // Each export is made when its button is pressed, from the state as it is then.
-    let save = |what: &'static str,
-                ext: &'static str,
-                mime: &'static str,
-                make: fn(&State) -> Result<String, String>| {
-        let (state, export_error) = (state.clone(), export_error.clone());
-        Callback::from(move |_: MouseEvent| {
-            let saved = make(&state)
-                .and_then(|text| links::download(&links::export_file(ext), mime, &text));
-            export_error.set(
-                saved
-                    .err()
-                    .map(|why| format!("The {what} could not be saved: {why}")),
-            );
-        })
-    };
-    let on_csv = save("CSV", "csv", "text/csv", |s| {
-        Ok(with_sweeps(s, export::csv))
-    });
-    let on_json = save("JSON", "json", "application/json", |s| {
-        Ok(with_sweeps(s, export::json))
-    });
-    let on_svg = save("SVG", "svg", "image/svg+xml", |s| {
-        chart_file(s).map(|c| c.svg)
-    });
-    let on_png = {
-        let (state, export_error) = (state.clone(), export_error.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (svg, file, export_error) = (
-                chart_file(&state),
-                links::export_file("png"),
-                export_error.clone(),
-            );
-            spawn_local(async move {
-                let saved = match svg {
-                    Ok(chart::Drawn { svg, size: (w, h) }) => {
-                        links::download_png(&file, &svg, w, h).await
-                    }
-                    Err(why) => Err(why),
-                };
-                export_error.set(
-                    saved
-                        .err()
-                        .map(|why| format!("The PNG could not be made: {why}")),
-                );
-            });
-        })
-    };
-    let nothing = state.running || (state.bench.measured.is_empty() && state.theirs.is_none());
-    html! {
-        <div class="share" id="share">
-            <div class="share-actions">
-                <button id="copy-link" onclick={on_copy} disabled={state.running}>{ "Copy link" }</button>
-                <span class="label">{ "Export" }</span>
-                <button id="export-csv" class="secondary" onclick={on_csv} disabled={nothing}>{ "CSV" }</button>
-                <button id="export-json" class="secondary" onclick={on_json} disabled={nothing}>{ "JSON" }</button>
-                <button id="export-svg" class="secondary" onclick={on_svg} disabled={nothing}>{ "chart SVG" }</button>
-                <button id="export-png" class="secondary" onclick={on_png} disabled={nothing}>{ "chart PNG" }</button>
-            </div>
-            if let Some((url, status)) = &*copied {
-                <div class="share-link">
-                    <input id="share-link" type="text" readonly=true value={url.clone()} aria-label="Share link"
-                        onfocus={Callback::from(|e: FocusEvent| if let Some(i) = e.target_dyn_into::<HtmlInputElement>() { i.select() })} />
-                    <span id="share-status">{ format!("{status} {} characters.", url.len()) }</span>
-                </div>
-            }
-            if let Some(why) = &*export_error {
-                <p class="error" id="export-error">{ why }</p>
-            }
-        </div>
     }
 }

@@ -100,16 +100,6 @@ pub struct Caption {
     pub lines: Vec<String>,
 }
 
-/// The chart's title in `view`.
-pub fn title(view: View) -> String {
-    let what = match view {
-        View::Time => "elapsed time",
-        View::Speedup => "speedup",
-        View::Efficiency => "efficiency",
-    };
-    format!("corescope — {what} against workers")
-}
-
 /// A drawn chart and its size in px.
 pub struct Drawn {
     pub svg: String,
@@ -186,15 +176,6 @@ fn fitted(fit: &AmdahlFit, serial_ms: f64, view: View) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// The ideal line's name in `view`.
-fn ideal_name(view: View) -> &'static str {
-    match view {
-        View::Time => "ideal (serial ÷ workers)",
-        View::Speedup => "ideal (= workers)",
-        View::Efficiency => "ideal (1)",
-    }
-}
-
 /// Whether set `i` draws an ideal line: in the time view each set with a serial baseline has
 /// its own; speedup and efficiency have one ideal for all, drawn with the first set.
 fn draws_ideal(i: usize, set: &Set, view: View) -> bool {
@@ -224,8 +205,8 @@ pub fn legend(sets: &[Set], view: View, max_workers: usize) -> Vec<Vec<LegendIte
         let line = set.line();
         if draws_ideal(i, set, view) {
             let name = match view {
-                View::Time => set.name(ideal_name(view)),
-                View::Speedup | View::Efficiency => ideal_name(view).to_string(),
+                View::Time => set.name(view.ideal_name()),
+                View::Speedup | View::Efficiency => view.ideal_name().to_string(),
             };
             references.push(item(GREY, line, 1, false, name));
         }
@@ -273,7 +254,7 @@ pub fn render(
         legend_band(&legend(sets, view, max_workers), width)
     };
     let height = head_height + plot_height + band_height;
-    let title = caption.map_or_else(|| title(view), |c| c.title.clone());
+    let title = caption.map_or_else(|| view.chart_title(), |c| c.title.clone());
     let size = if fit {
         format!("viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\"")
     } else {

@@ -2,14 +2,10 @@
 //! computing, and with a GIL the spans a task held the lock solid and the rest of it pale. Drawn
 //! by plotters into SVG, like the bench's chart.
 
-use crate::run::Mode;
 use crate::state::{Action, ShownTimeline, State};
-use crate::timeline::{Kind, Timeline};
+use crate::timeline::{Kind, MAX_DRAWN_LANES, Timeline, lane_name};
 use plotters::prelude::*;
 use yew::prelude::*;
-
-/// Lanes drawn at most; a run with a worker per task can have a thousand.
-const MAX_LANES: usize = 64;
 
 fn colour(kind: Kind) -> RGBColor {
     match kind {
@@ -31,32 +27,9 @@ fn band(kind: Kind) -> (f64, f64) {
     }
 }
 
-fn lane_name(mode: Mode, worker: usize) -> String {
-    match mode {
-        Mode::MainThread => "page".into(),
-        Mode::Shared { .. } => format!("thread {worker}"),
-        Mode::Pool { .. } => format!("worker {worker}"),
-        Mode::PerTask { .. } => format!("task {worker}'s worker"),
-    }
-}
-
-/// The kinds a timeline of `mode` can show, for its legend.
-pub fn kinds(mode: Mode) -> &'static [Kind] {
-    match mode {
-        Mode::MainThread | Mode::Shared { gil: false } => &[Kind::Compute, Kind::Sleeping],
-        Mode::Shared { gil: true } => &[Kind::HoldingGil, Kind::WithoutGil],
-        Mode::Pool { .. } | Mode::PerTask { .. } => &[
-            Kind::Startup,
-            Kind::Messaging,
-            Kind::Compute,
-            Kind::Sleeping,
-        ],
-    }
-}
-
 /// The timeline as SVG, `width` px wide, scaled to its column.
 pub fn render(t: &Timeline, width: u32) -> Result<String, String> {
-    let lanes = t.lanes.len().clamp(1, MAX_LANES);
+    let lanes = t.lanes.len().clamp(1, MAX_DRAWN_LANES);
     let height = (lanes as u32 * 24 + 70).max(150);
     let mut svg = String::new();
     draw(&mut svg, t, lanes, (width, height))
@@ -137,54 +110,6 @@ fn draw(
     Ok(())
 }
 
-/// What the timeline shows, in words: the counts a reader would otherwise have to count.
-pub fn summary(t: &Timeline, cores: usize) -> String {
-    // Spans under half a millisecond (a sleeping task's add after it wakes) do not count.
-    let busy = t.most_computing_at_once(0.5);
-    let sleeping = t.total_ms(Kind::Sleeping);
-    let lanes = format!(
-        "{} lane{}",
-        t.lanes.len(),
-        if t.lanes.len() == 1 { "" } else { "s" }
-    );
-    let mut parts = vec![match busy {
-        0 => format!(
-            "{lanes}; no task computed for over half a millisecond (hardwareConcurrency {cores})"
-        ),
-        _ => format!(
-            "{lanes}; at most {busy} task{} computing at once (hardwareConcurrency {cores})",
-            if busy == 1 { "" } else { "s" }
-        ),
-    }];
-    if busy > cores {
-        parts.push("more than the cores, so each one's bars stretch".into());
-    }
-    if sleeping > 0.0 {
-        parts.push(format!(
-            "{sleeping:.0} ms of sleeping summed over lanes, which takes no core"
-        ));
-    }
-    if let Mode::Shared { gil: true } = t.mode {
-        parts.push(format!(
-            "the GIL was held {:.0} ms in all and tasks spent {:.0} ms without it",
-            t.total_ms(Kind::HoldingGil),
-            t.total_ms(Kind::WithoutGil)
-        ));
-    }
-    let startup = t.total_ms(Kind::Startup);
-    if startup > 0.0 {
-        parts.push(format!("worker start-up {startup:.0} ms summed over lanes"));
-    }
-    let messaging = t.total_ms(Kind::Messaging);
-    if messaging > 0.0 {
-        parts.push(format!("messages {messaging:.0} ms"));
-    }
-    if t.lanes.len() > MAX_LANES {
-        parts.push(format!("the first {MAX_LANES} lanes are drawn"));
-    }
-    format!("{}.", parts.join("; "))
-}
-
 #[derive(PartialEq, Properties)]
 pub struct TimelineProps {
     pub shown: ShownTimeline,
@@ -215,12 +140,12 @@ pub fn TimelinePanel(props: &TimelineProps) -> Html {
                 } }
             </div>
             <ul class="legend inline">
-                { for kinds(t.mode).iter().map(|&k| html! {
+                { for Kind::shown_by(t.mode).iter().map(|&k| html! {
                     <li><span class="swatch block" style={css(colour(k))}></span>{ k.label() }</li>
                 }) }
                 <li><span class="swatch" style="--swatch: rgb(120, 128, 140)"></span>{ "end of the timed span" }</li>
             </ul>
-            <p class="timeline-summary" id="timeline-summary">{ summary(t, props.cores) }</p>
+            <p class="timeline-summary" id="timeline-summary">{ t.summary(props.cores) }</p>
         </figure>
     }
 }

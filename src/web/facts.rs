@@ -1,0 +1,49 @@
+//! The platform's facts: hardwareConcurrency, isolation, which module loaded, the shared-memory
+//! pool, and the effective cores with the button that measures them.
+
+use crate::state::{Action, Calibration, PoolStatus};
+use crate::web::props::StateProps;
+use crate::web::{engines, platform};
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+#[component]
+pub fn Facts(props: &StateProps) -> Html {
+    let s = &props.state;
+    let pool = match &s.pool {
+        PoolStatus::Ready { threads } => format!("ready, {threads} threads"),
+        PoolStatus::Starting => "starting…".into(),
+        PoolStatus::Unavailable(why) | PoolStatus::Failed(why) => format!("off: {why}"),
+    };
+    let on_calibrate = {
+        let state = s.clone();
+        Callback::from(move |_: MouseEvent| {
+            if state.running {
+                return;
+            }
+            let (dispatch, max) = (state.dispatcher(), 2 * state.hardware_concurrency);
+            spawn_local(async move {
+                dispatch.dispatch(Action::CalibrationStarted);
+                platform::after_paint().await;
+                let curve = engines::throughput_curve(max).await;
+                dispatch.dispatch(Action::CalibrationFinished(curve));
+            });
+        })
+    };
+    html! {
+        <dl class="facts">
+            <dt>{ "hardwareConcurrency" }</dt><dd id="hardware-concurrency">{ s.hardware_concurrency }</dd>
+            <dt>{ "cross-origin isolated" }</dt><dd id="isolated">{ if s.cross_origin_isolated { "yes" } else { "no" } }</dd>
+            <dt>{ "module" }</dt><dd id="build" data-threaded={s.threaded.to_string()}>{ if s.threaded { "threaded (shared memory)" } else { "single-threaded" } }</dd>
+            <dt>{ "shared-memory pool" }</dt><dd id="pool" data-ready={matches!(s.pool, PoolStatus::Ready { .. }).to_string()}>{ pool }</dd>
+            <dt>{ "effective cores" }</dt>
+            <dd id="effective-cores" data-cores={s.effective_cores().map(|c| c.to_string())}>
+                { s.calibration.describe(s.hardware_concurrency) }
+                <button class="secondary small" id="calibrate" onclick={on_calibrate}
+                    disabled={s.running || !matches!(s.pool, PoolStatus::Ready { .. })}>
+                    { if s.calibration == Calibration::NotRun { "Measure (≤ 3 s)" } else { "Measure again" } }
+                </button>
+            </dd>
+        </dl>
+    }
+}

@@ -1,0 +1,174 @@
+//! The lesson presets: pick one of the seeds' experiments, run its steps, read the lesson
+//! written from this machine's numbers.
+
+use crate::experiment::{self, Outcomes, PresetId, Scale, Step, sweep_workloads};
+use crate::run::Mode;
+use crate::state::{Action, Section};
+use crate::web::driver;
+use crate::web::outcome::{outcome_cells, timeline_button};
+use crate::web::props::StateProps;
+use crate::web::timeline_view::TimelinePanel;
+use crate::workloads::{Job, Workload, file_write};
+use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+#[component]
+pub fn Lessons(props: &StateProps) -> Html {
+    let state = &props.state;
+    let selected = state.preset.selected;
+    let picker = PresetId::ALL.iter().enumerate().map(|(n, &id)| {
+        let dispatch = state.dispatcher();
+        let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::SelectPreset(id)));
+        html! {
+            <button class={classes!("preset-pick", (id == selected).then_some("selected"))} data-preset={id.key()}
+                aria-pressed={(id == selected).to_string()} {onclick} disabled={state.running}>
+                { format!("{}. {}", n + 1, id.title()) }
+            </button>
+        }
+    });
+
+    let (steps, results) = state.shown_preset();
+
+    let on_run = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            if !state.running {
+                spawn_local(driver::run_preset(
+                    (*state).clone(),
+                    state.preset_steps(Scale::Full),
+                    state.dispatcher(),
+                ));
+            }
+        })
+    };
+    let on_workload = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            dispatch.dispatch(Action::SelectSweepWorkload(
+                select.value().parse().unwrap_or(usize::MAX),
+            ));
+        })
+    };
+    let progress = state.preset_progress(&steps);
+    // Speedups compare a step only with a serial step of the very same job.
+    let serial_ms = |job: &Job| {
+        steps
+            .iter()
+            .zip(&results)
+            .find(|(s, _)| s.mode == Mode::MainThread && &s.job == job)
+            .and_then(|(_, r)| match r {
+                Some(Ok(run)) => Some(run.run.elapsed_ms),
+                _ => None,
+            })
+    };
+    let rows = steps.iter().zip(&results).enumerate().map(|(i, (step, result))| {
+        let (key, elapsed, detail) = match result {
+            None if state.preset.running == Some(i) => ("running", html! { "running…" }, html! {}),
+            None => ("idle", html! { "—" }, html! { state.unavailable_reason(step.mode).unwrap_or_default() }),
+            Some(outcome) => {
+                let (key, elapsed, mut detail) = outcome_cells(outcome, serial_ms(&step.job).filter(|_| step.mode != Mode::MainThread));
+                if let Ok(run) = outcome {
+                    let title = format!("{} — {}", selected.title(), step.label);
+                    let button = timeline_button(&state.dispatcher(), Section::Lessons, title, &step.job, outcome);
+                    detail = html! { <>{ detail }{ step_extras(step, &run.run) }{ button }</> };
+                }
+                (key, elapsed, detail)
+            }
+        };
+        html! {
+            <tr data-step={step.id.clone()} data-engine={step.mode.key()} data-status={key}>
+                <th scope="row">{ &step.label }<small>{ format!("{} · {}", step.mode.label(), step.mode.python_analog()) }</small></th>
+                <td class="time">{ elapsed }</td>
+                <td class="detail">{ detail }</td>
+            </tr>
+        }
+    });
+    let lesson = experiment::lesson(
+        selected,
+        state.hardware_concurrency,
+        &Outcomes {
+            steps: &steps,
+            results: &results,
+        },
+    );
+    let workloads = sweep_workloads(Scale::Full);
+
+    html! {
+        <section class="lessons" aria-labelledby="lessons-title">
+            <h2 id="lessons-title">{ "Lessons from the seeds" }</h2>
+            <nav class="preset-picker" aria-label="Presets">{ for picker }</nav>
+            <article class="preset" data-preset={selected.key()}>
+                <h3>{ selected.title() }<small>{ format!(" seed {}", selected.seeds()) }</small></h3>
+                <p class="seed-found"><strong>{ "The seed found: " }</strong>{ selected.seed_found() }</p>
+                <p class="sizes">{ sizes(&steps) }</p>
+                <div class="controls">
+                    if selected == PresetId::ScalingSweep {
+                        <label for="sweep-workload">{ "Workload" }</label>
+                        <select id="sweep-workload" onchange={on_workload} disabled={state.running}>
+                            { for workloads.iter().enumerate().map(|(i, w)| html! {
+                                <option value={i.to_string()} selected={i == state.preset.sweep_workload}>{ w.describe() }</option>
+                            }) }
+                        </select>
+                    }
+                    <button id="run-preset" onclick={on_run} disabled={state.running}>{ "Run preset" }</button>
+                    <span class="progress" id="preset-progress">{ progress }</span>
+                </div>
+                <table class="results steps">
+                    <thead><tr><th scope="col">{ "step" }</th><th scope="col">{ "elapsed" }</th><th scope="col">{ "result (checked against serial)" }</th></tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+                if let Some(shown) = state.timeline.as_ref().filter(|t| t.section == Section::Lessons) {
+                    <TimelinePanel shown={shown.clone()} cores={state.hardware_concurrency} dispatch={state.dispatcher()} />
+                }
+                <div class="lesson" id="lesson">
+                    <strong>{ "This run: " }</strong>
+                    if lesson.is_empty() {
+                        <p>{ "Run the preset to see what your machine does." }</p>
+                    } else {
+                        { for lesson.iter().map(|s| html! { <p>{ s }</p> }) }
+                    }
+                </div>
+            </article>
+        </section>
+    }
+}
+
+/// Arrival order, and a shared counter's view of the page's total.
+fn step_extras(step: &Step, run: &crate::run::RawRun) -> Html {
+    let arrival = run.arrival();
+    let order = if arrival.windows(2).any(|w| w[0] > w[1]) && arrival.len() <= 12 {
+        format!(" Arrived in task order {arrival:?}.")
+    } else {
+        String::new()
+    };
+    let total = if step.job.uses_globals() {
+        format!(" Page's total afterwards: {}.", run.page_total)
+    } else {
+        String::new()
+    };
+    let stand_in = if matches!(step.job.workload, Workload::FileWrite { .. }) {
+        format!(" File: {}.", file_write::STAND_IN)
+    } else {
+        String::new()
+    };
+    html! { <span class="extras">{ format!("{order}{total}{stand_in}") }</span> }
+}
+
+/// The workloads a preset runs, with their sizes.
+fn sizes(steps: &[Step]) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for s in steps {
+        let this = format!("{} × {} tasks", s.job.workload.describe(), s.job.tasks);
+        if !seen.contains(&this) {
+            seen.push(this);
+        }
+    }
+    format!(
+        "Here: {}. A step that runs in under {} is run {} times and shows its median run.",
+        seen.join("; "),
+        crate::stats::secs(experiment::SHORT_STEP_MS),
+        experiment::SHORT_STEP_RUNS
+    )
+}

@@ -1,0 +1,85 @@
+//! A finished run's cells in a results table, shared by the quick run and the lessons: its time,
+//! its checked result with what went into the time, and a button that opens its timeline.
+
+use crate::experiment::{self, Outcome};
+use crate::run::{Mode, RunError};
+use crate::state::{Action, Section, ShownTimeline};
+use crate::timeline::Timeline;
+use crate::web::app::Dispatcher;
+use crate::workloads::{Job, show_list};
+use yew::prelude::*;
+
+/// A button that opens the timeline of `outcome`'s run under `section` (nothing for a failed run).
+pub fn timeline_button(
+    dispatch: &Dispatcher,
+    section: Section,
+    title: String,
+    job: &Job,
+    outcome: &Outcome,
+) -> Html {
+    let Ok(run) = outcome else {
+        return html! {};
+    };
+    let timeline = Timeline::of(run.mode, job, &run.run);
+    let dispatch = dispatch.clone();
+    let onclick = Callback::from(move |_: MouseEvent| {
+        dispatch.dispatch(Action::ShowTimeline(Some(ShownTimeline {
+            section,
+            title: title.clone(),
+            timeline: timeline.clone(),
+            theirs: false,
+        })))
+    });
+    html! { <button class="link show-timeline" {onclick}>{ "timeline" }</button> }
+}
+
+/// The elapsed cell and the detail cell of a finished run.
+pub fn outcome_cells(outcome: &Outcome, serial_ms: Option<f64>) -> (&'static str, Html, Html) {
+    match outcome {
+        Ok(run) => {
+            let r = &run.run;
+            let startup = match (r.startup_ms, run.mode) {
+                (Some(ms), Mode::Pool { reuse: true }) => {
+                    format!(", pool start-up before the clock {ms:.1} ms")
+                }
+                (Some(ms), _) => format!(", of which start-up {ms:.1} ms"),
+                (None, _) => String::new(),
+            };
+            let messaging = r
+                .messaging_ms
+                .map(|ms| format!(", messaging {ms:.1} ms"))
+                .unwrap_or_default();
+            let gil = if r.gil_wait_ms() > 0.0 {
+                format!(", GIL waits {:.1} ms", r.gil_wait_ms())
+            } else {
+                String::new()
+            };
+            let (speedup, note) = experiment::speed_cells(run, serial_ms);
+            (
+                "ok",
+                html! { <span class="elapsed" data-ms={format!("{:.3}", r.elapsed_ms)}>{ format!("{:.1} ms", r.elapsed_ms) }</span> },
+                html! {
+                    <>
+                        <span class="check" title="matches the serial answer">{ "✓ " }</span>
+                        <span class="result">{ show_list(&r.results, 10) }</span>
+                        <span class="meta">{ format!(" on {} of {} workers{startup}{messaging}{gil}{speedup}", r.workers_used(), run.workers) }</span>
+                        if let Some((class, text)) = note {
+                            <span class={classes!("note", class)}>{ text }</span>
+                        }
+                    </>
+                },
+            )
+        }
+        Err(err) => {
+            let what = match err {
+                RunError::WrongResult(_) => "time withheld — ",
+                RunError::Failed(_) => "failed: ",
+            };
+            (
+                "error",
+                html! { "—" },
+                html! { <span class="error">{ format!("{what}{err}") }</span> },
+            )
+        }
+    }
+}

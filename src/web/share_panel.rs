@@ -1,0 +1,196 @@
+//! Copy link and the exports: CSV and JSON of the sweeps on show, and the chart as SVG or PNG
+//! with a caption saying what was measured, how, where and when.
+
+use crate::export;
+use crate::share::{self, Results};
+use crate::state::State;
+use crate::sweep;
+use crate::web::props::StateProps;
+use crate::web::{chart, links};
+use crate::workloads::Workload;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// Calls `f` with the sweeps there are to export: this page's last sweep and a link's.
+fn with_sweeps<R>(state: &State, f: impl FnOnce(&[export::Sweep]) -> R) -> R {
+    let mine = Results {
+        machine: links::machine(state.effective_cores()),
+        points: sweep::summaries(&state.bench.measured),
+    };
+    let mut sweeps = Vec::new();
+    if let (Some(config), false) = (&state.bench.swept, mine.points.is_empty()) {
+        sweeps.push(export::Sweep {
+            whose: "mine",
+            settings: &config.settings,
+            results: &mine,
+            timelines: state
+                .bench
+                .measured
+                .iter()
+                .filter_map(|m| Some((m.point, m.timeline.as_ref()?)))
+                .collect(),
+        });
+    }
+    if let Some(t) = &state.theirs {
+        sweeps.push(export::Sweep {
+            whose: "theirs",
+            settings: &t.config.settings,
+            results: &t.results,
+            timelines: Vec::new(),
+        });
+    }
+    f(&sweeps)
+}
+
+/// The chart as a file: the page's chart at a fixed size, with a title and a caption that say
+/// what was measured, how, where and when.
+fn chart_file(state: &State) -> Result<chart::Drawn, String> {
+    let plan_modes = state
+        .bench
+        .plan
+        .as_ref()
+        .map(|p| p.modes.clone())
+        .unwrap_or_default();
+    with_sweeps(state, |sweeps| {
+        let max_workers = sweeps
+            .iter()
+            .map(|s| {
+                s.settings
+                    .top_workers(s.results.machine.hardware_concurrency)
+            })
+            .max()
+            .unwrap_or(1);
+        let sets: Vec<chart::Set> = sweeps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| chart::Set {
+                whose: (sweeps.len() > 1).then_some(s.whose),
+                dashed: s.whose == "theirs",
+                cores_marker: i == 0
+                    || s.results.machine.hardware_concurrency
+                        != sweeps[0].results.machine.hardware_concurrency,
+                points: &s.results.points,
+                modes: if s.whose == "mine" {
+                    &plan_modes
+                } else {
+                    &s.settings.modes
+                },
+                cores: s.results.machine.hardware_concurrency,
+            })
+            .collect();
+        let caption = chart::Caption {
+            title: state.bench.settings.view.chart_title(),
+            lines: export::caption(sweeps, Workload::describe),
+        };
+        chart::render(
+            &sets,
+            state.bench.settings.view,
+            max_workers,
+            EXPORT_SIZE,
+            Some(&caption),
+            false,
+        )
+    })
+}
+
+/// The plot's size in exported files; the caption and the legend add to its height.
+const EXPORT_SIZE: (u32, u32) = (900, 460);
+
+/// Copy link and the exports.
+#[component]
+pub fn Share(props: &StateProps) -> Html {
+    let state = &props.state;
+    // The link last copied and what became of the copy.
+    let copied = use_state(|| None::<(String, String)>);
+    let export_error = use_state(|| None::<String>);
+    let on_copy = {
+        let (state, copied) = (state.clone(), copied.clone());
+        Callback::from(move |_: MouseEvent| {
+            let url = links::page_url(&share::encode(
+                &state.share_link(links::machine(state.effective_cores())),
+            ));
+            let copied = copied.clone();
+            spawn_local(async move {
+                let status = match links::copy(&url).await {
+                    Ok(()) => "Copied to the clipboard.".to_string(),
+                    Err(why) => format!(
+                        "The browser did not allow copying ({why}): select the link and copy it yourself."
+                    ),
+                };
+                copied.set(Some((url, status)));
+            });
+        })
+    };
+    // Each export is made when its button is pressed, from the state as it is then.
+    let save = |what: &'static str,
+                ext: &'static str,
+                mime: &'static str,
+                make: fn(&State) -> Result<String, String>| {
+        let (state, export_error) = (state.clone(), export_error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let saved = make(&state)
+                .and_then(|text| links::download(&links::export_file(ext), mime, &text));
+            export_error.set(
+                saved
+                    .err()
+                    .map(|why| format!("The {what} could not be saved: {why}")),
+            );
+        })
+    };
+    let on_csv = save("CSV", "csv", "text/csv", |s| {
+        Ok(with_sweeps(s, export::csv))
+    });
+    let on_json = save("JSON", "json", "application/json", |s| {
+        Ok(with_sweeps(s, export::json))
+    });
+    let on_svg = save("SVG", "svg", "image/svg+xml", |s| {
+        chart_file(s).map(|c| c.svg)
+    });
+    let on_png = {
+        let (state, export_error) = (state.clone(), export_error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (svg, file, export_error) = (
+                chart_file(&state),
+                links::export_file("png"),
+                export_error.clone(),
+            );
+            spawn_local(async move {
+                let saved = match svg {
+                    Ok(chart::Drawn { svg, size: (w, h) }) => {
+                        links::download_png(&file, &svg, w, h).await
+                    }
+                    Err(why) => Err(why),
+                };
+                export_error.set(
+                    saved
+                        .err()
+                        .map(|why| format!("The PNG could not be made: {why}")),
+                );
+            });
+        })
+    };
+    let nothing = state.running || (state.bench.measured.is_empty() && state.theirs.is_none());
+    html! {
+        <div class="share" id="share">
+            <div class="share-actions">
+                <button id="copy-link" onclick={on_copy} disabled={state.running}>{ "Copy link" }</button>
+                <span class="label">{ "Export" }</span>
+                <button id="export-csv" class="secondary" onclick={on_csv} disabled={nothing}>{ "CSV" }</button>
+                <button id="export-json" class="secondary" onclick={on_json} disabled={nothing}>{ "JSON" }</button>
+                <button id="export-svg" class="secondary" onclick={on_svg} disabled={nothing}>{ "chart SVG" }</button>
+                <button id="export-png" class="secondary" onclick={on_png} disabled={nothing}>{ "chart PNG" }</button>
+            </div>
+            if let Some((url, status)) = &*copied {
+                <div class="share-link">
+                    <input id="share-link" type="text" readonly=true value={url.clone()} aria-label="Share link"
+                        onfocus={Callback::from(|e: FocusEvent| if let Some(i) = e.target_dyn_into::<HtmlInputElement>() { i.select() })} />
+                    <span id="share-status">{ format!("{status} {} characters.", url.len()) }</span>
+                </div>
+            }
+            if let Some(why) = &*export_error {
+                <p class="error" id="export-error">{ why }</p>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,102 @@
+//! The bench's table: one row per measured point of this page's sweep and of a link's, with its
+//! times, speedup, checked result and timeline, and a row per point that failed.
+
+use crate::run::Mode;
+use crate::state::{Action, Section, ShownTimeline};
+use crate::sweep::{self, PointSummary};
+use crate::web::props::StateProps;
+use yew::prelude::*;
+
+#[component]
+pub fn SweepTable(props: &StateProps) -> Html {
+    let state = &props.state;
+    let b = &state.bench;
+    let dispatch = state.dispatcher();
+    let mine = sweep::summaries(&b.measured);
+    let theirs = state.theirs.as_ref();
+    let mut rows: Vec<Html> = Vec::new();
+    let mut all: Vec<(&'static str, &[PointSummary])> = vec![("mine", &mine)];
+    if let Some(t) = theirs {
+        all.push(("theirs", &t.results.points));
+    }
+    for (whose, points) in all {
+        let serial = sweep::serial_ms(points);
+        for p in points {
+            let s = p.summary;
+            let speedup = serial
+                .and_then(|t| crate::stats::speedup(t, s.median_ms))
+                .map_or(String::new(), |x| format!("{x:.2}×"));
+            let measured = b
+                .measured
+                .iter()
+                .find(|m| m.point == p.point)
+                .filter(|_| whose == "mine");
+            let result = match measured {
+                Some(m) => m.result.clone(),
+                None => "checked on their machine".into(),
+            };
+            // A pool's chunks, cut as CPython cuts them, can load one worker more than threads.
+            let chunking = match (p.point.mode, &b.plan, measured) {
+                (Mode::Pool { .. }, Some(plan), Some(_)) => {
+                    crate::run::chunking_note(plan.job.tasks, p.point.workers)
+                }
+                _ => None,
+            };
+            let show = measured.and_then(|m| m.timeline.clone()).map(|timeline| {
+                let dispatch = dispatch.clone();
+                let title = p.point.describe();
+                Callback::from(move |_: MouseEvent| {
+                    dispatch.dispatch(Action::ShowTimeline(Some(ShownTimeline {
+                        section: Section::Bench,
+                        title: title.clone(),
+                        timeline: timeline.clone(),
+                        theirs: false,
+                    })))
+                })
+            });
+            rows.push(html! {
+                <tr data-whose={whose} data-mode={p.point.mode.key()} data-workers={p.point.workers.to_string()}>
+                    if theirs.is_some() { <td>{ whose }</td> }
+                    <td>{ p.point.mode.label() }</td>
+                    <td class="num">{ p.point.workers }</td>
+                    <td class="num" data-ms={format!("{:.3}", s.median_ms)}>{ format!("{:.1}", s.median_ms) }</td>
+                    <td class="num">{ format!("{:.1}", s.min_ms) }</td>
+                    <td class="num">{ format!("{:.1}", s.max_ms) }</td>
+                    <td class="num">{ speedup }</td>
+                    <td><span class="check">{ "✓ " }</span>{ result }
+                        if let Some(note) = chunking {
+                            <span class="note why">{ format!(" {note}.") }</span>
+                        }
+                        if let Some(onclick) = show {
+                            <button class="link show-timeline" {onclick}>{ "timeline" }</button>
+                        }
+                    </td>
+                </tr>
+            });
+        }
+    }
+    let failures = b.failures.iter().map(|(p, why)| {
+        html! {
+            <tr class="failed" data-mode={p.mode.key()} data-workers={p.workers.to_string()}>
+                if theirs.is_some() { <td>{ "mine" }</td> }
+                <td>{ p.mode.label() }</td><td class="num">{ p.workers }</td>
+                <td colspan="5" class="error">{ why }</td>
+            </tr>
+        }
+    });
+    if rows.is_empty() && b.failures.is_empty() {
+        return html! {};
+    }
+    html! {
+            <div class="table-scroll">
+            <table class="results sweep-table">
+                <thead><tr>
+                    if theirs.is_some() { <th scope="col">{ "run" }</th> }
+                    <th scope="col">{ "engine" }</th><th scope="col">{ "workers" }</th><th scope="col">{ "median ms" }</th>
+                    <th scope="col">{ "min ms" }</th><th scope="col">{ "max ms" }</th><th scope="col">{ "speedup" }</th><th scope="col">{ "result (checked)" }</th>
+                </tr></thead>
+                <tbody>{ for rows }{ for failures }</tbody>
+            </table>
+            </div>
+    }
+}
