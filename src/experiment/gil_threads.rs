@@ -1,0 +1,80 @@
+//! GIL threads (seed 000): the loop on one thread and on ten, with a GIL and without.
+
+use super::{FULL_LOOP_COUNT, GIL, Outcomes, Preset, PresetId, SHARED, Step, StepsContext, times};
+use crate::run::Mode;
+use crate::stats::secs;
+use crate::workloads::{Job, Workload};
+
+pub(super) const PRESET: Preset = Preset {
+    id: PresetId::GilThreads,
+    key: "gil",
+    title: "GIL threads",
+    seeds: "000",
+    seed_found: "The loop on 1 Python thread 0.116 s; on 10 threads 0.958 s — the GIL lets one run at a time.",
+    steps,
+    lesson,
+};
+
+/// The loop ten times serially, and on 1 and 10 threads with and without a GIL.
+fn steps(cx: &StepsContext) -> Vec<Step> {
+    let count = cx.scale.pick(FULL_LOOP_COUNT, 3_000_000);
+    let one = Job::new(Workload::EmptyLoop { count }, 1);
+    let ten = Job::new(Workload::EmptyLoop { count }, 10);
+    vec![
+        Step::new(
+            "serial-10",
+            "the loop 10 times, serially",
+            Mode::MainThread,
+            1,
+            ten.clone(),
+        ),
+        Step::new("gil-1", "1 thread with a GIL", GIL, 1, one.clone()),
+        Step::new("gil-10", "10 threads with a GIL", GIL, 10, ten.clone()),
+        Step::new("shared-1", "1 thread, no GIL", SHARED, 1, one),
+        Step::new("shared-10", "10 threads, no GIL", SHARED, 10, ten),
+    ]
+}
+
+/// How much longer ten threads took than one, with the GIL and without, and how long the GIL's
+/// threads waited for it.
+fn lesson(cores: usize, o: &Outcomes<'_>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut say = |s: Option<String>| out.extend(s);
+    say((|| {
+        let ratio = o.ms("gil-10")? / o.ms("gil-1")?;
+        let why = if ratio >= 7.0 {
+            "near ten times the work's length, because only the thread holding the lock may compute"
+        } else {
+            "well under the ten times that one lock holder at a time would give"
+        };
+        Some(format!(
+            "With a GIL, 10 threads took {} against {} for one: {} as long, {why} (the seed saw 8.3×).",
+            secs(o.ms("gil-10")?),
+            secs(o.ms("gil-1")?),
+            times(ratio)
+        ))
+    })());
+    say((|| {
+        let ratio = o.ms("shared-10")? / o.ms("shared-1")?;
+        let verdict = if ratio < 8.0 {
+            "the cores share the work"
+        } else {
+            "this machine barely runs them at once"
+        };
+        Some(format!(
+            "Without it, 10 threads took {} against {} for one ({}); {cores} fully used cores would make it {}: {verdict}.",
+            secs(o.ms("shared-10")?),
+            secs(o.ms("shared-1")?),
+            times(ratio),
+            times(10.0 / cores.min(10) as f64)
+        ))
+    })());
+    say((|| {
+        let r = o.run("gil-10")?;
+        Some(format!(
+            "The GIL's 10 threads spent {} waiting for the lock in all.",
+            secs(r.run.gil_wait_ms())
+        ))
+    })());
+    out
+}

@@ -1,0 +1,146 @@
+//! Sleep-bound add (seeds 000, 004): ten additions, each after a wait, run serially, on threads
+//! with and without a GIL, and on a pool.
+
+use super::{GIL, Outcomes, POOL, Preset, PresetId, SHARED, Step, StepsContext, times};
+use crate::run::Mode;
+use crate::stats::secs;
+use crate::workloads::{Job, Workload};
+
+pub(super) const PRESET: Preset = Preset {
+    id: PresetId::SleepBound,
+    key: "sleep",
+    title: "Sleep-bound add",
+    seeds: "000, 004",
+    seed_found: "10 × add with sleep(0.1): serial 1.004 s; Pool(10).map 0.110 s.",
+    steps,
+    lesson,
+};
+
+/// Ten additions, each after a wait: serially, on 10 threads with and without a GIL, and on
+/// Pool(10).
+fn steps(cx: &StepsContext) -> Vec<Step> {
+    let job = Job::new(
+        Workload::SleepAdd {
+            ms: cx.scale.pick(100, 60),
+        },
+        10,
+    );
+    vec![
+        Step::new("serial", "serial loop", Mode::MainThread, 1, job.clone()),
+        Step::new("gil", "10 threads with a GIL", GIL, 10, job.clone()),
+        Step::new(
+            "shared",
+            "10 threads, shared memory",
+            SHARED,
+            10,
+            job.clone(),
+        ),
+        Step::new("pool", "Pool(10).map", POOL, 10, job),
+    ]
+}
+
+/// Whether the pool and the threads overlapped their waits, against what the cores alone could
+/// give.
+fn lesson(cores: usize, o: &Outcomes<'_>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut say = |s: Option<String>| out.extend(s);
+    say((|| {
+        let up = o.speedup("serial", "pool")?;
+        let why = if up > 1.25 * cores as f64 {
+            format!(
+                "more than the {cores} cores could give: a waiting task needs no core, so waits overlap however few cores there are"
+            )
+        } else {
+            format!("no more than {cores} cores could give: the waits did not overlap here")
+        };
+        Some(format!(
+            "Serial: {} for 10 waits of {}. Pool(10): {} — {} as fast as serial on a machine that reports {cores} cores, {why}.",
+            secs(o.ms("serial")?),
+            secs(o.ms("serial")? / 10.0),
+            secs(o.ms("pool")?),
+            times(up)
+        ))
+    })());
+    say((|| {
+        let (serial, gil, shared) = (o.ms("serial")?, o.ms("gil")?, o.ms("shared")?);
+        let overlap = |ms: f64| ms < serial / 2.0;
+        let verdict = match (overlap(gil), overlap(shared)) {
+            (true, true) => {
+                "threads overlap their waits with or without a GIL: CPython releases the GIL while a thread sleeps"
+            }
+            (false, true) => {
+                "with the GIL the waits did not overlap here, although CPython releases the GIL while a thread sleeps"
+            }
+            (true, false) => "the threads without a GIL did not overlap their waits here",
+            (false, false) => "neither overlapped its waits here",
+        };
+        Some(format!(
+            "10 threads: {} with a GIL, {} without ({} and {} as fast as serial): {verdict}.",
+            secs(gil),
+            secs(shared),
+            times(serial / gil),
+            times(serial / shared)
+        ))
+    })());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::experiment::tests::{fake, lesson_from};
+    use crate::experiment::{Outcome, Outcomes, PresetId, Scale, lesson, steps};
+    use crate::workloads::Workload;
+
+    #[test]
+    fn lessons_are_written_from_the_numbers() {
+        let steps = steps(PresetId::SleepBound, Scale::Full, 2, 16, &Workload::Square);
+        let times = [1004.0, 105.0, 104.0, 110.0];
+        let results: Vec<Option<Outcome>> = steps
+            .iter()
+            .zip(times)
+            .map(|(s, t)| Some(fake(s, t)))
+            .collect();
+        let text = lesson(
+            PresetId::SleepBound,
+            2,
+            &Outcomes {
+                steps: &steps,
+                results: &results,
+            },
+        )
+        .join(" ");
+        assert!(text.contains("Serial: 1.00 s"), "{text}");
+        assert!(
+            text.contains("Pool(10): 110.0 ms — 9.13× as fast as serial"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn sleeps_that_did_not_overlap_are_not_called_overlapped() {
+        let text = lesson_from(
+            PresetId::SleepBound,
+            2,
+            &[
+                ("serial", 1004.0),
+                ("pool", 700.0),
+                ("gil", 1000.0),
+                ("shared", 110.0),
+            ],
+        );
+        assert!(
+            text.contains("no more than 2 cores could give: the waits did not overlap here"),
+            "{text}"
+        );
+        assert!(
+            text.contains("with the GIL the waits did not overlap here"),
+            "{text}"
+        );
+        let usual = lesson_from(
+            PresetId::SleepBound,
+            2,
+            &[("serial", 1004.0), ("pool", 110.0)],
+        );
+        assert!(usual.contains("a waiting task needs no core"), "{usual}");
+    }
+}
