@@ -18,7 +18,7 @@ if (!opts.site) throw new Error('--site DIR is required');
 const quick = !!opts.quick;
 const out = opts.out ?? path.join(ROOT, quick ? 'artifacts/bench/results-quick.json' : 'bench/results.json');
 
-// The sweep's workloads, by their index in the page's list (experiment::sweep_workloads).
+// The sweep's workloads, by their index in the page's list (settings::sweep_workloads).
 const WORKLOADS = ['empty loop', 'sleep-add', 'sum of range', 'random list append', 'factorial', 'square'];
 const MODES = [['main', 'main thread'], ['shared', 'shared memory'], ['gil', 'shared memory + GIL'],
   ['pool', 'isolated pool (reused)'], ['isolated', 'isolated pool (created per call)']];

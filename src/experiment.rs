@@ -17,36 +17,10 @@ mod scaling_sweep;
 mod sleep_bound;
 mod sum_range;
 
-use crate::run::{CheckedRun, Join, Mode, RunError, chunking_note};
+use crate::run::{CheckedRun, Join, Mode, RawRun, RunError, chunking_note};
+use crate::settings::Scale;
 use crate::stats::speedup;
-use crate::workloads::sum_range::SEED_NUMBERS;
-use crate::workloads::{Job, Value, Workload, show_list};
-
-/// Iterations of the empty loop in the full presets: 20× the seed's 3,000,000, because compiled
-/// code runs the loop about 50× faster than CPython; at the seed's count each task would last
-/// about a millisecond and start-up noise would drown the lesson.
-pub const FULL_LOOP_COUNT: u64 = 60_000_000;
-
-/// The sum-of-range unit in the full preset: 10× the seed's 10⁶, for the same reason — at the
-/// seed's size the whole sum takes less time here than starting one worker.
-pub const FULL_SUM_UNIT: u64 = 10_000_000;
-
-/// Full: the seeds' sizes (CPU loops scaled to last about as long as the seed's). Quick: small
-/// sizes for tests, same shape and lessons.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scale {
-    Full,
-    Quick,
-}
-
-impl Scale {
-    fn pick<T>(self, full: T, quick: T) -> T {
-        match self {
-            Scale::Full => full,
-            Scale::Quick => quick,
-        }
-    }
-}
+use crate::workloads::{Job, Value, Workload, file_write, show_list};
 
 /// One measured step of a preset.
 #[derive(Clone, Debug, PartialEq)]
@@ -60,6 +34,28 @@ pub struct Step {
 }
 
 impl Step {
+    /// What a step's run shows beyond its time: tasks that arrived out of order, the page's
+    /// total after a step that touches a global, the stand-in for a file.
+    pub fn extras(&self, run: &RawRun) -> String {
+        let arrival = run.arrival();
+        let order = if arrival.windows(2).any(|w| w[0] > w[1]) && arrival.len() <= 12 {
+            format!(" Arrived in task order {arrival:?}.")
+        } else {
+            String::new()
+        };
+        let total = if self.job.uses_globals() {
+            format!(" Page's total afterwards: {}.", run.page_total)
+        } else {
+            String::new()
+        };
+        let stand_in = if matches!(self.job.workload, Workload::FileWrite { .. }) {
+            format!(" File: {}.", file_write::STAND_IN)
+        } else {
+            String::new()
+        };
+        format!("{order}{total}{stand_in}")
+    }
+
     fn new(
         id: impl Into<String>,
         label: impl Into<String>,
@@ -217,39 +213,6 @@ pub fn steps(
     })
 }
 
-/// A default workload per kind for the sweep's picker, at the seeds' sizes.
-/// The bench's job: sweep workload number `workload` (the last one if out of range) at
-/// `size_percent` of its seed size, `tasks` tasks.
-pub fn bench_job(workload: usize, size_percent: u32, tasks: usize) -> Job {
-    let all = sweep_workloads(Scale::Full);
-    Job::new(all[workload.min(all.len() - 1)].scaled(size_percent), tasks)
-}
-
-pub fn sweep_workloads(scale: Scale) -> Vec<Workload> {
-    vec![
-        Workload::EmptyLoop {
-            count: scale.pick(FULL_LOOP_COUNT, 300_000),
-        },
-        Workload::SleepAdd {
-            ms: scale.pick(100, 30),
-        },
-        Workload::SumRange {
-            numbers: SEED_NUMBERS.to_vec(),
-            unit: scale.pick(250_000, 10_000),
-        },
-        Workload::ListAppend {
-            total: scale.pick(10_000_000, 100_000),
-            seed: 2017,
-        },
-        Workload::Factorial {
-            offset: scale.pick(2000, 100),
-        },
-        Workload::Square,
-        Workload::SharedCounter { amount: 5 },
-        Workload::FileWrite { bytes: 5 },
-    ]
-}
-
 /// A preset step whose run lasts less than this is run [`SHORT_STEP_RUNS`] times and shows its
 /// median run: on a shared machine one run of a few hundred ms can come out nearly twice as
 /// long as the next, enough to turn a lesson around. Longer steps average their noise out.
@@ -286,6 +249,16 @@ impl<'a> Outcomes<'a> {
         self.results.get(i)?.as_ref()?.as_ref().ok()
     }
 
+    /// The time of the serial step that ran the very same `job`: speedups compare a step only
+    /// with it.
+    pub fn serial_ms(&self, job: &Job) -> Option<f64> {
+        let i = (self.steps.iter()).position(|s| s.mode == Mode::MainThread && &s.job == job)?;
+        match self.results.get(i)? {
+            Some(Ok(run)) => Some(run.run.elapsed_ms),
+            _ => None,
+        }
+    }
+
     /// A checked step's timed span in ms.
     pub fn ms(&self, id: &str) -> Option<f64> {
         self.run(id).map(|r| r.run.elapsed_ms)
@@ -294,6 +267,23 @@ impl<'a> Outcomes<'a> {
     fn speedup(&self, serial: &str, id: &str) -> Option<f64> {
         speedup(self.ms(serial)?, self.ms(id)?)
     }
+}
+
+/// The workloads `steps` run, with their sizes, and how often a short step runs.
+pub fn sizes(steps: &[Step]) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for s in steps {
+        let this = format!("{} × {} tasks", s.job.workload.describe(), s.job.tasks);
+        if !seen.contains(&this) {
+            seen.push(this);
+        }
+    }
+    format!(
+        "Here: {}. A step that runs in under {} is run {} times and shows its median run.",
+        seen.join("; "),
+        crate::stats::secs(SHORT_STEP_MS),
+        SHORT_STEP_RUNS
+    )
 }
 
 /// "1 thread", "4 threads", "2 processes".
@@ -307,6 +297,39 @@ fn count(n: usize, noun: &str) -> String {
 
 fn times(x: f64) -> String {
     format!("{x:.2}×")
+}
+
+/// What a finished run's row says after its checked result: the workers it used, what went into
+/// its time besides the tasks (start-up, messages, GIL waits) and its speedup over serial; and
+/// [`speed_cells`]' note.
+pub fn run_details(
+    run: &CheckedRun,
+    serial_ms: Option<f64>,
+) -> (String, Option<(&'static str, String)>) {
+    let r = &run.run;
+    let startup = match (r.startup_ms, run.mode) {
+        (Some(ms), Mode::Pool { reuse: true }) => {
+            format!(", pool start-up before the clock {ms:.1} ms")
+        }
+        (Some(ms), _) => format!(", of which start-up {ms:.1} ms"),
+        (None, _) => String::new(),
+    };
+    let messaging = r
+        .messaging_ms
+        .map(|ms| format!(", messaging {ms:.1} ms"))
+        .unwrap_or_default();
+    let gil = if r.gil_wait_ms() > 0.0 {
+        format!(", GIL waits {:.1} ms", r.gil_wait_ms())
+    } else {
+        String::new()
+    };
+    let (speedup, note) = speed_cells(run, serial_ms);
+    let details = format!(
+        " on {} of {} workers{startup}{messaging}{gil}{speedup}",
+        r.workers_used(),
+        run.workers
+    );
+    (details, note)
 }
 
 /// A finished run's speedup over serial (", 1.85× serial"), and a note where the number alone
@@ -503,6 +526,114 @@ mod tests {
                 .1
                 .contains("starting workers and passing messages took 45.0 ms")
         );
+    }
+
+    #[test]
+    fn a_runs_details_name_its_workers_and_what_went_into_its_time() {
+        let steps = steps(
+            PresetId::ProcessVsPool,
+            Scale::Full,
+            2,
+            16,
+            &Workload::Square,
+        );
+        let pool = steps
+            .iter()
+            .find(|s| s.mode == Mode::Pool { reuse: true })
+            .expect("a pool step");
+        let Ok(mut run) = fake(pool, 50.0) else {
+            unreachable!()
+        };
+        run.run.startup_ms = Some(12.34);
+        run.run.messaging_ms = Some(3.0);
+        let (details, _) = run_details(&run, Some(100.0));
+        assert_eq!(
+            details,
+            format!(
+                " on {} of {} workers, pool start-up before the clock 12.3 ms, messaging 3.0 ms, \
+                 2.00× serial",
+                run.run.workers_used(),
+                run.workers
+            )
+        );
+        run.mode = Mode::Pool { reuse: false };
+        let (details, _) = run_details(&run, None);
+        assert!(details.ends_with(" workers, of which start-up 12.3 ms, messaging 3.0 ms"));
+    }
+
+    #[test]
+    fn a_steps_extras_say_what_its_time_cannot() {
+        let queue = steps(PresetId::QueueOrder, Scale::Quick, 2, 16, &Workload::Square);
+        let step = &queue[0];
+        let mut run = match fake(step, 10.0) {
+            Ok(r) => r.run,
+            Err(_) => unreachable!(),
+        };
+        assert_eq!(step.extras(&run), "", "in order, no global, no file");
+        run.records.reverse();
+        for (start, r) in run.records.iter_mut().enumerate() {
+            r.start_ms = start as f64;
+            r.end_ms = start as f64 + 1.0;
+        }
+        let arrival = run.arrival();
+        assert!(arrival.len() <= 12 && arrival.windows(2).any(|w| w[0] > w[1]));
+        assert_eq!(
+            step.extras(&run),
+            format!(" Arrived in task order {arrival:?}.")
+        );
+        let global = steps(
+            PresetId::GlobalVariable,
+            Scale::Quick,
+            2,
+            16,
+            &Workload::Square,
+        );
+        let counter = global
+            .iter()
+            .find(|s| s.job.uses_globals())
+            .expect("a step");
+        let run = RawRun {
+            page_total: 0,
+            ..RawRun::default()
+        };
+        assert_eq!(counter.extras(&run), " Page's total afterwards: 0.");
+    }
+
+    #[test]
+    fn sizes_list_each_workload_once() {
+        let job = |tasks| Job::new(Workload::Square, tasks);
+        let step = |id: &str, tasks| Step::new(id, id, Mode::MainThread, 1, job(tasks));
+        let text = sizes(&[step("a", 4), step("b", 4), step("c", 8)]);
+        let square = Workload::Square.describe();
+        assert_eq!(
+            text,
+            format!(
+                "Here: {square} × 4 tasks; {square} × 8 tasks. A step that runs in under 500.0 \
+                 ms is run 5 times and shows its median run."
+            )
+        );
+    }
+
+    #[test]
+    fn speedups_compare_with_the_serial_run_of_the_same_job() {
+        let job = |tasks| Job::new(Workload::Square, tasks);
+        let steps = [
+            Step::new("serial", "serial", Mode::MainThread, 1, job(4)),
+            Step::new("pool", "pool", Mode::Pool { reuse: true }, 2, job(4)),
+            Step::new("other", "other", Mode::MainThread, 1, job(8)),
+        ];
+        let results = [
+            Some(fake(&steps[0], 40.0)),
+            Some(fake(&steps[1], 25.0)),
+            None,
+        ];
+        let o = Outcomes {
+            steps: &steps,
+            results: &results,
+        };
+        assert_eq!(o.serial_ms(&job(4)), Some(40.0));
+        assert_eq!(o.serial_ms(&job(8)), None, "not run yet");
+        assert_eq!(o.serial_ms(&job(5)), None, "no serial step of that job");
     }
 
     #[test]

@@ -1,11 +1,61 @@
 //! The bench's settings: the workload, tasks, task size, engines, repetitions and top worker
-//! count a sweep runs with, their limits, and the job and worker count they resolve to. The
-//! reducer, the share links and the page's controls all speak these types; this module imports
-//! nothing of theirs.
+//! count a sweep runs with, their limits, the workloads it picks from, and the job and worker
+//! count they resolve to. The presets, the reducer, the share links and the page's controls all
+//! speak these types; this module imports nothing of theirs.
 
-use crate::experiment::bench_job;
 use crate::run::Mode;
-use crate::workloads::Job;
+use crate::workloads::sum_range::SEED_NUMBERS;
+use crate::workloads::{Job, Workload};
+
+/// Iterations of the empty loop in the full presets and the bench: 20× the seed's 3,000,000, because compiled
+/// code runs the loop about 50× faster than CPython; at the seed's count each task would last
+/// about a millisecond and start-up noise would drown the lesson.
+pub const FULL_LOOP_COUNT: u64 = 60_000_000;
+
+/// Full: the seeds' sizes (CPU loops scaled to last about as long as the seed's). Quick: small
+/// sizes for tests, same shape and lessons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    Full,
+    Quick,
+}
+
+impl Scale {
+    /// `full` at the full scale, `quick` at the quick one.
+    pub fn pick<T>(self, full: T, quick: T) -> T {
+        match self {
+            Scale::Full => full,
+            Scale::Quick => quick,
+        }
+    }
+}
+
+/// The sweep's workloads, numbered as the bench's picker and links number them, at the seeds'
+/// sizes.
+pub fn sweep_workloads(scale: Scale) -> Vec<Workload> {
+    vec![
+        Workload::EmptyLoop {
+            count: scale.pick(FULL_LOOP_COUNT, 300_000),
+        },
+        Workload::SleepAdd {
+            ms: scale.pick(100, 30),
+        },
+        Workload::SumRange {
+            numbers: SEED_NUMBERS.to_vec(),
+            unit: scale.pick(250_000, 10_000),
+        },
+        Workload::ListAppend {
+            total: scale.pick(10_000_000, 100_000),
+            seed: 2017,
+        },
+        Workload::Factorial {
+            offset: scale.pick(2000, 100),
+        },
+        Workload::Square,
+        Workload::SharedCounter { amount: 5 },
+        Workload::FileWrite { bytes: 5 },
+    ]
+}
 
 /// The modes the bench can sweep, in the chart's order.
 pub const BENCH_MODES: [Mode; 4] = [
@@ -56,7 +106,7 @@ pub const REPETITIONS: Limit = Limit {
     min: 1,
     max: MAX_REPETITIONS,
 };
-/// The sweep's workloads, numbered as [`crate::experiment::sweep_workloads`] lists them.
+/// The sweep's workloads, numbered as [`sweep_workloads`] lists them.
 pub const WORKLOAD: Limit = Limit {
     what: "the workload number",
     min: 0,
@@ -113,7 +163,7 @@ pub const fn page_max_workers(cores: usize) -> usize {
 /// What a sweep runs: the bench's controls as the page and its links hold them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
-    /// Index into [`crate::experiment::sweep_workloads`].
+    /// Index into [`sweep_workloads`].
     pub workload: usize,
     pub tasks: usize,
     /// Task size as a percentage of the workload's seed size.
@@ -147,9 +197,12 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// The job the settings sweep.
+    /// The job the settings sweep: workload number `workload` (the last one if out of range)
+    /// at `size_percent` of its seed size, `tasks` tasks.
     pub fn job(&self) -> Job {
-        bench_job(self.workload, self.size_percent, self.tasks)
+        let all = sweep_workloads(Scale::Full);
+        let workload = &all[self.workload.min(all.len() - 1)];
+        Job::new(workload.scaled(self.size_percent), self.tasks)
     }
 
     /// The sweep's top worker count on a page with `cores`: as set, else the page's maximum,
@@ -183,7 +236,6 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::{Scale, sweep_workloads};
 
     #[test]
     fn a_page_offers_twice_its_cores_and_at_least_sixteen() {

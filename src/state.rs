@@ -1,11 +1,12 @@
 //! The page's state as plain data and one reducer: components render it and send [`Action`]s;
 //! nothing else changes it. No browser types here, so every transition is tested natively.
 
-use crate::experiment::{Outcome, PresetId, Scale, Step, sweep_workloads};
+use crate::experiment::{Outcome, PresetId, Step};
 use crate::isolation;
 use crate::machine::Machine;
 use crate::run::Mode;
 use crate::settings::{self, Limit, Settings, View, page_max_workers};
+use crate::settings::{Scale, sweep_workloads};
 use crate::share::{self, Config, Link, Results};
 use crate::stats::{CoreEstimate, Responsiveness, effective_cores};
 use crate::sweep::{Measured, Plan, Point, record, summaries};

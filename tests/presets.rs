@@ -6,8 +6,9 @@
 mod support;
 
 use corescope::cancel::Cancel;
-use corescope::experiment::{self, Outcome, Outcomes, PresetId, Scale, Step, sweep_workloads};
+use corescope::experiment::{self, Outcome, Outcomes, PresetId, Step};
 use corescope::run::{CheckedRun, Mode};
+use corescope::settings::{Scale, sweep_workloads};
 use corescope::web::engines;
 use corescope::web::platform::hardware_concurrency;
 use corescope::workloads::Value;

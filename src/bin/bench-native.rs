@@ -22,7 +22,7 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use corescope::cancel::Cancel;
-    use corescope::experiment::{Scale, sweep_workloads};
+    use corescope::settings::{Scale, sweep_workloads};
     use corescope::workloads::{Job, NoGil, Value};
     use serde::Serialize;
     use std::sync::Mutex;

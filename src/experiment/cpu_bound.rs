@@ -1,8 +1,9 @@
 //! CPU-bound loop (seed 000): ten empty loops on pools and on shared-memory threads, up to more
 //! workers than cores.
 
-use super::{FULL_LOOP_COUNT, Outcomes, POOL, Preset, PresetId, SHARED, Step, StepsContext, times};
+use super::{Outcomes, POOL, Preset, PresetId, SHARED, Step, StepsContext, times};
 use crate::run::Mode;
+use crate::settings::FULL_LOOP_COUNT;
 use crate::stats::secs;
 use crate::workloads::{Job, Workload};
 

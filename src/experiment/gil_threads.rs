@@ -1,7 +1,8 @@
 //! GIL threads (seed 000): the loop on one thread and on ten, with a GIL and without.
 
-use super::{FULL_LOOP_COUNT, GIL, Outcomes, Preset, PresetId, SHARED, Step, StepsContext, times};
+use super::{GIL, Outcomes, Preset, PresetId, SHARED, Step, StepsContext, times};
 use crate::run::Mode;
+use crate::settings::FULL_LOOP_COUNT;
 use crate::stats::secs;
 use crate::workloads::{Job, Workload};
 

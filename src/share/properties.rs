@@ -3,11 +3,11 @@
 //! makes the decoder panic or accept something it would not write: 120,000 cases; and links
 //! beyond what a machine could have measured are refused naming the limit: 4,000 more.
 
-use crate::experiment::{PresetId, Scale, sweep_workloads};
+use crate::experiment::PresetId;
 use crate::machine::{Date, Machine};
 use crate::run::Mode;
 use crate::settings::{
-    BENCH_MODES, MAX_REPETITIONS, MAX_TASKS, SIZE_PERCENT, Settings, View, page_max_workers,
+    self, BENCH_MODES, MAX_REPETITIONS, MAX_TASKS, SIZE_PERCENT, Settings, View, page_max_workers,
 };
 use crate::share::{
     Config, Link, MAX_BROWSER_CHARS, Results, WORKER_NUMBERS, decode, decode_fields, encode,
@@ -20,7 +20,7 @@ use proptest::sample::subsequence;
 fn config(cores: usize) -> impl Strategy<Value = Config> {
     let page_max = page_max_workers(cores);
     (
-        0..sweep_workloads(Scale::Full).len(),
+        0..=settings::WORKLOAD.max,
         1..=MAX_TASKS,
         SIZE_PERCENT.min as u32..=SIZE_PERCENT.max as u32,
         subsequence(BENCH_MODES.to_vec(), 0..=BENCH_MODES.len()),

@@ -2,9 +2,10 @@
 //! hardwareConcurrency, with a link's sweep beside this page's own.
 
 use crate::cancel::Cancel;
-use crate::experiment::{Scale, sweep_workloads};
 use crate::fits;
-use crate::settings::{BENCH_MODES, MAX_REPETITIONS, SIZE_PERCENT, TASK_SLIDER_MAX, View};
+use crate::settings::{
+    BENCH_MODES, MAX_REPETITIONS, SIZE_PERCENT, Scale, TASK_SLIDER_MAX, View, sweep_workloads,
+};
 use crate::state::{Action, Section};
 use crate::sweep;
 use crate::web::props::StateProps;

@@ -3,8 +3,8 @@
 //! isolated-worker start-up, message round trips. The harness repeats, summarizes and compares.
 
 use crate::cancel::Cancel;
-use crate::experiment::{Scale, sweep_workloads};
 use crate::run::Mode;
+use crate::settings::{Scale, sweep_workloads};
 use crate::web::engines::{self, isolated};
 use crate::workloads::Job;
 use serde::Serialize;

@@ -1,14 +1,14 @@
 //! The lesson presets: pick one of the seeds' experiments, run its steps, read the lesson
 //! written from this machine's numbers.
 
-use crate::experiment::{self, Outcomes, PresetId, Scale, Step, sweep_workloads};
+use crate::experiment::{self, Outcomes, PresetId};
 use crate::run::Mode;
+use crate::settings::{Scale, sweep_workloads};
 use crate::state::{Action, Section};
 use crate::web::driver;
 use crate::web::outcome::{outcome_cells, timeline_button};
 use crate::web::props::StateProps;
 use crate::web::timeline_view::TimelinePanel;
-use crate::workloads::{Job, Workload, file_write};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -52,27 +52,20 @@ pub fn Lessons(props: &StateProps) -> Html {
         })
     };
     let progress = state.preset_progress(&steps);
-    // Speedups compare a step only with a serial step of the very same job.
-    let serial_ms = |job: &Job| {
-        steps
-            .iter()
-            .zip(&results)
-            .find(|(s, _)| s.mode == Mode::MainThread && &s.job == job)
-            .and_then(|(_, r)| match r {
-                Some(Ok(run)) => Some(run.run.elapsed_ms),
-                _ => None,
-            })
+    let outcomes = Outcomes {
+        steps: &steps,
+        results: &results,
     };
     let rows = steps.iter().zip(&results).enumerate().map(|(i, (step, result))| {
         let (key, elapsed, detail) = match result {
             None if state.preset.running == Some(i) => ("running", html! { "running…" }, html! {}),
             None => ("idle", html! { "—" }, html! { state.unavailable_reason(step.mode).unwrap_or_default() }),
             Some(outcome) => {
-                let (key, elapsed, mut detail) = outcome_cells(outcome, serial_ms(&step.job).filter(|_| step.mode != Mode::MainThread));
+                let (key, elapsed, mut detail) = outcome_cells(outcome, outcomes.serial_ms(&step.job).filter(|_| step.mode != Mode::MainThread));
                 if let Ok(run) = outcome {
                     let title = format!("{} — {}", selected.title(), step.label);
                     let button = timeline_button(&state.dispatcher(), Section::Lessons, title, &step.job, outcome);
-                    detail = html! { <>{ detail }{ step_extras(step, &run.run) }{ button }</> };
+                    detail = html! { <>{ detail }<span class="extras">{ step.extras(&run.run) }</span>{ button }</> };
                 }
                 (key, elapsed, detail)
             }
@@ -85,14 +78,7 @@ pub fn Lessons(props: &StateProps) -> Html {
             </tr>
         }
     });
-    let lesson = experiment::lesson(
-        selected,
-        state.hardware_concurrency,
-        &Outcomes {
-            steps: &steps,
-            results: &results,
-        },
-    );
+    let lesson = experiment::lesson(selected, state.hardware_concurrency, &outcomes);
     let workloads = sweep_workloads(Scale::Full);
 
     html! {
@@ -102,7 +88,7 @@ pub fn Lessons(props: &StateProps) -> Html {
             <article class="preset" data-preset={selected.key()}>
                 <h3>{ selected.title() }<small>{ format!(" seed {}", selected.seeds()) }</small></h3>
                 <p class="seed-found"><strong>{ "The seed found: " }</strong>{ selected.seed_found() }</p>
-                <p class="sizes">{ sizes(&steps) }</p>
+                <p class="sizes">{ experiment::sizes(&steps) }</p>
                 <div class="controls">
                     if selected == PresetId::ScalingSweep {
                         <label for="sweep-workload">{ "Workload" }</label>
@@ -133,42 +119,4 @@ pub fn Lessons(props: &StateProps) -> Html {
             </article>
         </section>
     }
-}
-
-/// Arrival order, and a shared counter's view of the page's total.
-fn step_extras(step: &Step, run: &crate::run::RawRun) -> Html {
-    let arrival = run.arrival();
-    let order = if arrival.windows(2).any(|w| w[0] > w[1]) && arrival.len() <= 12 {
-        format!(" Arrived in task order {arrival:?}.")
-    } else {
-        String::new()
-    };
-    let total = if step.job.uses_globals() {
-        format!(" Page's total afterwards: {}.", run.page_total)
-    } else {
-        String::new()
-    };
-    let stand_in = if matches!(step.job.workload, Workload::FileWrite { .. }) {
-        format!(" File: {}.", file_write::STAND_IN)
-    } else {
-        String::new()
-    };
-    html! { <span class="extras">{ format!("{order}{total}{stand_in}") }</span> }
-}
-
-/// The workloads a preset runs, with their sizes.
-fn sizes(steps: &[Step]) -> String {
-    let mut seen: Vec<String> = Vec::new();
-    for s in steps {
-        let this = format!("{} × {} tasks", s.job.workload.describe(), s.job.tasks);
-        if !seen.contains(&this) {
-            seen.push(this);
-        }
-    }
-    format!(
-        "Here: {}. A step that runs in under {} is run {} times and shows its median run.",
-        seen.join("; "),
-        crate::stats::secs(experiment::SHORT_STEP_MS),
-        experiment::SHORT_STEP_RUNS
-    )
 }

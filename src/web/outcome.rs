@@ -2,7 +2,7 @@
 //! its checked result with what went into the time, and a button that opens its timeline.
 
 use crate::experiment::{self, Outcome};
-use crate::run::{Mode, RunError};
+use crate::run::RunError;
 use crate::state::{Action, Section, ShownTimeline};
 use crate::timeline::Timeline;
 use crate::web::app::Dispatcher;
@@ -38,23 +38,7 @@ pub fn outcome_cells(outcome: &Outcome, serial_ms: Option<f64>) -> (&'static str
     match outcome {
         Ok(run) => {
             let r = &run.run;
-            let startup = match (r.startup_ms, run.mode) {
-                (Some(ms), Mode::Pool { reuse: true }) => {
-                    format!(", pool start-up before the clock {ms:.1} ms")
-                }
-                (Some(ms), _) => format!(", of which start-up {ms:.1} ms"),
-                (None, _) => String::new(),
-            };
-            let messaging = r
-                .messaging_ms
-                .map(|ms| format!(", messaging {ms:.1} ms"))
-                .unwrap_or_default();
-            let gil = if r.gil_wait_ms() > 0.0 {
-                format!(", GIL waits {:.1} ms", r.gil_wait_ms())
-            } else {
-                String::new()
-            };
-            let (speedup, note) = experiment::speed_cells(run, serial_ms);
+            let (details, note) = experiment::run_details(run, serial_ms);
             (
                 "ok",
                 html! { <span class="elapsed" data-ms={format!("{:.3}", r.elapsed_ms)}>{ format!("{:.1} ms", r.elapsed_ms) }</span> },
@@ -62,7 +46,7 @@ pub fn outcome_cells(outcome: &Outcome, serial_ms: Option<f64>) -> (&'static str
                     <>
                         <span class="check" title="matches the serial answer">{ "✓ " }</span>
                         <span class="result">{ show_list(&r.results, 10) }</span>
-                        <span class="meta">{ format!(" on {} of {} workers{startup}{messaging}{gil}{speedup}", r.workers_used(), run.workers) }</span>
+                        <span class="meta">{ details }</span>
                         if let Some((class, text)) = note {
                             <span class={classes!("note", class)}>{ text }</span>
                         }
