@@ -23,9 +23,6 @@ impl Reducible for State {
     }
 }
 
-/// What components and run drivers send actions through.
-pub type Dispatcher = UseReducerDispatcher<State>;
-
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| {

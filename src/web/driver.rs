@@ -10,8 +10,8 @@ use crate::state::{Action, QUICK_MODES, State, quick_job};
 use crate::stats::Responsiveness;
 use crate::sweep::Plan;
 use crate::timeline::Timeline;
-use crate::web::app::Dispatcher;
 use crate::web::engines;
+use crate::web::props::Dispatcher;
 use crate::workloads::{Job, show_list};
 
 /// How often each run of a list is measured.

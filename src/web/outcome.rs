@@ -5,7 +5,7 @@ use crate::experiment::{self, Outcome};
 use crate::run::RunError;
 use crate::state::{Action, Section, ShownTimeline};
 use crate::timeline::Timeline;
-use crate::web::app::Dispatcher;
+use crate::web::props::Dispatcher;
 use crate::workloads::{Job, show_list};
 use yew::prelude::*;
 

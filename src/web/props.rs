@@ -1,5 +1,5 @@
-//! The properties the page's sections share: each renders from the page's one
-//! [`State`] and sends it [`Action`](crate::state::Action)s.
+//! What the page's sections and run drivers share: each renders from the page's one [`State`]
+//! and sends it [`Action`](crate::state::Action)s.
 
 use crate::state::State;
 use yew::prelude::*;
@@ -8,3 +8,6 @@ use yew::prelude::*;
 pub struct StateProps {
     pub state: UseReducerHandle<State>,
 }
+
+/// What components and run drivers send actions through.
+pub type Dispatcher = UseReducerDispatcher<State>;
