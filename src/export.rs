@@ -174,21 +174,7 @@ pub fn caption(sweeps: &[Sweep], describe: impl Fn(&Workload) -> String) -> Vec<
             if settings.repetitions == 1 { "" } else { "s" },
             engines.join(", ")
         ));
-        lines.push(format!(
-            "{whose}measured in {} with hardwareConcurrency {}{}, {}, on {}",
-            machine.browser,
-            machine.hardware_concurrency,
-            machine
-                .effective_cores
-                .map(|c| format!(" (effective cores measured: {c})"))
-                .unwrap_or_default(),
-            if machine.cross_origin_isolated {
-                "cross-origin isolated"
-            } else {
-                "not cross-origin isolated"
-            },
-            machine.date
-        ));
+        lines.push(format!("{whose}{}", machine.describe()));
     }
     lines
 }

@@ -57,6 +57,27 @@ pub struct Machine {
     pub effective_cores: Option<usize>,
 }
 
+impl Machine {
+    /// Where and when: "measured in Firefox 140 with hardwareConcurrency 8 (effective cores
+    /// measured: 4), cross-origin isolated, on 2026-11-22".
+    pub fn describe(&self) -> String {
+        format!(
+            "measured in {} with hardwareConcurrency {}{}, {}, on {}",
+            self.browser,
+            self.hardware_concurrency,
+            self.effective_cores
+                .map(|c| format!(" (effective cores measured: {c})"))
+                .unwrap_or_default(),
+            if self.cross_origin_isolated {
+                "cross-origin isolated"
+            } else {
+                "not cross-origin isolated"
+            },
+            self.date
+        )
+    }
+}
+
 /// A short name for the browser from its user-agent string: `Firefox 140`, `Edge 131`,
 /// `Chrome 131`, `Safari 18`, or `a browser` when it is none of these.
 pub fn browser_name(user_agent: &str) -> String {
@@ -90,6 +111,32 @@ pub fn browser_name(user_agent: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_machine_says_where_and_when_it_measured() {
+        let mut m = Machine {
+            hardware_concurrency: 8,
+            browser: "Firefox 140".into(),
+            cross_origin_isolated: true,
+            date: Date {
+                year: 2026,
+                month: 11,
+                day: 22,
+            },
+            effective_cores: Some(4),
+        };
+        assert_eq!(
+            m.describe(),
+            "measured in Firefox 140 with hardwareConcurrency 8 (effective cores measured: 4), \
+             cross-origin isolated, on 2026-11-22"
+        );
+        (m.effective_cores, m.cross_origin_isolated) = (None, false);
+        assert_eq!(
+            m.describe(),
+            "measured in Firefox 140 with hardwareConcurrency 8, not cross-origin isolated, on \
+             2026-11-22"
+        );
+    }
 
     #[test]
     fn browser_names_from_user_agents() {

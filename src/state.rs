@@ -143,21 +143,11 @@ pub struct Theirs {
 impl Theirs {
     /// Whose machine measured their sweep, and what it ran.
     pub fn describe(&self) -> String {
-        let m = &self.results.machine;
         let job = self.config.settings.job();
         format!(
-            "results from a shared link, measured in {} with hardwareConcurrency {}{}, {}, on {}: {} tasks of {}, median of {}. Nothing has run on this machine yet; their lines are dashed.",
-            m.browser,
-            m.hardware_concurrency,
-            m.effective_cores
-                .map(|c| format!(" (effective cores measured: {c})"))
-                .unwrap_or_default(),
-            if m.cross_origin_isolated {
-                "cross-origin isolated"
-            } else {
-                "not cross-origin isolated"
-            },
-            m.date,
+            "results from a shared link, {}: {} tasks of {}, median of {}. Nothing has run on \
+             this machine yet; their lines are dashed.",
+            self.results.machine.describe(),
             job.tasks,
             job.workload.describe(),
             self.config.settings.repetitions,
