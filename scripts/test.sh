@@ -32,8 +32,17 @@ step() {
   statuses+=("$([ "$rc" = 0 ] && echo ok || echo "FAILED (exit $rc)")")
 }
 
+# Imports flow one way (README, Layout): prints the circles and wrong-way imports it finds.
+layers() {
+  local out rc
+  out=$(node scripts/layers.mjs)
+  rc=$?
+  grep -v ' -> ' <<<"$out"
+  return "$rc"
+}
 lint() {
-  cargo fmt --check &&
+  layers &&
+    cargo fmt --check &&
     cargo clippy --all-targets -- -D warnings &&
     cargo clippy --release --target wasm32-unknown-unknown --all-targets -- -D warnings &&
     env -u CARGO_UNSTABLE_BUILD_STD RUSTFLAGS="" cargo clippy --release --target wasm32-unknown-unknown --lib --no-default-features \
