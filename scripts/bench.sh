@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# README command 4: the bench. Builds dist/, optimizes the threaded module with binaryen's
-# wasm-opt (npm; Debian's is too old for threads), builds the native twin, then runs every
+# README command 4: the bench. Builds dist/ (its modules already through wasm-opt), builds the
+# native twin, then runs every
 # workload × engine × worker count in headless Chromium beside native rayon, and the
 # micro-benchmarks. Writes bench/results.json and prints markdown tables.
 # Usage: scripts/bench.sh [--quick] [--firefox]
@@ -17,10 +17,8 @@ for arg in "$@"; do
 done
 ensure_node_modules
 scripts/dist.sh
-note "optimizing the threaded module with wasm-opt -O3"
 rm -rf target/bench-site
 cp -r dist target/bench-site
-node_modules/.bin/wasm-opt -O3 dist/pkg/corescope_bg.wasm -o target/bench-site/pkg/corescope_bg.wasm
 note "building the native twin"
 cargo build --release --bin bench-native
 note "running the bench"

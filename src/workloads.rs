@@ -480,33 +480,43 @@ impl Job {
     /// The answer in submission order, computed independently of the engines where the
     /// workload allows (closed forms); for a shared counter, the serial answer.
     pub fn expected(&self) -> Vec<Value> {
-        (0..self.tasks)
-            .map(|i| match &self.workload {
-                Workload::SleepAdd { .. } | Workload::EmptyLoop { .. } => {
-                    let (x, y) = Self::pair(i);
-                    Value::Int(x + y)
-                }
-                Workload::SleepRamp { .. } => Value::Int(i as i64),
-                Workload::SumRange { numbers, unit } => {
-                    Value::Int(sum_range::closed_form(sum_range::limit(numbers, *unit, i)))
-                }
-                Workload::ListAppend { total, seed } => {
-                    let (len, checksum) = list_append::checksum_only(
-                        list_append::share(*total, self.tasks, i),
-                        list_append::stream_seed(*seed, i),
-                    );
-                    Value::List { len, checksum }
-                }
-                Workload::Factorial { offset } => {
-                    Value::Big(factorial::by_primes(offset + i as u32))
-                }
-                Workload::Square => Value::Float(2f64.powi(i as i32)),
-                Workload::QueueSquare { .. } => Value::Int((i * i) as i64),
-                Workload::SharedCounter { amount } => Value::Int(amount * (i as i64 + 1)),
-                Workload::FileWrite { bytes } => Value::Int(i64::from(*bytes)),
-            })
-            .collect()
+        let mut expecting = self.expecting();
+        loop {
+            if let Some(values) = expecting.advance(u64::MAX) {
+                return values;
+            }
+        }
     }
+
+    /// [`Job::expected`] worked out a slice at a time (see [`Expecting::advance`]).
+    pub fn expecting(&self) -> Expecting {
+        Expecting {
+            job: self.clone(),
+            values: Vec::with_capacity(self.tasks),
+            list: None,
+        }
+    }
+
+    /// Task `i`'s answer where it takes no long loop to work out; `None` for a list append.
+    fn expected_at_once(&self, i: usize) -> Option<Value> {
+        Some(match &self.workload {
+            Workload::SleepAdd { .. } | Workload::EmptyLoop { .. } => {
+                let (x, y) = Self::pair(i);
+                Value::Int(x + y)
+            }
+            Workload::SleepRamp { .. } => Value::Int(i as i64),
+            Workload::SumRange { numbers, unit } => {
+                Value::Int(sum_range::closed_form(sum_range::limit(numbers, *unit, i)))
+            }
+            Workload::ListAppend { .. } => return None,
+            Workload::Factorial { offset } => Value::Big(factorial::by_primes(offset + i as u32)),
+            Workload::Square => Value::Float(2f64.powi(i as i32)),
+            Workload::QueueSquare { .. } => Value::Int((i * i) as i64),
+            Workload::SharedCounter { amount } => Value::Int(amount * (i as i64 + 1)),
+            Workload::FileWrite { bytes } => Value::Int(i64::from(*bytes)),
+        })
+    }
+
     /// A few tasks of the same workload at a small size: enough for the browser to optimize its
     /// code before anything is timed.
     pub fn warm_up(&self) -> Job {
@@ -536,9 +546,83 @@ impl Job {
     }
 }
 
+/// A job's expected answer being worked out: a list append's numbers are folded a slice at a
+/// time, so the page that checks a run never stops for the whole list at once.
+#[derive(Clone, Debug)]
+pub struct Expecting {
+    job: Job,
+    values: Vec<Value>,
+    /// The list of the task being worked out, for a list append.
+    list: Option<list_append::Checksum>,
+}
+
+impl Expecting {
+    /// Works for about `steps` steps of a list append (a task's closed form counts as one); the
+    /// whole answer once every task is worked out.
+    pub fn advance(&mut self, steps: u64) -> Option<Vec<Value>> {
+        let mut left = steps;
+        while self.values.len() < self.job.tasks && left > 0 {
+            let i = self.values.len();
+            if let Some(value) = self.job.expected_at_once(i) {
+                self.values.push(value);
+                left -= 1;
+                continue;
+            }
+            let Workload::ListAppend { total, seed } = self.job.workload else {
+                unreachable!("only a list append is worked out in slices")
+            };
+            let count = list_append::share(total, self.job.tasks, i);
+            let list = self.list.get_or_insert_with(|| {
+                list_append::Checksum::new(count, list_append::stream_seed(seed, i))
+            });
+            let before = left;
+            // The steps this slice folds in: what is left of the budget, or of the list.
+            left = left.saturating_sub(count);
+            match list.advance(before) {
+                Some((len, checksum)) => {
+                    self.values.push(Value::List { len, checksum });
+                    self.list = None;
+                }
+                None => left = 0,
+            }
+        }
+        (self.values.len() == self.job.tasks).then(|| std::mem::take(&mut self.values))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_expected_answer_in_slices_is_the_whole_answer() {
+        let jobs = [
+            Job::new(
+                Workload::ListAppend {
+                    total: 10_001,
+                    seed: 2017,
+                },
+                3,
+            ),
+            Job::new(Workload::Square, 5),
+            Job::new(Workload::Factorial { offset: 10 }, 2),
+        ];
+        for job in jobs {
+            let whole = job.expected();
+            let mut expecting = job.expecting();
+            let mut slices = 1;
+            let sliced = loop {
+                match expecting.advance(1000) {
+                    Some(values) => break values,
+                    None => slices += 1,
+                }
+            };
+            assert_eq!(sliced, whole, "{job:?}");
+            let lists = matches!(job.workload, Workload::ListAppend { .. });
+            // 10,001 numbers folded at most 1,000 at a time take at least 11 slices.
+            assert!(!lists || slices >= 11, "{slices} slices");
+        }
+    }
 
     fn run_serially(job: &Job) -> Vec<Value> {
         (0..job.tasks).map(|i| job.compute(i, &mut NoGil)).collect()

@@ -61,17 +61,58 @@ pub fn append(count: u64, seed: u64, cp: &mut dyn Checkpoint) -> (u64, u32) {
 
 /// The same summary without building the list: the known answer.
 pub fn checksum_only(count: u64, seed: u64) -> (u64, u32) {
-    let mut state = seed;
-    (
-        count,
-        (0..count).fold(FNV_OFFSET, |h, _| fold(h, next_unit(&mut state))),
-    )
+    let mut sum = Checksum::new(count, seed);
+    loop {
+        if let Some(done) = sum.advance(u64::MAX) {
+            return done;
+        }
+    }
+}
+
+/// [`checksum_only`] worked out a slice at a time, so a page can stay responsive between slices.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checksum {
+    count: u64,
+    state: u64,
+    folded: u64,
+    hash: u32,
+}
+
+impl Checksum {
+    pub fn new(count: u64, seed: u64) -> Self {
+        Self {
+            count,
+            state: seed,
+            folded: 0,
+            hash: FNV_OFFSET,
+        }
+    }
+
+    /// Folds up to `steps` more numbers in; the list's length and checksum once all are.
+    pub fn advance(&mut self, steps: u64) -> Option<(u64, u32)> {
+        let stop = self.count.min(self.folded.saturating_add(steps));
+        while self.folded < stop {
+            self.hash = fold(self.hash, next_unit(&mut self.state));
+            self.folded += 1;
+        }
+        (self.folded == self.count).then_some((self.count, self.hash))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::workloads::NoGil;
+
+    #[test]
+    fn a_checksum_in_slices_is_the_checksum_of_the_list() {
+        let whole = append(1000, 7, &mut NoGil);
+        assert_eq!(checksum_only(1000, 7), whole);
+        let mut sum = Checksum::new(1000, 7);
+        let slices: Vec<_> = (0..4).map(|_| sum.advance(333)).collect();
+        assert_eq!(slices, [None, None, None, Some(whole)]);
+        assert_eq!(Checksum::new(0, 7).advance(0), Some((0, FNV_OFFSET)));
+    }
 
     #[test]
     fn shares_add_up_to_the_total() {
