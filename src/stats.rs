@@ -35,6 +35,12 @@ pub struct Responsiveness {
     pub longest_task_ms: Option<f64>,
     /// Tasks over 50 ms that the observer reported.
     pub long_tasks: usize,
+    /// Longest animation frame the browser's long-animation-frame observer reported: a stretch
+    /// the page could not paint, whatever held it (`None`: it reported none).
+    pub longest_frame_ms: Option<f64>,
+    /// Animation frames over 50 ms that observer reported; `None` where the browser has no such
+    /// observer (Firefox).
+    pub long_frames: Option<usize>,
     /// Animation frames seen, and those that came later than 1.5 frame periods (60 Hz).
     pub frames: usize,
     pub dropped_frames: usize,
@@ -53,6 +59,14 @@ impl Responsiveness {
                 (a, b) => a.or(b),
             },
             long_tasks: self.long_tasks + other.long_tasks,
+            longest_frame_ms: match (self.longest_frame_ms, other.longest_frame_ms) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            },
+            long_frames: match (self.long_frames, other.long_frames) {
+                (Some(a), Some(b)) => Some(a + b),
+                (a, b) => a.or(b),
+            },
             frames: self.frames + other.frames,
             dropped_frames: self.dropped_frames + other.dropped_frames,
             serial: match (self.serial, other.serial) {
@@ -84,8 +98,15 @@ impl Responsiveness {
                 None if long_tasks_reported => "no task over 50 ms".into(),
                 None => "long tasks not reported by this browser".into(),
             };
+            let long_frames = match (self.long_frames, self.longest_frame_ms) {
+                (Some(n), Some(ms)) => {
+                    format!("; longest animation frame {ms:.0} ms ({n} over 50 ms)")
+                }
+                (Some(_), None) => "; no animation frame over 50 ms".into(),
+                (None, _) => String::new(),
+            };
             format!(
-                "Main thread during {}: {tasks}; longest gap between timer ticks {:.1} ms; {} of {} frames late.",
+                "Main thread during {}: {tasks}{long_frames}; longest gap between timer ticks {:.1} ms; {} of {} frames late.",
                 plural(self.worker_runs, "worker run"),
                 self.longest_gap_ms,
                 self.dropped_frames,
@@ -274,6 +295,8 @@ mod tests {
             longest_gap_ms: 9.0,
             longest_task_ms: None,
             long_tasks: 0,
+            longest_frame_ms: None,
+            long_frames: Some(0),
             frames: 60,
             dropped_frames: 1,
             serial: None,
@@ -283,6 +306,8 @@ mod tests {
             longest_gap_ms: 4.0,
             longest_task_ms: Some(70.0),
             long_tasks: 1,
+            longest_frame_ms: Some(110.0),
+            long_frames: Some(2),
             frames: 30,
             dropped_frames: 2,
             serial: Some(Freeze {
@@ -303,6 +328,7 @@ mod tests {
             (9.0, Some(70.0), 1, 90, 3)
         );
         assert_eq!(m.worker_runs, 3);
+        assert_eq!((m.longest_frame_ms, m.long_frames), (Some(110.0), Some(2)));
         let twice = m.merge(b).serial.expect("serial runs");
         assert_eq!(
             (twice.runs, twice.longest_ms, twice.total_ms),
@@ -336,6 +362,25 @@ mod tests {
              300 frames late."
         );
         assert!(!workers.describe(false).contains("Serial"));
+        let frames = |long_frames, longest_frame_ms| {
+            Responsiveness {
+                long_frames,
+                longest_frame_ms,
+                ..workers
+            }
+            .describe(true)
+        };
+        assert!(
+            !frames(None, None).contains("animation frame"),
+            "not reported"
+        );
+        assert!(
+            frames(Some(0), None).contains("no task over 50 ms; no animation frame over 50 ms;")
+        );
+        assert!(
+            frames(Some(3), Some(112.4))
+                .contains("; longest animation frame 112 ms (3 over 50 ms);")
+        );
         assert!(workers.describe(false).contains("long tasks not reported"));
         assert_eq!(serial.describe(true).matches("Main thread").count(), 0);
     }

@@ -1,7 +1,8 @@
-//! Measures how free the page's main thread stays while workers compute, three ways: a short
+//! Measures how free the page's main thread stays while workers compute, four ways: a short
 //! interval timer notes the longest gap between its ticks (works everywhere); the browser's
-//! long-task `PerformanceObserver` reports tasks over 50 ms (Chromium only — Firefox accepts
-//! the observer and reports nothing); and an animation-frame loop counts late frames.
+//! `PerformanceObserver` reports tasks over 50 ms and animation frames over 50 ms, whatever held
+//! them (Chromium only — Firefox has neither entry type); and an animation-frame loop counts
+//! late frames.
 
 use super::platform::{now_ms, window};
 use crate::stats::{Freeze, Responsiveness};
@@ -25,6 +26,8 @@ const FROZEN_MS: f64 = 50.0;
 struct Seen {
     longest_task_ms: Option<f64>,
     long_tasks: usize,
+    longest_frame_ms: Option<f64>,
+    long_frames: usize,
     frames: usize,
     dropped_frames: usize,
     last_frame_ms: Option<f64>,
@@ -47,15 +50,38 @@ pub struct GapProbe {
     seen: Rc<RefCell<Seen>>,
     observer: Option<LongTaskObserver>,
     running: Rc<Cell<bool>>,
+    /// Whether the browser reports long animation frames.
+    frames_reported: bool,
 }
 
-/// Whether this browser reports long tasks at all.
-pub fn long_tasks_supported() -> bool {
+const LONG_TASK: &str = "longtask";
+const LONG_FRAME: &str = "long-animation-frame";
+
+/// Whether this browser's `PerformanceObserver` reports entries of `kind`.
+fn reports(kind: &str) -> bool {
     js_sys::Reflect::get(&js_sys::global(), &"PerformanceObserver".into())
         .and_then(|po| js_sys::Reflect::get(&po, &"supportedEntryTypes".into()))
         .ok()
         .and_then(|types| types.dyn_into::<js_sys::Array>().ok())
-        .is_some_and(|types| types.includes(&"longtask".into(), 0))
+        .is_some_and(|types| types.includes(&kind.into(), 0))
+}
+
+/// Whether this browser reports long tasks at all.
+pub fn long_tasks_supported() -> bool {
+    reports(LONG_TASK)
+}
+
+/// Notes a long task or a long animation frame.
+fn note_entry(seen: &mut Seen, entry: JsValue) {
+    let entry = entry.unchecked_into::<PerformanceEntry>();
+    let duration = entry.duration();
+    if entry.entry_type() == LONG_FRAME {
+        seen.long_frames += 1;
+        seen.longest_frame_ms = Some(seen.longest_frame_ms.unwrap_or(0.0).max(duration));
+    } else {
+        seen.long_tasks += 1;
+        seen.longest_task_ms = Some(seen.longest_task_ms.unwrap_or(0.0).max(duration));
+    }
 }
 
 impl GapProbe {
@@ -77,26 +103,30 @@ impl GapProbe {
                 last_tick.set(now);
             })
         };
-        let observer = long_tasks_supported().then(|| {
+        // Only the entry types the browser reports: observe() throws on an unknown one.
+        let kinds: Vec<&str> = [LONG_TASK, LONG_FRAME]
+            .into_iter()
+            .filter(|kind| reports(kind))
+            .collect();
+        let observer = (!kinds.is_empty()).then(|| {
             let seen = seen.clone();
             let on_entries = Closure::<dyn FnMut(PerformanceObserverEntryList)>::new(
                 move |list: PerformanceObserverEntryList| {
                     let mut seen = seen.borrow_mut();
                     for entry in list.get_entries() {
-                        let duration = entry.unchecked_into::<PerformanceEntry>().duration();
-                        seen.long_tasks += 1;
-                        seen.longest_task_ms =
-                            Some(seen.longest_task_ms.unwrap_or(0.0).max(duration));
+                        note_entry(&mut seen, entry);
                     }
                 },
             );
             let observer = PerformanceObserver::new(on_entries.as_ref().unchecked_ref()).ok()?;
-            // Only asked for after `long_tasks_supported`: observe() throws on an unknown type.
-            observer.observe(&PerformanceObserverInit::new(&js_sys::Array::of1(
-                &"longtask".into(),
-            )));
+            let types = js_sys::Array::new();
+            for kind in &kinds {
+                types.push(&(*kind).into());
+            }
+            observer.observe(&PerformanceObserverInit::new(&types));
             Some((observer, on_entries))
         });
+        let frames_reported = kinds.contains(&LONG_FRAME);
         start_frames(seen.clone(), running.clone());
         Self {
             _interval: interval,
@@ -106,6 +136,7 @@ impl GapProbe {
             seen,
             observer: observer.flatten(),
             running,
+            frames_reported,
         }
     }
 
@@ -135,9 +166,7 @@ impl GapProbe {
             let pending = observer.take_records();
             let mut seen = self.seen.borrow_mut();
             for entry in pending {
-                let duration = entry.unchecked_into::<PerformanceEntry>().duration();
-                seen.long_tasks += 1;
-                seen.longest_task_ms = Some(seen.longest_task_ms.unwrap_or(0.0).max(duration));
+                note_entry(&mut seen, entry);
             }
             observer.disconnect();
         }
@@ -149,6 +178,8 @@ impl GapProbe {
             longest_gap_ms: self.longest.get().max(last),
             longest_task_ms: seen.longest_task_ms,
             long_tasks: seen.long_tasks,
+            longest_frame_ms: seen.longest_frame_ms,
+            long_frames: self.frames_reported.then_some(seen.long_frames),
             frames: seen.frames,
             dropped_frames: seen.dropped_frames,
             serial: None,
