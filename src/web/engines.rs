@@ -6,6 +6,7 @@
 pub mod calibrate;
 pub mod isolated;
 pub mod main_thread;
+mod message;
 #[cfg(feature = "threads")]
 pub mod pool;
 #[cfg(feature = "threads")]

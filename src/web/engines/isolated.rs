@@ -8,12 +8,13 @@
 //! - a **worker per task**, like one `Process` per item, joined after all have started, joined
 //!   inside the loop (the pitfall), or timed before joining (the mistake).
 //!
-//! Messages are JSON text, so 64-bit integers and big numbers cross exactly.
+//! Messages are binary and transferred (see [`message`](super::message)).
 
 use crate::cancel::{CANCELLED, Cancel};
 use crate::run::chunk_size;
 use crate::run::{Join, MessageSpan, RawRun, TaskRecord, WorkerLife};
 use crate::web::engines::every_10_ms;
+use crate::web::engines::message::{is_written, read, written};
 use crate::web::engines::spawned::{Spawned, note};
 use crate::web::platform::{epoch_ms, now_ms};
 use crate::workloads::{Job, NoGil, Value, in_submission_order, reserve_memory, shared_counter};
@@ -70,18 +71,17 @@ pub fn isolated_worker_main() {
     let reply_to = scope.clone();
     let last_run = Cell::new(u64::MAX);
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let text = event.data().as_string().unwrap_or_default();
         let reply_to = reply_to.clone();
-        let batch = serde_json::from_str::<Batch>(&text);
+        let batch = read::<Batch>(&event.data());
         if let Ok(batch) = &batch
             && last_run.replace(batch.run) != batch.run
         {
             shared_counter::reset();
         }
         let send = move |reply: Reply| {
-            let text = serde_json::to_string(&reply).expect("a reply always serializes");
+            let (message, transfer) = written(&reply);
             // Posting to our own scope only fails if the page is gone.
-            let _ = reply_to.post_message(&text.into());
+            let _ = reply_to.post_message_with_transfer(&message, &transfer);
         };
         match batch {
             Ok(batch) => {
@@ -175,13 +175,13 @@ impl Handle {
             let tx = tx.clone();
             move |event: MessageEvent| {
                 let data = event.data();
-                let incoming = match data.as_string() {
-                    Some(text) => serde_json::from_str::<Reply>(&text)
+                let incoming = match is_written(&data) {
+                    true => read::<Reply>(&data)
                         .map(Incoming::Reply)
                         .unwrap_or_else(|e| {
                             Incoming::Error(format!("unreadable message from a worker: {e}"))
                         }),
-                    None => match note(&data) {
+                    false => match note(&data) {
                         (Some(kind), _) if kind == "ready" => Incoming::Ready,
                         (Some(kind), why) if kind == "panic" => {
                             Incoming::Error(format!("it panicked: {why}"))
@@ -265,15 +265,14 @@ impl Handle {
             (Some(a), Some(b)) => format!("tasks {a}–{b}"),
             _ => "an empty batch".to_string(),
         };
-        let text = serde_json::to_string(&Batch {
+        let (message, transfer) = written(&Batch {
             run,
             job: job.clone(),
             indices,
             reserve,
-        })
-        .expect("a batch always serializes");
+        });
         let sent = epoch_ms();
-        self.worker.post(&text.into())?;
+        self.worker.post_transferring(&message, &transfer)?;
         let reply = self.reply_or_give_up(cancel).await;
         match reply {
             Ok(Incoming::Reply(Reply::Done(done))) => Ok((done, (sent, epoch_ms()))),

@@ -7,9 +7,10 @@
 //! thread that traps is gone for good. Replacing the instance is the only way to start afresh,
 //! and terminating the host takes its threads with it. And the page never enters rayon or
 //! waits on its locks: it sends the host jobs ([`Request`]) and reads its answers ([`Reply`]),
-//! as JSON text, so 64-bit integers and big numbers cross exactly.
+//! binary and transferred (see [`message`](super::message)).
 
 use crate::run::TaskRecord;
+use crate::web::engines::message::{is_written, read, written};
 use crate::web::engines::spawned::{Spawned, note};
 use crate::web::platform::now_ms;
 use crate::workloads::{Job, Value};
@@ -104,14 +105,14 @@ impl Pool {
             let tx = tx.clone();
             move |event: MessageEvent| {
                 let data = event.data();
-                let incoming = match data.as_string() {
-                    Some(text) => match serde_json::from_str::<Reply>(&text) {
+                let incoming = match is_written(&data) {
+                    true => match read::<Reply>(&data) {
                         Ok(reply) => Incoming::Reply(reply),
                         Err(e) => {
                             Incoming::Failed(format!("an unreadable answer from the pool: {e}"))
                         }
                     },
-                    None => match note(&data) {
+                    false => match note(&data) {
                         (Some(kind), _) if kind == "ready" => Incoming::Ready {
                             threads: js_sys::Reflect::get(&data, &"threads".into())
                                 .ok()
@@ -163,8 +164,8 @@ impl Pool {
     }
 
     pub(crate) fn send(&self, request: &Request) -> Result<(), String> {
-        let text = serde_json::to_string(request).expect("a request always serializes");
-        self.host.post(&text.into())
+        let (message, transfer) = written(request);
+        self.host.post_transferring(&message, &transfer)
     }
 
     /// The host's next message; `None` never comes while the pool lives.

@@ -9,6 +9,7 @@
 use crate::cancel::Cancel;
 use crate::gil::{Gil, warm_call};
 use crate::run::TaskRecord;
+use crate::web::engines::message::{read, written};
 use crate::web::engines::pool::{Reply, Request};
 use crate::web::panics::install_hook;
 use crate::web::platform::epoch_ms;
@@ -147,10 +148,10 @@ thread_local! {
 static BUSY: AtomicUsize = AtomicUsize::new(0);
 
 fn reply(reply: &Reply) {
-    let text = serde_json::to_string(reply).expect("a reply always serializes");
+    let (message, transfer) = written(reply);
     // Posting to our own scope only fails if the page is gone.
     SCOPE.with(|s| {
-        let _ = s.post_message(&text.into());
+        let _ = s.post_message_with_transfer(&message, &transfer);
     });
 }
 
@@ -162,8 +163,7 @@ pub fn pool_host_main() {
     // Blocks this worker until every pool thread ran it, which a worker may do.
     rayon::broadcast(|ctx| note_thread_index(ctx.index()));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-        let text = event.data().as_string().unwrap_or_default();
-        match serde_json::from_str::<Request>(&text) {
+        match read::<Request>(&event.data()) {
             Ok(Request::Run {
                 run,
                 job,

@@ -77,9 +77,14 @@ impl Spawned {
             .map_err(|e| format!("could not send the module to a worker: {e:?}"))
     }
 
-    pub(crate) fn post(&self, message: &JsValue) -> Result<(), String> {
+    /// Posts `message`, handing over the buffers in `transfer` rather than copying them.
+    pub(crate) fn post_transferring(
+        &self,
+        message: &JsValue,
+        transfer: &js_sys::Array,
+    ) -> Result<(), String> {
         self.worker
-            .post_message(message)
+            .post_message_with_transfer(message, transfer)
             .map_err(|e| format!("could not send tasks to a worker: {e:?}"))
     }
 }
