@@ -4,7 +4,8 @@
 // sizes, one repetition), --firefox, --out FILE.
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { ROOT, startServer } from '../tests/e2e/harness.mjs';
@@ -26,6 +27,57 @@ const cfg = quick
   ? { size: 10, tasks: 4, reps: 1, maxWorkers: 2, spawn: 3, trips: 50, tiny: 100 }
   : { size: 100, tasks: 10, reps: 5, maxWorkers: null, spawn: 20, trips: 1000, tiny: 1000 };
 const log = msg => process.stderr.write(`${msg}\n`);
+
+/** In the page: round trips of a 32-byte transferred buffer to a plain-JS echo worker, in ms. */
+const ECHO = async () => {
+  const url = URL.createObjectURL(new Blob(['onmessage = e => postMessage(e.data, [e.data]);'], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  const once = () => new Promise(resolve => {
+    worker.onmessage = resolve;
+    const buffer = new ArrayBuffer(32);
+    worker.postMessage(buffer, [buffer]);
+  });
+  for (let i = 0; i < 100; i++) await once();
+  const times = [];
+  for (let i = 0; i < 1000; i++) {
+    const t = performance.now();
+    await once();
+    times.push(performance.now() - t);
+  }
+  worker.terminate();
+  URL.revokeObjectURL(url);
+  return times;
+};
+
+/**
+ * The seeds' Python on this machine: `tiny` tiny tasks (2.0 ** i) on a reused `Pool` of `workers`
+ * and on one created (forked) for the call, `reps` times each, in ms; or why it did not run.
+ */
+function pythonPool(workers, tiny, reps) {
+  const program = `
+import json, sys, time
+from multiprocessing import Pool
+def f(i): return 2.0 ** i
+if __name__ == '__main__':
+    created = []
+    for _ in range(${reps}):
+        t = time.perf_counter()
+        with Pool(${workers}) as p: p.map(f, range(${tiny}))
+        created.append((time.perf_counter() - t) * 1000)
+    with Pool(${workers}) as p:
+        p.map(f, range(${tiny}))
+        reused = []
+        for _ in range(${reps}):
+            t = time.perf_counter(); p.map(f, range(${tiny})); reused.append((time.perf_counter() - t) * 1000)
+    print(json.dumps({"version": sys.version.split()[0], "created_ms": created, "reused_ms": reused}))
+`;
+  try {
+    const out = JSON.parse(execFileSync('python3', ['-c', program], { encoding: 'utf8', timeout: 120_000 }));
+    return { version: out.version, pool_created: summarize(out.created_ms), pool_reused: summarize(out.reused_ms) };
+  } catch (e) {
+    return { missing: e.code === 'ENOENT' ? 'python3 is not installed here' : `python3 failed: ${String(e.message).split('\n')[0]}` };
+  }
+}
 
 const server = await startServer({ root: opts.site });
 const browser = opts.firefox ? await firefox() : await chromium();
@@ -78,14 +130,24 @@ try {
   const spawn = summarize(await browser.call('bench_spawn_to_ready', cfg.spawn));
   const trips = summarize(await browser.call('bench_round_trips', cfg.trips));
 
+  log('references: a plain-JS echo worker, Python\'s multiprocessing.Pool…');
+  const echo = summarize(await browser.eval(ECHO));
+  const python = pythonPool(hc, cfg.tiny, Math.max(cfg.reps, 3));
+
+  // What the threaded page fetches: its module, its JS, its snippets, its boot script.
   const sizes = {};
-  for (const file of ['pkg/corescope_bg.wasm', 'pkg/corescope.js']) {
-    const bytes = readFileSync(path.join(opts.site, file));
-    sizes[path.basename(file)] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  const snippets = path.join(opts.site, 'pkg/snippets');
+  const walk = dir => readdirSync(dir).flatMap(n => statSync(path.join(dir, n)).isDirectory() ? walk(path.join(dir, n)) : [path.join(dir, n)]);
+  for (const file of ['pkg/corescope_bg.wasm', 'pkg/corescope.js', 'boot.js'].map(f => path.join(opts.site, f)).concat(walk(snippets).filter(f => f.endsWith('.js')))) {
+    const bytes = readFileSync(file);
+    sizes[path.relative(opts.site, file)] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   }
+  const cpu = os.cpus();
   const results = {
     browser: browser.name, date: new Date().toISOString(), quick, hardware_concurrency: hc, native_cores: native.cores,
+    machine: { cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, os: `${os.type()} ${os.release()}` },
     config: cfg, points, dispatch, spawn, trips, pool_created, pool_reused, tiny_tasks: cfg.tiny,
+    references: { js_echo: echo, python },
     longest_task_ms: longestTask, sizes,
   };
   results.figures = figures(results);

@@ -72,14 +72,29 @@ export function figures(r) {
   }
   add('shared-pool dispatch cost per tiny task', r.dispatch?.median * 1000, 'µs', null, 1);
   add(`isolated worker spawn-to-ready (median of ${r.spawn?.n ?? 0})`, r.spawn?.median, 'ms', { at_most: 40 }, 1);
-  add(`postMessage round trip (median of ${r.trips?.n ?? 0})`, r.trips?.median * 1000, 'µs', { at_most: 100 }, 1);
+  add(`postMessage round trip (median of ${r.trips?.n ?? 0})`, r.trips?.median * 1000, 'µs', null, 1);
+  const echo = r.references?.js_echo, python = r.references?.python;
+  if (echo) {
+    add('postMessage round trip ÷ a plain-JS echo worker\'s (same browser)', ratio(r.trips?.median, echo.median), '×', { at_most: 1.2 });
+  }
   add(`pool created + ${r.tiny_tasks} tiny squares`, r.pool_created?.median, 'ms', null, 1);
-  add(`reused pool, per 1,000 tiny tasks`, r.pool_reused?.median * 1000 / r.tiny_tasks, 'ms', { at_most: 0.87 }, 2);
+  if (python?.pool_created) {
+    add(`pool created + tiny squares ÷ Python ${python.version}'s fork Pool doing the same`, ratio(r.pool_created?.median, python.pool_created.median), '×', { at_most: 1 });
+  }
+  add(`reused pool, per 1,000 tiny tasks`, r.pool_reused?.median * 1000 / r.tiny_tasks, 'ms', null, 2);
+  if (python?.missing) add(`Python's Pool: not measured, ${python.missing}`, null, '', null);
+  if (python?.pool_reused) {
+    add(`reused pool ÷ Python ${python.version}'s reused Pool, same tasks`, ratio(r.pool_reused?.median, python.pool_reused.median), '×', { at_most: 1 });
+  }
   // The long-task observer reports only tasks over 50 ms (and Firefox none): 0 means none seen.
   add('longest main-thread task during worker-engine runs (0: none over 50 ms)', r.longest_task_ms, 'ms', { at_most: 50 }, 1);
-  for (const [file, s] of Object.entries(r.sizes ?? {})) {
-    add(`${file} raw`, s.raw / 1024, 'KB', null, 0);
-    add(`${file} gzip`, s.gzip / 1024, 'KB', file.endsWith('.wasm') ? { at_most: 600 } : null, 0);
+  const sizes = Object.entries(r.sizes ?? {});
+  for (const [file, s] of sizes) {
+    add(`${file} raw`, s.raw / 1000, 'KB', null, 0);
+    add(`${file} gzip`, s.gzip / 1000, 'KB', null, 0);
+  }
+  if (sizes.length) {
+    add('JS + wasm the page fetches, gzip', sizes.reduce((sum, [, s]) => sum + s.gzip, 0) / 1000, 'KB', { at_most: 300 }, 0);
   }
   return out;
 }

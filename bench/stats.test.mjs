@@ -45,8 +45,9 @@ test('figures compare each workload with its native twin and check the targets',
     pool_created: s(90),
     pool_reused: s(2),
     tiny_tasks: 1000,
+    references: { js_echo: s(0.04), python: { version: '3.11.7', pool_created: s(9), pool_reused: s(1) } },
     longest_task_ms: 12,
-    sizes: { 'corescope_bg.wasm': { raw: 1024 * 1000, gzip: 1024 * 420 } },
+    sizes: { 'pkg/corescope_bg.wasm': { raw: 1_000_000, gzip: 280_000 }, 'pkg/corescope.js': { raw: 60_000, gzip: 11_000 } },
   };
   const f = Object.fromEntries(figures(r).map(x => [x.name, x]));
   assert.equal(f['loop: wasm serial ÷ native serial'].value, 1.2);
@@ -58,11 +59,20 @@ test('figures compare each workload with its native twin and check the targets',
   assert.equal(f['loop: first run, 1 shared-memory worker ÷ serial'].value, 0.6);
   assert.equal(f['loop: first run, 1 shared-memory worker ÷ serial'].met, false);
   assert.equal(f['shared-pool dispatch cost per tiny task'].value, 4);
-  assert.equal(f['postMessage round trip (median of 5)'].met, true);
+  // References measured in the same run: 50 µs ÷ 40 µs = 1.25, over 1.2.
+  assert.equal(f["postMessage round trip ÷ a plain-JS echo worker's (same browser)"].value, 1.25);
+  assert.equal(f["postMessage round trip ÷ a plain-JS echo worker's (same browser)"].met, false);
   assert.equal(f['reused pool, per 1,000 tiny tasks'].value, 2);
-  assert.equal(f['reused pool, per 1,000 tiny tasks'].met, false);
-  assert.equal(f['corescope_bg.wasm gzip'].value, 420);
-  assert.equal(f['corescope_bg.wasm gzip'].met, true);
+  assert.equal(f["reused pool ÷ Python 3.11.7's reused Pool, same tasks"].value, 2);
+  assert.equal(f["reused pool ÷ Python 3.11.7's reused Pool, same tasks"].met, false);
+  assert.equal(f["pool created + tiny squares ÷ Python 3.11.7's fork Pool doing the same"].value, 10);
+  assert.equal(f['pkg/corescope_bg.wasm gzip'].value, 280);
+  // 280 + 11 KB: under 300.
+  assert.equal(f['JS + wasm the page fetches, gzip'].value, 291);
+  assert.equal(f['JS + wasm the page fetches, gzip'].met, true);
+  const noPython = figures({ ...r, references: { js_echo: null, python: { missing: 'python3 is not installed here' } } });
+  assert.ok(noPython.some(x => x.name === "Python's Pool: not measured, python3 is not installed here" && x.value === null));
+  assert.ok(!noPython.some(x => x.name.includes('echo')), 'no echo measured, no ratio');
   const table = figuresTable(figures(r));
   assert.match(table, /\| loop: wasm serial ÷ native serial \| 1\.20 × \| ≤ 1\.3 × \| yes \|/);
   assert.match(table, /\*\*no\*\*/);
