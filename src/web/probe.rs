@@ -24,6 +24,8 @@ const FROZEN_MS: f64 = 50.0;
 
 #[derive(Default)]
 struct Seen {
+    /// When the probe started, on the page's clock.
+    since_ms: f64,
     longest_task_ms: Option<f64>,
     long_tasks: usize,
     longest_frame_ms: Option<f64>,
@@ -71,9 +73,13 @@ pub fn long_tasks_supported() -> bool {
     reports(LONG_TASK)
 }
 
-/// Notes a long task or a long animation frame.
+/// Notes a long task or a long animation frame, unless it began before the probe did (a serial
+/// run's frozen frame can be reported after it ended).
 fn note_entry(seen: &mut Seen, entry: JsValue) {
     let entry = entry.unchecked_into::<PerformanceEntry>();
+    if entry.start_time() < seen.since_ms {
+        return;
+    }
     let duration = entry.duration();
     if entry.entry_type() == LONG_FRAME {
         seen.long_frames += 1;
@@ -89,7 +95,10 @@ impl GapProbe {
         let last_tick = Rc::new(Cell::new(now_ms()));
         let longest = Rc::new(Cell::new(0.0_f64));
         let frozen = Rc::new(Cell::new(0.0_f64));
-        let seen = Rc::new(RefCell::new(Seen::default()));
+        let seen = Rc::new(RefCell::new(Seen {
+            since_ms: now_ms(),
+            ..Seen::default()
+        }));
         let running = Rc::new(Cell::new(true));
         let interval = {
             let (last_tick, longest, frozen) = (last_tick.clone(), longest.clone(), frozen.clone());
