@@ -84,6 +84,11 @@ const browser = opts.firefox ? await firefox() : await chromium();
 try {
   await browser.open(`${server.url}?bench`);
   const hc = await browser.eval(() => navigator.hardwareConcurrency);
+  // How long after the page's start the shared pool was ready (the page marks it), and its size.
+  const poolReady = await browser.eval(() => ({
+    ms: performance.getEntriesByName('corescope:pool-ready')[0]?.startTime ?? null,
+    threads: Number(/(\d+) threads/.exec(document.querySelector('#pool')?.textContent ?? '')?.[1] ?? 0),
+  }));
   const maxK = Math.min(cfg.maxWorkers ?? hc, hc > 0 ? Math.max(hc, 1) : 1);
   log(`${browser.name}: hardwareConcurrency ${hc}; sweeping 1–${maxK} workers, ${cfg.reps} repetition(s), ${cfg.tasks} tasks at ${cfg.size}%`);
 
@@ -148,6 +153,7 @@ try {
     machine: { cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, os: `${os.type()} ${os.release()}` },
     config: cfg, points, dispatch, spawn, trips, pool_created, pool_reused, tiny_tasks: cfg.tiny,
     references: { js_echo: echo, python },
+    pool_ready: poolReady,
     longest_task_ms: longestTask, sizes,
   };
   results.figures = figures(results);

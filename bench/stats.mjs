@@ -70,6 +70,9 @@ export function figures(r) {
       add(`${name}: first run, 1 shared-memory worker ÷ serial`, ratio(first(point(w, 'shared', 1)), first(serial)), '×', { within: [0.85, 1.15] });
     }
   }
+  if (r.pool_ready) {
+    add(`page start → shared pool ready (${r.pool_ready.threads} threads)`, r.pool_ready.ms, 'ms', { at_most: 300 }, 0);
+  }
   add('shared-pool dispatch cost per tiny task', r.dispatch?.median * 1000, 'µs', null, 1);
   add(`isolated worker spawn-to-ready (median of ${r.spawn?.n ?? 0})`, r.spawn?.median, 'ms', { at_most: 40 }, 1);
   add(`postMessage round trip (median of ${r.trips?.n ?? 0})`, r.trips?.median * 1000, 'µs', null, 1);

@@ -87,7 +87,11 @@ pub fn App() -> Html {
             if starting {
                 spawn_local(async move {
                     dispatch.dispatch(match engines::start_shared_pool(threads).await {
-                        Ok(()) => Action::PoolReady { threads },
+                        Ok(()) => {
+                            // The bench reads how long after the page's start the pool was ready.
+                            platform::mark("corescope:pool-ready");
+                            Action::PoolReady { threads }
+                        }
                         Err(why) => Action::PoolFailed(why),
                     });
                 });

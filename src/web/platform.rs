@@ -57,6 +57,13 @@ pub fn now_ms() -> f64 {
 
 /// Milliseconds since the Unix epoch, as `performance.timeOrigin + performance.now()`: one clock
 /// for the page and every worker.
+/// Marks `name` on the page's performance timeline (for the bench and the browser's profiler).
+pub fn mark(name: &str) {
+    PERFORMANCE.with(|p| {
+        let _ = p.mark(name);
+    });
+}
+
 pub fn epoch_ms() -> f64 {
     PERFORMANCE.with(|p| p.time_origin() + p.now())
 }
