@@ -575,15 +575,12 @@ impl Expecting {
             let list = self.list.get_or_insert_with(|| {
                 list_append::Checksum::new(count, list_append::stream_seed(seed, i))
             });
-            let before = left;
-            // The steps this slice folds in: what is left of the budget, or of the list.
-            left = left.saturating_sub(count);
-            match list.advance(before) {
-                Some((len, checksum)) => {
-                    self.values.push(Value::List { len, checksum });
-                    self.list = None;
-                }
-                None => left = 0,
+            // This slice: what is left of the budget, or of the list.
+            let slice = left.min(list.left());
+            left -= slice;
+            if let Some((len, checksum)) = list.advance(slice) {
+                self.values.push(Value::List { len, checksum });
+                self.list = None;
             }
         }
         (self.values.len() == self.job.tasks).then(|| std::mem::take(&mut self.values))

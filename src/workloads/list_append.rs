@@ -88,6 +88,11 @@ impl Checksum {
         }
     }
 
+    /// Numbers still to fold in.
+    pub fn left(&self) -> u64 {
+        self.count - self.folded
+    }
+
     /// Folds up to `steps` more numbers in; the list's length and checksum once all are.
     pub fn advance(&mut self, steps: u64) -> Option<(u64, u32)> {
         let stop = self.count.min(self.folded.saturating_add(steps));
