@@ -19,10 +19,31 @@ pub enum PoolStatus {
     /// Shared memory is impossible here; the reason says what to fix.
     Unavailable(String),
     Starting,
+    /// Started with `threads` threads; grows to `most` when a run first needs more.
     Ready {
         threads: usize,
+        most: usize,
     },
     Failed(String),
+}
+
+impl PoolStatus {
+    /// The facts panel's line, with the threads the pool has `now` (it may have grown).
+    pub fn describe(&self, now: usize) -> String {
+        match self {
+            PoolStatus::Ready { threads, most } => {
+                let now = now.max(*threads);
+                match now < *most {
+                    true => format!(
+                        "ready, {now} threads; up to {most} start when a run needs more than {now}"
+                    ),
+                    false => format!("ready, {now} threads"),
+                }
+            }
+            PoolStatus::Starting => "starting…".into(),
+            PoolStatus::Unavailable(why) | PoolStatus::Failed(why) => format!("off: {why}"),
+        }
+    }
 }
 
 /// The quick run's engines: one row each.
@@ -220,6 +241,7 @@ pub struct State {
 pub enum Action {
     PoolReady {
         threads: usize,
+        most: usize,
     },
     PoolFailed(String),
     SetWorkers(usize),
@@ -609,7 +631,7 @@ impl State {
 
     pub fn apply(&mut self, action: Action) {
         match action {
-            Action::PoolReady { threads } => self.pool = PoolStatus::Ready { threads },
+            Action::PoolReady { threads, most } => self.pool = PoolStatus::Ready { threads, most },
             Action::PoolFailed(why) => {
                 self.pool =
                     PoolStatus::Failed(format!("the shared-memory pool failed to start: {why}"))
@@ -825,6 +847,29 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pool_says_how_many_threads_it_has_and_may_start() {
+        let ready = PoolStatus::Ready {
+            threads: 2,
+            most: 16,
+        };
+        assert_eq!(
+            ready.describe(2),
+            "ready, 2 threads; up to 16 start when a run needs more than 2"
+        );
+        assert_eq!(
+            ready.describe(0),
+            ready.describe(2),
+            "before the count arrives"
+        );
+        assert_eq!(ready.describe(16), "ready, 16 threads");
+        let whole = PoolStatus::Ready {
+            threads: 16,
+            most: 16,
+        };
+        assert_eq!(whole.describe(16), "ready, 16 threads");
+    }
     use crate::run::{CheckedRun, RawRun, TaskRecord};
     use crate::workloads::Value;
 
@@ -1120,7 +1165,10 @@ mod tests {
     fn a_run_resets_rows_then_fills_them() {
         let main = Mode::MainThread;
         let mut s = State::new(2, true, true);
-        s.apply(Action::PoolReady { threads: 16 });
+        s.apply(Action::PoolReady {
+            threads: 4,
+            most: 16,
+        });
         assert_eq!(s.unavailable_reason(Mode::Shared { gil: true }), None);
         s.apply(Action::RunStarted);
         assert!(s.running);

@@ -36,6 +36,7 @@ pub use wasm_bindgen_rayon::init_thread_pool;
 pub fn start_app() -> Result<(), JsValue> {
     // Yew would otherwise replace the hook with its own when it renders.
     yew::set_custom_panic_hook(Box::new(panics::hook));
+    platform::mark("corescope:module-ready");
     // The shared-memory pool's host starts while the page renders; the page adopts it.
     #[cfg(feature = "threads")]
     if platform::cross_origin_isolated() {

@@ -31,9 +31,6 @@ fn job() -> Job {
 #[wasm_bindgen_test]
 async fn the_shared_pool_puts_at_least_two_threads_to_work() {
     pool().await;
-    let started = engines::pool::get().await.expect("the pool is up");
-    assert_eq!(started.threads(), POOL_THREADS);
-    drop(started);
     let raw = shared_pool::run(job(), 2, false, &Cancel::new())
         .await
         .expect("the pool runs the job");
@@ -51,6 +48,48 @@ async fn the_shared_pool_puts_at_least_two_threads_to_work() {
         raw,
     )
     .expect("pool results equal the serial answer");
+}
+
+/// The pool starts with a thread per core the browser reports, and is replaced by one of its
+/// largest size when a run first asks for more workers than it has — before the run's clock
+/// starts, and with every thread of the small pool ended.
+#[wasm_bindgen_test]
+async fn the_pool_starts_with_a_thread_per_core_and_grows_when_a_run_needs_more() {
+    pool().await;
+    let cores = corescope::web::platform::hardware_concurrency();
+    let first = engines::pool::first_size(POOL_THREADS, cores);
+    assert_eq!(first, POOL_THREADS.min(cores).max(1));
+    let pool_now = engines::pool::get().await.expect("the pool is up");
+    let builds = engines::pool::builds();
+    // Another test in this page may have grown it already.
+    let had = pool_now.threads();
+    assert!([first, POOL_THREADS].contains(&had), "{had} threads");
+    drop(pool_now);
+    let job = Job::new(Workload::EmptyLoop { count: 200_000 }, POOL_THREADS);
+    let raw = shared_pool::run(job.clone(), POOL_THREADS, false, &Cancel::new())
+        .await
+        .expect("the grown pool runs the job");
+    check(
+        Mode::Shared { gil: false },
+        POOL_THREADS,
+        &job,
+        &job.expected(),
+        raw,
+    )
+    .expect("the grown pool's results equal the serial answer");
+    let grown = engines::pool::get().await.expect("the pool is up");
+    assert_eq!(grown.threads(), POOL_THREADS);
+    assert_eq!(
+        engines::pool::builds(),
+        builds + usize::from(had < POOL_THREADS),
+        "grown once, when it had fewer threads than the run asked for"
+    );
+    assert_eq!(
+        engines::pool::live_workers(),
+        POOL_THREADS,
+        "only the grown pool's threads are alive"
+    );
+    assert_eq!(engines::pool::live_hosts(), 1);
 }
 
 /// The shared-memory engine's threads are wasm-bindgen-rayon's pool, inside the pool's host

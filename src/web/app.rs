@@ -80,17 +80,17 @@ pub fn App() -> Html {
     }
 
     {
-        // Start the shared-memory pool once, at its largest size: it cannot be resized later.
+        // Start the shared-memory pool once, at its first size (see `pool::first_size`).
         let dispatch = state.dispatcher();
-        let (starting, threads) = (state.pool == PoolStatus::Starting, state.max_workers());
+        let (starting, most) = (state.pool == PoolStatus::Starting, state.max_workers());
         use_effect_with((), move |_| {
             if starting {
                 spawn_local(async move {
-                    dispatch.dispatch(match engines::start_shared_pool(threads).await {
-                        Ok(()) => {
+                    dispatch.dispatch(match engines::start_shared_pool(most).await {
+                        Ok(threads) => {
                             // The bench reads how long after the page's start the pool was ready.
                             platform::mark("corescope:pool-ready");
-                            Action::PoolReady { threads }
+                            Action::PoolReady { threads, most }
                         }
                         Err(why) => Action::PoolFailed(why),
                     });

@@ -88,15 +88,25 @@ pub(crate) async fn every_10_ms<T>(mut until: impl FnMut() -> Option<T>) -> T {
 /// [`no_shared_memory_engines`](crate::isolation::no_shared_memory_engines).
 pub const THREADED: bool = cfg!(feature = "threads");
 
-/// Starts the shared-memory pool with `threads` threads (the threaded module only).
-pub async fn start_shared_pool(threads: usize) -> Result<(), String> {
+/// Starts the shared-memory pool, which may grow to `most` threads (the threaded module only);
+/// returns the threads started.
+pub async fn start_shared_pool(most: usize) -> Result<usize, String> {
     #[cfg(feature = "threads")]
-    return shared_pool::start_pool(threads).await;
+    return shared_pool::start_pool(most).await;
     #[cfg(not(feature = "threads"))]
     return Err(format!(
-        "{} ({threads} threads asked)",
+        "{} ({most} threads asked)",
         crate::isolation::no_shared_memory_engines()
     ));
+}
+
+/// The threads the shared-memory pool has now (0 before it starts, and in the single-threaded
+/// module).
+pub fn shared_threads() -> usize {
+    #[cfg(feature = "threads")]
+    return pool::live_workers();
+    #[cfg(not(feature = "threads"))]
+    return 0;
 }
 
 /// Measures throughput at 1…`max_workers` shared-memory workers (the threaded module only).
@@ -135,7 +145,7 @@ pub async fn measure(
     main_thread::warm_up(job).await;
     #[cfg(feature = "threads")]
     if let Mode::Shared { .. } = mode {
-        shared_pool::warm_up(job).await;
+        shared_pool::warm_up(job, workers).await;
     }
     // Grow the memory a job needs before any clock, once per memory, so no engine pays for
     // running first: the page's here, the shared-memory pool's host's in its warm-up, a reused

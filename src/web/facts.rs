@@ -10,11 +10,7 @@ use yew::prelude::*;
 #[component]
 pub fn Facts(props: &StateProps) -> Html {
     let s = &props.state;
-    let pool = match &s.pool {
-        PoolStatus::Ready { threads } => format!("ready, {threads} threads"),
-        PoolStatus::Starting => "starting…".into(),
-        PoolStatus::Unavailable(why) | PoolStatus::Failed(why) => format!("off: {why}"),
-    };
+    let pool = s.pool.describe(engines::shared_threads());
     let on_calibrate = {
         let state = s.clone();
         Callback::from(move |_: MouseEvent| {

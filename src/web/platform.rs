@@ -55,8 +55,6 @@ pub fn now_ms() -> f64 {
     PERFORMANCE.with(|p| p.now())
 }
 
-/// Milliseconds since the Unix epoch, as `performance.timeOrigin + performance.now()`: one clock
-/// for the page and every worker.
 /// Marks `name` on the page's performance timeline (for the bench and the browser's profiler).
 pub fn mark(name: &str) {
     PERFORMANCE.with(|p| {
@@ -64,6 +62,22 @@ pub fn mark(name: &str) {
     });
 }
 
+/// Marks `name` on the page's performance timeline at `epoch_ms` (see [`epoch_ms`]): a moment
+/// another context saw.
+pub fn mark_at(name: &str, epoch_ms: f64) {
+    // web-sys has `mark` with options only behind its unstable APIs.
+    PERFORMANCE.with(|p| {
+        let options = js_sys::Object::new();
+        let start = JsValue::from(epoch_ms - p.time_origin());
+        let _ = js_sys::Reflect::set(&options, &"startTime".into(), &start);
+        if let Ok(mark) = js_sys::Reflect::get(p, &"mark".into()) {
+            let _ = js_sys::Function::from(mark).call2(p, &name.into(), &options);
+        }
+    });
+}
+
+/// Milliseconds since the Unix epoch, as `performance.timeOrigin + performance.now()`: one clock
+/// for the page and every worker.
 pub fn epoch_ms() -> f64 {
     PERFORMANCE.with(|p| p.time_origin() + p.now())
 }

@@ -6,9 +6,9 @@ use futures::future::Shared;
 use std::cell::RefCell;
 use std::pin::Pin;
 
-type PoolStart = Shared<Pin<Box<dyn Future<Output = Result<(), String>>>>>;
+type PoolStart = Shared<Pin<Box<dyn Future<Output = Result<usize, String>>>>>;
 
-/// Starts the page's shared-memory pool with `threads` threads, once: every test in a file shares
+/// Starts the page's shared-memory pool, which may grow to `threads` threads, once: every test in a file shares
 /// the page, and starting it again would replace the pool under a running test (so every call
 /// in a file passes the same size).
 pub async fn pool(threads: usize) {

@@ -21,7 +21,7 @@ pub async fn throughput_curve(max_workers: usize) -> Result<Vec<(usize, f64)>, S
     let cancel = Cancel::new();
     let sizing = Job::new(Workload::EmptyLoop { count: 2_000_000 }, 1);
     main_thread::warm_up(&sizing).await;
-    shared_pool::warm_up(&sizing).await;
+    shared_pool::warm_up(&sizing, max_workers).await;
     let once = shared_pool::run(sizing.clone(), 1, false, &cancel).await?;
     let per_count = once.elapsed_ms.max(0.05) / 2_000_000.0;
     // Worst case (one real core) a pass costs unit × (1 + 2 + … + max) ms.

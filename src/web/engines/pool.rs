@@ -87,6 +87,26 @@ pub(crate) enum Incoming {
     Reply(Reply),
 }
 
+/// Marks on the page's timeline when the host's script ran, when it had the module, and when
+/// it had its instance (the rest, to ready, is its threads'): what a pool's start is made of.
+fn mark_phases(ready: &JsValue) {
+    let Ok(phases) = js_sys::Reflect::get(ready, &"phases".into()) else {
+        return;
+    };
+    for (phase, name) in [
+        ("script", "corescope:pool-host-script"),
+        ("booted", "corescope:pool-host-booted"),
+        ("instance", "corescope:pool-host-instance"),
+    ] {
+        if let Some(at) = js_sys::Reflect::get(&phases, &phase.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+        {
+            crate::web::platform::mark_at(name, at);
+        }
+    }
+}
+
 /// A started pool: its host worker and the pool threads inside it.
 pub struct Pool {
     host: Spawned,
@@ -101,6 +121,7 @@ impl Pool {
         let (tx, rx) = mpsc::unbounded();
         let worker =
             spawn_pool_host().map_err(|e| format!("could not start the pool's host: {e:?}"))?;
+        crate::web::platform::mark("corescope:pool-host-spawned");
         let on_message = {
             let tx = tx.clone();
             move |event: MessageEvent| {
@@ -113,12 +134,15 @@ impl Pool {
                         }
                     },
                     false => match note(&data) {
-                        (Some(kind), _) if kind == "ready" => Incoming::Ready {
-                            threads: js_sys::Reflect::get(&data, &"threads".into())
-                                .ok()
-                                .and_then(|v| v.as_f64())
-                                .map_or(0, |n| n as usize),
-                        },
+                        (Some(kind), _) if kind == "ready" => {
+                            mark_phases(&data);
+                            Incoming::Ready {
+                                threads: js_sys::Reflect::get(&data, &"threads".into())
+                                    .ok()
+                                    .and_then(|v| v.as_f64())
+                                    .map_or(0, |n| n as usize),
+                            }
+                        }
                         (_, why) => Incoming::Failed(why),
                     },
                 };
@@ -184,46 +208,66 @@ impl Drop for Pool {
 
 thread_local! {
     static CURRENT: RefCell<Option<Rc<Pool>>> = const { RefCell::new(None) };
-    /// The size the page asked for: what a restarted pool has.
-    static SIZE: Cell<usize> = const { Cell::new(0) };
+    /// The most threads the page asked for: what a pool grows to when a run needs more than it
+    /// has. 0 until the page starts its pool.
+    static MOST: Cell<usize> = const { Cell::new(0) };
+    /// The size the next pool starts at: the first size, or `MOST` once a run needed more.
+    static NEXT_SIZE: Cell<usize> = const { Cell::new(0) };
     static HOSTS: Cell<usize> = const { Cell::new(0) };
     static LIVE_THREADS: Cell<usize> = const { Cell::new(0) };
     static BUILDS: Cell<usize> = const { Cell::new(0) };
     static LAST_START_MS: Cell<f64> = const { Cell::new(f64::NAN) };
 }
 
-type Starting = Shared<LocalBoxFuture<'static, Result<(), String>>>;
+type Starting = Shared<LocalBoxFuture<'static, Result<usize, String>>>;
 
 thread_local! {
-    /// A start begun by [`start_early`], with its size: what [`start`] adopts.
+    /// A start begun by [`start_early`], with its largest size: what [`start`] adopts.
     static EARLY: RefCell<Option<(usize, Starting)>> = const { RefCell::new(None) };
 }
 
-/// Begins starting the page's pool with `threads` threads as soon as the module is loaded, while
-/// the page renders: the host's own start-up (its script, the glue, its instance) then overlaps
-/// the page's first render instead of following it. [`start`] with the same size adopts it.
-pub fn start_early(threads: usize) {
-    let starting = start_now(threads).boxed_local().shared();
-    // Polled here so it runs even before anyone awaits it.
-    wasm_bindgen_futures::spawn_local(starting.clone().map(drop));
-    EARLY.with(|e| *e.borrow_mut() = Some((threads, starting)));
+/// The threads a pool of at most `most` starts with: one per core the browser reports. Each
+/// thread is a worker that instantiates the module, and on a machine with few cores starting
+/// many of them takes most of a second, so the page is ready once the threads a run on every
+/// core needs are; more start (the pool is replaced by one of `most` threads) when a run first
+/// asks for more workers than cores, before its clock starts.
+pub fn first_size(most: usize, cores: usize) -> usize {
+    most.min(cores).max(1)
 }
 
-/// Starts the page's pool with `threads` threads, replacing any pool it had (or adopting the
-/// early start of the same size).
-pub async fn start(threads: usize) -> Result<(), String> {
+/// Begins starting the page's pool (at most `most` threads) as soon as the module is loaded,
+/// while the page renders: the host's own start-up (its script, the glue, its instance) then
+/// overlaps the page's first render instead of following it. [`start`] with the same size
+/// adopts it.
+pub fn start_early(most: usize) {
+    let starting = start(most).boxed_local().shared();
+    // Polled once now, so the host is spawned and sent the module before the page's first
+    // render (the start runs to its first wait without one), then on until it is ready.
+    let _ = starting.clone().now_or_never();
+    wasm_bindgen_futures::spawn_local(starting.clone().map(drop));
+    EARLY.with(|e| *e.borrow_mut() = Some((most, starting)));
+}
+
+/// Starts the page's pool, which may grow to `most` threads, at its [first size](first_size),
+/// replacing any pool it had (or adopting the early start of the same size). Returns the
+/// threads started.
+pub async fn start(most: usize) -> Result<usize, String> {
     if let Some((size, starting)) = EARLY.with(|e| e.borrow_mut().take()) {
-        if size == threads {
+        if size == most {
             return starting.await;
         }
         // A different size: let it finish before replacing it.
         let _ = starting.await;
     }
-    start_now(threads).await
+    let most = most.max(1);
+    let first = first_size(most, crate::web::platform::hardware_concurrency());
+    MOST.with(|m| m.set(most));
+    NEXT_SIZE.with(|n| n.set(first));
+    start_now(first).await?;
+    Ok(first)
 }
 
 async fn start_now(threads: usize) -> Result<(), String> {
-    SIZE.with(|s| s.set(threads));
     discard();
     let threads = threads.max(1);
     let started = now_ms();
@@ -246,11 +290,25 @@ async fn start_now(threads: usize) -> Result<(), String> {
 
 /// The page's pool, started afresh if the last one was discarded.
 pub async fn get() -> Result<Rc<Pool>, String> {
-    if CURRENT.with(|c| c.borrow().is_none()) {
-        match SIZE.with(Cell::get) {
-            0 => return Err("the shared-memory pool has not been started".into()),
-            threads => start_now(threads).await?,
+    get_for(1).await
+}
+
+/// The page's pool with at least `workers` threads (or all it may have): replaced by a pool of
+/// its largest size if it has fewer, started afresh if the last one was discarded.
+pub async fn get_for(workers: usize) -> Result<Rc<Pool>, String> {
+    let most = MOST.with(Cell::get);
+    if most == 0 {
+        return Err("the shared-memory pool has not been started".into());
+    }
+    let need = workers.clamp(1, most);
+    let has = CURRENT.with(|c| c.borrow().as_ref().map(|p| p.threads()));
+    match has {
+        Some(threads) if threads >= need => {}
+        Some(_) => {
+            NEXT_SIZE.with(|n| n.set(most));
+            start_now(most).await?;
         }
+        None => start_now(NEXT_SIZE.with(Cell::get).max(need)).await?,
     }
     CURRENT
         .with(|c| c.borrow().clone())
@@ -303,7 +361,7 @@ pub fn last_start_ms() -> f64 {
 /// which rayon thread ran it (`rayon::current_thread_index()` inside the host's pool) and the
 /// name of the global it ran in.
 pub async fn probe(tasks: usize, workers: usize) -> Result<Vec<(Option<usize>, String)>, String> {
-    let pool = get().await?;
+    let pool = get_for(workers).await?;
     pool.send(&Request::Probe { tasks, workers })?;
     loop {
         match pool.next().await {

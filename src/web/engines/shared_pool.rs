@@ -21,21 +21,22 @@ use futures::future::{Either, select};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 
-/// Starts the page's pool with `threads` threads, in a host worker sharing its own memory.
-pub async fn start_pool(threads: usize) -> Result<(), String> {
-    pool::start(threads).await
+/// Starts the page's pool, which may grow to `most` threads, in a host worker sharing its own
+/// memory; returns the threads started (see [`pool::first_size`]).
+pub async fn start_pool(most: usize) -> Result<usize, String> {
+    pool::start(most).await
 }
 
 /// Gets the pool threads to run `job`'s code optimized before anything is timed, once per
 /// workload and pool (a restarted pool's code starts cold), and the host to grow its memory —
 /// the pool threads' — to what `job` needs (see `reserve_memory`), once per size.
-pub async fn warm_up(job: &Job) {
+pub async fn warm_up(job: &Job, workers: usize) {
     thread_local! {
         static WARM: RefCell<BTreeSet<(usize, &'static str)>> = const { RefCell::new(BTreeSet::new()) };
         /// The pool build whose host memory was grown, and to how many bytes.
         static RESERVED: Cell<(usize, u64)> = const { Cell::new((0, 0)) };
     }
-    let Ok(pool) = pool::get().await else {
+    let Ok(pool) = pool::get_for(workers).await else {
         return;
     };
     let build = pool::builds();
@@ -80,7 +81,7 @@ fn next_run_id() -> u64 {
 
 /// Runs every task of `job` with at most `workers` pool threads busy.
 pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result<RawRun, String> {
-    let pool = pool::get().await?;
+    let pool = pool::get_for(workers).await?;
     let workers = workers.clamp(1, pool.threads());
     let tasks = job.tasks;
     let run = next_run_id();
