@@ -34,16 +34,19 @@ const browser = opts.firefox ? await firefox() : await chromium();
 try {
   await browser.open(`${server.url}?bench`);
   const hc = await browser.eval(() => navigator.hardwareConcurrency);
-  // How long after the page's start the shared pool was ready (the page marks it), and its size.
+  // How long after the page's start the shared pool was ready (the page marks it), its size,
+  // and the marks on the way (module ready, the pool's host spawned, running, instantiated).
   const poolReady = await browser.eval(() => ({
     ms: performance.getEntriesByName('corescope:pool-ready')[0]?.startTime ?? null,
+    phases: Object.fromEntries(performance.getEntriesByType('mark').filter(m => m.name.startsWith('corescope:'))
+      .map(m => [m.name.slice('corescope:'.length), Math.round(m.startTime)])),
     threads: Number(/(\d+) threads/.exec(document.querySelector('#pool')?.textContent ?? '')?.[1] ?? 0),
   }));
   const maxK = Math.min(cfg.maxWorkers ?? hc, hc > 0 ? Math.max(hc, 1) : 1);
   log(`${browser.name}: hardwareConcurrency ${hc}; sweeping 1–${maxK} workers, ${cfg.reps} repetition(s), ${cfg.tasks} tasks at ${cfg.size}%`);
 
   log('native twin…');
-  const native = JSON.parse(execFileSync(path.join(ROOT, 'target/release/bench-native'),
+  const native = JSON.parse(execFileSync(path.join(ROOT, 'target/native/bench-native'),
     ['--max-workers', String(maxK), '--reps', String(cfg.reps), '--size', String(cfg.size), '--tasks', String(cfg.tasks),
       ...WORKLOADS.map((_, i) => String(i))], { encoding: 'utf8' }));
   const twin = (w, mode, k) => {

@@ -20,6 +20,6 @@ scripts/dist.sh
 rm -rf target/bench-site
 cp -r dist target/bench-site
 note "building the native twin"
-cargo build --release --bin bench-native
+cargo build --profile native --bin bench-native
 note "running the bench"
 exec node bench/run.mjs --site target/bench-site "$@"

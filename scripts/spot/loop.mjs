@@ -7,7 +7,7 @@ const site = process.argv[2] ?? 'dist';
 const which = (process.argv[3] ?? '0,2').split(',').map(Number);
 const reps = 5;
 const med = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const native = JSON.parse(execFileSync(path.join(ROOT, 'target/release/bench-native'),
+const native = JSON.parse(execFileSync(path.join(ROOT, 'target/native/bench-native'),
   ['--max-workers', '2', '--reps', String(reps), '--size', '100', '--tasks', '10', ...which.map(String)], { encoding: 'utf8' }));
 const server = await startServer({ root: site });
 for (const make of process.argv[4] === 'firefox' ? [firefox] : [chromium]) {
