@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 
 /** The pure core, lowest first: the README's Layout order. */
 const CORE = [
-  'cancel', 'workloads', 'gil', 'run', 'stats', 'timeline', 'settings', 'sweep', 'fits',
+  'words', 'cancel', 'workloads', 'gil', 'run', 'stats', 'timeline', 'settings', 'sweep', 'fits',
   'experiment', 'machine', 'share', 'export', 'isolation', 'state',
 ];
 

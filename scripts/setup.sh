@@ -38,7 +38,7 @@ ensure_wasm_bindgen() {
 
 ensure_node_modules() {
   if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || ! cmp -s <(jq_lock "$ROOT/package-lock.json") <(jq_lock "$ROOT/node_modules/.package-lock.json"); then
-    note "installing the npm packages (serve, playwright-core, coi-serviceworker)"
+    note "installing the npm packages (serve, playwright-core, coi-serviceworker, binaryen, axe-core)"
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }

@@ -20,6 +20,7 @@ mod sum_range;
 use crate::run::{CheckedRun, Join, Mode, RawRun, RunError, chunking_note};
 use crate::settings::Scale;
 use crate::stats::speedup;
+pub(crate) use crate::words::count;
 use crate::workloads::{Job, Value, Workload, file_write, show_list};
 
 /// One measured step of a preset.
@@ -273,7 +274,11 @@ impl<'a> Outcomes<'a> {
 pub fn sizes(steps: &[Step]) -> String {
     let mut seen: Vec<String> = Vec::new();
     for s in steps {
-        let this = format!("{} × {} tasks", s.job.workload.describe(), s.job.tasks);
+        let this = format!(
+            "{} × {}",
+            s.job.workload.describe(),
+            count(s.job.tasks, "task")
+        );
         if !seen.contains(&this) {
             seen.push(this);
         }
@@ -284,15 +289,6 @@ pub fn sizes(steps: &[Step]) -> String {
         crate::stats::secs(SHORT_STEP_MS),
         SHORT_STEP_RUNS
     )
-}
-
-/// "1 thread", "4 threads", "2 processes".
-fn count(n: usize, noun: &str) -> String {
-    match (n, noun.ends_with('s')) {
-        (1, _) => format!("1 {noun}"),
-        (_, true) => format!("{n} {noun}es"),
-        (_, false) => format!("{n} {noun}s"),
-    }
 }
 
 fn times(x: f64) -> String {
@@ -325,9 +321,9 @@ pub fn run_details(
     };
     let (speedup, note) = speed_cells(run, serial_ms);
     let details = format!(
-        " on {} of {} workers{startup}{messaging}{gil}{speedup}",
+        " on {} of {}{startup}{messaging}{gil}{speedup}",
         r.workers_used(),
-        run.workers
+        count(run.workers, "worker")
     );
     (details, note)
 }

@@ -4,6 +4,7 @@
 
 use crate::run::Mode;
 use crate::sweep::{self, AmdahlFit, PointSummary, Tail};
+use crate::words::count;
 
 /// What the chart's legend says of a fitted curve, e.g. `Amdahl fit over 1–2 workers: serial 4%`.
 pub fn legend_text(fit: &AmdahlFit) -> String {
@@ -159,11 +160,6 @@ fn tail_clause(
             .to_string(),
     };
     format!("{measured}: {why}")
-}
-
-/// `n noun` or `n nouns`.
-fn count(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// `a`, `a–b`, or for two neighbouring counts `a and b` / `a or b` (the word `two`).

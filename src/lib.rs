@@ -30,6 +30,7 @@ pub mod state;
 pub mod stats;
 pub mod sweep;
 pub mod timeline;
+pub mod words;
 pub mod workloads;
 
 #[cfg(target_arch = "wasm32")]

@@ -235,6 +235,27 @@ pub struct State {
     pub timeline: Option<ShownTimeline>,
     /// A link opened while a run was going: applied when the run ends.
     pub pending_link: Option<Link>,
+    /// The run the page started last: what its end announces, and where focus goes.
+    pub last_run: Option<RunKind>,
+    /// What the page's live region says: progress and each outcome, in words, for readers who
+    /// cannot watch the tables fill.
+    pub announcement: String,
+}
+
+/// The three things the page runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunKind {
+    Quick,
+    Preset,
+    Sweep,
+}
+
+/// A finished run in words: its time, or why it failed.
+fn said(outcome: &Outcome) -> String {
+    match outcome {
+        Ok(run) => format!("{:.1} ms, the same result as serial", run.run.elapsed_ms),
+        Err(e) => format!("failed: {e}"),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -346,7 +367,66 @@ impl State {
             calibration: Calibration::NotRun,
             timeline: None,
             pending_link: None,
+            last_run: None,
+            announcement: String::new(),
         }
+    }
+
+    /// What the live region says after `action`, from the state before it; `None` leaves it.
+    fn announce(&self, action: &Action) -> Option<String> {
+        let step = |i: usize| self.preset.steps.get(i).map(|s| s.label.as_str());
+        Some(match action {
+            Action::RunStarted if !self.running => "Quick run started.".into(),
+            Action::EngineFinished { mode, outcome } => {
+                format!("{}: {}.", mode.label(), said(outcome))
+            }
+            Action::PresetStarted(steps) if !self.running => format!(
+                "{} started: {}.",
+                self.preset.selected.title(),
+                crate::words::count(steps.len(), "step")
+            ),
+            Action::StepStarted(i) => format!(
+                "Step {} of {}: {}.",
+                i + 1,
+                self.preset.steps.len(),
+                step(*i)?
+            ),
+            Action::StepFinished(i, outcome) => format!("{}: {}.", step(*i)?, said(outcome)),
+            Action::RunFinished { .. } => match self.last_run {
+                Some(RunKind::Preset) => {
+                    let outcomes = crate::experiment::Outcomes {
+                        steps: &self.preset.steps,
+                        results: &self.preset.results,
+                    };
+                    let lesson = crate::experiment::lesson(
+                        self.preset.selected,
+                        self.hardware_concurrency,
+                        &outcomes,
+                    );
+                    format!("Preset finished. {}", lesson.join(" "))
+                }
+                _ => "Quick run finished.".into(),
+            },
+            Action::SweepStarted(plan) if !self.running => format!(
+                "Sweep started: {}.",
+                crate::words::count(plan.total_runs(), "run")
+            ),
+            Action::PointFailed { point, why } => format!("{}: failed: {why}", point.describe()),
+            Action::SweepFinished { cancelled, .. } => {
+                let kept = crate::words::count(summaries(&self.bench.measured).len(), "point");
+                match cancelled {
+                    true => format!("Sweep cancelled; {kept} kept."),
+                    false => format!(
+                        "Sweep finished: {kept} measured. {}",
+                        crate::sweep::chart_summary(
+                            &summaries(&self.bench.measured),
+                            &self.bench.settings.modes
+                        )
+                    ),
+                }
+            }
+            _ => return None,
+        })
     }
 
     /// Cores that really scaled, once measured.
@@ -630,6 +710,19 @@ impl State {
     }
 
     pub fn apply(&mut self, action: Action) {
+        if let Some(said) = self.announce(&action) {
+            self.announcement = said;
+        }
+        match &action {
+            Action::RunStarted if !self.running => self.last_run = Some(RunKind::Quick),
+            Action::PresetStarted(_) if !self.running => self.last_run = Some(RunKind::Preset),
+            Action::SweepStarted(_) if !self.running => self.last_run = Some(RunKind::Sweep),
+            _ => {}
+        }
+        self.reduce(action);
+    }
+
+    fn reduce(&mut self, action: Action) {
         match action {
             Action::PoolReady { threads, most } => self.pool = PoolStatus::Ready { threads, most },
             Action::PoolFailed(why) => {
@@ -870,7 +963,7 @@ mod tests {
         };
         assert_eq!(whole.describe(16), "ready, 16 threads");
     }
-    use crate::run::{CheckedRun, RawRun, TaskRecord};
+    use crate::run::{CheckedRun, RawRun, RunError, TaskRecord};
     use crate::workloads::Value;
 
     #[test]
@@ -1366,6 +1459,60 @@ mod tests {
         assert!(s.bench.cancelled && !s.running);
         assert_eq!(s.bench.measured.len(), 1);
         assert_eq!(s.bench.measured[0].samples_ms, vec![100.0, 90.0]);
+    }
+
+    #[test]
+    fn the_live_region_says_what_started_each_outcome_and_how_it_ended() {
+        let mut s = State::new(2, true, true);
+        s.apply(Action::RunStarted);
+        assert_eq!(s.announcement, "Quick run started.");
+        assert_eq!(s.last_run, Some(RunKind::Quick));
+        s.apply(Action::EngineFinished {
+            mode: Mode::Pool { reuse: true },
+            outcome: Err(RunError::Failed("task 3 failed: it panicked".into())),
+        });
+        assert_eq!(
+            s.announcement,
+            format!(
+                "{}: failed: task 3 failed: it panicked.",
+                Mode::Pool { reuse: true }.label()
+            )
+        );
+        s.apply(Action::RunFinished {
+            responsiveness: None,
+        });
+        assert_eq!(s.announcement, "Quick run finished.");
+
+        let plan = s.bench_plan();
+        s.apply(Action::SweepStarted(plan.clone()));
+        assert_eq!(
+            s.announcement,
+            format!("Sweep started: {} runs.", plan.total_runs())
+        );
+        assert_eq!(s.last_run, Some(RunKind::Sweep));
+        s.apply(Action::RunStarted);
+        assert_eq!(
+            s.last_run,
+            Some(RunKind::Sweep),
+            "refused while a sweep runs"
+        );
+        s.apply(Action::Sampled {
+            point: Point {
+                mode: Mode::MainThread,
+                workers: 1,
+            },
+            elapsed_ms: 100.0,
+            result: "[11]".into(),
+            timeline: None,
+        });
+        s.apply(Action::SweepFinished {
+            cancelled: false,
+            responsiveness: None,
+        });
+        assert_eq!(
+            s.announcement,
+            "Sweep finished: 1 point measured. Median times: serial 100.0 ms."
+        );
     }
 
     fn machine(cores: usize) -> Machine {

@@ -18,10 +18,9 @@ impl Point {
     /// The point in words: its engine and worker count.
     pub fn describe(self) -> String {
         format!(
-            "{}, {} worker{}",
+            "{}, {}",
             self.mode.label(),
-            self.workers,
-            if self.workers == 1 { "" } else { "s" }
+            crate::words::count(self.workers, "worker")
         )
     }
 
@@ -109,6 +108,45 @@ impl Measured {
 pub struct PointSummary {
     pub point: Point,
     pub summary: Summary,
+}
+
+/// What a sweep's chart shows, in words, for readers who cannot see it: for each engine its
+/// time at the fewest workers measured and its fastest point, beside the serial time.
+pub fn chart_summary(points: &[PointSummary], modes: &[Mode]) -> String {
+    let ms = |x: f64| match x >= 1000.0 {
+        true => format!("{:.2} s", x / 1000.0),
+        false => format!("{x:.1} ms"),
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(serial) = serial_ms(points) {
+        parts.push(format!("serial {}", ms(serial)));
+    }
+    for &mode in modes {
+        let s = series(points, mode);
+        let (Some((k0, first)), Some((kb, best))) = (
+            s.first(),
+            s.iter()
+                .min_by(|a, b| a.1.median_ms.total_cmp(&b.1.median_ms)),
+        ) else {
+            continue;
+        };
+        let at = |k: usize| crate::words::count(k, "worker");
+        parts.push(match k0 == kb {
+            true => format!("{}: {} at {}", mode.label(), ms(first.median_ms), at(*k0)),
+            false => format!(
+                "{}: {} at {}, fastest {} at {}",
+                mode.label(),
+                ms(first.median_ms),
+                at(*k0),
+                ms(best.median_ms),
+                at(*kb)
+            ),
+        });
+    }
+    match parts.is_empty() {
+        true => "No points measured yet.".into(),
+        false => format!("Median times: {}.", parts.join("; ")),
+    }
 }
 
 /// The summaries of every measured point, in measuring order.
@@ -279,6 +317,37 @@ mod tests {
         );
     }
     use crate::workloads::Workload;
+
+    #[test]
+    fn the_chart_in_words_gives_each_engine_its_first_and_fastest_point() {
+        let at = |mode, workers, ms| PointSummary {
+            point: Point { mode, workers },
+            summary: Summary {
+                median_ms: ms,
+                min_ms: ms,
+                max_ms: ms,
+                samples: 1,
+            },
+        };
+        let shared = Mode::Shared { gil: false };
+        let gil = Mode::Shared { gil: true };
+        let points = [
+            at(Mode::MainThread, 1, 1320.0),
+            at(shared, 1, 1330.0),
+            at(shared, 2, 655.0),
+            at(gil, 1, 1340.0),
+        ];
+        assert_eq!(
+            chart_summary(&points, &[shared, gil, Mode::Pool { reuse: true }]),
+            format!(
+                "Median times: serial 1.32 s; {}: 1.33 s at 1 worker, fastest 655.0 ms at 2 \
+                 workers; {}: 1.34 s at 1 worker.",
+                shared.label(),
+                gil.label()
+            )
+        );
+        assert_eq!(chart_summary(&[], &[shared]), "No points measured yet.");
+    }
 
     fn plan() -> Plan {
         Plan {

@@ -2,7 +2,7 @@
 //! component each. Components render [`State`] and send [`Action`]s; runs are async tasks (see
 //! [`crate::web::driver`]) that report through actions.
 
-use crate::state::{Action, PoolStatus, State};
+use crate::state::{Action, PoolStatus, RunKind, State};
 use crate::web::bench::Bench;
 use crate::web::facts::Facts;
 use crate::web::lessons::Lessons;
@@ -99,8 +99,28 @@ pub fn App() -> Html {
         });
     }
 
+    {
+        // A run's button disables itself when pressed, and with it goes the focus of whoever
+        // pressed it: keyboard users land on Cancel while a sweep runs, and on the results when
+        // a run ends.
+        let (running, kind) = (state.running, state.last_run);
+        use_effect_with((running, kind), move |&(running, kind)| {
+            if platform::focus_lost() {
+                match (running, kind) {
+                    (true, Some(RunKind::Sweep)) => platform::focus("cancel-sweep"),
+                    (false, Some(RunKind::Sweep)) => platform::focus("chart"),
+                    (_, Some(RunKind::Quick)) => platform::focus("quick-results"),
+                    (_, Some(RunKind::Preset)) => platform::focus("preset-results"),
+                    (_, None) => {}
+                }
+            }
+        });
+    }
+
     html! {
         <main class="page" data-running={state.running.to_string()}>
+            <a class="skip-link" href="#lessons-title">{ "Skip to the lessons" }</a>
+            <p class="visually-hidden" id="announcer" role="status" aria-live="polite" aria-atomic="true">{ &state.announcement }</p>
             <header>
                 <h1>{ "corescope" }</h1>
                 <p class="tagline">{ "See parallelism on your own machine: the same tasks on the main thread, on workers that share memory, and on isolated workers." }</p>

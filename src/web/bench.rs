@@ -14,6 +14,7 @@ use crate::web::sweep_table::SweepTable;
 use crate::web::theirs::TheirsPanel;
 use crate::web::timeline_view::TimelinePanel;
 use crate::web::{chart, driver, platform};
+use crate::words::count;
 use crate::workloads::{Fault, FaultKind};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -128,9 +129,32 @@ pub fn Bench(props: &StateProps) -> Html {
         sets.push(set);
     }
     let narrow = platform::narrow_screen();
-    let size = if narrow { (360, 320) } else { (900, 460) };
+    // A phone's chart is drawn at about its column's width, so its text stays at 12 px or more.
+    let size = if narrow { (320, 300) } else { (900, 460) };
+    // What the chart shows, in words: its name for screen readers, with the table below as
+    // its long description.
+    let label = {
+        let mut words = vec![b.settings.view.chart_title()];
+        words.extend(sets.iter().map(|set| {
+            let summary = sweep::chart_summary(set.points, set.modes);
+            match set.whose {
+                Some(whose) => format!("{whose}: {summary}"),
+                None => summary,
+            }
+        }));
+        words.join(". ")
+    };
     let svg = (!sets.is_empty()).then(|| {
-        chart::render(&sets, b.settings.view, max_workers, size, None, true).map(|c| c.svg)
+        chart::render(&sets, b.settings.view, max_workers, size, None, true).map(|c| {
+            c.svg.replacen(
+                "role=\"img\"",
+                &format!(
+                    "role=\"img\" aria-label=\"{}\" aria-describedby=\"sweep-table\"",
+                    chart::escape(&label)
+                ),
+                1,
+            )
+        })
     });
     let legend = if narrow {
         chart::legend(&sets, b.settings.view, max_workers)
@@ -164,7 +188,7 @@ pub fn Bench(props: &StateProps) -> Html {
                 </select>
                 <label for="bench-tasks">{ "Tasks" }</label>
                 <input id="bench-tasks" type="range" min="1" max={TASK_SLIDER_MAX.to_string()} value={b.settings.tasks.to_string()} onchange={on_tasks} disabled={state.running} />
-                <output for="bench-tasks">{ format!("{} tasks", b.settings.tasks) }</output>
+                <output for="bench-tasks">{ count(b.settings.tasks, "task") }</output>
                 <label for="bench-size">{ "Task size" }</label>
                 <input id="bench-size" type="range" min={SIZE_PERCENT.min.to_string()} max={SIZE_PERCENT.max.to_string()} step="10" value={b.settings.size_percent.to_string()} onchange={on_size} disabled={state.running} />
                 <output for="bench-size">{ format!("{}% of the seed's — {}", b.settings.size_percent, job.workload.describe()) }</output>
@@ -196,7 +220,7 @@ pub fn Bench(props: &StateProps) -> Html {
                     <progress id="sweep-progress" max={p.total.to_string()} value={p.done.to_string()}></progress>
                     <span class="progress" id="sweep-status">{ format!("{} of {} runs — now {}", p.done, p.total, p.current) }</span>
                 } else if b.cancelled {
-                    <span class="progress" id="sweep-status">{ format!("Cancelled; {} points kept.", b.measured.len()) }</span>
+                    <span class="progress" id="sweep-status">{ format!("Cancelled; {} kept.", count(b.measured.len(), "point")) }</span>
                 }
             </div>
             if let Some(t) = theirs {
@@ -206,7 +230,7 @@ pub fn Bench(props: &StateProps) -> Html {
                 }} />
             }
             <div class="views" role="radiogroup" aria-label="Chart">{ for views }</div>
-            <div class="chart" id="chart">
+            <div class="chart" id="chart" tabindex="-1">
                 { match svg {
                     None => html! { <p class="placeholder">{ "Sweep to see elapsed time against workers." }</p> },
                     // The SVG is drawn by plotters from numbers; no text from a link reaches it
@@ -219,7 +243,13 @@ pub fn Bench(props: &StateProps) -> Html {
                 <ul class="legend chart-legend">
                     { for legend.into_iter().map(|row| html! {
                         <li>{ for row.into_iter().map(|item| html! {
-                            <span class="item"><span class={classes!("swatch", item.stroke.class())} style={format!("--swatch: {}", item.css_colour())}></span>{ item.text }</span>
+                            <span class="item">
+                                <span class={classes!("swatch", item.stroke.class())} style={format!("--swatch: {}", item.css_colour())}>
+                                    if let Some(marker) = item.marker {
+                                        <span class="marker" aria-hidden="true">{ marker.glyph() }</span>
+                                    }
+                                </span>{ item.text }
+                            </span>
                         }) }</li>
                     }) }
                 </ul>

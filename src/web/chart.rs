@@ -26,6 +26,57 @@ fn colour(mode: Mode) -> RGBColor {
     }
 }
 
+/// The shape of a mode's point markers: series differ by shape as well as by colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    Circle,
+    Triangle,
+    Square,
+    Diamond,
+}
+
+impl Marker {
+    fn of(mode: Mode) -> Marker {
+        match mode {
+            Mode::Shared { gil: true } => Marker::Triangle,
+            Mode::Pool { reuse: true } => Marker::Square,
+            Mode::Pool { reuse: false } => Marker::Diamond,
+            _ => Marker::Circle,
+        }
+    }
+
+    /// The shape as a character, for the page's own legend.
+    pub fn glyph(self) -> &'static str {
+        match self {
+            Marker::Circle => "●",
+            Marker::Triangle => "▲",
+            Marker::Square => "■",
+            Marker::Diamond => "◆",
+        }
+    }
+
+    /// The shape as SVG, centred on (`x`, `y`), of class `point`.
+    fn svg(self, x: i32, y: i32, fill: &str, stroke: &str) -> String {
+        let paint = format!(
+            "class=\"point\" data-shape=\"{}\" fill=\"{fill}\" stroke=\"{stroke}\"",
+            self.glyph()
+        );
+        let poly = |pts: [(i32, i32); 4]| {
+            let pts: Vec<String> = pts
+                .iter()
+                .map(|(a, b)| format!("{},{}", x + a, y + b))
+                .collect();
+            format!("<polygon points=\"{}\" {paint}/>", pts.join(" "))
+        };
+        match self {
+            Marker::Circle => format!("<circle cx=\"{x}\" cy=\"{y}\" r=\"3.5\" {paint}/>"),
+            Marker::Triangle => poly([(0, -5), (5, 4), (-5, 4), (0, -5)]),
+            Marker::Square => poly([(-4, -4), (4, -4), (4, 4), (-4, 4)]),
+            Marker::Diamond => poly([(0, -5), (5, 0), (0, 5), (-5, 0)]),
+        }
+    }
+}
+
 /// A fitted curve's colour: its mode's, darkened so that its dots show where they lie on the
 /// measured line.
 fn fit_colour(mode: Mode) -> RGBColor {
@@ -130,8 +181,8 @@ pub struct LegendItem {
     colour: RGBColor,
     pub stroke: Stroke,
     width: u32,
-    /// Whether the line has point markers (a measured series).
-    marker: bool,
+    /// The line's point markers (a measured series has them).
+    pub marker: Option<Marker>,
     pub text: String,
 }
 
@@ -208,21 +259,22 @@ pub fn legend(sets: &[Set], view: View, max_workers: usize) -> Vec<Vec<LegendIte
                 View::Time => set.name(view.ideal_name()),
                 View::Speedup | View::Efficiency => view.ideal_name().to_string(),
             };
-            references.push(item(GREY, line, 1, false, name));
+            references.push(item(GREY, line, 1, None, name));
         }
         if let (View::Time, Some(s)) = (view, set.serial()) {
             let name = set.name(&format!("serial {s:.0} ms"));
-            references.push(item(GREY, line, 2, false, name));
+            references.push(item(GREY, line, 2, None, name));
         }
         if draws_cores(set, max_workers) {
             let name = set.name(&format!("hardwareConcurrency = {}", set.cores));
-            references.push(item(CORES, line, 1, false, name));
+            references.push(item(CORES, line, 1, None, name));
         }
         for Series { mode, fit, .. } in set.series(view) {
-            let mut row = vec![item(colour(mode), line, 2, true, set.name(mode.label()))];
+            let marker = Some(Marker::of(mode));
+            let mut row = vec![item(colour(mode), line, 2, marker, set.name(mode.label()))];
             if let Some(fit) = fit {
                 let text = fits::legend_text(&fit);
-                row.push(item(fit_colour(mode), Stroke::Dotted, 2, false, text));
+                row.push(item(fit_colour(mode), Stroke::Dotted, 2, None, text));
             }
             rows.push(row);
         }
@@ -289,7 +341,7 @@ pub fn render(
 }
 
 /// Text made safe inside SVG markup.
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -369,18 +421,13 @@ fn swatch(item: &LegendItem, x: u32, y: u32) -> String {
         x + 26,
         item.width
     );
-    if item.marker {
+    if let Some(marker) = item.marker {
         let fill = if item.stroke == Stroke::Solid {
             colour.as_str()
         } else {
             "#FFFFFF"
         };
-        write!(
-            svg,
-            "<circle cx=\"{}\" cy=\"{y}\" r=\"3\" fill=\"{fill}\" stroke=\"{colour}\"/>",
-            x + 13
-        )
-        .expect("writing to a String");
+        svg += &marker.svg(x as i32 + 13, y as i32, fill, &colour);
     }
     svg
 }
@@ -397,7 +444,7 @@ fn legend_band(rows: &[Vec<LegendItem>], width: u32) -> (String, u32) {
     // The fitted curves' column starts after the widest series name.
     let column = rows
         .iter()
-        .filter(|row| row.first().is_some_and(|item| item.marker))
+        .filter(|row| row.first().is_some_and(|item| item.marker.is_some()))
         .map(|row| left + item_width(&row[0]) + GAP)
         .max()
         .unwrap_or(left);
@@ -464,6 +511,17 @@ fn plot(
                 .expect("writing to a String");
             }
         }
+        // Each point's marker, its mode's shape: a link's hollow, this page's filled.
+        for set in sets {
+            for Series { mode, values, .. } in set.series(view) {
+                let stroke = css(colour(mode));
+                let fill = if set.dashed { "#FFFFFF" } else { stroke.as_str() };
+                for p in &values {
+                    let (x, y) = chart.backend_coord(p);
+                    curves += &Marker::of(mode).svg(x, y, fill, &stroke);
+                }
+            }
+        }
         root.present()?;
     }
     // plotters writes a whole document: keep what is inside its <svg> element.
@@ -483,7 +541,8 @@ fn axes<'a, 'b>(
     max_workers: usize,
     narrow: bool,
 ) -> Result<Chart<'a, 'b>, Box<dyn std::error::Error>> {
-    let font = if narrow { 13 } else { 15 };
+    // plotters writes a font of size n as n ÷ 1.24 px: a phone's chart text is 12 px.
+    let font = 15;
     let max_k = max_workers.max(1) as f64;
     let top = sets
         .iter()
@@ -501,10 +560,13 @@ fn axes<'a, 'b>(
         })
         .fold(0.0f64, f64::max);
     let top = if top > 0.0 { top * 1.12 } else { 1.0 };
-    let (y_desc, unit) = match view {
-        View::Time => ("elapsed (ms)", "ms"),
-        View::Speedup => ("speedup over serial (×)", "×"),
-        View::Efficiency => ("efficiency (speedup ÷ workers)", ""),
+    // Times in seconds once the axis passes one: its name says which.
+    let seconds = view == View::Time && top >= 1000.0;
+    let y_desc = match view {
+        View::Time if seconds => "elapsed (s)",
+        View::Time => "elapsed (ms)",
+        View::Speedup => "speedup over serial (×)",
+        View::Efficiency => "efficiency (speedup ÷ workers)",
     };
     let mut chart = ChartBuilder::on(root)
         .margin(12)
@@ -518,14 +580,11 @@ fn axes<'a, 'b>(
         .x_labels(max_workers.min(if narrow { 8 } else { 16 }))
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| {
-            if unit == "ms" && *y >= 1000.0 {
-                format!("{:.1} s", y / 1000.0)
-            } else {
-                format!("{y:.2}")
-                    .trim_end_matches('0')
-                    .trim_end_matches('.')
-                    .to_string()
-            }
+            let y = if seconds { y / 1000.0 } else { *y };
+            format!("{y:.2}")
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .to_string()
         })
         .label_style(("sans-serif", font))
         .axis_desc_style(("sans-serif", font))
@@ -598,13 +657,7 @@ fn draw_series(
             ..
         } in set.series(view)
         {
-            let c = colour(mode);
-            line(chart, points.clone(), c.stroke_width(2), dashed)?;
-            if dashed {
-                chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, c.stroke_width(1))))?;
-            } else {
-                chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, c.filled())))?;
-            }
+            line(chart, points, colour(mode).stroke_width(2), dashed)?;
         }
     }
     Ok(())

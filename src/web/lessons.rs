@@ -83,7 +83,7 @@ pub fn Lessons(props: &StateProps) -> Html {
 
     html! {
         <section class="lessons" aria-labelledby="lessons-title">
-            <h2 id="lessons-title">{ "Lessons from the seeds" }</h2>
+            <h2 id="lessons-title" tabindex="-1">{ "Lessons from the seeds" }</h2>
             <nav class="preset-picker" aria-label="Presets">{ for picker }</nav>
             <article class="preset" data-preset={selected.key()}>
                 <h3>{ selected.title() }<small>{ format!(" seed {}", selected.seeds()) }</small></h3>
@@ -101,7 +101,7 @@ pub fn Lessons(props: &StateProps) -> Html {
                     <button id="run-preset" onclick={on_run} disabled={state.running}>{ "Run preset" }</button>
                     <span class="progress" id="preset-progress">{ progress }</span>
                 </div>
-                <table class="results steps">
+                <table class="results steps" id="preset-results" tabindex="-1" aria-label="The preset's steps and results">
                     <thead><tr><th scope="col">{ "step" }</th><th scope="col">{ "elapsed" }</th><th scope="col">{ "result (checked against serial)" }</th></tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>

@@ -14,6 +14,29 @@ pub fn document() -> Result<web_sys::Document, JsValue> {
         .ok_or_else(|| JsValue::from_str("the window has no document"))
 }
 
+/// Whether keyboard focus was lost: on nothing, or on a control that has been disabled (a
+/// button that disables itself when pressed drops the focus of whoever pressed it).
+pub fn focus_lost() -> bool {
+    let Ok(doc) = document() else {
+        return false;
+    };
+    match doc.active_element() {
+        None => true,
+        Some(el) => doc.body().is_some_and(|b| *b == el) || el.has_attribute("disabled"),
+    }
+}
+
+/// Moves keyboard focus to the element with `id`, if there is one.
+pub fn focus(id: &str) {
+    if let Some(el) = document()
+        .ok()
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
 /// Whether the page is as narrow as a phone (under 600 CSS px): charts are drawn narrower then.
 pub fn narrow_screen() -> bool {
     window()

@@ -81,7 +81,7 @@ pub fn QuickRun(props: &StateProps) -> Html {
                     { if state.rows.iter().any(|(_, s)| *s == EngineStatus::Running) { "Running…" } else { "Run" } }
                 </button>
             </div>
-            <table class="results">
+            <table class="results" id="quick-results" tabindex="-1" aria-label="Quick run results">
                 <thead><tr><th scope="col">{ "engine" }</th><th scope="col">{ "elapsed" }</th><th scope="col">{ "result (checked against serial)" }</th></tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>

@@ -56,14 +56,14 @@ pub fn SweepTable(props: &StateProps) -> Html {
             });
             rows.push(html! {
                 <tr data-whose={whose} data-mode={p.point.mode.key()} data-workers={p.point.workers.to_string()}>
-                    if theirs.is_some() { <td>{ whose }</td> }
-                    <td>{ p.point.mode.label() }</td>
-                    <td class="num">{ p.point.workers }</td>
-                    <td class="num" data-ms={format!("{:.3}", s.median_ms)}>{ format!("{:.1}", s.median_ms) }</td>
-                    <td class="num">{ format!("{:.1}", s.min_ms) }</td>
-                    <td class="num">{ format!("{:.1}", s.max_ms) }</td>
-                    <td class="num">{ speedup }</td>
-                    <td><span class="check">{ "✓ " }</span>{ result }
+                    if theirs.is_some() { <td data-label="run">{ whose }</td> }
+                    <td data-label="engine">{ p.point.mode.label() }</td>
+                    <td class="num" data-label="workers">{ p.point.workers }</td>
+                    <td class="num" data-label="median ms" data-ms={format!("{:.3}", s.median_ms)}>{ format!("{:.1}", s.median_ms) }</td>
+                    <td class="num" data-label="min ms">{ format!("{:.1}", s.min_ms) }</td>
+                    <td class="num" data-label="max ms">{ format!("{:.1}", s.max_ms) }</td>
+                    <td class="num" data-label="speedup">{ speedup }</td>
+                    <td class="checked" data-label="result"><span class="check">{ "✓ " }</span>{ result }
                         if let Some(note) = chunking {
                             <span class="note why">{ format!(" {note}.") }</span>
                         }
@@ -78,9 +78,9 @@ pub fn SweepTable(props: &StateProps) -> Html {
     let failures = b.failures.iter().map(|(p, why)| {
         html! {
             <tr class="failed" data-mode={p.mode.key()} data-workers={p.workers.to_string()}>
-                if theirs.is_some() { <td>{ "mine" }</td> }
-                <td>{ p.mode.label() }</td><td class="num">{ p.workers }</td>
-                <td colspan="5" class="error">{ why }</td>
+                if theirs.is_some() { <td data-label="run">{ "mine" }</td> }
+                <td data-label="engine">{ p.mode.label() }</td><td class="num" data-label="workers">{ p.workers }</td>
+                <td colspan="5" class="error" data-label="failed">{ why }</td>
             </tr>
         }
     });
@@ -88,8 +88,8 @@ pub fn SweepTable(props: &StateProps) -> Html {
         return html! {};
     }
     html! {
-            <div class="table-scroll">
-            <table class="results sweep-table">
+            <div class="table-scroll" role="region" aria-label="Every measured point" tabindex="0">
+            <table class="results sweep-table" id="sweep-table">
                 <thead><tr>
                     if theirs.is_some() { <th scope="col">{ "run" }</th> }
                     <th scope="col">{ "engine" }</th><th scope="col">{ "workers" }</th><th scope="col">{ "median ms" }</th>

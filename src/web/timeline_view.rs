@@ -5,6 +5,7 @@
 use crate::state::{Action, ShownTimeline, State};
 use crate::timeline::{Kind, MAX_DRAWN_LANES, Timeline, lane_name};
 use plotters::prelude::*;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 fn colour(kind: Kind) -> RGBColor {
@@ -18,6 +19,15 @@ fn colour(kind: Kind) -> RGBColor {
     }
 }
 
+/// The pale fills (under 3:1 against white) get an outline in a darker colour of their own.
+fn outline(kind: Kind) -> Option<RGBColor> {
+    match kind {
+        Kind::Sleeping => Some(RGBColor(47, 111, 222)),
+        Kind::WithoutGil => Some(RGBColor(168, 84, 10)),
+        _ => None,
+    }
+}
+
 /// How tall a bar is within its lane (0..1): messages thin, so the eye reads compute first.
 fn band(kind: Kind) -> (f64, f64) {
     match kind {
@@ -27,8 +37,9 @@ fn band(kind: Kind) -> (f64, f64) {
     }
 }
 
-/// The timeline as SVG, `width` px wide, scaled to its column.
-pub fn render(t: &Timeline, width: u32) -> Result<String, String> {
+/// The timeline as SVG, `width` px wide, scaled to its column; named by the element with id
+/// `labelled_by` and described by its summary.
+pub fn render(t: &Timeline, width: u32, labelled_by: &str) -> Result<String, String> {
     let lanes = t.lanes.len().clamp(1, MAX_DRAWN_LANES);
     let height = (lanes as u32 * 24 + 70).max(150);
     let mut svg = String::new();
@@ -36,7 +47,10 @@ pub fn render(t: &Timeline, width: u32) -> Result<String, String> {
         .map_err(|e| format!("the timeline could not be drawn: {e}"))?;
     Ok(svg.replacen(
         &format!("width=\"{width}\" height=\"{height}\""),
-        &format!("viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\""),
+        &format!(
+            "viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" \
+             aria-labelledby=\"{labelled_by}\" aria-describedby=\"timeline-summary\""
+        ),
         1,
     ))
 }
@@ -47,8 +61,10 @@ fn draw(
     lanes: usize,
     size: (u32, u32),
 ) -> Result<(), Box<dyn std::error::Error>> {
+    // Drawn at 320 px for a phone's column of about 310; plotters writes a font of size n as
+    // n ÷ 1.24 px, so a phone's text is 12 px.
     let narrow = size.0 < 500;
-    let font = if narrow { 12 } else { 14 };
+    let font = if narrow { 16 } else { 14 };
     let root = SVGBackend::with_string(svg, size).into_drawing_area();
     root.fill(&WHITE)?;
     let (lo, hi) = t.span();
@@ -89,16 +105,22 @@ fn draw(
         .light_line_style(RGBColor(238, 240, 244))
         .draw()?;
     for (i, lane) in t.lanes.iter().take(lanes).enumerate() {
-        chart.draw_series(lane.bars.iter().map(|b| {
+        let corners = |b: &crate::timeline::Bar| {
             let (top, bottom) = band(b.kind);
             let end = b.end_ms.max(b.start_ms + (hi - lo) * 0.0015);
-            Rectangle::new(
-                [
-                    (b.start_ms, base(i) + 1.0 - top),
-                    (end, base(i) + 1.0 - bottom),
-                ],
-                colour(b.kind).filled(),
-            )
+            [
+                (b.start_ms, base(i) + 1.0 - top),
+                (end, base(i) + 1.0 - bottom),
+            ]
+        };
+        chart.draw_series(
+            lane.bars
+                .iter()
+                .map(|b| Rectangle::new(corners(b), colour(b.kind).filled())),
+        )?;
+        chart.draw_series(lane.bars.iter().filter_map(|b| {
+            let line = outline(b.kind)?;
+            Some(Rectangle::new(corners(b), line.stroke_width(1)))
         }))?;
     }
     // The end of the timed span.
@@ -117,22 +139,69 @@ pub struct TimelineProps {
     pub dispatch: UseReducerDispatcher<State>,
 }
 
+/// A timeline opens like a dialog: it takes the focus, Escape or Close shuts it, and the focus
+/// goes back to the button that opened it.
 #[component]
 pub fn TimelinePanel(props: &TimelineProps) -> Html {
     let t = &props.shown.timeline;
     let narrow = crate::web::platform::narrow_screen();
-    let svg = render(t, if narrow { 380 } else { 900 });
-    let on_close = {
+    let svg = render(t, if narrow { 320 } else { 900 }, "timeline-title");
+    let panel = use_node_ref();
+    // The element that had the focus when this timeline opened: where it goes back on close.
+    let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
+    {
+        let (panel, opener) = (panel.clone(), opener.clone());
+        use_effect_with(props.shown.title.clone(), move |_| {
+            let had = crate::web::platform::document()
+                .ok()
+                .and_then(|d| d.active_element())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(had) = had.filter(|e| e.id() != "timeline") {
+                *opener.borrow_mut() = Some(had);
+            }
+            if let Some(el) = panel.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
+    let close = {
         let dispatch = props.dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::ShowTimeline(None)))
+        move || {
+            dispatch.dispatch(Action::ShowTimeline(None));
+            if let Some(el) = opener.borrow_mut().take().filter(|e| e.is_connected()) {
+                let _ = el.focus();
+            }
+        }
     };
+    let on_close = {
+        let close = close.clone();
+        Callback::from(move |_: MouseEvent| close())
+    };
+    let on_key = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            e.prevent_default();
+            close();
+        }
+    });
     let css = |c: RGBColor| format!("--swatch: rgb({}, {}, {})", c.0, c.1, c.2);
+    let swatch = |k: Kind| match outline(k) {
+        Some(o) => format!(
+            "{}; --outline: rgb({}, {}, {})",
+            css(colour(k)),
+            o.0,
+            o.1,
+            o.2
+        ),
+        None => css(colour(k)),
+    };
     html! {
-        <figure class="timeline" id="timeline" data-mode={t.mode.key()} data-lanes={t.lanes.len().to_string()}>
-            <figcaption>
-                <strong>{ format!("Timeline: {}", props.shown.title) }</strong>
+        <div class="timeline" id="timeline" data-mode={t.mode.key()} data-lanes={t.lanes.len().to_string()}
+            role="dialog" aria-labelledby="timeline-title" aria-describedby="timeline-summary" tabindex="-1"
+            ref={panel} onkeydown={on_key}>
+            <div class="timeline-head">
+                <strong id="timeline-title">{ format!("Timeline: {}", props.shown.title) }</strong>
                 <button class="secondary small" id="close-timeline" onclick={on_close}>{ "Close" }</button>
-            </figcaption>
+            </div>
             <div class="chart">
                 { match svg {
                     Ok(svg) => Html::from_html_unchecked(AttrValue::from(svg)),
@@ -141,11 +210,11 @@ pub fn TimelinePanel(props: &TimelineProps) -> Html {
             </div>
             <ul class="legend inline">
                 { for Kind::shown_by(t.mode).iter().map(|&k| html! {
-                    <li><span class="swatch block" style={css(colour(k))}></span>{ k.label() }</li>
+                    <li><span class="swatch block" style={swatch(k)}></span>{ k.label() }</li>
                 }) }
                 <li><span class="swatch" style="--swatch: rgb(120, 128, 140)"></span>{ "end of the timed span" }</li>
             </ul>
             <p class="timeline-summary" id="timeline-summary">{ t.summary(props.cores) }</p>
-        </figure>
+        </div>
     }
 }

@@ -32,7 +32,7 @@ async function download(page, selector) {
 const coveredPoints = (page, selector) => page.$eval(selector, svg => {
   const box = el => el.getBoundingClientRect();
   const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-  const points = [...svg.querySelectorAll('g.plot circle')].map(box);
+  const points = [...svg.querySelectorAll('g.plot .point')].map(box);
   const covering = [...svg.querySelectorAll('g.legend, g.caption')].map(box);
   return {
     points: points.length,
@@ -46,7 +46,7 @@ const coveredPoints = (page, selector) => page.$eval(selector, svg => {
  * of the point it was fitted up to (each series' points follow one another, in worker order).
  */
 const fitEnds = (page, upTo) => page.$eval('#chart svg', (svg, upTo) => {
-  const circles = [...svg.querySelectorAll('g.plot circle')];
+  const circles = [...svg.querySelectorAll('g.plot .point')];
   const perSeries = circles.length / 2;
   return [...svg.querySelectorAll('g.plot polyline.fit')].map((curve, i) => {
     const end = circles[i * perSeries + upTo - 1].getBoundingClientRect();
@@ -173,7 +173,8 @@ test('Cancel stops a sweep within 200 ms and keeps the points measured', async (
   assert.match(await page.textContent('#sweep-status'), new RegExp(`Cancelled; ${kept} points kept`));
   // A phone's chart leaves its legend to the page, as a list under it.
   assert.equal(await page.$$eval('#chart svg g.legend', g => g.length), 0);
-  const legend = await page.$$eval('.chart-legend .item', items => items.map(i => i.textContent));
+  // Each item's words, without its marker's shape.
+  const legend = await page.$$eval('.chart-legend .item', items => items.map(i => i.textContent.replace(/^[●▲■◆]/, '').trim()));
   for (const engine of ['shared memory', 'isolated pool (reused)']) {
     assert.ok(legend.includes(engine), `the phone's legend lists ${engine}: ${legend.join('; ')}`);
   }
