@@ -122,6 +122,7 @@ pub async fn run_quick(state: State, dispatch: Dispatcher) {
     dispatch.dispatch(Action::RunFinished {
         responsiveness: ended.responsiveness,
     });
+    engines::release_when_idle();
 }
 
 /// Runs a preset's steps in order; a short step shows the median of its runs.
@@ -144,6 +145,7 @@ pub async fn run_preset(state: State, steps: Vec<Step>, dispatch: Dispatcher) {
     dispatch.dispatch(Action::RunFinished {
         responsiveness: ended.responsiveness,
     });
+    engines::release_when_idle();
 }
 
 /// Runs every point of `plan`, `repetitions` times each, until done or cancelled; every run is
@@ -181,4 +183,5 @@ pub async fn run_sweep(state: State, plan: Plan, cancel: Cancel, dispatch: Dispa
         cancelled: ended.cancelled,
         responsiveness: ended.responsiveness,
     });
+    engines::release_when_idle();
 }

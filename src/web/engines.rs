@@ -133,6 +133,67 @@ pub async fn run(mode: Mode, job: &Job, workers: usize, cancel: &Cancel) -> Resu
     }
 }
 
+/// How long the page stays idle after a run before what the run grew is given back.
+pub const RELEASE_AFTER_IDLE_MS: u32 = 10_000;
+
+thread_local! {
+    /// Runs started on this page: a release waits for none to start while it waits.
+    static STARTED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The page's runs ended: if none starts within [`RELEASE_AFTER_IDLE_MS`], ends the reused
+/// isolated pool and a shared pool that grew (see [`pool::release_if_grown`]), whose memories
+/// wasm never shrinks. The next run starts them again before its clock.
+pub fn release_when_idle() {
+    let started = STARTED.with(std::cell::Cell::get);
+    gloo_timers::callback::Timeout::new(RELEASE_AFTER_IDLE_MS, move || {
+        if STARTED.with(std::cell::Cell::get) != started {
+            return;
+        }
+        let ended = isolated::release_pool();
+        #[cfg(feature = "threads")]
+        let shared = pool::release_if_grown();
+        #[cfg(not(feature = "threads"))]
+        let shared = false;
+        if ended > 0 || shared {
+            web_sys::console::info_1(
+                &format!(
+                    "idle: ended {ended} isolated workers{}",
+                    if shared {
+                        " and the grown shared pool"
+                    } else {
+                        ""
+                    }
+                )
+                .into(),
+            );
+        }
+    })
+    .forget();
+}
+
+/// Memory the page's runs hold now: this instance's, the shared pool's (as of its last run)
+/// with its threads, and the isolated workers alive.
+pub fn memory_in_use() -> String {
+    let mb = |b: u64| format!("{:.0} MB", b as f64 / 1e6);
+    #[cfg(feature = "threads")]
+    let shared = match pool::live_hosts() {
+        0 => "; shared-memory pool ended while idle (it starts again for the next run)".into(),
+        _ => format!(
+            "; shared-memory pool {} in {}",
+            mb(pool::memory_bytes()),
+            crate::words::count(pool::live_workers(), "thread")
+        ),
+    };
+    #[cfg(not(feature = "threads"))]
+    let shared = String::new();
+    format!(
+        "page {}{shared}; {} (each with its own memory)",
+        mb(crate::web::platform::memory_bytes()),
+        crate::words::count(isolated::live_workers(), "isolated worker")
+    )
+}
+
 /// A checked run, and how free the page's main thread stayed while it ran (for a serial run, how
 /// long it froze the page).
 pub async fn measure(
@@ -141,6 +202,7 @@ pub async fn measure(
     workers: usize,
     cancel: &Cancel,
 ) -> (Outcome, Option<Responsiveness>) {
+    STARTED.with(|s| s.set(s.get() + 1));
     let expected = expected(job).await;
     main_thread::warm_up(job).await;
     #[cfg(feature = "threads")]

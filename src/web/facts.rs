@@ -11,6 +11,13 @@ use yew::prelude::*;
 pub fn Facts(props: &StateProps) -> Html {
     let s = &props.state;
     let pool = s.pool.describe(engines::shared_threads());
+    // The memory line changes without the page's state (a pool ended while idle): read again
+    // every 2 s.
+    let update = use_force_update();
+    use_effect_with((), move |_| {
+        let interval = gloo_timers::callback::Interval::new(2_000, move || update.force_update());
+        move || drop(interval)
+    });
     let on_calibrate = {
         let state = s.clone();
         Callback::from(move |_: MouseEvent| {
@@ -32,6 +39,7 @@ pub fn Facts(props: &StateProps) -> Html {
             <dt>{ "cross-origin isolated" }</dt><dd id="isolated">{ if s.cross_origin_isolated { "yes" } else { "no" } }</dd>
             <dt>{ "module" }</dt><dd id="build" data-threaded={s.threaded.to_string()}>{ if s.threaded { "threaded (shared memory)" } else { "single-threaded" } }</dd>
             <dt>{ "shared-memory pool" }</dt><dd id="pool" data-ready={matches!(s.pool, PoolStatus::Ready { .. }).to_string()}>{ pool }</dd>
+            <dt>{ "memory in use" }</dt><dd id="memory">{ engines::memory_in_use() }</dd>
             <dt>{ "effective cores" }</dt>
             <dd id="effective-cores" data-cores={s.effective_cores().map(|c| c.to_string())}>
                 { s.calibration.describe(s.hardware_concurrency) }

@@ -99,6 +99,16 @@ pub fn mark_at(name: &str, epoch_ms: f64) {
     });
 }
 
+/// The size of this instance's wasm memory in bytes (shared by its threads, where it has any).
+pub fn memory_bytes() -> u64 {
+    let memory = wasm_bindgen::memory();
+    js_sys::Reflect::get(&memory, &"buffer".into())
+        .and_then(|b| js_sys::Reflect::get(&b, &"byteLength".into()))
+        .ok()
+        .and_then(|n| n.as_f64())
+        .map_or(0, |n| n as u64)
+}
+
 /// Milliseconds since the Unix epoch, as `performance.timeOrigin + performance.now()`: one clock
 /// for the page and every worker.
 pub fn epoch_ms() -> f64 {

@@ -136,3 +136,35 @@ test('on a 360-px phone every result and timeline is reachable and readable', as
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('an idle page gives back the workers and memory its runs grew', async (t) => {
+  const { page, errors } = await openPage(env.browser, env.server.url);
+  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  const atLoad = page.workers().length;
+  // Four workers on two cores grows the shared pool to its largest size, and the reused
+  // isolated pool to four.
+  await setRange(page, '#bench-tasks', 4);
+  await setRange(page, '#bench-size', 10);
+  await setRange(page, '#bench-max', 4);
+  const sweep = async () => {
+    await page.click('#run-sweep');
+    await page.waitForSelector('main[data-running=true]');
+    await page.waitForSelector('main[data-running=false]', { timeout: 120_000 });
+    return page.$$eval('.sweep-table tbody tr', rows => rows.length);
+  };
+  assert.equal(await sweep(), 13);
+  const grown = page.workers().length;
+  const inUse = await page.textContent('#memory');
+  assert.match(inUse, /shared-memory pool \d+ MB in 16 threads; 4 isolated workers/);
+  await page.waitForFunction(() => /pool ended while idle.*; 0 isolated workers/.test(document.querySelector('#memory').textContent), null, { timeout: 20_000 });
+  // Ended workers leave the browser's list as their close events arrive.
+  for (let i = 0; i < 50 && page.workers().length >= atLoad; i++) await page.waitForTimeout(100);
+  const idle = page.workers().length;
+  assert.ok(idle < atLoad, `${idle} workers alive when idle, ${atLoad} at load, ${grown} after the sweep`);
+  // The next sweep starts what it needs again, and every point is checked.
+  assert.equal(await sweep(), 13);
+  assert.equal(await page.$$eval('.sweep-table tr.failed', rows => rows.length), 0);
+  t.diagnostic(`workers: ${atLoad} at load, ${grown} after a 4-worker sweep, ${idle} after 10 s idle; the page said "${inUse}"`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

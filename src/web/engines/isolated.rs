@@ -516,6 +516,13 @@ pub async fn round_trips(n: usize) -> Result<Vec<f64>, String> {
     Ok(times)
 }
 
+/// Ends the page's reused pool (its workers, and with them their memories, which wasm never
+/// shrinks); the next run that reuses a pool starts one before its clock. Returns the workers
+/// ended.
+pub fn release_pool() -> usize {
+    POOL.with(|p| std::mem::take(&mut *p.borrow_mut())).len()
+}
+
 /// Runs `job` on a pool of `workers` isolated workers: the page's reused pool (started before
 /// the clock, grown as needed), or a fresh one created and closed inside the timed call.
 pub async fn run_pool(

@@ -63,6 +63,8 @@ pub(crate) enum Reply {
         run: u64,
         done: Vec<(TaskRecord, Value)>,
         page_total: i64,
+        /// The size of the memory the host and its threads share, in bytes.
+        memory_bytes: u64,
     },
     Warm,
     /// A pool thread panicked or trapped: the thread, the task it held, and why.
@@ -114,6 +116,8 @@ pub struct Pool {
     inbox: RefCell<mpsc::UnboundedReceiver<Incoming>>,
     /// The pool threads the host started (nested workers, counted by the host as it made them).
     started_threads: usize,
+    /// The memory the host and its threads share, in bytes, as of its last run (0 before one).
+    memory_bytes: Cell<u64>,
 }
 
 impl Pool {
@@ -179,12 +183,17 @@ impl Pool {
             threads,
             inbox: RefCell::new(inbox),
             started_threads,
+            memory_bytes: Cell::new(0),
         })
     }
 
     /// Its number of threads.
     pub fn threads(&self) -> usize {
         self.threads
+    }
+
+    pub(crate) fn note_memory(&self, bytes: u64) {
+        self.memory_bytes.set(bytes);
     }
 
     pub(crate) fn send(&self, request: &Request) -> Result<(), String> {
@@ -334,6 +343,42 @@ pub async fn restart() -> String {
         ),
         Err(why) => format!("Restarting the pool failed ({why}); the next run tries again"),
     }
+}
+
+/// The memory the page's pool shares among its threads, in bytes, as of its last run (0 before
+/// one, and when no pool is alive).
+pub fn memory_bytes() -> u64 {
+    CURRENT.with(|c| c.borrow().as_ref().map_or(0, |p| p.memory_bytes.get()))
+}
+
+/// A pool that grew while the page was idle is replaced, when next needed, by one of its first
+/// size: its memory never shrinks, and more threads than cores hold their stacks. Past this,
+/// or with more threads than it started with, an idle pool is ended.
+pub const KEEP_IDLE_BYTES: u64 = 128 << 20;
+
+/// Ends the page's pool if it grew (see [`KEEP_IDLE_BYTES`]); the next run starts one of its
+/// first size before its clock. Returns whether it ended it.
+pub fn release_if_grown() -> bool {
+    let grown = CURRENT.with(|c| {
+        c.borrow().as_ref().is_some_and(|p| {
+            p.memory_bytes.get() > KEEP_IDLE_BYTES
+                || p.threads()
+                    > first_size(
+                        MOST.with(Cell::get),
+                        crate::web::platform::hardware_concurrency(),
+                    )
+        })
+    });
+    if grown {
+        NEXT_SIZE.with(|n| {
+            n.set(first_size(
+                MOST.with(Cell::get),
+                crate::web::platform::hardware_concurrency(),
+            ))
+        });
+        discard();
+    }
+    grown
 }
 
 /// Pool threads alive on this page: those of hosts not yet terminated. After a broken pool is

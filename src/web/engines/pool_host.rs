@@ -265,6 +265,7 @@ async fn host_run(id: u64, job: Job, workers: usize, gil: bool, t0_epoch_ms: f64
         run: id,
         done,
         page_total: shared_counter::total(),
+        memory_bytes: crate::web::platform::memory_bytes(),
     });
 }
 

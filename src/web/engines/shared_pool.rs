@@ -108,7 +108,11 @@ pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result
                 run: id,
                 done,
                 page_total,
-            })) if id == run => break (done, page_total),
+                memory_bytes,
+            })) if id == run => {
+                pool.note_memory(memory_bytes);
+                break (done, page_total);
+            }
             Some(Incoming::Reply(Reply::Fault { thread, task, why })) => {
                 drop(pool);
                 let restarted = pool::restart().await;
