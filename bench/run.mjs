@@ -35,7 +35,7 @@ try {
   await browser.open(`${server.url}?bench`);
   const hc = await browser.eval(() => navigator.hardwareConcurrency);
   // How long after the page's start the shared pool was ready (the page marks it), its size,
-  // and the marks on the way (module ready, the pool's host spawned, running, instantiated).
+  // and the marks on the way (module ready, the pool's host spawned).
   const poolReady = await browser.eval(() => ({
     ms: performance.getEntriesByName('corescope:pool-ready')[0]?.startTime ?? null,
     phases: Object.fromEntries(performance.getEntriesByType('mark').filter(m => m.name.startsWith('corescope:'))

@@ -447,14 +447,6 @@ mod tests {
         assert_eq!(PresetId::from_key("nope"), None);
     }
 
-    #[test]
-    fn counts_read_well() {
-        assert_eq!(count(1, "thread"), "1 thread");
-        assert_eq!(count(4, "thread"), "4 threads");
-        assert_eq!(count(1, "process"), "1 process");
-        assert_eq!(count(2, "process"), "2 processes");
-    }
-
     /// The lesson of `preset` on `cores` from elapsed times by step id (other steps missing).
     pub(super) fn lesson_from(preset: PresetId, cores: usize, times: &[(&str, f64)]) -> String {
         let steps = steps(preset, Scale::Full, cores, 16, &Workload::Square);

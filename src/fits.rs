@@ -182,7 +182,6 @@ fn times(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sweep::{Point, Summary};
 
     const SHARED: Mode = Mode::Shared { gil: false };
     const GIL: Mode = Mode::Shared { gil: true };
@@ -190,15 +189,7 @@ mod tests {
 
     /// A serial baseline of 100 ms and each mode's speedups at 1, 2, 3… workers.
     fn sweep(curves: &[(Mode, &[f64])]) -> Vec<PointSummary> {
-        let at = |mode, workers, ms: f64| PointSummary {
-            point: Point { mode, workers },
-            summary: Summary {
-                median_ms: ms,
-                min_ms: ms,
-                max_ms: ms,
-                samples: 1,
-            },
-        };
+        use crate::sweep::tests::at;
         let mut points = vec![at(Mode::MainThread, 1, 100.0)];
         for &(mode, speedups) in curves {
             for (i, s) in speedups.iter().enumerate() {

@@ -294,7 +294,7 @@ pub fn record(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -318,9 +318,9 @@ mod tests {
     }
     use crate::workloads::Workload;
 
-    #[test]
-    fn the_chart_in_words_gives_each_engine_its_first_and_fastest_point() {
-        let at = |mode, workers, ms| PointSummary {
+    /// A point measured once, at `ms`: for tests of what reads sweeps.
+    pub(crate) fn at(mode: Mode, workers: usize, ms: f64) -> PointSummary {
+        PointSummary {
             point: Point { mode, workers },
             summary: Summary {
                 median_ms: ms,
@@ -328,7 +328,11 @@ mod tests {
                 max_ms: ms,
                 samples: 1,
             },
-        };
+        }
+    }
+
+    #[test]
+    fn the_chart_in_words_gives_each_engine_its_first_and_fastest_point() {
         let shared = Mode::Shared { gil: false };
         let gil = Mode::Shared { gil: true };
         let points = [

@@ -15,9 +15,9 @@ mod tests {
 
     #[test]
     fn one_is_singular_and_the_rest_plural() {
-        assert_eq!(count(1, "worker"), "1 worker");
+        assert_eq!(count(1, "thread"), "1 thread");
         assert_eq!(count(0, "point"), "0 points");
-        assert_eq!(count(4, "task"), "4 tasks");
+        assert_eq!(count(4, "thread"), "4 threads");
         assert_eq!(count(1, "process"), "1 process");
         assert_eq!(count(2, "process"), "2 processes");
     }

@@ -1,9 +1,9 @@
 // Spot check: how long after the page's start its shared pool is ready, on five fresh pages, and
-// what that time is made of (the page's and the pool host's marks; medians).
+// what the page had done by then (module fetched and ready, the pool's host spawned; medians).
 import { startServer, launchChromium } from '../../tests/e2e/harness.mjs';
 const server = await startServer({ root: process.argv[2] ?? 'dist' });
 const browser = await launchChromium();
-const MARKS = ['module-ready', 'pool-host-spawned', 'pool-host-script', 'pool-host-booted', 'pool-host-instance', 'pool-ready'];
+const MARKS = ['module-ready', 'pool-host-spawned', 'pool-ready'];
 const rows = [];
 for (let i = 0; i < 5; i++) {
   const context = await browser.newContext();

@@ -85,20 +85,6 @@ pub fn mark(name: &str) {
     });
 }
 
-/// Marks `name` on the page's performance timeline at `epoch_ms` (see [`epoch_ms`]): a moment
-/// another context saw.
-pub fn mark_at(name: &str, epoch_ms: f64) {
-    // web-sys has `mark` with options only behind its unstable APIs.
-    PERFORMANCE.with(|p| {
-        let options = js_sys::Object::new();
-        let start = JsValue::from(epoch_ms - p.time_origin());
-        let _ = js_sys::Reflect::set(&options, &"startTime".into(), &start);
-        if let Ok(mark) = js_sys::Reflect::get(p, &"mark".into()) {
-            let _ = js_sys::Function::from(mark).call2(p, &name.into(), &options);
-        }
-    });
-}
-
 /// The size of this instance's wasm memory in bytes (shared by its threads, where it has any).
 pub fn memory_bytes() -> u64 {
     let memory = wasm_bindgen::memory();

@@ -89,26 +89,6 @@ pub(crate) enum Incoming {
     Reply(Reply),
 }
 
-/// Marks on the page's timeline when the host's script ran, when it had the module, and when
-/// it had its instance (the rest, to ready, is its threads'): what a pool's start is made of.
-fn mark_phases(ready: &JsValue) {
-    let Ok(phases) = js_sys::Reflect::get(ready, &"phases".into()) else {
-        return;
-    };
-    for (phase, name) in [
-        ("script", "corescope:pool-host-script"),
-        ("booted", "corescope:pool-host-booted"),
-        ("instance", "corescope:pool-host-instance"),
-    ] {
-        if let Some(at) = js_sys::Reflect::get(&phases, &phase.into())
-            .ok()
-            .and_then(|v| v.as_f64())
-        {
-            crate::web::platform::mark_at(name, at);
-        }
-    }
-}
-
 /// A started pool: its host worker and the pool threads inside it.
 pub struct Pool {
     host: Spawned,
@@ -138,15 +118,12 @@ impl Pool {
                         }
                     },
                     false => match note(&data) {
-                        (Some(kind), _) if kind == "ready" => {
-                            mark_phases(&data);
-                            Incoming::Ready {
-                                threads: js_sys::Reflect::get(&data, &"threads".into())
-                                    .ok()
-                                    .and_then(|v| v.as_f64())
-                                    .map_or(0, |n| n as usize),
-                            }
-                        }
+                        (Some(kind), _) if kind == "ready" => Incoming::Ready {
+                            threads: js_sys::Reflect::get(&data, &"threads".into())
+                                .ok()
+                                .and_then(|v| v.as_f64())
+                                .map_or(0, |n| n as usize),
+                        },
                         (_, why) => Incoming::Failed(why),
                     },
                 };
@@ -276,8 +253,16 @@ pub async fn start(most: usize) -> Result<usize, String> {
     Ok(first)
 }
 
+/// Replaces the page's pool by a new one of `threads` threads: the old one (a broken one, or
+/// none) is terminated first.
 async fn start_now(threads: usize) -> Result<(), String> {
     discard();
+    build_and_install(threads).await
+}
+
+/// Builds a pool of `threads` threads and makes it the page's, terminating the one it replaces
+/// only once the new one is ready.
+async fn build_and_install(threads: usize) -> Result<(), String> {
     let threads = threads.max(1);
     let started = now_ms();
     let pool = match Pool::build(threads).await {
@@ -313,9 +298,10 @@ pub async fn get_for(workers: usize) -> Result<Rc<Pool>, String> {
     let has = CURRENT.with(|c| c.borrow().as_ref().map(|p| p.threads()));
     match has {
         Some(threads) if threads >= need => {}
+        // A pool that works but is too small: it is ended only once the larger one is ready.
         Some(_) => {
             NEXT_SIZE.with(|n| n.set(most));
-            start_now(most).await?;
+            build_and_install(most).await?;
         }
         None => start_now(NEXT_SIZE.with(Cell::get).max(need)).await?,
     }

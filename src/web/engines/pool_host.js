@@ -24,18 +24,13 @@ export function noteThreadIndex(index) {
 const describe = (e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 if (typeof WorkerGlobalScope !== 'undefined' && self.name === HOST_NAME) {
-  // When each phase of the start ended, on the clock every context shares: for the bench.
-  const epoch = () => performance.timeOrigin + performance.now();
-  const phases = { script: epoch() };
   self.addEventListener('message', async ({ data }) => {
     let glue;
     let threads = 0;
     const Base = self.Worker;
     try {
-      phases.booted = epoch();
       glue = await import(data.glueUrl);
       await glue.default({ module_or_path: data.module });
-      phases.instance = epoch();
       // wasm-bindgen-rayon starts each pool thread with `new Worker(url, {type: 'module'})`:
       // name them (so their part below runs) and pass on what they report.
       self.Worker = class extends Base {
@@ -61,7 +56,7 @@ if (typeof WorkerGlobalScope !== 'undefined' && self.name === HOST_NAME) {
     } finally {
       self.Worker = Base;
     }
-    self.postMessage({ kind: 'ready', threads, phases });
+    self.postMessage({ kind: 'ready', threads });
   }, { once: true });
 }
 
