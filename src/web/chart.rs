@@ -515,7 +515,11 @@ fn plot(
         for set in sets {
             for Series { mode, values, .. } in set.series(view) {
                 let stroke = css(colour(mode));
-                let fill = if set.dashed { "#FFFFFF" } else { stroke.as_str() };
+                let fill = if set.dashed {
+                    "#FFFFFF"
+                } else {
+                    stroke.as_str()
+                };
                 for p in &values {
                     let (x, y) = chart.backend_coord(p);
                     curves += &Marker::of(mode).svg(x, y, fill, &stroke);
