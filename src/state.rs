@@ -413,15 +413,13 @@ impl State {
             ),
             Action::PointFailed { point, why } => format!("{}: failed: {why}", point.describe()),
             Action::SweepFinished { cancelled, .. } => {
-                let kept = crate::words::count(summaries(&self.bench.measured).len(), "point");
+                let points = summaries(&self.bench.measured);
+                let kept = crate::words::count(points.len(), "point");
                 match cancelled {
                     true => format!("Sweep cancelled; {kept} kept."),
                     false => format!(
                         "Sweep finished: {kept} measured. {}",
-                        crate::sweep::chart_summary(
-                            &summaries(&self.bench.measured),
-                            &self.bench.settings.modes
-                        )
+                        crate::sweep::chart_summary(&points, &self.bench.settings.modes)
                     ),
                 }
             }

@@ -345,23 +345,17 @@ pub const KEEP_IDLE_BYTES: u64 = 128 << 20;
 /// Ends the page's pool if it grew (see [`KEEP_IDLE_BYTES`]); the next run starts one of its
 /// first size before its clock. Returns whether it ended it.
 pub fn release_if_grown() -> bool {
+    let first = first_size(
+        MOST.with(Cell::get),
+        crate::web::platform::hardware_concurrency(),
+    );
     let grown = CURRENT.with(|c| {
-        c.borrow().as_ref().is_some_and(|p| {
-            p.memory_bytes.get() > KEEP_IDLE_BYTES
-                || p.threads()
-                    > first_size(
-                        MOST.with(Cell::get),
-                        crate::web::platform::hardware_concurrency(),
-                    )
-        })
+        c.borrow()
+            .as_ref()
+            .is_some_and(|p| p.memory_bytes.get() > KEEP_IDLE_BYTES || p.threads() > first)
     });
     if grown {
-        NEXT_SIZE.with(|n| {
-            n.set(first_size(
-                MOST.with(Cell::get),
-                crate::web::platform::hardware_concurrency(),
-            ))
-        });
+        NEXT_SIZE.with(|n| n.set(first));
         discard();
     }
     grown
