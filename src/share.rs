@@ -855,13 +855,15 @@ mod tests {
             .is_err()
         );
         assert!(decode(&raw(Wire { view: 3, ..wire() })).is_err());
-        let e = decode(&raw(Wire {
-            workload: 3,
-            size_percent: 1000,
-            ..wire()
-        }))
-        .expect_err("100 million numbers");
-        assert!(e.to_string().contains("768 MiB"), "{e}");
+        assert!(
+            decode(&raw(Wire {
+                workload: 3,
+                size_percent: 1000,
+                ..wire()
+            }))
+            .is_ok(),
+            "100 million numbers fit"
+        );
         assert!(
             decode(&raw(Wire {
                 modes: 0b10000,
