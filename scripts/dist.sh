@@ -2,6 +2,7 @@
 # README command 3: builds dist/, a self-contained static folder with relative paths only, for
 # any static host and any sub-path (/corescope/ works as well as /):
 #   pkg/          the threaded module (shared memory; needs cross-origin isolation)
+#   pkg-script/   the threaded module with the script interpreter, which play.html loads
 #   pkg-single/   the single-threaded module, loaded where isolation is impossible
 #   coi-*.js      the service worker that isolates the page on hosts without header control
 #   _headers      COOP/COEP for hosts that read it (Netlify, Cloudflare Pages)
@@ -16,26 +17,34 @@ ensure_node_modules
 
 bindgen() { wasm-bindgen --target web --no-typescript --out-dir "$2" "$1"; }
 
+rm -rf dist
+mkdir -p dist
+# Both threaded modules build into one file: each is bound before the next is built.
 note "building the threaded release module"
-(source scripts/wasm-env.sh && cargo build --release --target wasm32-unknown-unknown --lib)
+(source scripts/wasm-env.sh && cargo build --release --target wasm32-unknown-unknown --lib \
+  --no-default-features --features threads)
+bindgen target/wasm32-unknown-unknown/release/corescope.wasm dist/pkg
+note "building the threaded release module with the script interpreter (the playground's)"
+(source scripts/wasm-env.sh && cargo build --release --target wasm32-unknown-unknown --lib \
+  --no-default-features --features threads,script)
+bindgen target/wasm32-unknown-unknown/release/corescope.wasm dist/pkg-script
 note "building the single-threaded release module"
 # No atomics, no shared memory, no rebuilt std: a set RUSTFLAGS (here empty) replaces the
 # wasm32 flags of .cargo/config.toml.
 env -u CARGO_UNSTABLE_BUILD_STD RUSTFLAGS="" cargo build --release --target wasm32-unknown-unknown --lib --no-default-features \
   --target-dir target/single
 
-rm -rf dist
-mkdir -p dist
-bindgen target/wasm32-unknown-unknown/release/corescope.wasm dist/pkg
 bindgen target/single/wasm32-unknown-unknown/release/corescope.wasm dist/pkg-single
 # A threaded module whose memory is not shared would load and then fail only when the first
 # worker starts: refuse to ship it. (It happens when the link arguments in .cargo/config.toml
 # are lost.) The single-threaded one must not need shared memory.
-if ! grep -q 'shared: *true' dist/pkg/corescope.js; then
-  echo "error: the threaded module's memory is not shared (no 'shared: true' in dist/pkg/corescope.js)." >&2
-  echo "       Check the wasm32 rustflags in .cargo/config.toml and CARGO_UNSTABLE_BUILD_STD in scripts/wasm-env.sh." >&2
-  exit 1
-fi
+for pkg in dist/pkg dist/pkg-script; do
+  if ! grep -q 'shared: *true' "$pkg/corescope.js"; then
+    echo "error: the threaded module's memory is not shared (no 'shared: true' in $pkg/corescope.js)." >&2
+    echo "       Check the wasm32 rustflags in .cargo/config.toml and CARGO_UNSTABLE_BUILD_STD in scripts/wasm-env.sh." >&2
+    exit 1
+  fi
+done
 if grep -q 'shared: *true' dist/pkg-single/corescope.js; then
   echo "error: the single-threaded module asks for shared memory (dist/pkg-single/corescope.js)." >&2
   exit 1
@@ -43,13 +52,17 @@ fi
 # binaryen's wasm-opt (npm; Debian's is too old for threads and current wasm-bindgen output):
 # -O3 keeps the workloads' loops as fast as LLVM left them while it shrinks the rest, and the
 # debug and producers sections are not shipped.
-for pkg in dist/pkg dist/pkg-single; do
+for pkg in dist/pkg dist/pkg-script dist/pkg-single; do
   note "optimizing $pkg with wasm-opt -O3"
   node_modules/.bin/wasm-opt -O3 --strip-debug --strip-producers "$pkg/corescope_bg.wasm" \
     -o "$pkg/corescope_bg.opt.wasm"
   mv "$pkg/corescope_bg.opt.wasm" "$pkg/corescope_bg.wasm"
 done
 cp index.html www/* dist/
+# The playground: the same page, loading (and preloading) the module with the interpreter.
+sed -e 's|<html lang="en">|<html lang="en" data-playground>|' -e 's|"pkg/corescope|"pkg-script/corescope|g' \
+  -e 's|<title>corescope — |<title>corescope playground — |' index.html > dist/play.html
+grep -q 'data-playground' dist/play.html && grep -q 'pkg-script/corescope_bg.wasm' dist/play.html
 cp node_modules/coi-serviceworker/coi-serviceworker.js dist/
 gz() { gzip -9c "$1" | wc -c | awk '{ printf "%d KB", $1 / 1000 }'; }
-note "built dist/ ($(du -sh dist | cut -f1)); gzip: threaded wasm $(gz dist/pkg/corescope_bg.wasm) + JS $(gz dist/pkg/corescope.js), single-threaded wasm $(gz dist/pkg-single/corescope_bg.wasm)"
+note "built dist/ ($(du -sh dist | cut -f1)); gzip: threaded wasm $(gz dist/pkg/corescope_bg.wasm) + JS $(gz dist/pkg/corescope.js), single-threaded wasm $(gz dist/pkg-single/corescope_bg.wasm); the playground's threaded wasm $(gz dist/pkg-script/corescope_bg.wasm)"

@@ -54,10 +54,10 @@ export WASM_BINDGEN_TEST_TIMEOUT=180
 wasm_once() {
   if [ "$1" = chrome ]; then
     env -u GECKODRIVER CHROMEDRIVER=/usr/bin/chromedriver \
-      wasm-pack test --mode no-install --headless --chrome --release -- --test web --test presets --test timelines --test faults
+      wasm-pack test --mode no-install --headless --chrome --release -- --test web --test presets --test timelines --test faults --test scripts
   else
     env -u CHROMEDRIVER GECKODRIVER="$(command -v geckodriver)" \
-      wasm-pack test --mode no-install --headless --firefox --release -- --test web --test presets --test timelines --test faults
+      wasm-pack test --mode no-install --headless --firefox --release -- --test web --test presets --test timelines --test faults --test scripts
   fi
 }
 # Headless Firefox under the test runner's own server now and then never starts a test page's

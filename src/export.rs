@@ -196,6 +196,7 @@ mod tests {
             repetitions: 3,
             max_workers: 2,
             view: View::Time,
+            ..Settings::default()
         };
         let point = |mode, workers, ms| PointSummary {
             point: Point { mode, workers },

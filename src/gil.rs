@@ -168,6 +168,11 @@ impl Checkpoint for GilGuard<'_> {
         }
         true
     }
+
+    /// A task's blocking wait (a script's `sleep`) lets the other threads have the lock.
+    fn blocking(&mut self, wait: &mut dyn FnMut()) {
+        self.released(wait);
+    }
 }
 
 impl Drop for GilGuard<'_> {

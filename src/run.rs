@@ -265,6 +265,22 @@ pub fn check(
             job.tasks
         )));
     }
+    // A script task that failed fails the run, with where and why; so does a serial answer that
+    // could not be worked out.
+    let failed = |values: &[Value]| {
+        values.iter().enumerate().find_map(|(i, v)| match v {
+            Value::Failed(why) => Some(format!("task {i}: {why}")),
+            _ => None,
+        })
+    };
+    if let Some(why) = failed(&run.results) {
+        return Err(RunError::Failed(why));
+    }
+    if let Some(why) = failed(reference) {
+        return Err(RunError::Failed(format!(
+            "the serial answer could not be worked out on the page: {why}"
+        )));
+    }
     if job.uses_globals() {
         check_globals(mode, reference, &run)?;
     } else if run.results != reference {

@@ -5,7 +5,7 @@
 
 use crate::run::Mode;
 use crate::workloads::sum_range::SEED_NUMBERS;
-use crate::workloads::{Job, Workload};
+use crate::workloads::{Job, Workload, script};
 
 /// Iterations of the empty loop in the full presets and the bench: 20× the seed's 3,000,000.
 /// Compiled, a step (see `workloads::empty_loop::add`) takes about 2.2 ns on these machines,
@@ -108,12 +108,15 @@ pub const REPETITIONS: Limit = Limit {
     min: 1,
     max: MAX_REPETITIONS,
 };
-/// The sweep's workloads, numbered as [`sweep_workloads`] lists them.
+/// The sweep's workloads, numbered as [`sweep_workloads`] lists them, then the visitor's
+/// script ([`SCRIPT_WORKLOAD`]).
 pub const WORKLOAD: Limit = Limit {
     what: "the workload number",
     min: 0,
-    max: 7,
+    max: SCRIPT_WORKLOAD,
 };
+/// The workload number of the visitor's own script, after the built-in workloads.
+pub const SCRIPT_WORKLOAD: usize = 8;
 
 /// The sweep's top worker count on a page with `cores` (0, the page's maximum, is not typed).
 pub fn top_workers_limit(cores: usize) -> Limit {
@@ -176,6 +179,8 @@ pub struct Settings {
     /// The sweep's top worker count; 0 means the page's maximum.
     pub max_workers: usize,
     pub view: View,
+    /// The script the editor holds: what workload [`SCRIPT_WORKLOAD`] runs.
+    pub script: String,
 }
 
 impl Default for Settings {
@@ -194,6 +199,7 @@ impl Default for Settings {
             repetitions: 1,
             max_workers: 0,
             view: View::Time,
+            script: script::EXAMPLES[0].1.into(),
         }
     }
 }
@@ -202,6 +208,10 @@ impl Settings {
     /// The job the settings sweep: workload number `workload` (the last one if out of range)
     /// at `size_percent` of its seed size, `tasks` tasks.
     pub fn job(&self) -> Job {
+        if self.workload == SCRIPT_WORKLOAD {
+            let source = self.script.clone();
+            return Job::new(Workload::Script { source }, self.tasks);
+        }
         let all = sweep_workloads(Scale::Full);
         let workload = &all[self.workload.min(all.len() - 1)];
         Job::new(workload.scaled(self.size_percent), self.tasks)
@@ -276,7 +286,12 @@ mod tests {
 
     #[test]
     fn the_workload_limit_numbers_every_sweep_workload() {
-        assert_eq!(WORKLOAD.max + 1, sweep_workloads(Scale::Full).len());
+        assert_eq!(SCRIPT_WORKLOAD, sweep_workloads(Scale::Full).len());
+        let s = Settings {
+            workload: SCRIPT_WORKLOAD,
+            ..Settings::default()
+        };
+        assert_eq!(s.job().workload.name(), "your script");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::settings::{
 };
 use crate::sweep::{Point, PointSummary, Summary};
 use crate::timeline::{Bar, Kind, Lane, Timeline};
+use crate::workloads::script;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
@@ -271,6 +272,10 @@ fn encode_all(link: &Link) -> String {
         timeline: link.timeline.as_ref().map(wire_timeline),
     };
     let mut bytes = postcard::to_allocvec(&wire).expect("postcard writes plain structs to a Vec");
+    // A script follows the fields, when the link's workload is one (older links end before it).
+    if c.workload == settings::SCRIPT_WORKLOAD {
+        bytes.extend(postcard::to_allocvec(&c.script).expect("postcard writes a string"));
+    }
     bytes.extend_from_slice(&crc32fast::hash(&bytes).to_le_bytes());
     format!("v{VERSION}.{}", URL_SAFE_NO_PAD.encode(bytes))
 }
@@ -310,10 +315,33 @@ pub fn decode(fragment: &str) -> Result<Link, LinkError> {
 pub fn decode_fields(bytes: &[u8]) -> Result<Link, LinkError> {
     let (wire, rest): (Wire, &[u8]) = postcard::take_from_bytes(bytes)
         .map_err(|_| LinkError::Damaged("its fields do not read"))?;
-    if !rest.is_empty() {
-        return Err(LinkError::Damaged("it has bytes after its last field"));
-    }
-    check(wire)
+    let script = if usize::from(wire.workload) == settings::SCRIPT_WORKLOAD {
+        if rest.len() > script::MAX_SOURCE_BYTES + 2 {
+            return Err(LinkError::Invalid(format!(
+                "the link's script is over the {} KB a script may have",
+                script::MAX_SOURCE_BYTES >> 10
+            )));
+        }
+        let (source, rest): (String, &[u8]) = postcard::take_from_bytes(rest)
+            .map_err(|_| LinkError::Damaged("its script does not read"))?;
+        if !rest.is_empty() {
+            return Err(LinkError::Damaged("it has bytes after its script"));
+        }
+        if source.len() > script::MAX_SOURCE_BYTES {
+            return Err(LinkError::Invalid(format!(
+                "the link's script is {} bytes, over the {} KB a script may have",
+                source.len(),
+                script::MAX_SOURCE_BYTES >> 10
+            )));
+        }
+        Some(source)
+    } else {
+        if !rest.is_empty() {
+            return Err(LinkError::Damaged("it has bytes after its last field"));
+        }
+        None
+    };
+    check(wire, script)
 }
 
 fn range(
@@ -340,7 +368,7 @@ fn within(limit: Limit, got: impl Into<i128>) -> Result<(), LinkError> {
     range(limit.what, got, limit.min as u64, limit.max as u64)
 }
 
-fn check(w: Wire) -> Result<Link, LinkError> {
+fn check(w: Wire, script: Option<String>) -> Result<Link, LinkError> {
     within(settings::WORKLOAD, w.workload)?;
     within(settings::TASKS, w.tasks)?;
     within(settings::SIZE_PERCENT, w.size_percent)?;
@@ -378,6 +406,7 @@ fn check(w: Wire) -> Result<Link, LinkError> {
             repetitions: w.repetitions.into(),
             max_workers: w.max_workers.into(),
             view: View::ALL[usize::from(w.view)],
+            script: script.unwrap_or_else(|| Settings::default().script),
         },
         workers: w.workers.into(),
         preset: PresetId::ALL[usize::from(w.preset)],
@@ -1073,8 +1102,45 @@ mod tests {
     }
 
     /// Decodes a link's fields without the length limit (the largest links are tested here).
+    /// A link's fields, with an empty script after them where the workload is a script.
     fn fields(w: &Wire) -> Result<Link, LinkError> {
-        decode_fields(&postcard::to_allocvec(w).expect("encodes"))
+        let mut bytes = postcard::to_allocvec(w).expect("encodes");
+        if usize::from(w.workload) == settings::SCRIPT_WORKLOAD {
+            bytes.push(0);
+        }
+        decode_fields(&bytes)
+    }
+
+    #[test]
+    fn a_link_carries_its_script_up_to_the_limit() {
+        let link = |script: String| Link {
+            config: Config {
+                settings: Settings {
+                    workload: settings::SCRIPT_WORKLOAD,
+                    script,
+                    ..Settings::default()
+                },
+                workers: 2,
+                preset: PresetId::ALL[0],
+            },
+            results: None,
+            timeline: None,
+        };
+        let source = "fn task(i) {\n  sleep(100); \"é\" + i\n}\n".to_string();
+        let back = decode(&encode(&link(source.clone()))).expect("decodes");
+        assert_eq!(back.config.settings.script, source);
+        let longest = "x".repeat(script::MAX_SOURCE_BYTES);
+        assert!(decode(&encode(&link(longest))).is_ok());
+        let e = decode(&encode(&link("x".repeat(script::MAX_SOURCE_BYTES + 1))))
+            .expect_err("over the limit");
+        assert!(e.to_string().contains("8 KB"), "{e}");
+        // A link without a script (older links end there) keeps the editor's opening script.
+        let mut bare = postcard::to_allocvec(&complete_wire()).expect("encodes");
+        bare.push(0);
+        assert!(
+            decode_fields(&bare).is_err(),
+            "a byte after a built-in workload's fields"
+        );
     }
 
     /// Every limit the decoder checks, at its boundary: the link that sets the field to the
@@ -1085,7 +1151,7 @@ mod tests {
         let h = MAX_HARDWARE_CONCURRENCY as i128;
         let max_us = (MAX_NS / 1000) as i128;
         let cases: Vec<(&str, i128, i128, Set)> = vec![
-            ("the workload number", 7, 8, |w, v| w.workload = v as u8),
+            ("the workload number", 8, 9, |w, v| w.workload = v as u8),
             ("tasks", 1, 0, |w, v| w.tasks = v as u16),
             ("tasks", 1000, 1001, |w, v| w.tasks = v as u16),
             ("task size", 10, 9, |w, v| w.size_percent = v as u16),

@@ -285,6 +285,8 @@ pub enum Action {
     SetBenchWorkload(usize),
     SetBenchTasks(usize),
     SetBenchSize(u32),
+    /// The editor's script, as typed (what the script workload runs).
+    SetBenchScript(String),
     /// The bench's fault injection: which task fails, and how; `None` for none.
     SetFault(Option<Fault>),
     /// The failing task's number as typed: taken if it is a task the bench has, else refused
@@ -784,6 +786,7 @@ impl State {
             Action::SetBenchWorkload(_)
             | Action::SetBenchTasks(_)
             | Action::SetBenchSize(_)
+            | Action::SetBenchScript(_)
             | Action::SetRepetitions(_)
             | Action::ToggleMode(_)
             | Action::SetFault(_)
@@ -831,6 +834,19 @@ impl State {
                         size_percent: p,
                         ..self.bench.settings.clone()
                     }));
+                }
+            }
+            Action::SetBenchScript(source) => {
+                let max = crate::workloads::script::MAX_SOURCE_BYTES;
+                if source.len() > max {
+                    self.notice = Some(format!(
+                        "a script may have {} KB; this one has {} bytes, kept the old one",
+                        max >> 10,
+                        source.len()
+                    ));
+                } else {
+                    self.notice = None;
+                    self.bench.settings.script = source;
                 }
             }
             Action::SetRepetitions(n) => {
@@ -1388,6 +1404,25 @@ mod tests {
         );
         s.apply(Action::SetBenchMaxWorkers(4));
         assert_eq!(s.bench_plan().max_workers, 4);
+    }
+
+    #[test]
+    fn the_editors_script_is_kept_up_to_its_limit() {
+        let mut s = State::new(2, true, true);
+        s.apply(Action::SetBenchWorkload(settings::SCRIPT_WORKLOAD));
+        s.apply(Action::SetBenchScript("fn task(i) { i }".into()));
+        assert_eq!(
+            s.bench.job().workload,
+            crate::workloads::Workload::Script {
+                source: "fn task(i) { i }".into()
+            }
+        );
+        s.apply(Action::SetBenchScript("x".repeat(9000)));
+        assert_eq!(
+            s.bench.settings.script, "fn task(i) { i }",
+            "kept the old one"
+        );
+        assert!(s.notice.as_deref().unwrap_or("").contains("8 KB"));
     }
 
     #[test]

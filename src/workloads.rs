@@ -11,6 +11,7 @@ pub mod empty_loop;
 pub mod factorial;
 pub mod file_write;
 pub mod list_append;
+pub mod script;
 pub mod shared_counter;
 pub mod sleep;
 pub mod square;
@@ -25,6 +26,59 @@ pub trait Checkpoint {
     /// `false` when the task should stop at once because its run was cancelled; what it returns
     /// then is never used.
     fn check(&mut self) -> bool;
+
+    /// Runs a blocking wait, with the GIL released around it where the task holds one (as
+    /// CPython releases it around `time.sleep` and I/O).
+    fn blocking(&mut self, wait: &mut dyn FnMut()) {
+        wait();
+    }
+
+    /// A task's own `sleep(ms)` (a script's): a blocking wait.
+    fn sleep(&mut self, ms: u32) {
+        self.blocking(&mut || std::thread::sleep(std::time::Duration::from_millis(ms.into())));
+    }
+
+    /// Why [`check`](Checkpoint::check) said stop.
+    fn stopped_why(&self) -> &'static str {
+        crate::cancel::CANCELLED
+    }
+}
+
+/// The checkpoint of a task on the page's own thread, which may not block and cannot take a
+/// click while a task runs: a script's sleep spins on the clock, and a script task stops at
+/// [`PAGE_SCRIPT_LIMIT_MS`] instead of freezing the tab for good.
+pub struct PageThread {
+    deadline: Option<web_time::Instant>,
+}
+
+/// The longest one script task may run on the page's own thread.
+pub const PAGE_SCRIPT_LIMIT_MS: u64 = 3_000;
+
+impl PageThread {
+    pub fn for_job(job: &Job) -> Self {
+        let limit = std::time::Duration::from_millis(PAGE_SCRIPT_LIMIT_MS);
+        Self {
+            deadline: matches!(job.workload, Workload::Script { .. })
+                .then(|| web_time::Instant::now() + limit),
+        }
+    }
+}
+
+impl Checkpoint for PageThread {
+    fn check(&mut self) -> bool {
+        self.deadline.is_none_or(|d| web_time::Instant::now() < d)
+    }
+
+    fn sleep(&mut self, ms: u32) {
+        let end = web_time::Instant::now() + std::time::Duration::from_millis(ms.into());
+        while web_time::Instant::now() < end && self.check() {
+            std::hint::spin_loop();
+        }
+    }
+
+    fn stopped_why(&self) -> &'static str {
+        "a script task may run 3 s on the page's own thread, which cannot respond meanwhile"
+    }
 }
 
 /// No GIL: checkpoints cost nothing.
@@ -46,6 +100,24 @@ pub struct Stoppable<'a> {
 impl Checkpoint for Stoppable<'_> {
     fn check(&mut self) -> bool {
         self.inner.check() && !self.cancel.is_cancelled()
+    }
+
+    fn blocking(&mut self, wait: &mut dyn FnMut()) {
+        self.inner.blocking(wait);
+    }
+
+    fn sleep(&mut self, ms: u32) {
+        let cancel = self.cancel;
+        self.inner
+            .blocking(&mut || sleep_unless_cancelled(ms, cancel));
+    }
+
+    fn stopped_why(&self) -> &'static str {
+        if self.cancel.is_cancelled() {
+            crate::cancel::CANCELLED
+        } else {
+            self.inner.stopped_why()
+        }
     }
 }
 
@@ -205,6 +277,10 @@ pub enum Value {
         len: u64,
         checksum: u32,
     },
+    /// A script task's value, as the interpreter prints it.
+    Text(String),
+    /// A script task that failed: where and why.
+    Failed(String),
 }
 
 impl fmt::Display for Value {
@@ -215,6 +291,11 @@ impl fmt::Display for Value {
             Value::Big(v) if v.len() > 24 => write!(f, "{}…({} digits)", &v[..12], v.len()),
             Value::Big(v) => f.write_str(v),
             Value::List { len, checksum } => write!(f, "list of {len} (#{checksum:08x})"),
+            Value::Text(v) if v.chars().count() > 40 => {
+                write!(f, "{}…", v.chars().take(39).collect::<String>())
+            }
+            Value::Text(v) => f.write_str(v),
+            Value::Failed(why) => write!(f, "failed: {why}"),
         }
     }
 }
@@ -277,6 +358,8 @@ pub enum Workload {
     SharedCounter { amount: i64 },
     /// Write and close a small file of `bytes` bytes — seed 001's I/O task.
     FileWrite { bytes: u32 },
+    /// The visitor's own `fn task(i)`, in Rhai (see [`script`]).
+    Script { source: String },
 }
 
 impl Workload {
@@ -292,6 +375,7 @@ impl Workload {
             Workload::QueueSquare { .. } => "queue square",
             Workload::SharedCounter { .. } => "shared counter",
             Workload::FileWrite { .. } => "write a file",
+            Workload::Script { .. } => "your script",
         }
     }
 
@@ -319,6 +403,9 @@ impl Workload {
             Workload::QueueSquare { stagger_ms: 0 } => "x*x".into(),
             Workload::QueueSquare { stagger_ms } => {
                 format!("x*x, earlier tasks waiting {stagger_ms} ms more")
+            }
+            Workload::Script { source } => {
+                format!("your script — {} lines", source.lines().count())
             }
         }
     }
@@ -353,7 +440,9 @@ impl Workload {
             Workload::FileWrite { bytes } => Workload::FileWrite {
                 bytes: scale32(*bytes),
             },
-            Workload::Square | Workload::SharedCounter { .. } => self.clone(),
+            Workload::Square | Workload::SharedCounter { .. } | Workload::Script { .. } => {
+                self.clone()
+            }
         }
     }
 }
@@ -427,6 +516,10 @@ impl Job {
             Workload::QueueSquare { .. } => Value::Int((i * i) as i64),
             Workload::SharedCounter { amount } => Value::Int(shared_counter::add(*amount)),
             Workload::FileWrite { bytes } => Value::Int(file_write::write_and_close(*bytes) as i64),
+            Workload::Script { source } => match script::run_task(source, i, cp, false) {
+                Ok(text) => Value::Text(text),
+                Err(e) => Value::Failed(e.to_string()),
+            },
         }
     }
 
@@ -507,7 +600,7 @@ impl Job {
             Workload::SumRange { numbers, unit } => {
                 Value::Int(sum_range::closed_form(sum_range::limit(numbers, *unit, i)))
             }
-            Workload::ListAppend { .. } => return None,
+            Workload::ListAppend { .. } | Workload::Script { .. } => return None,
             Workload::Factorial { offset } => Value::Big(factorial::by_primes(offset + i as u32)),
             Workload::Square => Value::Float(2f64.powi(i as i32)),
             Workload::QueueSquare { .. } => Value::Int((i * i) as i64),
@@ -534,6 +627,11 @@ impl Job {
             Workload::Factorial { .. } => Workload::Factorial { offset: 100 },
             Workload::QueueSquare { .. } => Workload::QueueSquare { stagger_ms: 0 },
             Workload::SharedCounter { .. } => Workload::SharedCounter { amount: 0 },
+            // The interpreter's own code is what needs optimizing, whatever the script; a
+            // visitor's script may not even end.
+            Workload::Script { .. } => Workload::Script {
+                source: script::WARM_UP.into(),
+            },
             other => other.clone(),
         };
         Job::new(workload, 1)
@@ -567,8 +665,24 @@ impl Expecting {
                 left -= 1;
                 continue;
             }
+            if let Workload::Script { source } = &self.job.workload {
+                // One task per slice, on the page: no sleeping, a private total, a time limit.
+                let value =
+                    match script::run_task(source, i, &mut PageThread::for_job(&self.job), true) {
+                        Ok(text) => Value::Text(text),
+                        Err(e) => Value::Failed(e.to_string()),
+                    };
+                if let Value::Failed(_) = value {
+                    // The same failure stands for the tasks after it.
+                    self.values.resize(self.job.tasks, value);
+                    break;
+                }
+                self.values.push(value);
+                left = left.saturating_sub(CHECK_EVERY);
+                continue;
+            }
             let Workload::ListAppend { total, seed } = self.job.workload else {
-                unreachable!("only a list append is worked out in slices")
+                unreachable!("only a list append and a script are worked out in slices")
             };
             let count = list_append::share(total, self.job.tasks, i);
             let list = self.list.get_or_insert_with(|| {

@@ -4,10 +4,15 @@
 // The threaded module shares its memory with workers, which the browser allows only on a
 // cross-origin isolated page; elsewhere the single-threaded build loads, without the
 // shared-memory engines, and the page says why.
+//
+// The playground (play.html) loads the threaded module built with the script interpreter, which
+// is most of 300 KB gzip that the page's usual visitor never needs.
 const threaded = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+const playground = document.documentElement.hasAttribute('data-playground');
 
 try {
-  const glue = await import(threaded ? './pkg/corescope.js' : './pkg-single/corescope.js');
+  const glue = await import(!threaded ? './pkg-single/corescope.js'
+    : playground ? './pkg-script/corescope.js' : './pkg/corescope.js');
   await glue.default();
   glue.start_app();
   // scripts/bench.sh drives the module's bench functions from here.

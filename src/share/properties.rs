@@ -29,6 +29,7 @@ fn config(cores: usize) -> impl Strategy<Value = Config> {
         prop::sample::select(vec![View::Time, View::Speedup, View::Efficiency]),
         1..=page_max,
         prop::sample::select(PresetId::ALL.to_vec()),
+        "(?s).{0,300}",
     )
         .prop_map(
             |(
@@ -41,7 +42,14 @@ fn config(cores: usize) -> impl Strategy<Value = Config> {
                 view,
                 workers,
                 preset,
+                script,
             )| {
+                // A link carries a script only when its workload is one.
+                let script = if workload == crate::settings::SCRIPT_WORKLOAD {
+                    script
+                } else {
+                    Settings::default().script
+                };
                 Config {
                     settings: Settings {
                         workload,
@@ -51,14 +59,14 @@ fn config(cores: usize) -> impl Strategy<Value = Config> {
                         repetitions,
                         max_workers,
                         view,
+                        script,
                     },
                     workers,
                     preset,
                 }
             },
         )
-        // The decoder refuses sweeps too large for the shared memory (the list append above
-        // about 330%), as the page does.
+        // The decoder refuses sweeps too large for the shared memory, as the page does.
         .prop_filter("fits the run memory budget", |c| {
             c.settings.job().check_memory().is_ok()
         })

@@ -2,12 +2,15 @@
 //! component each. Components render [`State`] and send [`Action`]s; runs are async tasks (see
 //! [`crate::web::driver`]) that report through actions.
 
+use crate::settings::SCRIPT_WORKLOAD;
+use crate::share;
 use crate::state::{Action, PoolStatus, RunKind, State};
 use crate::web::bench::Bench;
 use crate::web::facts::Facts;
 use crate::web::lessons::Lessons;
 use crate::web::quick_run::QuickRun;
 use crate::web::{engines, links, platform};
+use crate::workloads::script;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -32,8 +35,16 @@ pub fn App() -> Html {
             engines::THREADED,
         );
         let fragment = links::fragment();
+        let scripted = share::decode(&fragment)
+            .is_ok_and(|link| link.config.settings.workload == SCRIPT_WORKLOAD);
+        if scripted && !script::AVAILABLE {
+            links::open_playground(&fragment);
+        }
         if !fragment.is_empty() {
             state.apply(Action::OpenLink(fragment));
+        } else if script::AVAILABLE {
+            // The playground opens on the editor.
+            state.apply(Action::SetBenchWorkload(SCRIPT_WORKLOAD));
         }
         state
     });

@@ -4,7 +4,8 @@
 use crate::cancel::Cancel;
 use crate::fits;
 use crate::settings::{
-    BENCH_MODES, MAX_REPETITIONS, SIZE_PERCENT, Scale, TASK_SLIDER_MAX, View, sweep_workloads,
+    BENCH_MODES, MAX_REPETITIONS, SCRIPT_WORKLOAD, SIZE_PERCENT, Scale, TASK_SLIDER_MAX, View,
+    sweep_workloads,
 };
 use crate::state::{Action, Section};
 use crate::sweep;
@@ -15,9 +16,9 @@ use crate::web::theirs::TheirsPanel;
 use crate::web::timeline_view::TimelinePanel;
 use crate::web::{chart, driver, platform};
 use crate::words::count;
-use crate::workloads::{Fault, FaultKind};
+use crate::workloads::{Fault, FaultKind, script};
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 #[component]
@@ -43,6 +44,19 @@ pub fn Bench(props: &StateProps) -> Html {
     let on_size = send(|v| Some(Action::SetBenchSize(v.parse().unwrap_or(0))));
     let on_reps = send(|v| Some(Action::SetRepetitions(v.parse().unwrap_or(0))));
     let on_max = send(|v| Some(Action::SetBenchMaxWorkers(v.parse().unwrap_or(0))));
+    let on_script = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                dispatch.dispatch(Action::SetBenchScript(area.value()));
+            }
+        })
+    };
+    let on_example = send(|v| {
+        let (_, source) = script::EXAMPLES.get(v.parse::<usize>().ok()?)?;
+        Some(Action::SetBenchScript((*source).to_string()))
+    });
+    let is_script = b.settings.workload == SCRIPT_WORKLOAD;
     let fault_task = b.fault.map_or(0, |f| f.task);
     let on_fault_kind = {
         let dispatch = dispatch.clone();
@@ -185,12 +199,21 @@ pub fn Bench(props: &StateProps) -> Html {
                 <label for="bench-workload">{ "Workload" }</label>
                 <select id="bench-workload" onchange={on_workload} disabled={state.running}>
                     { for workloads.iter().enumerate().map(|(i, w)| html! { <option value={i.to_string()} selected={i == b.settings.workload}>{ w.describe() }</option> }) }
+                    if script::AVAILABLE {
+                        <option value={SCRIPT_WORKLOAD.to_string()} selected={is_script}>{ "your script — write your own task" }</option>
+                    }
                 </select>
+                if !script::AVAILABLE {
+                    <a class="playground-link" href="play.html">{ "Write your own task in the playground →" }</a>
+                }
+                if is_script {
+                    <ScriptEditor source={b.settings.script.clone()} running={state.running} {on_script} {on_example} />
+                }
                 <label for="bench-tasks">{ "Tasks" }</label>
                 <input id="bench-tasks" type="range" min="1" max={TASK_SLIDER_MAX.to_string()} value={b.settings.tasks.to_string()} onchange={on_tasks} disabled={state.running} />
                 <output for="bench-tasks">{ count(b.settings.tasks, "task") }</output>
                 <label for="bench-size">{ "Task size" }</label>
-                <input id="bench-size" type="range" min={SIZE_PERCENT.min.to_string()} max={SIZE_PERCENT.max.to_string()} step="10" value={b.settings.size_percent.to_string()} onchange={on_size} disabled={state.running} />
+                <input id="bench-size" type="range" min={SIZE_PERCENT.min.to_string()} max={SIZE_PERCENT.max.to_string()} step="10" value={b.settings.size_percent.to_string()} onchange={on_size} disabled={state.running || is_script} />
                 <output for="bench-size">{ format!("{}% of the seed's — {}", b.settings.size_percent, job.workload.describe()) }</output>
                 <label for="bench-max">{ "Workers" }</label>
                 <input id="bench-max" type="range" min="1" max={state.max_workers().to_string()} value={state.bench_max_workers().to_string()} onchange={on_max} disabled={state.running} />
@@ -269,5 +292,43 @@ pub fn Bench(props: &StateProps) -> Html {
             <Share state={state.clone()} />
             <SweepTable state={state.clone()} />
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ScriptEditorProps {
+    source: String,
+    running: bool,
+    on_script: Callback<InputEvent>,
+    on_example: Callback<Event>,
+}
+
+/// The playground's editor: a task as a Rhai function of its index, checked as it is typed.
+/// Nothing from a script is rendered as HTML: it sits in the textarea and in text nodes.
+#[component]
+fn ScriptEditor(p: &ScriptEditorProps) -> Html {
+    let checked = script::check(&p.source);
+    html! {
+        <div class="script-editor">
+            <label for="script-example">{ "Example" }</label>
+            <select id="script-example" onchange={p.on_example.clone()} disabled={p.running}>
+                <option value="" selected=true disabled=true>{ "start from one of the seeds' tasks…" }</option>
+                { for script::EXAMPLES.iter().enumerate().map(|(i, (name, _))| html! { <option value={i.to_string()}>{ *name }</option> }) }
+            </select>
+            <label for="script">{ "Your task" }</label>
+            <textarea id="script" class="script" spellcheck="false" autocapitalize="off" autocomplete="off"
+                rows={p.source.lines().count().clamp(6, 18).to_string()} value={p.source.clone()}
+                oninput={p.on_script.clone()} disabled={p.running} aria-describedby="script-check script-help" />
+            <p id="script-check" class={if checked.is_ok() { "script-check ok" } else { "script-check error" }} role="status">
+                { match &checked {
+                    Ok(()) => "✓ compiles; each task calls task(i) with its index".to_string(),
+                    Err(e) => e.to_string(),
+                } }
+            </p>
+            <p id="script-help" class="hint">
+                { "Rhai, a small scripting language. A task may call sleep(ms) — a real blocking wait in a worker, with the GIL released around it; rand(), a number in [0, 1) seeded by the task's index; add_to_total(x) and total(), seed 000's global total (threads share one, each isolated worker has its own). Its value is checked against the serial run. Limits: " }
+                { format!("{} operations and {} nested calls per task, {} s per task on the page's own thread; Cancel stops a script in a worker.", crate::workloads::grouped(script::MAX_OPERATIONS), script::MAX_CALL_LEVELS, crate::workloads::PAGE_SCRIPT_LIMIT_MS / 1000) }
+            </p>
+        </div>
     }
 }

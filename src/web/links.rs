@@ -36,6 +36,14 @@ pub fn page_url(fragment: &str) -> String {
     format!("{base}#{fragment}")
 }
 
+/// Opens the playground (the page with the script interpreter) at `fragment`, in place of this
+/// page: where a link carrying a script belongs.
+pub fn open_playground(fragment: &str) {
+    if let Ok(w) = window() {
+        let _ = w.location().replace(&format!("play.html#{fragment}"));
+    }
+}
+
 /// Today's date on this machine.
 pub fn today() -> Date {
     let now = String::from(js_sys::Date::new_0().to_iso_string());

@@ -24,7 +24,7 @@ fn splitmix64(state: &mut u64) -> u64 {
 }
 
 /// A random float in [0, 1), like Python's `random.random()`.
-fn next_unit(state: &mut u64) -> f64 {
+pub(crate) fn next_unit(state: &mut u64) -> f64 {
     (splitmix64(state) >> 11) as f64 / (1u64 << 53) as f64
 }
 

@@ -13,7 +13,7 @@ use crate::run::{RawRun, TaskRecord};
 use crate::web::engines::first_time;
 use crate::web::panics::{guarded, install_hook};
 use crate::web::platform::now_ms;
-use crate::workloads::{Job, NoGil, WarmUp, shared_counter};
+use crate::workloads::{Job, PageThread, Value, WarmUp, shared_counter};
 use gloo_timers::future::TimeoutFuture;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -63,9 +63,15 @@ pub async fn run(job: &Job, cancel: &Cancel) -> Result<RawRun, String> {
             last_yield = now_ms();
         }
         let mut value = None;
-        guarded(|| value = Some(job.compute(i, &mut NoGil)))
+        guarded(|| value = Some(job.compute(i, &mut PageThread::for_job(job))))
             .map_err(|why| format!("task {i} failed on the main thread: {why}"))?;
-        results.push(value.expect("a task that returned has its value"));
+        let value = value.expect("a task that returned has its value");
+        if let Value::Failed(why) = &value {
+            // A script that failed (or met the page's time limit) ends the serial run here:
+            // the page would otherwise freeze for every task after it.
+            return Err(format!("task {i}: {why}"));
+        }
+        results.push(value);
         records.push(TaskRecord {
             index: i,
             worker: 0,

@@ -1,0 +1,99 @@
+// The playground (play.html) in headless Chromium: a visitor's own task, written in the editor,
+// runs on every engine and is checked against the serial run; a broken script says where on
+// the row of each engine that met it; an endless loop stops on Cancel; the address carries the
+// script, and opening it in a fresh browser context shows the script without running it. The
+// page's usual module has no interpreter: it links to the playground and hands a script's link
+// over to it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { servedPage, openPage, poolReady, screenshot, setRange } from './harness.mjs';
+
+const env = servedPage();
+
+async function sweep(page, timeout = 120_000) {
+  await page.click('#run-sweep');
+  await page.waitForSelector('main[data-running=true]');
+  await page.waitForSelector('main[data-running=false]', { timeout });
+}
+
+/** The sweep table's rows: engine@workers → what its result cell says. */
+const results = page => page.$$eval('.sweep-table tbody tr', rows => rows.map(r => r.textContent.trim()));
+
+test('a script runs on every engine, checked; a broken one says where; an endless one stops on Cancel', async (t) => {
+  const { page, errors } = await openPage(env.browser, `${env.server.url}play.html`, { width: 1280, height: 900 });
+  await poolReady(page, errors);
+  // The playground opens on the editor, with seed 000's sleep-add.
+  assert.equal(await page.$eval('#bench-workload', s => s.selectedOptions[0].textContent), 'your script — write your own task');
+  assert.match(await page.inputValue('#script'), /sleep\(100\);/);
+  assert.match(await page.textContent('#script-check'), /^✓ compiles/);
+  t.diagnostic(`editor: ${await screenshot(await page.$('.script-editor'), 'playground-editor.png')}`);
+
+  // Every engine, the seed's global total included: 4 tasks on 1–2 workers.
+  if (!(await page.isChecked('input[data-mode=isolated]'))) await page.check('input[data-mode=isolated]');
+  await setRange(page, '#bench-tasks', 4);
+  await setRange(page, '#bench-max', 2);
+  await page.selectOption('#script-example', { label: '3,000,000-step loop (seed 000)' });
+  await page.fill('#script', (await page.inputValue('#script')).replace('3000000', '30000'));
+  await sweep(page);
+  const rows = await results(page);
+  assert.equal(rows.length, 9, `rows: ${rows.join(' | ')}`);
+  for (const row of rows) assert.match(row, /✓ \[11, 12, 13, 14\]/, row);
+
+  // A syntax error shows at once, with its line and column; a run-time error on every row.
+  await page.fill('#script', 'fn task(i) {\n  let x = ;\n}\n');
+  assert.match(await page.textContent('#script-check'), /^line 2, column 11: /);
+  await page.fill('#script', 'fn task(i) {\n  i + y\n}\n');
+  await sweep(page);
+  for (const row of await results(page)) assert.match(row, /task 0: line 2, column 7: Variable not found: y/, row);
+  t.diagnostic(`error: ${await screenshot(page, 'playground-error.png')}`);
+
+  // An endless loop: the page's own thread gives up at its limit, a worker stops on Cancel.
+  await page.fill('#script', 'fn task(i) {\n  loop { }\n}\n');
+  await page.click('#run-sweep');
+  await page.waitForSelector('main[data-running=true]');
+  await page.waitForFunction(() => /now (?!main thread)/.test(document.querySelector('#sweep-status')?.textContent ?? ''), null, { timeout: 60_000 });
+  await page.waitForTimeout(500);
+  const before = Date.now();
+  await page.click('#cancel-sweep');
+  await page.waitForSelector('main[data-running=false]', { timeout: 10_000 });
+  t.diagnostic(`Cancel stopped the endless loop in ${Date.now() - before} ms`);
+  assert.match(await page.textContent('.sweep-table'), /stopped: a script task may run 3 s on the page's own thread/);
+  assert.match(await page.textContent('#sweep-status'), /^Cancelled/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a link carries the script and opens it in the editor without running it', async (t) => {
+  const { page, errors } = await openPage(env.browser, `${env.server.url}play.html`);
+  await poolReady(page, errors);
+  const source = 'fn task(i) {\n  // <b>not html</b>\n  add_to_total(i);\n  "t" + i\n}\n';
+  await page.fill('#script', source);
+  await page.waitForFunction(() => location.hash.length > 10);
+  const link = page.url();
+  assert.match(link, /play(\.html)?#v1\./);
+  await page.close();
+
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const fresh = await context.newPage();
+  const freshErrors = [];
+  fresh.on('pageerror', e => freshErrors.push(e.message));
+  await fresh.goto(link);
+  await fresh.waitForSelector('#script');
+  assert.equal(await fresh.inputValue('#script'), source);
+  assert.equal(await fresh.$('.script-editor b'), null, 'nothing from a script is rendered as HTML');
+  assert.equal(await fresh.$$eval('.sweep-table tbody tr', r => r.length).catch(() => 0), 0, 'nothing ran');
+  t.diagnostic(`shared script: ${await screenshot(fresh, 'playground-shared.png')}`);
+
+  // The page's usual module hands a script's link over to the playground.
+  const lean = await context.newPage();
+  await lean.goto(`${env.server.url}#${link.split('#')[1]}`);
+  await lean.waitForURL(/play(\.html)?#v1\./, { timeout: 30_000 });
+  await lean.waitForSelector('#script');
+  assert.equal(await lean.inputValue('#script'), source);
+  const home = await context.newPage();
+  await home.goto(env.server.url);
+  await home.waitForSelector('.playground-link');
+  assert.equal(await home.$('#script'), null, 'the usual page has no editor');
+  assert.deepEqual(freshErrors, []);
+  await context.close();
+});

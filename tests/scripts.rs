@@ -1,0 +1,125 @@
+//! A visitor's script on every engine in real browsers (`wasm-pack test --headless
+//! --chrome/--firefox`), each run checked against the serial answer as the page checks it: a
+//! sleeping script overlaps on ten workers, a CPU-bound one gains nothing under the GIL, seed
+//! 000's global total ends at the full sum in shared memory and leaves the page's at 0 with
+//! isolated workers, and an endless or greedy script is stopped with a clear message.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use corescope::cancel::{CANCELLED, Cancel};
+use corescope::run::{Join, Mode, RunError};
+use corescope::web::engines;
+use corescope::workloads::script::EXAMPLES;
+use corescope::workloads::{Job, Workload};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Ten workers for the sleeping script, as seed 000 has ten tasks.
+const POOL_THREADS: usize = 10;
+
+const ENGINES: [Mode; 6] = [
+    Mode::MainThread,
+    Mode::Shared { gil: false },
+    Mode::Shared { gil: true },
+    Mode::Pool { reuse: true },
+    Mode::Pool { reuse: false },
+    Mode::PerTask {
+        join: Join::AfterAll,
+    },
+];
+
+fn script(source: &str, tasks: usize) -> Job {
+    Job::new(
+        Workload::Script {
+            source: source.into(),
+        },
+        tasks,
+    )
+}
+
+/// `job` on `mode` with `workers`, checked against the serial answer: its elapsed ms and the
+/// page's total afterwards.
+async fn measured(mode: Mode, job: &Job, workers: usize) -> (f64, i64) {
+    let (outcome, _) = engines::measure(mode, job, workers, &Cancel::new()).await;
+    let run = outcome
+        .unwrap_or_else(|e| panic!("{}: {e}", mode.label()))
+        .run;
+    (run.elapsed_ms, run.page_total)
+}
+
+#[wasm_bindgen_test]
+async fn seed_000s_sleeping_add_overlaps_on_ten_workers_of_every_kind() {
+    support::pool(POOL_THREADS).await;
+    let job = script(EXAMPLES[0].1, 10);
+    for mode in ENGINES {
+        let (ms, _) = measured(mode, &job, 10).await;
+        if mode == Mode::MainThread {
+            assert!(ms >= 990.0, "serial: ten 100 ms sleeps took {ms:.0} ms");
+        } else {
+            assert!(
+                ms < 600.0,
+                "{}: ten 100 ms sleeps on ten workers took {ms:.0} ms",
+                mode.label()
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_cpu_bound_script_gains_nothing_under_the_gil() {
+    support::pool(POOL_THREADS).await;
+    let job = script(
+        "fn task(i) {\n  let s = 0;\n  for x in 0..150000 { s += x; }\n  s + i\n}\n",
+        4,
+    );
+    let (serial, _) = measured(Mode::MainThread, &job, 1).await;
+    let (gil, _) = measured(Mode::Shared { gil: true }, &job, 2).await;
+    assert!(
+        gil >= 0.8 * serial,
+        "2 GIL threads took {gil:.0} ms against serial {serial:.0} ms"
+    );
+    for mode in &ENGINES[1..] {
+        measured(*mode, &job, 2).await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_global_total_is_shared_by_threads_and_copied_by_isolated_workers() {
+    support::pool(POOL_THREADS).await;
+    let job = script(EXAMPLES[3].1, 8);
+    for mode in ENGINES {
+        let (_, total) = measured(mode, &job, 2).await;
+        let expected = if mode.shares_page_memory() { 40 } else { 0 };
+        assert_eq!(total, expected, "{}: the page's total", mode.label());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_endless_script_stops_on_cancel_and_a_greedy_one_at_the_memory_limit() {
+    support::pool(POOL_THREADS).await;
+    let endless = script("fn task(i) {\n  loop { }\n}\n", 2);
+    for mode in &ENGINES[1..] {
+        let cancel = Cancel::new();
+        let stop = cancel.clone();
+        gloo_timers::callback::Timeout::new(300, move || stop.cancel()).forget();
+        let run = engines::run(*mode, &endless, 2, &cancel).await;
+        assert_eq!(
+            run.map(|_| ()),
+            Err(CANCELLED.to_string()),
+            "{}",
+            mode.label()
+        );
+    }
+    let greedy = script("fn task(i) {\n  let s = \"x\";\n  loop { s += s; }\n}\n", 1);
+    for mode in [Mode::Shared { gil: false }, Mode::Pool { reuse: true }] {
+        let (outcome, _) = engines::measure(mode, &greedy, 1, &Cancel::new()).await;
+        match outcome {
+            Err(RunError::Failed(why)) => {
+                assert!(why.contains("grew the memory"), "{}: {why}", mode.label())
+            }
+            other => panic!("{}: {other:?}", mode.label()),
+        }
+    }
+}
