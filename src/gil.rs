@@ -190,6 +190,28 @@ mod tests {
     use std::sync::Barrier;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    #[cfg(feature = "script")]
+    #[test]
+    fn a_sleeping_script_lets_the_other_threads_have_the_gil() {
+        use crate::workloads::script;
+        let gil = Gil::new();
+        let started = web_time::Instant::now();
+        std::thread::scope(|s| {
+            for i in 0..2 {
+                let gil = &gil;
+                s.spawn(move || {
+                    let mut held = gil.acquire();
+                    assert_eq!(
+                        script::run_task(script::EXAMPLES[0].1, i, &mut held, false),
+                        Ok(format!("{}", 11 + i))
+                    );
+                });
+            }
+        });
+        let took = started.elapsed().as_millis();
+        assert!(took < 190, "two 100 ms sleeps under one GIL took {took} ms");
+    }
+
     /// Busy work that checks in like the workloads do, recording whether two threads ever
     /// compute at once: `steps` of it (see `steps_for`), once every thread is ready to start.
     fn busy(

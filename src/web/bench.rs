@@ -214,7 +214,7 @@ pub fn Bench(props: &StateProps) -> Html {
                 <output for="bench-tasks">{ count(b.settings.tasks, "task") }</output>
                 <label for="bench-size">{ "Task size" }</label>
                 <input id="bench-size" type="range" min={SIZE_PERCENT.min.to_string()} max={SIZE_PERCENT.max.to_string()} step="10" value={b.settings.size_percent.to_string()} onchange={on_size} disabled={state.running || is_script} />
-                <output for="bench-size">{ format!("{}% of the seed's — {}", b.settings.size_percent, job.workload.describe()) }</output>
+                <output for="bench-size">{ if is_script { format!("{}: a script sets its own size", job.workload.describe()) } else { format!("{}% of the seed's — {}", b.settings.size_percent, job.workload.describe()) } }</output>
                 <label for="bench-max">{ "Workers" }</label>
                 <input id="bench-max" type="range" min="1" max={state.max_workers().to_string()} value={state.bench_max_workers().to_string()} onchange={on_max} disabled={state.running} />
                 <output for="bench-max">{ format!("1 to {} (hardwareConcurrency {})", state.bench_max_workers(), state.hardware_concurrency) }</output>
@@ -326,8 +326,8 @@ fn ScriptEditor(p: &ScriptEditorProps) -> Html {
                 } }
             </p>
             <p id="script-help" class="hint">
-                { "Rhai, a small scripting language. A task may call sleep(ms) — a real blocking wait in a worker, with the GIL released around it; rand(), a number in [0, 1) seeded by the task's index; add_to_total(x) and total(), seed 000's global total (threads share one, each isolated worker has its own). Its value is checked against the serial run. Limits: " }
-                { format!("{} operations and {} nested calls per task, {} s per task on the page's own thread; Cancel stops a script in a worker.", crate::workloads::grouped(script::MAX_OPERATIONS), script::MAX_CALL_LEVELS, crate::workloads::PAGE_SCRIPT_LIMIT_MS / 1000) }
+                { "Rhai, a small scripting language. A task may call sleep(ms) — a real blocking wait in a worker, with the GIL released around it; rand(), a number in [0, 1) seeded by the task's index; add_to_total(x) and total(), seed 000's global total (threads share one, each isolated worker has its own). Its value is checked against the serial run. Only its functions run, not its top level: put constants inside a function. Limits: " }
+                { format!("{} operations, {} nested calls and {} MiB of memory grown per task, {} s per task on the page's own thread; Cancel stops a script in a worker.", crate::workloads::grouped(script::MAX_OPERATIONS), script::MAX_CALL_LEVELS, script::MAX_GROWTH_BYTES >> 20, crate::workloads::PAGE_SCRIPT_LIMIT_MS / 1000) }
             </p>
         </div>
     }

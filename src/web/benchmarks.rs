@@ -52,6 +52,25 @@ pub async fn bench_run(
     })
 }
 
+/// One checked run of `mode_key`'s engine on the visitor's script `source` (the playground's
+/// module): its elapsed ms and the page's total afterwards.
+#[wasm_bindgen]
+pub async fn bench_script(
+    mode_key: String,
+    source: String,
+    tasks: usize,
+    workers: usize,
+) -> Result<JsValue, JsValue> {
+    let mode = Mode::ALL
+        .into_iter()
+        .find(|m| m.key() == mode_key)
+        .ok_or_else(|| JsValue::from_str(&format!("no engine is called {mode_key}")))?;
+    let job = Job::new(crate::workloads::Workload::Script { source }, tasks);
+    let (outcome, _) = engines::measure(mode, &job, workers, &Cancel::new()).await;
+    let run = outcome.map_err(|e| JsValue::from_str(&e.to_string()))?;
+    to_js(&(run.run.elapsed_ms, run.run.page_total))
+}
+
 /// Spawn-to-ready of `n` isolated workers, in ms.
 #[wasm_bindgen]
 pub async fn bench_spawn_to_ready(n: usize) -> Result<Vec<f64>, JsValue> {
