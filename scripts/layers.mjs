@@ -11,8 +11,8 @@ import { join, relative } from 'node:path';
 
 /** The pure core, lowest first: the README's Layout order. */
 const CORE = [
-  'words', 'cancel', 'workloads', 'gil', 'run', 'stats', 'timeline', 'settings', 'sweep', 'fits',
-  'experiment', 'machine', 'share', 'export', 'isolation', 'state',
+  'words', 'cancel', 'workloads', 'gil', 'run', 'stats', 'timeline', 'predict', 'settings', 'sweep', 'fits',
+  'experiment', 'machine', 'trace', 'share', 'export', 'isolation', 'state',
 ];
 
 const src = process.argv[2] ?? 'src';

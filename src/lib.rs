@@ -23,6 +23,7 @@ pub mod fits;
 pub mod gil;
 pub mod isolation;
 pub mod machine;
+pub mod predict;
 pub mod run;
 pub mod settings;
 pub mod share;
@@ -30,6 +31,7 @@ pub mod state;
 pub mod stats;
 pub mod sweep;
 pub mod timeline;
+pub mod trace;
 pub mod words;
 pub mod workloads;
 

@@ -2,6 +2,7 @@
 //! worker count, plus the serial baseline), how many repetitions, and the summaries the chart
 //! and table show — median, min and max per point, speedup, efficiency, an Amdahl fit.
 
+use crate::predict::{self, Costs};
 use crate::run::Mode;
 use crate::stats::{amdahl_serial_fraction, efficiency, median, speedup};
 use crate::timeline::Timeline;
@@ -293,9 +294,159 @@ pub fn record(
     }
 }
 
+/// Each swept engine's predicted time at 1…`max_workers` workers, once the serial baseline
+/// has run: the schedule simulated from its tasks, `cores`, and the start-up and messaging
+/// measured so far ([`predict`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Predictions {
+    pub costs: Costs,
+    pub series: Vec<(Mode, Vec<(usize, f64)>)>,
+}
+
+impl Predictions {
+    pub fn of(
+        measured: &[Measured],
+        modes: &[Mode],
+        max_workers: usize,
+        cores: f64,
+    ) -> Option<Self> {
+        let serial = measured
+            .iter()
+            .find(|m| m.point.mode == Mode::MainThread)?
+            .timeline
+            .as_ref()?;
+        let costs = Costs::from_serial(serial, cores)
+            .with_overheads(measured.iter().filter_map(|m| m.timeline.as_ref()));
+        let series = modes
+            .iter()
+            .filter(|&&m| m != Mode::MainThread)
+            .map(|&mode| {
+                let ks = (1..=max_workers.max(1))
+                    .map(|k| (k, predict::predict(mode, k, &costs)))
+                    .collect();
+                (mode, ks)
+            })
+            .collect();
+        Some(Predictions { costs, series })
+    }
+
+    /// The prediction for `mode` at `workers`.
+    pub fn at(&self, mode: Mode, workers: usize) -> Option<f64> {
+        self.series
+            .iter()
+            .find(|(m, _)| *m == mode)?
+            .1
+            .iter()
+            .find(|(k, _)| *k == workers)
+            .map(|(_, ms)| *ms)
+    }
+
+    /// What the prediction was made from, and where it missed most, in sentences.
+    pub fn notes(&self, points: &[PointSummary]) -> Vec<String> {
+        let c = &self.costs;
+        let measured_or = |ms: f64, digits: usize| {
+            if ms > 0.0 {
+                format!("{ms:.digits$} ms")
+            } else {
+                "nothing (not measured yet)".into()
+            }
+        };
+        let mut notes = vec![format!(
+            "Predicted (thin dotted lines): each engine's schedule simulated from the serial \
+             run's {} (computing {:.0} ms, waiting {:.0} ms in all), {} cores' worth of \
+             computing, {} per fresh worker's start-up and {} per batch's messages.",
+            crate::words::count(c.tasks.len(), "task"),
+            c.tasks.iter().map(|t| t.1).sum::<f64>(),
+            c.tasks.iter().map(|t| t.0).sum::<f64>(),
+            c.cores,
+            measured_or(c.startup_ms, 1),
+            measured_or(c.message_ms, 2),
+        )];
+        let compared: Vec<(Mode, usize, f64, f64)> = points
+            .iter()
+            .filter_map(|p| {
+                let predicted = self.at(p.point.mode, p.point.workers)?;
+                Some((
+                    p.point.mode,
+                    p.point.workers,
+                    predicted,
+                    p.summary.median_ms,
+                ))
+            })
+            .collect();
+        match predict::largest_gap(&compared, c.cores) {
+            Some(gap) => notes.push(format!("{}{}.", gap[..1].to_uppercase(), &gap[1..])),
+            None if !compared.is_empty() => notes.push(format!(
+                "Every point measured is within 10% of its prediction ({}).",
+                crate::words::count(compared.len(), "point")
+            )),
+            None => {}
+        }
+        notes
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn predictions_follow_the_serial_run_and_name_the_largest_gap() {
+        use crate::run::{RawRun, TaskRecord};
+        use crate::workloads::{Job, Workload};
+        let job = Job::new(Workload::EmptyLoop { count: 1 }, 4);
+        let records = (0..4)
+            .map(|i| TaskRecord {
+                index: i,
+                worker: 0,
+                start_ms: 25.0 * i as f64,
+                end_ms: 25.0 * (i + 1) as f64,
+                gil_wait_ms: 0.0,
+                held: vec![],
+            })
+            .collect();
+        let serial = RawRun {
+            records,
+            elapsed_ms: 100.0,
+            ..RawRun::default()
+        };
+        let timeline = crate::timeline::Timeline::of(Mode::MainThread, &job, &serial);
+        let mut measured = Vec::new();
+        let (shared, gil) = (Mode::Shared { gil: false }, Mode::Shared { gil: true });
+        record(
+            &mut measured,
+            Point {
+                mode: Mode::MainThread,
+                workers: 1,
+            },
+            100.0,
+            String::new(),
+            Some(timeline),
+        );
+        assert_eq!(
+            Predictions::of(&[], &[shared], 4, 2.0),
+            None,
+            "nothing before the serial run"
+        );
+        let p = Predictions::of(&measured, &[shared, gil], 4, 2.0).expect("predictions");
+        assert_eq!(p.at(shared, 1), Some(100.0));
+        assert_eq!(p.at(shared, 2), Some(50.0));
+        assert_eq!(p.at(shared, 4), Some(50.0), "two cores");
+        assert_eq!(p.at(gil, 4), Some(100.0));
+        record(
+            &mut measured,
+            Point {
+                mode: gil,
+                workers: 4,
+            },
+            180.0,
+            String::new(),
+            None,
+        );
+        let notes = p.notes(&summaries(&measured));
+        assert!(notes[0].starts_with("Predicted (thin dotted lines): each engine's schedule simulated from the serial run's 4 tasks (computing 100 ms"), "{notes:?}");
+        assert!(notes[1].starts_with("Largest gap: shared memory + GIL, 4 workers: predicted 100 ms, measured 180 ms (+80%)"), "{notes:?}");
+    }
 
     #[test]
     fn a_runs_progress_names_its_engine_workers_and_repetition() {

@@ -108,8 +108,20 @@ pub fn Bench(props: &StateProps) -> Html {
         }));
     // The chart's sets, and the fits' sentences written from each.
     let (mut sets, mut fit_notes) = (Vec::new(), Vec::new());
+    // What theory predicts for this page's sweep, once its serial baseline has run.
+    let predictions = b.plan.as_ref().and_then(|p| {
+        let cores = state
+            .effective_cores()
+            .unwrap_or(state.hardware_concurrency) as f64;
+        sweep::Predictions::of(&b.measured, &p.modes, p.max_workers, cores)
+    });
+    let prediction_notes = predictions
+        .as_ref()
+        .map(|p| p.notes(&mine))
+        .unwrap_or_default();
     if !mine.is_empty() {
         let set = chart::Set {
+            predicted: predictions.as_ref(),
             whose: theirs.map(|_| "mine"),
             dashed: false,
             cores_marker: true,
@@ -126,6 +138,7 @@ pub fn Bench(props: &StateProps) -> Html {
     if let Some(t) = theirs {
         let cores = t.results.machine.hardware_concurrency;
         let set = chart::Set {
+            predicted: None,
             whose: Some("theirs"),
             dashed: true,
             cores_marker: mine.is_empty() || cores != state.hardware_concurrency,
@@ -276,6 +289,11 @@ pub fn Bench(props: &StateProps) -> Html {
                         }) }</li>
                     }) }
                 </ul>
+            }
+            if !prediction_notes.is_empty() {
+                <div class="fits" id="predictions">
+                    { for prediction_notes.into_iter().map(|note| html! { <p>{ note }</p> }) }
+                </div>
             }
             if !fit_notes.is_empty() {
                 <div class="fits" id="fits">

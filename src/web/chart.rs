@@ -102,6 +102,8 @@ pub struct Set<'a> {
     pub modes: &'a [Mode],
     /// The `hardwareConcurrency` of the machine that measured them.
     pub cores: usize,
+    /// What theory predicted for each engine (this page's own sweep only).
+    pub predicted: Option<&'a sweep::Predictions>,
 }
 
 impl Set<'_> {
@@ -125,6 +127,25 @@ impl Set<'_> {
     }
 
     /// The modes with something to plot in `view`, with their Amdahl fits.
+    /// `mode`'s predicted line in `view`, where there is one.
+    fn predicted(&self, mode: Mode, view: View) -> Option<Vec<(f64, f64)>> {
+        let serial = self.serial()?;
+        let (_, ks) = self.predicted?.series.iter().find(|(m, _)| *m == mode)?;
+        Some(
+            ks.iter()
+                .filter(|(_, ms)| *ms > 0.0)
+                .map(|&(k, ms)| {
+                    let y = match view {
+                        View::Time => ms,
+                        View::Speedup => serial / ms,
+                        View::Efficiency => serial / ms / k as f64,
+                    };
+                    (k as f64, y)
+                })
+                .collect(),
+        )
+    }
+
     fn series(&self, view: View) -> Vec<Series> {
         self.modes
             .iter()
@@ -275,6 +296,15 @@ pub fn legend(sets: &[Set], view: View, max_workers: usize) -> Vec<Vec<LegendIte
             if let Some(fit) = fit {
                 let text = fits::legend_text(&fit);
                 row.push(item(fit_colour(mode), Stroke::Dotted, 2, None, text));
+            }
+            if set.predicted(mode, view).is_some() {
+                row.push(item(
+                    colour(mode),
+                    Stroke::Dotted,
+                    1,
+                    None,
+                    "predicted".into(),
+                ));
             }
             rows.push(row);
         }
@@ -661,6 +691,14 @@ fn draw_series(
             ..
         } in set.series(view)
         {
+            if let Some(predicted) = set.predicted(mode, view) {
+                chart.draw_series(DashedLineSeries::new(
+                    predicted,
+                    2,
+                    3,
+                    colour(mode).stroke_width(1),
+                ))?;
+            }
             line(chart, points, colour(mode).stroke_width(2), dashed)?;
         }
     }

@@ -65,6 +65,7 @@ fn chart_file(state: &State) -> Result<chart::Drawn, String> {
             .iter()
             .enumerate()
             .map(|(i, s)| chart::Set {
+                predicted: None,
                 whose: (sweeps.len() > 1).then_some(s.whose),
                 dashed: s.whose == "theirs",
                 cores_marker: i == 0
@@ -92,6 +93,39 @@ fn chart_file(state: &State) -> Result<chart::Drawn, String> {
             false,
         )
     })
+}
+
+/// This page's last sweep as a trace: every point its own process, named by its engine and
+/// worker count, in the order measured.
+fn sweep_trace(state: &State) -> Result<String, String> {
+    let config = state
+        .bench
+        .swept
+        .as_ref()
+        .ok_or("no sweep has run on this page")?;
+    let runs: Vec<crate::trace::Traced> = state
+        .bench
+        .measured
+        .iter()
+        .filter_map(|m| {
+            Some(crate::trace::Traced {
+                name: m.point.describe(),
+                timeline: m.timeline.as_ref()?,
+            })
+        })
+        .collect();
+    if runs.is_empty() {
+        return Err("the sweep kept no timeline".into());
+    }
+    let s = &config.settings;
+    let settings = serde_json::json!({
+        "workload": s.job().workload.describe(),
+        "tasks": s.tasks,
+        "engines": s.modes.iter().map(|m| m.label()).collect::<Vec<_>>(),
+        "repetitions": s.repetitions,
+        "points": runs.len(),
+    });
+    Ok(crate::trace::trace(&runs, settings, &links::machine(state.effective_cores())).to_string())
 }
 
 /// The plot's size in exported files; the caption and the legend add to its height.
@@ -170,7 +204,20 @@ pub fn Share(props: &StateProps) -> Html {
             });
         })
     };
+    let on_trace = {
+        let (state, export_error) = (state.clone(), export_error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let file = links::export_file("trace.json");
+            let saved = sweep_trace(&state)
+                .and_then(|text| links::download(&file, "application/json", &text));
+            export_error.set(Some(match saved {
+                Ok(()) => format!("Saved {file}. {}", crate::trace::HOW_TO_OPEN),
+                Err(why) => format!("The trace could not be saved: {why}"),
+            }));
+        })
+    };
     let nothing = state.running || (state.bench.measured.is_empty() && state.theirs.is_none());
+    let no_timelines = state.running || state.bench.measured.iter().all(|m| m.timeline.is_none());
     html! {
         <div class="share" id="share">
             <div class="share-actions">
@@ -180,6 +227,7 @@ pub fn Share(props: &StateProps) -> Html {
                 <button id="export-json" class="secondary" onclick={on_json} disabled={nothing}>{ "JSON" }</button>
                 <button id="export-svg" class="secondary" onclick={on_svg} disabled={nothing}>{ "chart SVG" }</button>
                 <button id="export-png" class="secondary" onclick={on_png} disabled={nothing}>{ "chart PNG" }</button>
+                <button id="export-trace" class="secondary" onclick={on_trace} disabled={no_timelines} title={crate::trace::HOW_TO_OPEN}>{ "trace" }</button>
             </div>
             if let Some((url, status)) = &*copied {
                 <div class="share-link">
@@ -189,7 +237,7 @@ pub fn Share(props: &StateProps) -> Html {
                 </div>
             }
             if let Some(why) = &*export_error {
-                <p class="error" id="export-error">{ why }</p>
+                <p class={if why.starts_with("Saved") { "hint" } else { "error" }} id="export-error" role="status">{ why }</p>
             }
         </div>
     }

@@ -4,6 +4,7 @@
 
 use crate::state::{Action, ShownTimeline, State};
 use crate::timeline::{Kind, MAX_DRAWN_LANES, Timeline, lane_name};
+use crate::web::links;
 use plotters::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -183,6 +184,29 @@ pub fn TimelinePanel(props: &TimelineProps) -> Html {
             close();
         }
     });
+    // The run as a trace for Perfetto, downloaded, and how to open it (or why it failed).
+    let traced = use_state(|| None::<String>);
+    let on_trace = {
+        let (shown, traced) = (props.shown.clone(), traced.clone());
+        Callback::from(move |_: MouseEvent| {
+            let runs = [crate::trace::Traced {
+                name: shown.title.clone(),
+                timeline: &shown.timeline,
+            }];
+            let settings = serde_json::json!({
+                "run": shown.title,
+                "from a share link": shown.theirs,
+            });
+            let text = crate::trace::trace(&runs, settings, &links::machine(None)).to_string();
+            let file = links::export_file("trace.json");
+            traced.set(Some(
+                match links::download(&file, "application/json", &text) {
+                    Ok(()) => format!("Saved {file}. {}", crate::trace::HOW_TO_OPEN),
+                    Err(why) => format!("The trace could not be saved: {why}"),
+                },
+            ));
+        })
+    };
     let css = |c: RGBColor| format!("--swatch: rgb({}, {}, {})", c.0, c.1, c.2);
     let swatch = |k: Kind| match outline(k) {
         Some(o) => format!(
@@ -200,7 +224,10 @@ pub fn TimelinePanel(props: &TimelineProps) -> Html {
             ref={panel} onkeydown={on_key}>
             <div class="timeline-head">
                 <strong id="timeline-title">{ format!("Timeline: {}", props.shown.title) }</strong>
-                <button class="secondary small" id="close-timeline" onclick={on_close}>{ "Close" }</button>
+                <span class="timeline-actions">
+                    <button class="secondary small" id="trace-timeline" onclick={on_trace} title={crate::trace::HOW_TO_OPEN}>{ "Trace for Perfetto" }</button>
+                    <button class="secondary small" id="close-timeline" onclick={on_close}>{ "Close" }</button>
+                </span>
             </div>
             <div class="chart">
                 { match svg {
@@ -215,6 +242,9 @@ pub fn TimelinePanel(props: &TimelineProps) -> Html {
                 <li><span class="swatch" style="--swatch: rgb(120, 128, 140)"></span>{ "end of the timed span" }</li>
             </ul>
             <p class="timeline-summary" id="timeline-summary">{ t.summary(props.cores) }</p>
+            if let Some(said) = &*traced {
+                <p class="hint" id="trace-status" role="status">{ said }</p>
+            }
         </div>
     }
 }

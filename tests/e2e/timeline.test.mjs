@@ -4,9 +4,28 @@
 // hardwareConcurrency and travel in a share link.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { servedPage, openPage, screenshot, setRange } from './harness.mjs';
 
 const env = servedPage();
+
+/** Clicks `selector` and reads the trace it downloads (Chrome Trace Event JSON). */
+async function downloadTrace(page, selector) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  assert.match(file.suggestedFilename(), /^corescope-\d{4}-\d{2}-\d{2}\.trace\.json$/);
+  return JSON.parse(await readFile(await file.path(), 'utf8'));
+}
+
+/** The X slices of a trace by process and thread. */
+function slicesByThread(trace) {
+  const threads = new Map();
+  for (const e of trace.traceEvents.filter(e => e.ph === 'X')) {
+    const key = `${e.pid}/${e.tid}`;
+    if (!threads.has(key)) threads.set(key, []);
+    threads.get(key).push(e);
+  }
+  return threads;
+}
 
 /** Runs a preset and opens the timeline of its step `step`; returns the timeline's facts. */
 async function presetTimeline(page, preset, step) {
@@ -38,6 +57,28 @@ test('the GIL and sleep presets show their lanes on one clock', async (t) => {
   assert.ok(gil.svg.includes('thread '), 'lanes are named');
   t.diagnostic(`GIL: ${gil.summary}`);
   t.diagnostic(`screenshot: ${await screenshot(await page.$('#timeline'), 'timeline-gil.png')}`);
+
+  // The step's trace for Perfetto: ten named threads, and every GIL-held slice inside a task on
+  // its own thread; no two slices of a thread overlap unless one holds the other.
+  const trace = await downloadTrace(page, '#trace-timeline');
+  assert.match(await page.textContent('#trace-status'), /ui\.perfetto\.dev/);
+  const threads = slicesByThread(trace);
+  const named = trace.traceEvents.filter(e => e.ph === 'M' && e.name === 'thread_name' && /^thread \d+$/.test(e.args.name));
+  assert.equal(named.length, 10);
+  let held = 0;
+  for (const [thread, slices] of threads) {
+    for (const a of slices) for (const b of slices) {
+      const nest = (a.ts <= b.ts && b.ts + b.dur <= a.ts + a.dur) || (b.ts <= a.ts && a.ts + a.dur <= b.ts + b.dur);
+      assert.ok(nest || a.ts + a.dur <= b.ts || b.ts + b.dur <= a.ts, `${thread}: ${a.name} and ${b.name} overlap`);
+    }
+    for (const h of slices.filter(s => s.name === 'holding the GIL')) {
+      held++;
+      assert.ok(slices.some(s => s.cat === 'task' && s.args.task === h.args.task && s.ts <= h.ts && h.ts + h.dur <= s.ts + s.dur),
+        `${thread}: a GIL slice of task ${h.args.task} outside its task`);
+    }
+  }
+  assert.ok(held >= 10, `${held} GIL-held slices`);
+  t.diagnostic(`GIL trace: ${trace.traceEvents.length} events; first: ${JSON.stringify(trace.traceEvents.slice(0, 6))}`);
 
   await page.click('button[data-preset=sleep]');
   const sleepStep = (await stepIds()).find(([, e]) => e === 'shared')[0];
@@ -77,6 +118,15 @@ test('bench points and quick runs open their timelines', async () => {
   assert.equal(bench.mode, 'gil');
   assert.equal(bench.lanes, 2);
   assert.match(bench.text, /shared memory \+ GIL, 2 workers/);
+
+  // The whole sweep as one trace: every point its own process, named by engine and workers.
+  const sweepTrace = await downloadTrace(page, '#export-trace');
+  const processes = sweepTrace.traceEvents.filter(e => e.ph === 'M' && e.name === 'process_name').map(e => e.args.name);
+  const points = await page.$$eval('.sweep-table tr[data-mode]', rows => rows.length);
+  assert.equal(processes.length, points, processes.join('; '));
+  assert.ok(processes.includes('shared memory + GIL, 2 workers'), processes.join('; '));
+  assert.equal(sweepTrace.metadata.settings.tasks, 4);
+  assert.ok(sweepTrace.traceEvents.some(e => e.ph === 's') && sweepTrace.traceEvents.some(e => e.ph === 'C'));
 
   // The timeline on show goes into the share link.
   await page.click('#copy-link');

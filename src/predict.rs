@@ -1,0 +1,436 @@
+//! What theory predicts a run takes, from what was already measured: the serial run's tasks
+//! (each one's blocking wait and its computing), the cores that really scale, a fresh isolated
+//! worker's start-up and a batch's messaging. The run's schedule is simulated as the engine
+//! runs it — shared-memory threads each taking the next task, a pool handing out CPython's
+//! chunks, a process per task with its start-up, one task joined before the next starts — with
+//! the computing tasks sharing the cores (so workers past the cores take turns) and, under a
+//! GIL, sharing one core's worth.
+
+use crate::run::{Join, Mode, chunk_size};
+use crate::timeline::{Kind, Timeline};
+
+/// What a prediction is made from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Costs {
+    /// Each task's blocking wait and its computing, in ms, from the serial run.
+    pub tasks: Vec<(f64, f64)>,
+    /// Cores' worth of computing the machine delivers at once.
+    pub cores: f64,
+    /// A fresh isolated worker's spawn to ready, in ms (0 until one was measured).
+    pub startup_ms: f64,
+    /// A batch of tasks' messages there and back, in ms (0 until measured).
+    pub message_ms: f64,
+}
+
+impl Costs {
+    /// The serial run's tasks, read from its timeline (sleeping, then computing, per task).
+    pub fn from_serial(serial: &Timeline, cores: f64) -> Costs {
+        let mut tasks: Vec<(f64, f64)> = Vec::new();
+        for bar in serial.bars() {
+            let Some(i) = bar.task else { continue };
+            if tasks.len() <= i {
+                tasks.resize(i + 1, (0.0, 0.0));
+            }
+            let len = (bar.end_ms - bar.start_ms).max(0.0);
+            match bar.kind {
+                Kind::Sleeping | Kind::WithoutGil => tasks[i].0 += len,
+                _ => tasks[i].1 += len,
+            }
+        }
+        Costs {
+            tasks,
+            cores: cores.max(1.0),
+            startup_ms: 0.0,
+            message_ms: 0.0,
+        }
+    }
+
+    /// The same costs with start-up and messaging read from runs already measured: the median
+    /// start-up bar, and the median of each batch's messaging bars.
+    pub fn with_overheads<'a>(mut self, measured: impl Iterator<Item = &'a Timeline>) -> Costs {
+        let mut startups = Vec::new();
+        let mut messages = Vec::new();
+        for t in measured {
+            for lane in &t.lanes {
+                for bar in &lane.bars {
+                    let len = bar.end_ms - bar.start_ms;
+                    match bar.kind {
+                        Kind::Startup => startups.push(len),
+                        Kind::Messaging => messages.push(len),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let median = |mut xs: Vec<f64>| {
+            xs.sort_by(f64::total_cmp);
+            xs.get(xs.len() / 2).copied()
+        };
+        // A batch's messaging is two bars: there and back.
+        self.startup_ms = median(startups).unwrap_or(0.0);
+        self.message_ms = median(messages).map_or(0.0, |m| 2.0 * m);
+        self
+    }
+}
+
+/// A worker's work: a batch of tasks after its messages, once the worker is ready.
+struct Unit {
+    tasks: Vec<usize>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Phase {
+    /// Time passes without a core: a sleep, a message, a start-up.
+    Wait(f64),
+    /// Computing: ms of one core's work.
+    Cpu(f64),
+}
+
+/// The predicted elapsed ms of `mode` with `workers` workers.
+pub fn predict(mode: Mode, workers: usize, c: &Costs) -> f64 {
+    let n = c.tasks.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let workers = workers.max(1);
+    match mode {
+        Mode::MainThread => c.tasks.iter().map(|(w, cpu)| w + cpu).sum(),
+        Mode::Shared { gil } => {
+            let units = (0..n).map(|i| Unit { tasks: vec![i] }).collect();
+            simulate(units, workers, 0.0, 0.0, if gil { 1.0 } else { c.cores }, c)
+        }
+        Mode::Pool { reuse } => {
+            let chunk = chunk_size(n, workers);
+            let units = (0..n)
+                .step_by(chunk)
+                .map(|s| Unit {
+                    tasks: (s..(s + chunk).min(n)).collect(),
+                })
+                .collect();
+            let startup = if reuse { 0.0 } else { c.startup_ms };
+            simulate(units, workers, startup, c.message_ms, c.cores, c)
+        }
+        Mode::PerTask {
+            join: Join::AfterAll,
+        } => {
+            let units = (0..n).map(|i| Unit { tasks: vec![i] }).collect();
+            simulate(units, n, c.startup_ms, c.message_ms, c.cores, c)
+        }
+        Mode::PerTask {
+            join: Join::InsideLoop,
+        } => c
+            .tasks
+            .iter()
+            .map(|(w, cpu)| c.startup_ms + c.message_ms + w + cpu)
+            .sum(),
+        // The clock stops once the workers are asked to start, before any task: nothing the
+        // model knows of is inside it.
+        Mode::PerTask {
+            join: Join::ClockStopsBeforeJoin,
+        } => 0.0,
+    }
+}
+
+/// Runs `units` on `workers` workers that are ready after `startup` ms, each taking the next
+/// unit as it comes free; computing phases share `capacity` cores evenly. Returns when the last
+/// unit is done.
+fn simulate(
+    units: Vec<Unit>,
+    workers: usize,
+    startup: f64,
+    message: f64,
+    capacity: f64,
+    c: &Costs,
+) -> f64 {
+    let mut queue = units.into_iter();
+    // Each worker's phases still to run; a worker still starting up waits first.
+    let mut work: Vec<Vec<Phase>> = (0..workers)
+        .map(|_| {
+            if startup > 0.0 {
+                vec![Phase::Wait(startup)]
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let mut started = vec![startup <= 0.0; workers];
+    let mut now = 0.0;
+    loop {
+        // Ready workers with nothing to do take the next unit.
+        for (w, phases) in work.iter_mut().enumerate() {
+            if phases.is_empty()
+                && started[w]
+                && let Some(unit) = queue.next()
+            {
+                // Stored in reverse: the next phase is the last.
+                let mut todo = Vec::new();
+                if message > 0.0 {
+                    todo.push(Phase::Wait(message));
+                }
+                for &i in &unit.tasks {
+                    let (wait, cpu) = c.tasks[i];
+                    if wait > 0.0 {
+                        todo.push(Phase::Wait(wait));
+                    }
+                    todo.push(Phase::Cpu(cpu));
+                }
+                todo.reverse();
+                *phases = todo;
+            }
+        }
+        if work.iter().all(Vec::is_empty) {
+            return now;
+        }
+        let computing = work
+            .iter()
+            .filter(|p| matches!(p.last(), Some(Phase::Cpu(_))))
+            .count();
+        let rate = if computing == 0 {
+            1.0
+        } else {
+            (capacity / computing as f64).min(1.0)
+        };
+        // The next moment a phase ends.
+        let dt = work
+            .iter()
+            .filter_map(|p| match p.last()? {
+                Phase::Wait(ms) => Some(*ms),
+                Phase::Cpu(ms) => Some(ms / rate),
+            })
+            .fold(f64::INFINITY, f64::min)
+            .max(0.0);
+        now += dt;
+        for (w, phases) in work.iter_mut().enumerate() {
+            let done = match phases.last_mut() {
+                Some(Phase::Wait(ms)) => {
+                    *ms -= dt;
+                    *ms <= 1e-9
+                }
+                Some(Phase::Cpu(ms)) => {
+                    *ms -= dt * rate;
+                    *ms <= 1e-9
+                }
+                None => false,
+            };
+            if done {
+                phases.pop();
+                started[w] = true;
+            }
+        }
+    }
+}
+
+/// The largest gap between predicted and measured among `points` (mode, workers, predicted ms,
+/// measured ms), in words with its likely cause; `None` when every point is within 10%.
+pub fn largest_gap(points: &[(Mode, usize, f64, f64)], cores: f64) -> Option<String> {
+    let (mode, workers, predicted, measured) = points
+        .iter()
+        .filter(|p| p.2 > 0.0 && p.3 > 0.0)
+        .max_by(|a, b| (a.3 / a.2 - 1.0).abs().total_cmp(&(b.3 / b.2 - 1.0).abs()))
+        .copied()?;
+    let off = measured / predicted - 1.0;
+    if off.abs() < 0.1 {
+        return None;
+    }
+    let cause = if off < 0.0 {
+        "faster than the serial run's tasks suggest (the serial run paid for something the workers did not)"
+    } else if workers as f64 > cores && !matches!(mode, Mode::Shared { gil: true }) {
+        "more workers than cores: past the cores, the model's even sharing is optimistic"
+    } else {
+        match mode {
+            Mode::Shared { gil: true } => "handing the GIL over, which the model counts as free",
+            Mode::Pool { reuse: false } | Mode::PerTask { .. } => {
+                "starting workers and sending them the job, beyond the start-up measured"
+            }
+            Mode::Pool { reuse: true } => "messages and scheduling beyond the measured round trip",
+            _ => {
+                "what the threads share besides the cores (memory bandwidth, the allocator, scheduling)"
+            }
+        }
+    };
+    Some(format!(
+        "largest gap: {}, {}: predicted {}, measured {} ({:+.0}%) — {cause}",
+        mode.label(),
+        crate::words::count(workers, "worker"),
+        ms_text(predicted),
+        ms_text(measured),
+        off * 100.0
+    ))
+}
+
+fn ms_text(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{:.2} s", ms / 1000.0)
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn costs(tasks: Vec<(f64, f64)>, cores: f64) -> Costs {
+        Costs {
+            tasks,
+            cores,
+            startup_ms: 0.0,
+            message_ms: 0.0,
+        }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-6
+    }
+
+    #[test]
+    fn an_even_split_divides_by_the_workers_up_to_the_cores() {
+        let c = costs(vec![(0.0, 100.0); 8], 4.0);
+        assert!(close(predict(Mode::MainThread, 1, &c), 800.0));
+        let shared = Mode::Shared { gil: false };
+        assert!(close(predict(shared, 1, &c), 800.0));
+        assert!(close(predict(shared, 2, &c), 400.0));
+        assert!(close(predict(shared, 4, &c), 200.0));
+        // Past the cores the workers take turns: 8 workers on 4 cores are no faster than 4.
+        assert!(close(predict(shared, 8, &c), 200.0));
+    }
+
+    #[test]
+    fn sleeping_overlaps_on_any_number_of_cores() {
+        let c = costs(vec![(100.0, 0.0); 10], 1.0);
+        assert!(close(predict(Mode::MainThread, 1, &c), 1000.0));
+        for mode in [
+            Mode::Shared { gil: false },
+            Mode::Shared { gil: true },
+            Mode::Pool { reuse: true },
+        ] {
+            assert!(close(predict(mode, 10, &c), 100.0), "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn the_gil_lets_one_task_compute_at_a_time() {
+        let c = costs(vec![(0.0, 100.0); 4], 4.0);
+        let gil = Mode::Shared { gil: true };
+        assert!(close(predict(gil, 4, &c), 400.0));
+        // Sleeping with the lock released still overlaps.
+        let mixed = costs(vec![(100.0, 10.0); 4], 4.0);
+        assert!(close(predict(gil, 4, &mixed), 140.0));
+    }
+
+    #[test]
+    fn a_pool_hands_out_cpythons_chunks() {
+        // 10 tasks on 2 workers: chunks of 2, five chunks; one worker runs three of them.
+        let c = costs(vec![(0.0, 10.0); 10], 2.0);
+        assert!(close(predict(Mode::Pool { reuse: true }, 2, &c), 60.0));
+        // With each batch's messages: one per chunk, three on the busiest worker.
+        let c = Costs {
+            message_ms: 1.0,
+            ..c
+        };
+        assert!(close(predict(Mode::Pool { reuse: true }, 2, &c), 63.0));
+    }
+
+    #[test]
+    fn fresh_workers_pay_their_start_up() {
+        let c = Costs {
+            startup_ms: 25.0,
+            message_ms: 0.0,
+            ..costs(vec![(0.0, 10.0); 4], 4.0)
+        };
+        assert!(close(predict(Mode::Pool { reuse: false }, 4, &c), 35.0));
+        assert!(close(predict(Mode::Pool { reuse: true }, 4, &c), 10.0));
+        assert!(close(
+            predict(
+                Mode::PerTask {
+                    join: Join::AfterAll
+                },
+                4,
+                &c
+            ),
+            35.0
+        ));
+        // Joining inside the loop: each process starts after the last one ended.
+        assert!(close(
+            predict(
+                Mode::PerTask {
+                    join: Join::InsideLoop
+                },
+                4,
+                &c
+            ),
+            140.0
+        ));
+    }
+
+    #[test]
+    fn uneven_tasks_finish_with_the_longest() {
+        let c = costs(
+            vec![(0.0, 40.0), (0.0, 10.0), (0.0, 10.0), (0.0, 10.0)],
+            2.0,
+        );
+        // Two threads take tasks as they come free: 40 on one, 10 + 10 + 10 on the other.
+        assert!(close(predict(Mode::Shared { gil: false }, 2, &c), 40.0));
+    }
+
+    #[test]
+    fn the_largest_gap_is_named_with_a_likely_cause() {
+        let gil = Mode::Shared { gil: true };
+        let said =
+            largest_gap(&[(gil, 2, 100.0, 105.0), (gil, 10, 780.0, 1540.0)], 2.0).expect("a gap");
+        assert_eq!(
+            said,
+            "largest gap: shared memory + GIL, 10 workers: predicted 780 ms, measured 1.54 s (+97%) — handing the GIL over, which the model counts as free"
+        );
+        assert_eq!(largest_gap(&[(gil, 2, 100.0, 105.0)], 2.0), None);
+        let shared = Mode::Shared { gil: false };
+        assert!(
+            largest_gap(&[(shared, 4, 100.0, 160.0)], 2.0)
+                .unwrap()
+                .contains("more workers than cores")
+        );
+    }
+
+    #[test]
+    fn costs_are_read_from_the_serial_timeline_and_the_runs_measured() {
+        use crate::run::{MessageSpan, RawRun, TaskRecord, WorkerLife};
+        use crate::workloads::{Job, Workload};
+        let job = Job::new(Workload::SleepAdd { ms: 5 }, 2);
+        let record = |index, worker, start_ms, end_ms| TaskRecord {
+            index,
+            worker,
+            start_ms,
+            end_ms,
+            gil_wait_ms: 0.0,
+            held: vec![],
+        };
+        let serial = RawRun {
+            records: vec![record(0, 0, 0.0, 7.0), record(1, 0, 7.0, 15.0)],
+            elapsed_ms: 15.0,
+            ..RawRun::default()
+        };
+        let c = Costs::from_serial(&Timeline::of(Mode::MainThread, &job, &serial), 2.0);
+        assert_eq!(c.tasks, vec![(5.0, 2.0), (5.0, 3.0)]);
+        let pool = RawRun {
+            records: vec![record(0, 0, 4.0, 11.0)],
+            lives: vec![WorkerLife {
+                worker: 0,
+                spawn_ms: 0.0,
+                ready_ms: 3.0,
+            }],
+            messages: vec![MessageSpan {
+                worker: 0,
+                sent_ms: 3.0,
+                received_ms: 12.0,
+            }],
+            elapsed_ms: 12.0,
+            ..RawRun::default()
+        };
+        let t = Timeline::of(Mode::Pool { reuse: false }, &job, &pool);
+        let c = c.with_overheads([&t].into_iter());
+        assert!(
+            close(c.startup_ms, 3.0) && close(c.message_ms, 2.0),
+            "{c:?}"
+        );
+    }
+}
