@@ -17,9 +17,11 @@ mod scaling_sweep;
 mod sleep_bound;
 mod sum_range;
 
+use crate::predict::{self, Costs};
 use crate::run::{CheckedRun, Join, Mode, RawRun, RunError, chunking_note};
 use crate::settings::Scale;
 use crate::stats::speedup;
+use crate::timeline::Timeline;
 pub(crate) use crate::words::count;
 use crate::workloads::{Job, Value, Workload, file_write, show_list};
 
@@ -260,6 +262,82 @@ impl<'a> Outcomes<'a> {
         }
     }
 
+    /// Each step's predicted time, from what the preset measured: the first serial step's
+    /// tasks (split over a step's tasks where the workload splits one total, as the list append
+    /// does, else each task as long as the serial tasks' average), `cores`, and the start-up
+    /// and messaging of the steps that ran. `None` before the serial step has run, and for a
+    /// step whose workload differs from it.
+    pub fn predictions(&self, cores: f64) -> Vec<Option<f64>> {
+        let timelines: Vec<Timeline> = self
+            .steps
+            .iter()
+            .zip(self.results)
+            .filter_map(|(step, r)| match r {
+                Some(Ok(run)) => Some(Timeline::of(step.mode, &step.job, &run.run)),
+                _ => None,
+            })
+            .collect();
+        let serial =
+            self.steps
+                .iter()
+                .zip(self.results)
+                .find_map(|(step, r)| match (step.mode, r) {
+                    (Mode::MainThread, Some(Ok(run))) => Some((step, run)),
+                    _ => None,
+                });
+        let Some((serial, run)) = serial else {
+            return vec![None; self.steps.len()];
+        };
+        let costs = Costs::from_serial(
+            &Timeline::of(Mode::MainThread, &serial.job, &run.run),
+            cores,
+        )
+        .with_overheads(timelines.iter());
+        let n = costs.tasks.len().max(1) as f64;
+        let total = costs
+            .tasks
+            .iter()
+            .fold((0.0, 0.0), |(w, c), t| (w + t.0, c + t.1));
+        self.steps
+            .iter()
+            .map(|step| {
+                let tasks = if step.job == serial.job {
+                    costs.tasks.clone()
+                } else if step.job.workload == serial.job.workload {
+                    let k = step.job.tasks.max(1) as f64;
+                    let each = match step.job.workload {
+                        Workload::ListAppend { .. } => (total.0 / k, total.1 / k),
+                        _ => (total.0 / n, total.1 / n),
+                    };
+                    vec![each; step.job.tasks]
+                } else {
+                    return None;
+                };
+                let costs = Costs {
+                    tasks,
+                    ..costs.clone()
+                };
+                Some(predict::predict(step.mode, step.workers, &costs))
+            })
+            .collect()
+    }
+
+    /// Where the steps' predictions missed most, in a sentence (see [`predict::largest_gap`]).
+    pub fn prediction_gap(&self, cores: f64) -> Option<String> {
+        let compared: Vec<(Mode, usize, f64, f64)> = self
+            .steps
+            .iter()
+            .zip(self.predictions(cores))
+            .filter(|(step, _)| step.mode != Mode::MainThread)
+            .filter_map(|(step, predicted)| {
+                let ms = self.ms(&step.id)?;
+                Some((step.mode, step.workers, predicted?, ms))
+            })
+            .collect();
+        let gap = predict::largest_gap(&compared, cores)?;
+        Some(format!("Predicted beside measured, {gap}."))
+    }
+
     /// A checked step's timed span in ms.
     pub fn ms(&self, id: &str) -> Option<f64> {
         self.run(id).map(|r| r.run.elapsed_ms)
@@ -433,6 +511,48 @@ mod tests {
             workers: step.workers,
             run,
         })
+    }
+
+    #[test]
+    fn each_step_is_predicted_from_the_serial_step_and_the_largest_gap_named() {
+        let steps = steps(PresetId::GilThreads, Scale::Full, 2, 16, &Workload::Square);
+        let serial = |step: &Step| {
+            let mut run = fake(step, 1000.0).expect("a fake run");
+            for (i, r) in run.run.records.iter_mut().enumerate() {
+                (r.start_ms, r.end_ms) = (100.0 * i as f64, 100.0 * (i + 1) as f64);
+            }
+            Ok(run)
+        };
+        let mut results: Vec<Option<Outcome>> = vec![None; steps.len()];
+        let nothing_yet = Outcomes {
+            steps: &steps,
+            results: &results,
+        }
+        .predictions(2.0);
+        assert!(nothing_yet.iter().all(Option::is_none));
+        results[0] = Some(serial(&steps[0]));
+        let gil10 = steps.iter().position(|s| s.id == "gil-10").expect("gil-10");
+        results[gil10] = Some(fake(&steps[gil10], 1900.0));
+        let o = Outcomes {
+            steps: &steps,
+            results: &results,
+        };
+        let predicted: Vec<(String, Option<f64>)> = steps
+            .iter()
+            .map(|s| s.id.clone())
+            .zip(o.predictions(2.0))
+            .collect();
+        let at = |id: &str| predicted.iter().find(|(s, _)| s == id).and_then(|p| p.1);
+        assert_eq!(at("serial-10"), Some(1000.0));
+        assert_eq!(at("gil-10"), Some(1000.0), "one core's worth under the GIL");
+        assert_eq!(at("shared-10"), Some(500.0), "two cores");
+        assert_eq!(
+            at("gil-1"),
+            Some(100.0),
+            "one task as long as the serial tasks' average"
+        );
+        let gap = o.prediction_gap(2.0).expect("a gap");
+        assert!(gap.starts_with("Predicted beside measured, largest gap: shared memory + GIL, 10 workers: predicted 1.00 s, measured 1.90 s (+90%)"), "{gap}");
     }
 
     #[test]

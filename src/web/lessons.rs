@@ -56,10 +56,33 @@ pub fn Lessons(props: &StateProps) -> Html {
         steps: &steps,
         results: &results,
     };
+    // What theory predicts for each step once the serial step has run (see predict).
+    let cores = state
+        .effective_cores()
+        .unwrap_or(state.hardware_concurrency) as f64;
+    let predicted = outcomes.predictions(cores);
+    let predicted_text = |i: usize, measured: Option<f64>| -> Option<String> {
+        let p = predicted
+            .get(i)
+            .copied()
+            .flatten()
+            .filter(|_| steps[i].mode != Mode::MainThread)?;
+        let ms = |ms: f64| {
+            if ms >= 1000.0 {
+                format!("{:.2} s", ms / 1000.0)
+            } else {
+                format!("{ms:.0} ms")
+            }
+        };
+        Some(match measured {
+            Some(m) => format!("predicted {} ({:+.0}%)", ms(p), (m / p - 1.0) * 100.0),
+            None => format!("predicted {}", ms(p)),
+        })
+    };
     let rows = steps.iter().zip(&results).enumerate().map(|(i, (step, result))| {
         let (key, elapsed, detail) = match result {
-            None if state.preset.running == Some(i) => ("running", html! { "running…" }, html! {}),
-            None => ("idle", html! { "—" }, html! { state.unavailable_reason(step.mode).unwrap_or_default() }),
+            None if state.preset.running == Some(i) => ("running", html! { <>{ "running…" }<small class="predicted">{ predicted_text(i, None).unwrap_or_default() }</small></> }, html! {}),
+            None => ("idle", html! { <>{ "—" }<small class="predicted">{ predicted_text(i, None).unwrap_or_default() }</small></> }, html! { state.unavailable_reason(step.mode).unwrap_or_default() }),
             Some(outcome) => {
                 let (key, elapsed, mut detail) = outcome_cells(outcome, outcomes.serial_ms(&step.job).filter(|_| step.mode != Mode::MainThread));
                 if let Ok(run) = outcome {
@@ -67,6 +90,10 @@ pub fn Lessons(props: &StateProps) -> Html {
                     let button = timeline_button(&state.dispatcher(), Section::Lessons, title, &step.job, outcome);
                     detail = html! { <>{ detail }<span class="extras">{ step.extras(&run.run) }</span>{ button }</> };
                 }
+                let elapsed = match (outcome, predicted_text(i, outcome.as_ref().ok().map(|r| r.run.elapsed_ms))) {
+                    (Ok(_), Some(p)) => html! { <>{ elapsed }<small class="predicted">{ p }</small></> },
+                    _ => elapsed,
+                };
                 (key, elapsed, detail)
             }
         };
@@ -114,6 +141,9 @@ pub fn Lessons(props: &StateProps) -> Html {
                         <p>{ "Run the preset to see what your machine does." }</p>
                     } else {
                         { for lesson.iter().map(|s| html! { <p>{ s }</p> }) }
+                    }
+                    if let Some(gap) = outcomes.prediction_gap(cores) {
+                        <p class="prediction-gap" id="prediction-gap">{ gap }</p>
                     }
                 </div>
             </article>
