@@ -396,14 +396,7 @@ mod tests {
         use crate::run::{MessageSpan, RawRun, TaskRecord, WorkerLife};
         use crate::workloads::{Job, Workload};
         let job = Job::new(Workload::SleepAdd { ms: 5 }, 2);
-        let record = |index, worker, start_ms, end_ms| TaskRecord {
-            index,
-            worker,
-            start_ms,
-            end_ms,
-            gil_wait_ms: 0.0,
-            held: vec![],
-        };
+        let record = TaskRecord::new;
         let serial = RawRun {
             records: vec![record(0, 0, 0.0, 7.0), record(1, 0, 7.0, 15.0)],
             elapsed_ms: 15.0,

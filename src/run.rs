@@ -139,6 +139,20 @@ pub struct TaskRecord {
     pub held: Vec<(f64, f64)>,
 }
 
+impl TaskRecord {
+    /// Task `index` on `worker` from `start_ms` to `end_ms`, without a GIL.
+    pub fn new(index: usize, worker: usize, start_ms: f64, end_ms: f64) -> Self {
+        Self {
+            index,
+            worker,
+            start_ms,
+            end_ms,
+            gil_wait_ms: 0.0,
+            held: Vec::new(),
+        }
+    }
+}
+
 /// An isolated worker started inside the timed run: spawned, then ready to take tasks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WorkerLife {

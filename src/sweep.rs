@@ -396,14 +396,7 @@ pub(crate) mod tests {
         use crate::workloads::{Job, Workload};
         let job = Job::new(Workload::EmptyLoop { count: 1 }, 4);
         let records = (0..4)
-            .map(|i| TaskRecord {
-                index: i,
-                worker: 0,
-                start_ms: 25.0 * i as f64,
-                end_ms: 25.0 * (i + 1) as f64,
-                gil_wait_ms: 0.0,
-                held: vec![],
-            })
+            .map(|i| TaskRecord::new(i, 0, 25.0 * i as f64, 25.0 * (i + 1) as f64))
             .collect();
         let serial = RawRun {
             records,

@@ -347,14 +347,7 @@ mod tests {
     }
 
     fn task(index: usize, worker: usize, start_ms: f64, end_ms: f64) -> TaskRecord {
-        TaskRecord {
-            index,
-            worker,
-            start_ms,
-            end_ms,
-            gil_wait_ms: 0.0,
-            held: Vec::new(),
-        }
+        TaskRecord::new(index, worker, start_ms, end_ms)
     }
 
     /// A timeline of `mode` with one lane per worker in `lanes`, each a list of bars.

@@ -212,12 +212,8 @@ mod tests {
         held: Vec<(f64, f64)>,
     ) -> TaskRecord {
         TaskRecord {
-            index,
-            worker,
-            start_ms,
-            end_ms,
-            gil_wait_ms: 0.0,
             held,
+            ..TaskRecord::new(index, worker, start_ms, end_ms)
         }
     }
 

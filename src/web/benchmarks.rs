@@ -22,6 +22,14 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     serde_wasm_bindgen::to_value(value).map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
+/// The engine whose key is `key`.
+fn engine_called(key: &str) -> Result<Mode, JsValue> {
+    Mode::ALL
+        .into_iter()
+        .find(|m| m.key() == key)
+        .ok_or_else(|| JsValue::from_str(&format!("no engine is called {key}")))
+}
+
 /// One checked run of `mode_key`'s engine on sweep workload `workload` at `size_percent` of its
 /// seed size, `tasks` tasks, `workers` workers. Rejects when the result is wrong.
 #[wasm_bindgen]
@@ -32,10 +40,7 @@ pub async fn bench_run(
     tasks: usize,
     workers: usize,
 ) -> Result<JsValue, JsValue> {
-    let mode = Mode::ALL
-        .into_iter()
-        .find(|m| m.key() == mode_key)
-        .ok_or_else(|| JsValue::from_str(&format!("no engine is called {mode_key}")))?;
+    let mode = engine_called(&mode_key)?;
     let all = sweep_workloads(Scale::Full);
     let workload = all
         .get(workload)
@@ -61,10 +66,7 @@ pub async fn bench_script(
     tasks: usize,
     workers: usize,
 ) -> Result<JsValue, JsValue> {
-    let mode = Mode::ALL
-        .into_iter()
-        .find(|m| m.key() == mode_key)
-        .ok_or_else(|| JsValue::from_str(&format!("no engine is called {mode_key}")))?;
+    let mode = engine_called(&mode_key)?;
     let job = Job::new(crate::workloads::Workload::Script { source }, tasks);
     let (outcome, _) = engines::measure(mode, &job, workers, &Cancel::new()).await;
     let run = outcome.map_err(|e| JsValue::from_str(&e.to_string()))?;
