@@ -12,7 +12,7 @@
 
 use crate::machine::Machine;
 use crate::timeline::{Kind, Timeline, lane_name};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 /// One run to trace: what it is called (its process's name) and its timeline.
 pub struct Traced<'a> {
@@ -27,28 +27,156 @@ pub const HOW_TO_OPEN: &str =
 /// The page's own thread in every process: where messages are sent from and answered to.
 const PAGE_TID: usize = 0;
 
+/// One trace event; the fields a phase does not use are left out.
+#[derive(Serialize)]
+struct Event {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cat: Option<&'static str>,
+    ph: &'static str,
+    pid: usize,
+    tid: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ts: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dur: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<u64>,
+    /// A flow's end binds to the slice that encloses it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bp: Option<&'static str>,
+    /// An instant's scope: its thread.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s: Option<&'static str>,
+    #[serde(skip_serializing_if = "Args::is_empty")]
+    args: Args,
+}
+
+#[derive(Default, Serialize)]
+struct Args {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sort_index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    task: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tasks: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    elapsed_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    engine: Option<&'static str>,
+}
+
+impl Args {
+    fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.sort_index.is_none()
+            && self.task.is_none()
+            && self.tasks.is_none()
+            && self.elapsed_ms.is_none()
+            && self.engine.is_none()
+    }
+}
+
+impl Event {
+    fn new(name: impl Into<String>, ph: &'static str, pid: usize, tid: usize) -> Self {
+        Event {
+            name: name.into(),
+            cat: None,
+            ph,
+            pid,
+            tid,
+            ts: None,
+            dur: None,
+            id: None,
+            bp: None,
+            s: None,
+            args: Args::default(),
+        }
+    }
+
+    /// A metadata event naming or ordering a process or a thread.
+    fn meta(name: &str, pid: usize, tid: usize, args: Args) -> Self {
+        Event {
+            args,
+            ..Event::new(name, "M", pid, tid)
+        }
+    }
+
+    /// A complete slice from `ts` to `end`.
+    fn slice(
+        name: impl Into<String>,
+        cat: &'static str,
+        pid: usize,
+        tid: usize,
+        ts: i64,
+        end: i64,
+    ) -> Self {
+        Event {
+            cat: Some(cat),
+            ts: Some(ts),
+            dur: Some(end - ts),
+            ..Event::new(name, "X", pid, tid)
+        }
+    }
+
+    fn at(self, ts: i64) -> Self {
+        Event {
+            ts: Some(ts),
+            ..self
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Trace<S: Serialize> {
+    trace_events: Vec<Event>,
+    display_time_unit: &'static str,
+    metadata: Metadata<S>,
+}
+
+#[derive(Serialize)]
+struct Metadata<S: Serialize> {
+    source: &'static str,
+    settings: S,
+    machine: TracedMachine,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TracedMachine {
+    hardware_concurrency: usize,
+    browser: String,
+    cross_origin_isolated: bool,
+    date: String,
+    effective_cores: Option<usize>,
+}
+
 /// The trace of `runs`, each its own process, with `settings` (what ran) and the machine in the
-/// trace's metadata.
-pub fn trace(runs: &[Traced<'_>], settings: Value, machine: &Machine) -> Value {
+/// trace's metadata, as JSON text.
+pub fn trace(runs: &[Traced<'_>], settings: impl Serialize, machine: &Machine) -> String {
     let mut events = Vec::new();
     for (n, run) in runs.iter().enumerate() {
-        events.extend(process_events(n + 1, run));
+        process_events(n + 1, run, &mut events);
     }
-    json!({
-        "traceEvents": events,
-        "displayTimeUnit": "ms",
-        "metadata": {
-            "source": "corescope",
-            "settings": settings,
-            "machine": {
-                "hardwareConcurrency": machine.hardware_concurrency,
-                "browser": machine.browser,
-                "crossOriginIsolated": machine.cross_origin_isolated,
-                "date": machine.date.to_string(),
-                "effectiveCores": machine.effective_cores,
+    let trace = Trace {
+        trace_events: events,
+        display_time_unit: "ms",
+        metadata: Metadata {
+            source: "corescope",
+            settings,
+            machine: TracedMachine {
+                hardware_concurrency: machine.hardware_concurrency,
+                browser: machine.browser.clone(),
+                cross_origin_isolated: machine.cross_origin_isolated,
+                date: machine.date.to_string(),
+                effective_cores: machine.effective_cores,
             },
         },
-    })
+    };
+    serde_json::to_string(&trace).expect("a trace of plain fields serializes")
 }
 
 /// A bar's thread: lane `worker` is thread `worker + 1`, after the page's.
@@ -56,30 +184,65 @@ fn tid(worker: usize) -> usize {
     worker + 1
 }
 
-fn process_events(pid: usize, run: &Traced<'_>) -> Vec<Value> {
+fn process_events(pid: usize, run: &Traced<'_>, events: &mut Vec<Event>) {
     let t = run.timeline.quantized();
     let (first, _) = t.span();
     // Whole microseconds from the earliest moment of the run (a reused pool's start-up can
     // precede the clock's 0).
     let shift = (-first).max(0.0);
     let us = |ms: f64| ((ms + shift) * 1000.0).round() as i64;
-    let mut events = vec![
-        json!({"name": "process_name", "ph": "M", "pid": pid, "tid": PAGE_TID, "args": {"name": run.name}}),
-        json!({"name": "process_sort_index", "ph": "M", "pid": pid, "tid": PAGE_TID, "args": {"sort_index": pid}}),
-        json!({"name": "thread_name", "ph": "M", "pid": pid, "tid": PAGE_TID, "args": {"name": "page"}}),
-        json!({"name": "run", "cat": "run", "ph": "X", "pid": pid, "tid": PAGE_TID, "ts": us(0.0), "dur": us(t.elapsed_ms) - us(0.0),
-               "args": {"elapsed_ms": t.elapsed_ms, "engine": t.mode.label()}}),
-    ];
+    let named = |name: String| Args {
+        name: Some(name),
+        ..Args::default()
+    };
+    let sorted = |i: usize| Args {
+        sort_index: Some(i),
+        ..Args::default()
+    };
+    events.push(Event::meta(
+        "process_name",
+        pid,
+        PAGE_TID,
+        named(run.name.clone()),
+    ));
+    events.push(Event::meta(
+        "process_sort_index",
+        pid,
+        PAGE_TID,
+        sorted(pid),
+    ));
+    events.push(Event::meta(
+        "thread_name",
+        pid,
+        PAGE_TID,
+        named("page".into()),
+    ));
+    events.push(Event {
+        args: Args {
+            elapsed_ms: Some(t.elapsed_ms),
+            engine: Some(t.mode.label()),
+            ..Args::default()
+        },
+        ..Event::slice("run", "run", pid, PAGE_TID, us(0.0), us(t.elapsed_ms))
+    });
+    let of_task = |task: usize| Args {
+        task: Some(task),
+        ..Args::default()
+    };
     let mut flow = 0u64;
     for lane in &t.lanes {
         let tid = tid(lane.worker);
-        events.push(json!({"name": "thread_name", "ph": "M", "pid": pid, "tid": tid, "args": {"name": lane_name(t.mode, lane.worker)}}));
-        events.push(json!({"name": "thread_sort_index", "ph": "M", "pid": pid, "tid": tid, "args": {"sort_index": tid}}));
+        events.push(Event::meta(
+            "thread_name",
+            pid,
+            tid,
+            named(lane_name(t.mode, lane.worker)),
+        ));
+        events.push(Event::meta("thread_sort_index", pid, tid, sorted(tid)));
         let mut i = 0;
         while i < lane.bars.len() {
             let bar = &lane.bars[i];
             let (ts, end) = (us(bar.start_ms), us(bar.end_ms));
-            let slice = |name: &str, cat: &str, ts: i64, end: i64, args: Value| json!({"name": name, "cat": cat, "ph": "X", "pid": pid, "tid": tid, "ts": ts, "dur": end - ts, "args": args});
             match (bar.task, bar.kind) {
                 (Some(task), _) => {
                     // A task's bars follow each other: the task is their span, and its GIL-held
@@ -89,34 +252,33 @@ fn process_events(pid: usize, run: &Traced<'_>) -> Vec<Value> {
                         .take_while(|b| b.task == Some(task))
                         .collect();
                     let task_end = us(parts.last().map_or(bar.end_ms, |b| b.end_ms));
-                    events.push(slice(
-                        &format!("task {task}"),
-                        "task",
-                        ts,
-                        task_end,
-                        json!({"task": task}),
-                    ));
+                    events.push(Event {
+                        args: of_task(task),
+                        ..Event::slice(format!("task {task}"), "task", pid, tid, ts, task_end)
+                    });
                     for part in &parts {
                         let name = match part.kind {
                             Kind::HoldingGil => "holding the GIL",
                             Kind::Sleeping => "sleeping",
                             _ => continue,
                         };
-                        events.push(slice(
-                            name,
-                            "gil",
-                            us(part.start_ms),
-                            us(part.end_ms),
-                            json!({"task": task}),
-                        ));
+                        let (from, to) = (us(part.start_ms), us(part.end_ms));
+                        events.push(Event {
+                            args: of_task(task),
+                            ..Event::slice(name, "gil", pid, tid, from, to)
+                        });
                     }
                     i += parts.len();
                     continue;
                 }
                 (None, Kind::Startup) => {
-                    events.push(slice("worker start-up", "worker", ts, end, json!({})));
+                    events.push(Event::slice("worker start-up", "worker", pid, tid, ts, end));
                     for (name, at) in [("spawn", ts), ("ready", end)] {
-                        events.push(json!({"name": name, "cat": "worker", "ph": "i", "s": "t", "pid": pid, "tid": tid, "ts": at}));
+                        events.push(Event {
+                            cat: Some("worker"),
+                            s: Some("t"),
+                            ..Event::new(name, "i", pid, tid).at(at)
+                        });
                     }
                 }
                 (None, _) => {
@@ -126,49 +288,57 @@ fn process_events(pid: usize, run: &Traced<'_>) -> Vec<Value> {
                         .bars
                         .iter()
                         .any(|b| b.task.is_some() && us(b.start_ms) == end);
-                    events.push(slice(
-                        if outbound {
-                            "tasks in flight"
-                        } else {
-                            "answer in flight"
-                        },
-                        "message",
-                        ts,
-                        end,
-                        json!({}),
-                    ));
-                    flow += 1;
-                    let (from, from_ts, to, to_ts) = if outbound {
-                        (PAGE_TID, ts, tid, ts)
+                    let what = if outbound {
+                        "tasks in flight"
                     } else {
-                        (tid, ts, PAGE_TID, end)
+                        "answer in flight"
                     };
-                    let name = if outbound { "send" } else { "answer" };
+                    events.push(Event::slice(what, "message", pid, tid, ts, end));
+                    flow += 1;
+                    let (name, from, to, page_ts) = if outbound {
+                        ("send", PAGE_TID, tid, ts)
+                    } else {
+                        ("answer", tid, PAGE_TID, end)
+                    };
                     // The page's end of a flow needs a slice of its own to bind to.
-                    let page_ts = if outbound { from_ts } else { to_ts };
-                    events.push(json!({"name": name, "cat": "message", "ph": "X", "pid": pid, "tid": PAGE_TID, "ts": page_ts, "dur": 0}));
-                    events.push(json!({"name": name, "cat": "message", "ph": "s", "id": flow, "pid": pid, "tid": from, "ts": from_ts}));
-                    events.push(json!({"name": name, "cat": "message", "ph": "f", "bp": "e", "id": flow, "pid": pid, "tid": to, "ts": to_ts}));
+                    events.push(Event::slice(
+                        name, "message", pid, PAGE_TID, page_ts, page_ts,
+                    ));
+                    let (from_ts, to_ts) = if outbound { (ts, ts) } else { (ts, end) };
+                    let flow_event = |ph, tid, at| Event {
+                        cat: Some("message"),
+                        id: Some(flow),
+                        ..Event::new(name, ph, pid, tid).at(at)
+                    };
+                    events.push(flow_event("s", from, from_ts));
+                    events.push(Event {
+                        bp: Some("e"),
+                        ..flow_event("f", to, to_ts)
+                    });
                 }
             }
             i += 1;
         }
     }
-    events.extend(computing_counter(pid, &t, &us));
-    events
+    computing_counter(pid, &t, &us, events);
 }
 
 /// "tasks computing": how many bars that compute are open, at every moment the number changes.
-fn computing_counter(pid: usize, t: &Timeline, us: &dyn Fn(f64) -> i64) -> Vec<Value> {
+fn computing_counter(pid: usize, t: &Timeline, us: &dyn Fn(f64) -> i64, events: &mut Vec<Event>) {
     let mut edges: Vec<(i64, i32)> = t
         .bars()
         .filter(|b| b.kind.computes())
         .flat_map(|b| [(us(b.start_ms), 1), (us(b.end_ms), -1)])
         .collect();
-    edges.sort();
-    let mut out = vec![
-        json!({"name": "tasks computing", "ph": "C", "pid": pid, "tid": PAGE_TID, "ts": us(0.0).min(edges.first().map_or(0, |e| e.0)), "args": {"tasks": 0}}),
-    ];
+    edges.sort_unstable();
+    let counter = |ts: i64, tasks: i32| Event {
+        args: Args {
+            tasks: Some(tasks),
+            ..Args::default()
+        },
+        ..Event::new("tasks computing", "C", pid, PAGE_TID).at(ts)
+    };
+    events.push(counter(us(0.0).min(edges.first().map_or(0, |e| e.0)), 0));
     let mut now = 0;
     let mut i = 0;
     while i < edges.len() {
@@ -177,9 +347,8 @@ fn computing_counter(pid: usize, t: &Timeline, us: &dyn Fn(f64) -> i64) -> Vec<V
             now += edges[i].1;
             i += 1;
         }
-        out.push(json!({"name": "tasks computing", "ph": "C", "pid": pid, "tid": PAGE_TID, "ts": ts, "args": {"tasks": now}}));
+        events.push(counter(ts, now));
     }
-    out
 }
 
 #[cfg(test)]
@@ -188,6 +357,7 @@ mod tests {
     use crate::machine::Date;
     use crate::run::{MessageSpan, Mode, RawRun, TaskRecord, WorkerLife};
     use crate::workloads::{Job, Workload};
+    use serde_json::{Value, json};
     use std::collections::BTreeMap;
 
     fn machine() -> Machine {
@@ -282,7 +452,8 @@ mod tests {
                 timeline,
             })
             .collect();
-        trace(&runs, json!({"workload": "sleep-add"}), &machine())
+        let text = trace(&runs, json!({"workload": "sleep-add"}), &machine());
+        serde_json::from_str(&text).expect("the trace is JSON")
     }
 
     fn events(trace: &Value) -> &Vec<Value> {

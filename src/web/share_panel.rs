@@ -125,7 +125,11 @@ fn sweep_trace(state: &State) -> Result<String, String> {
         "repetitions": s.repetitions,
         "points": runs.len(),
     });
-    Ok(crate::trace::trace(&runs, settings, &links::machine(state.effective_cores())).to_string())
+    Ok(crate::trace::trace(
+        &runs,
+        settings,
+        &links::machine(state.effective_cores()),
+    ))
 }
 
 /// The plot's size in exported files; the caption and the legend add to its height.

@@ -197,7 +197,7 @@ pub fn TimelinePanel(props: &TimelineProps) -> Html {
                 "run": shown.title,
                 "from a share link": shown.theirs,
             });
-            let text = crate::trace::trace(&runs, settings, &links::machine(None)).to_string();
+            let text = crate::trace::trace(&runs, settings, &links::machine(None));
             let file = links::export_file("trace.json");
             traced.set(Some(
                 match links::download(&file, "application/json", &text) {

@@ -94,7 +94,7 @@ test('the GIL and sleep presets show their lanes on one clock', async (t) => {
   await page.close();
 });
 
-test('bench points and quick runs open their timelines', async () => {
+test('bench points and quick runs open their timelines; a sweep predicts and exports its trace', async (t) => {
   const { page, errors } = await openPage(env.browser, env.server.url);
   await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
   await setRange(page, '#workers', 2);
@@ -118,6 +118,12 @@ test('bench points and quick runs open their timelines', async () => {
   assert.equal(bench.mode, 'gil');
   assert.equal(bench.lanes, 2);
   assert.match(bench.text, /shared memory \+ GIL, 2 workers/);
+
+  // What theory predicted, drawn beside what was measured and said in words.
+  assert.match(await page.textContent('#predictions'), /^Predicted \(thin dotted lines\): each engine's schedule simulated from the serial run's 4 tasks/);
+  assert.match(await page.textContent('#predictions'), /(Largest gap: .+: predicted .+, measured .+ \([+-]\d+%\) — .+\.|Every point measured is within 10% of its prediction)/);
+  assert.ok((await page.textContent('#chart')).includes('predicted'), 'the legend names the predicted lines');
+  t.diagnostic(`predictions: ${await page.textContent('#predictions')}`);
 
   // The whole sweep as one trace: every point its own process, named by engine and workers.
   const sweepTrace = await downloadTrace(page, '#export-trace');
