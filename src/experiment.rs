@@ -317,7 +317,7 @@ impl<'a> Outcomes<'a> {
                     tasks,
                     ..costs.clone()
                 };
-                Some(predict::predict(step.mode, step.workers, &costs))
+                Some(predict::predict(step.mode, step.workers, &costs)).filter(|&ms| ms > 0.0)
             })
             .collect()
     }

@@ -16,7 +16,8 @@ pub struct Costs {
     pub tasks: Vec<(f64, f64)>,
     /// Cores' worth of computing the machine delivers at once.
     pub cores: f64,
-    /// A fresh isolated worker's spawn to ready, in ms (0 until one was measured).
+    /// A fresh isolated worker's spawn to ready, in ms of one core's work (0 until one was
+    /// measured): starting a worker instantiates the module, which computes.
     pub startup_ms: f64,
     /// A batch of tasks' messages there and back, in ms (0 until measured).
     pub message_ms: f64,
@@ -45,8 +46,9 @@ impl Costs {
         }
     }
 
-    /// The same costs with start-up and messaging read from runs already measured: the median
-    /// start-up bar, and the median of each batch's messaging bars.
+    /// The same costs with start-up and messaging read from runs already measured: the
+    /// shortest start-up bar (workers started together share the cores, and the simulation
+    /// shares them again), and the median of each batch's messaging bars.
     pub fn with_overheads<'a>(mut self, measured: impl Iterator<Item = &'a Timeline>) -> Costs {
         let mut startups = Vec::new();
         let mut messages = Vec::new();
@@ -67,7 +69,7 @@ impl Costs {
             xs.get(xs.len() / 2).copied()
         };
         // A batch's messaging is two bars: there and back.
-        self.startup_ms = median(startups).unwrap_or(0.0);
+        self.startup_ms = startups.into_iter().reduce(f64::min).unwrap_or(0.0);
         self.message_ms = median(messages).map_or(0.0, |m| 2.0 * m);
         self
     }
@@ -147,7 +149,7 @@ fn simulate(
     let mut work: Vec<Vec<Phase>> = (0..workers)
         .map(|_| {
             if startup > 0.0 {
-                vec![Phase::Wait(startup)]
+                vec![Phase::Cpu(startup)]
             } else {
                 Vec::new()
             }
@@ -350,6 +352,9 @@ mod tests {
             ),
             35.0
         ));
+        // Starting a worker computes: four at once on two cores take twice as long.
+        let two_cores = Costs { cores: 2.0, ..c.clone() };
+        assert!(close(predict(Mode::Pool { reuse: false }, 4, &two_cores), 70.0));
         // Joining inside the loop: each process starts after the last one ended.
         assert!(close(
             predict(

@@ -56,11 +56,15 @@ pub async fn run(job: &Job, cancel: &Cancel) -> Result<RawRun, String> {
     let mut last_yield = t0;
     for i in 0..job.tasks {
         cancel.check()?;
-        let start_ms = now_ms() - t0 - paused;
+        let mut start_ms = now_ms() - t0 - paused;
         let wait = job.wait_ms(i);
         if wait > 0 {
             TimeoutFuture::new(wait).await;
             last_yield = now_ms();
+            // A timer fires late; the task's wait is the `wait` ms before it resumed, so the
+            // lateness is neither its sleep nor its work (its timeline shows a gap, and
+            // predictions made from this run do not count it as computing).
+            start_ms = start_ms.max(last_yield - t0 - paused - f64::from(wait));
         }
         let mut value = None;
         guarded(|| value = Some(job.compute(i, &mut PageThread::for_job(job))))
