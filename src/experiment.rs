@@ -262,11 +262,11 @@ impl<'a> Outcomes<'a> {
         }
     }
 
-    /// Each step's predicted time, from what the preset measured: the first serial step's
-    /// tasks (split over a step's tasks where the workload splits one total, as the list append
-    /// does, else each task as long as the serial tasks' average), `cores`, and the start-up
-    /// and messaging of the steps that ran. `None` before the serial step has run, and for a
-    /// step whose workload differs from it.
+    /// Each step's predicted time, from what the preset measured: the tasks of the serial step
+    /// that ran the same job (or else the same workload: split over the step's tasks where the
+    /// workload splits one total, as the list append does, else each task as long as the serial
+    /// tasks' average), `cores`, and the start-up and messaging of the steps that ran. `None`
+    /// before that serial step has run, and for a step no serial step ran the workload of.
     pub fn predictions(&self, cores: f64) -> Vec<Option<f64>> {
         let timelines: Vec<Timeline> = self
             .steps
@@ -277,41 +277,48 @@ impl<'a> Outcomes<'a> {
                 _ => None,
             })
             .collect();
-        let serial =
-            self.steps
-                .iter()
-                .zip(self.results)
-                .find_map(|(step, r)| match (step.mode, r) {
-                    (Mode::MainThread, Some(Ok(run))) => Some((step, run)),
-                    _ => None,
-                });
-        let Some((serial, run)) = serial else {
-            return vec![None; self.steps.len()];
-        };
-        let costs = Costs::from_serial(
-            &Timeline::of(Mode::MainThread, &serial.job, &run.run),
-            cores,
-        )
-        .with_overheads(timelines.iter());
-        let n = costs.tasks.len().max(1) as f64;
-        let total = costs
-            .tasks
+        // The serial steps that ran, each with what its run says about its tasks.
+        let serials: Vec<(&Step, Costs)> = self
+            .steps
             .iter()
-            .fold((0.0, 0.0), |(w, c), t| (w + t.0, c + t.1));
+            .zip(self.results)
+            .filter_map(|(step, r)| match (step.mode, r) {
+                (Mode::MainThread, Some(Ok(run))) => Some((step, run)),
+                _ => None,
+            })
+            .map(|(step, run)| {
+                let serial = Timeline::of(Mode::MainThread, &step.job, &run.run);
+                let costs = Costs::from_serial(&serial, cores).with_overheads(timelines.iter());
+                (step, costs)
+            })
+            .collect();
         self.steps
             .iter()
             .map(|step| {
+                // The serial step of the very same job, else one of the same workload.
+                let (serial, costs) =
+                    serials
+                        .iter()
+                        .find(|(s, _)| s.job == step.job)
+                        .or_else(|| {
+                            serials
+                                .iter()
+                                .find(|(s, _)| s.job.workload == step.job.workload)
+                        })?;
                 let tasks = if step.job == serial.job {
                     costs.tasks.clone()
-                } else if step.job.workload == serial.job.workload {
+                } else {
+                    let n = costs.tasks.len().max(1) as f64;
+                    let total = costs
+                        .tasks
+                        .iter()
+                        .fold((0.0, 0.0), |(w, c), t| (w + t.0, c + t.1));
                     let k = step.job.tasks.max(1) as f64;
                     let each = match step.job.workload {
                         Workload::ListAppend { .. } => (total.0 / k, total.1 / k),
                         _ => (total.0 / n, total.1 / n),
                     };
                     vec![each; step.job.tasks]
-                } else {
-                    return None;
                 };
                 let costs = Costs {
                     tasks,

@@ -353,8 +353,14 @@ mod tests {
             35.0
         ));
         // Starting a worker computes: four at once on two cores take twice as long.
-        let two_cores = Costs { cores: 2.0, ..c.clone() };
-        assert!(close(predict(Mode::Pool { reuse: false }, 4, &two_cores), 70.0));
+        let two_cores = Costs {
+            cores: 2.0,
+            ..c.clone()
+        };
+        assert!(close(
+            predict(Mode::Pool { reuse: false }, 4, &two_cores),
+            70.0
+        ));
         // Joining inside the loop: each process starts after the last one ended.
         assert!(close(
             predict(
