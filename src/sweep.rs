@@ -377,7 +377,8 @@ impl Predictions {
         match predict::largest_gap(&compared, c.cores) {
             Some(gap) => notes.push(format!("{}{}.", gap[..1].to_uppercase(), &gap[1..])),
             None if !compared.is_empty() => notes.push(format!(
-                "Every point measured is within 10% of its prediction ({}).",
+                "Every point measured is within 10% or {} ms of its prediction ({}).",
+                predict::SMALLEST_GAP_MS,
                 crate::words::count(compared.len(), "point")
             )),
             None => {}

@@ -67,13 +67,7 @@ pub fn Lessons(props: &StateProps) -> Html {
             .copied()
             .flatten()
             .filter(|_| steps[i].mode != Mode::MainThread)?;
-        let ms = |ms: f64| {
-            if ms >= 1000.0 {
-                format!("{:.2} s", ms / 1000.0)
-            } else {
-                format!("{ms:.0} ms")
-            }
-        };
+        let ms = crate::predict::ms_text;
         Some(match measured {
             Some(m) => format!("predicted {} ({:+.0}%)", ms(p), (m / p - 1.0) * 100.0),
             None => format!("predicted {}", ms(p)),
