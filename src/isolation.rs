@@ -94,3 +94,11 @@ mod tests {
         }
     }
 }
+
+/// The playground's notice in the single-threaded module, which has no script interpreter.
+pub fn playground_without_scripts() -> String {
+    format!(
+        "scripts cannot run here: {NOT_ISOLATED}, {SINGLE_THREADED_BUILD}, which has no script \
+         interpreter. To fix it, serve the page with {HEADERS}, {SERVICE_WORKER}"
+    )
+}

@@ -37,7 +37,8 @@ pub fn App() -> Html {
         let fragment = links::fragment();
         let scripted = share::decode(&fragment)
             .is_ok_and(|link| link.config.settings.workload == SCRIPT_WORKLOAD);
-        if scripted && !script::AVAILABLE {
+        let playground = platform::is_playground();
+        if scripted && !script::AVAILABLE && !playground {
             links::open_playground(&fragment);
         }
         if !fragment.is_empty() {
@@ -45,6 +46,11 @@ pub fn App() -> Html {
         } else if script::AVAILABLE {
             // The playground opens on the editor.
             state.apply(Action::SetBenchWorkload(SCRIPT_WORKLOAD));
+        }
+        if playground && !script::AVAILABLE {
+            // Where the page cannot be cross-origin isolated, the single-threaded module loads,
+            // and it has no interpreter.
+            state.notice = Some(crate::isolation::playground_without_scripts());
         }
         state
     });

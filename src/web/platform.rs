@@ -59,6 +59,15 @@ pub fn hardware_concurrency() -> usize {
 }
 
 /// `crossOriginIsolated`, read as a global property: web-sys has no binding for it on `Window`.
+/// Whether this is the playground's page (`play.html`, which loads the module with the script
+/// interpreter where it can).
+pub fn is_playground() -> bool {
+    document()
+        .ok()
+        .and_then(|d| d.document_element())
+        .is_some_and(|e| e.has_attribute("data-playground"))
+}
+
 pub fn cross_origin_isolated() -> bool {
     js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
         .map(|v| v.is_truthy())

@@ -77,6 +77,13 @@ test('without headers or service worker: the single-threaded build, saying why',
   assert.equal(pool10.status, 'ok', pool10.text);
   t.diagnostic(`shared memory row: ${rows.shared.detail}`);
   t.diagnostic(`screenshot: ${await screenshot(page, 'static-single-threaded.png')}`);
+
+  // The playground's link opens the playground, which says why scripts cannot run here (and
+  // does not send the page round in circles).
+  await page.click('.playground-link');
+  await page.waitForSelector('.notice');
+  assert.match(await page.textContent('.notice'), /^scripts cannot run here: the page is not cross-origin isolated, so it loaded its single-threaded build, which has no script interpreter/);
+  assert.equal(await page.$('#script'), null);
   assert.deepEqual(errors, []);
   await context.close();
 });
