@@ -62,7 +62,9 @@ cp index.html www/* dist/
 # The playground: the same page, loading (and preloading) the module with the interpreter.
 sed -e 's|<html lang="en">|<html lang="en" data-playground>|' -e 's|"pkg/corescope|"pkg-script/corescope|g' \
   -e 's|<title>corescope — |<title>corescope playground — |' index.html > dist/play.html
-grep -q 'data-playground' dist/play.html && grep -q 'pkg-script/corescope_bg.wasm' dist/play.html
+for mark in data-playground pkg-script/corescope_bg.wasm; do
+  grep -q "$mark" dist/play.html || { echo "error: dist/play.html has no $mark" >&2; exit 1; }
+done
 cp node_modules/coi-serviceworker/coi-serviceworker.js dist/
 gz() { gzip -9c "$1" | wc -c | awk '{ printf "%d KB", $1 / 1000 }'; }
 note "built dist/ ($(du -sh dist | cut -f1)); gzip: threaded wasm $(gz dist/pkg/corescope_bg.wasm) + JS $(gz dist/pkg/corescope.js), single-threaded wasm $(gz dist/pkg-single/corescope_bg.wasm); the playground's threaded wasm $(gz dist/pkg-script/corescope_bg.wasm)"

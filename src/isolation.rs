@@ -44,6 +44,14 @@ pub fn no_shared_memory_engines() -> String {
     )
 }
 
+/// The playground's notice in the single-threaded module, which has no script interpreter.
+pub fn playground_without_scripts() -> String {
+    format!(
+        "scripts cannot run here: {NOT_ISOLATED}, {SINGLE_THREADED_BUILD}, which has no script \
+         interpreter. To fix it, serve the page with {HEADERS}, {SERVICE_WORKER}"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,12 +101,4 @@ mod tests {
             assert!(text.ends_with(SERVICE_WORKER), "{text}");
         }
     }
-}
-
-/// The playground's notice in the single-threaded module, which has no script interpreter.
-pub fn playground_without_scripts() -> String {
-    format!(
-        "scripts cannot run here: {NOT_ISOLATED}, {SINGLE_THREADED_BUILD}, which has no script \
-         interpreter. To fix it, serve the page with {HEADERS}, {SERVICE_WORKER}"
-    )
 }

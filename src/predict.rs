@@ -144,6 +144,14 @@ fn simulate(
     capacity: f64,
     c: &Costs,
 ) -> f64 {
+    // Every length finite and not negative, and some capacity, so that every step ends a phase.
+    let clean = |ms: f64| if ms.is_finite() { ms.max(0.0) } else { 0.0 };
+    let (startup, message) = (clean(startup), clean(message));
+    let capacity = if capacity.is_finite() {
+        capacity.max(0.01)
+    } else {
+        1.0
+    };
     let mut queue = units.into_iter();
     // Each worker's phases still to run; a worker still starting up waits first.
     let mut work: Vec<Vec<Phase>> = (0..workers)
@@ -170,7 +178,7 @@ fn simulate(
                     todo.push(Phase::Wait(message));
                 }
                 for &i in &unit.tasks {
-                    let (wait, cpu) = c.tasks[i];
+                    let (wait, cpu) = (clean(c.tasks[i].0), clean(c.tasks[i].1));
                     if wait > 0.0 {
                         todo.push(Phase::Wait(wait));
                     }
@@ -378,6 +386,19 @@ mod tests {
             ),
             140.0
         ));
+    }
+
+    #[test]
+    fn lengths_that_are_not_numbers_still_end() {
+        let odd = Costs {
+            tasks: vec![(f64::NAN, f64::INFINITY), (-5.0, 10.0)],
+            cores: 0.0,
+            startup_ms: f64::NAN,
+            message_ms: -1.0,
+        };
+        for mode in [Mode::Shared { gil: false }, Mode::Pool { reuse: false }] {
+            assert!(predict(mode, 2, &odd).is_finite(), "{mode:?}");
+        }
     }
 
     #[test]

@@ -424,7 +424,10 @@ fn check(w: Wire, script: Option<String>) -> Result<Link, LinkError> {
                 "the link has a timeline without the machine it was measured on".into(),
             ));
         }
-        (Some(t), Some(_)) => Some(check_timeline(t)?),
+        (Some(t), Some(_)) => Some(Timeline {
+            script: config.settings.workload == settings::SCRIPT_WORKLOAD,
+            ..check_timeline(t)?
+        }),
     };
     Ok(Link {
         config,
@@ -507,6 +510,7 @@ fn check_timeline(t: WireTimeline) -> Result<Timeline, LinkError> {
         mode: Mode::ALL[usize::from(t.mode)],
         lanes,
         elapsed_ms: ms(t.elapsed_us as i64),
+        script: false,
     })
 }
 
@@ -735,6 +739,7 @@ mod tests {
             mode: Mode::Shared { gil: true },
             lanes,
             elapsed_ms: 300.0,
+            script: false,
         }
         .quantized()
     }
@@ -1134,7 +1139,7 @@ mod tests {
         let e = decode(&encode(&link("x".repeat(script::MAX_SOURCE_BYTES + 1))))
             .expect_err("over the limit");
         assert!(e.to_string().contains("8 KB"), "{e}");
-        // A link without a script (older links end there) keeps the editor's opening script.
+        // After a built-in workload's fields, a script's bytes are refused.
         let mut bare = postcard::to_allocvec(&complete_wire()).expect("encodes");
         bare.push(0);
         assert!(

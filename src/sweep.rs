@@ -314,7 +314,10 @@ impl Predictions {
             .iter()
             .find(|m| m.point.mode == Mode::MainThread)?
             .timeline
-            .as_ref()?;
+            .as_ref()
+            // A script's sleeps are inside its tasks, where its serial run cannot tell them
+            // from its computing: no prediction.
+            .filter(|t| !t.script)?;
         let costs = Costs::from_serial(serial, cores)
             .with_overheads(measured.iter().filter_map(|m| m.timeline.as_ref()));
         let series = modes

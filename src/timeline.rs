@@ -88,6 +88,9 @@ pub struct Timeline {
     /// One per worker that ran a task, by worker number.
     pub lanes: Vec<Lane>,
     pub elapsed_ms: f64,
+    /// A visitor's script ran: its sleeps happen inside the task, where the timeline cannot
+    /// tell them from its computing, so its bars say only that the task was running.
+    pub script: bool,
 }
 
 /// Lanes a timeline draws at most; a run with a worker per task can have a thousand.
@@ -202,6 +205,7 @@ impl Timeline {
             mode,
             lanes,
             elapsed_ms: run.elapsed_ms,
+            script: matches!(job.workload, crate::workloads::Workload::Script { .. }),
         }
     }
 
@@ -212,6 +216,7 @@ impl Timeline {
         let us = |ms: f64| (ms * 1000.0).round() / 1000.0;
         Timeline {
             mode: self.mode,
+            script: self.script,
             elapsed_ms: us(self.elapsed_ms),
             lanes: self
                 .lanes
@@ -297,16 +302,23 @@ impl Timeline {
             self.lanes.len(),
             if self.lanes.len() == 1 { "" } else { "s" }
         );
+        let doing = if self.script { "running" } else { "computing" };
         let mut parts = vec![match busy {
             0 => format!(
                 "{lanes}; no task computed for over half a millisecond (hardwareConcurrency {cores})"
             ),
             _ => format!(
-                "{lanes}; at most {busy} task{} computing at once (hardwareConcurrency {cores})",
+                "{lanes}; at most {busy} task{} {doing} at once (hardwareConcurrency {cores})",
                 if busy == 1 { "" } else { "s" }
             ),
         }];
-        if busy > cores {
+        if self.script {
+            parts.push(
+                "a script's sleeps are inside its tasks' bars: the timeline cannot tell them from \
+                 its computing"
+                    .into(),
+            );
+        } else if busy > cores {
             parts.push("more than the cores, so each one's bars stretch".into());
         }
         if sleeping > 0.0 {
@@ -354,6 +366,7 @@ mod tests {
     fn drawn(mode: Mode, lanes: &[&[(Kind, f64, f64)]]) -> Timeline {
         Timeline {
             mode,
+            script: false,
             lanes: (lanes.iter().enumerate())
                 .map(|(worker, bars)| Lane {
                     worker,
@@ -626,6 +639,7 @@ mod tests {
             mode: Mode::Shared { gil: false },
             lanes,
             elapsed_ms: 20.0,
+            script: false,
         }
     }
 

@@ -158,8 +158,10 @@ struct TracedMachine {
 /// trace's metadata, as JSON text.
 pub fn trace(runs: &[Traced<'_>], settings: impl Serialize, machine: &Machine) -> String {
     let mut events = Vec::new();
+    // Flows are matched by id across the whole trace: one count for every process.
+    let mut flows = 0u64;
     for (n, run) in runs.iter().enumerate() {
-        process_events(n + 1, run, &mut events);
+        process_events(n + 1, run, &mut flows, &mut events);
     }
     let trace = Trace {
         trace_events: events,
@@ -184,7 +186,7 @@ fn tid(worker: usize) -> usize {
     worker + 1
 }
 
-fn process_events(pid: usize, run: &Traced<'_>, events: &mut Vec<Event>) {
+fn process_events(pid: usize, run: &Traced<'_>, flow: &mut u64, events: &mut Vec<Event>) {
     let t = run.timeline.quantized();
     let (first, _) = t.span();
     // Whole microseconds from the earliest moment of the run (a reused pool's start-up can
@@ -215,7 +217,7 @@ fn process_events(pid: usize, run: &Traced<'_>, events: &mut Vec<Event>) {
         "thread_name",
         pid,
         PAGE_TID,
-        named("page".into()),
+        named("page (the run's clock, messages)".into()),
     ));
     events.push(Event {
         args: Args {
@@ -229,7 +231,6 @@ fn process_events(pid: usize, run: &Traced<'_>, events: &mut Vec<Event>) {
         task: Some(task),
         ..Args::default()
     };
-    let mut flow = 0u64;
     for lane in &t.lanes {
         let tid = tid(lane.worker);
         events.push(Event::meta(
@@ -294,7 +295,8 @@ fn process_events(pid: usize, run: &Traced<'_>, events: &mut Vec<Event>) {
                         "answer in flight"
                     };
                     events.push(Event::slice(what, "message", pid, tid, ts, end));
-                    flow += 1;
+                    *flow += 1;
+                    let flow = *flow;
                     let (name, from, to, page_ts) = if outbound {
                         ("send", PAGE_TID, tid, ts)
                     } else {
@@ -331,12 +333,18 @@ fn computing_counter(pid: usize, t: &Timeline, us: &dyn Fn(f64) -> i64, events: 
         .flat_map(|b| [(us(b.start_ms), 1), (us(b.end_ms), -1)])
         .collect();
     edges.sort_unstable();
+    // A script's sleeps are inside its bars (see `Timeline::script`).
+    let counter_name = if t.script {
+        "tasks running"
+    } else {
+        "tasks computing"
+    };
     let counter = |ts: i64, tasks: i32| Event {
         args: Args {
             tasks: Some(tasks),
             ..Args::default()
         },
-        ..Event::new("tasks computing", "C", pid, PAGE_TID).at(ts)
+        ..Event::new(counter_name, "C", pid, PAGE_TID).at(ts)
     };
     events.push(counter(us(0.0).min(edges.first().map_or(0, |e| e.0)), 0));
     let mut now = 0;
@@ -387,7 +395,8 @@ mod tests {
         }
     }
 
-    /// A GIL run of two threads taking turns, and an isolated pool with a start-up and messages.
+    /// A GIL run of two threads taking turns, and an isolated pool with a start-up and messages
+    /// (twice, as two sweep points).
     fn timelines() -> Vec<(String, Timeline)> {
         let job = Job::new(Workload::SleepAdd { ms: 2 }, 3);
         let gil = RawRun {
@@ -439,6 +448,11 @@ mod tests {
             (
                 "isolated pool (reused), 2 workers".into(),
                 Timeline::of(Mode::Pool { reuse: true }, &job, &pool),
+            ),
+            // A second run with messages: flows are matched by id across the whole trace.
+            (
+                "isolated pool (created per call), 2 workers".into(),
+                Timeline::of(Mode::Pool { reuse: false }, &job, &pool),
             ),
         ]
     }
@@ -494,7 +508,9 @@ mod tests {
             .map(|e| e["args"]["name"].as_str().unwrap())
             .collect();
         assert!(
-            names.contains(&"thread 1") && names.contains(&"worker 0") && names.contains(&"page"),
+            names.contains(&"thread 1")
+                && names.contains(&"worker 0")
+                && names.contains(&"page (the run's clock, messages)"),
             "{names:?}"
         );
     }

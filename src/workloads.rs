@@ -560,7 +560,7 @@ impl Job {
             return Ok(());
         }
         Err(format!(
-            "{} of {} numbers needs up to {} MiB while the lists grow, over the {} MiB a run may \
+            "{} of {} numbers needs up to {} MiB for its lists, over the {} MiB a run may \
              use of the shared memory's 1024 MiB maximum",
             self.workload.name(),
             grouped(need / LIST_BYTES_PER_NUMBER),

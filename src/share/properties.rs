@@ -157,6 +157,7 @@ fn timeline() -> impl Strategy<Value = Timeline> {
     )
         .prop_map(|(mode, elapsed_us, lanes, origin_us)| Timeline {
             mode,
+            script: false,
             elapsed_ms: elapsed_us as f64 / 1000.0,
             lanes: lanes
                 .into_iter()
@@ -193,7 +194,11 @@ fn link() -> impl Strategy<Value = Link> {
             (Just(config), results, prop::option::of(timeline()))
         })
         .prop_map(|(config, results, timeline)| Link {
-            timeline: timeline.filter(|_| results.is_some()),
+            // A link's timeline is a script's when its workload is.
+            timeline: timeline.filter(|_| results.is_some()).map(|t| Timeline {
+                script: config.settings.workload == crate::settings::SCRIPT_WORKLOAD,
+                ..t
+            }),
             config,
             results,
         })

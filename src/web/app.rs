@@ -74,6 +74,15 @@ pub fn App() -> Html {
         use_effect_with((), move |_| {
             let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
                 let fragment = links::fragment();
+                // A script's link belongs in the playground, as it does on load.
+                if !script::AVAILABLE
+                    && !platform::is_playground()
+                    && share::decode(&fragment)
+                        .is_ok_and(|l| l.config.settings.workload == SCRIPT_WORKLOAD)
+                {
+                    links::open_playground(&fragment);
+                    return;
+                }
                 if !fragment.is_empty() {
                     dispatch.dispatch(Action::OpenLink(fragment));
                 }

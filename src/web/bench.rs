@@ -345,7 +345,7 @@ fn ScriptEditor(p: &ScriptEditorProps) -> Html {
             </p>
             <p id="script-help" class="hint">
                 { "Rhai, a small scripting language. A task may call sleep(ms) — a real blocking wait in a worker, with the GIL released around it; rand(), a number in [0, 1) seeded by the task's index; add_to_total(x) and total(), seed 000's global total (threads share one, each isolated worker has its own). Its value is checked against the serial run. Only its functions run, not its top level: put constants inside a function. Limits: " }
-                { format!("{} operations, {} nested calls and {} MiB of memory grown per task, {} s per task on the page's own thread; Cancel stops a script in a worker.", crate::workloads::grouped(script::MAX_OPERATIONS), script::MAX_CALL_LEVELS, script::MAX_GROWTH_BYTES >> 20, crate::workloads::PAGE_SCRIPT_LIMIT_MS / 1000) }
+                { format!("each task {} s of running, since its serial answer is worked out on the page's own thread, which cannot respond meanwhile (a task that runs longer is not run anywhere); {} operations, {} nested calls and {} MiB of memory grown. Cancel stops a script in a worker.", crate::workloads::PAGE_SCRIPT_LIMIT_MS / 1000, crate::workloads::grouped(script::MAX_OPERATIONS), script::MAX_CALL_LEVELS, script::MAX_GROWTH_BYTES >> 20) }
             </p>
         </div>
     }

@@ -15,7 +15,7 @@ pub mod pool_host;
 pub mod shared_pool;
 mod spawned;
 
-use crate::cancel::Cancel;
+use crate::cancel::{CANCELLED, Cancel};
 use crate::experiment::Outcome;
 use crate::run::{Mode, RawRun, RunError, check};
 use crate::stats::Responsiveness;
@@ -39,13 +39,13 @@ thread_local! {
 /// The serial answer `job`'s runs are checked against. Worked out once per job, a slice at a
 /// time with the browser free between slices, so checking a run never stops the page for long
 /// (a 10,000,000-number list append's answer takes about 100 ms in one piece).
-pub async fn expected(job: &Job) -> Rc<Vec<Value>> {
+pub async fn expected(job: &Job, cancel: &Cancel) -> Option<Rc<Vec<Value>>> {
     let kept = EXPECTED.with(|e| {
         let e = e.borrow();
         e.iter().find(|(j, _)| j == job).map(|(_, v)| v.clone())
     });
     if let Some(values) = kept {
-        return values;
+        return Some(values);
     }
     let mut expecting = job.expecting();
     let values = Rc::new(loop {
@@ -53,6 +53,9 @@ pub async fn expected(job: &Job) -> Rc<Vec<Value>> {
             break values;
         }
         gloo_timers::future::TimeoutFuture::new(0).await;
+        if cancel.is_cancelled() {
+            return None;
+        }
     });
     EXPECTED.with(|e| {
         let mut e = e.borrow_mut();
@@ -61,7 +64,7 @@ pub async fn expected(job: &Job) -> Rc<Vec<Value>> {
         }
         e.push((job.clone(), values.clone()));
     });
-    values
+    Some(values)
 }
 
 /// `true` the first time `job`'s workload is seen in `seen`: each warm-up runs once per workload
@@ -203,7 +206,17 @@ pub async fn measure(
     cancel: &Cancel,
 ) -> (Outcome, Option<Responsiveness>) {
     STARTED.with(|s| s.set(s.get() + 1));
-    let expected = expected(job).await;
+    let Some(expected) = expected(job, cancel).await else {
+        return (Err(RunError::Failed(CANCELLED.into())), None);
+    };
+    // A script whose serial answer failed (an error, the page's time limit) would fail the
+    // same way on every engine, or run until Cancel: it is not run.
+    if let Some(why) = expected.iter().enumerate().find_map(|(i, v)| match v {
+        Value::Failed(why) => Some(format!("task {i}: {why}")),
+        _ => None,
+    }) {
+        return (Err(RunError::Failed(why)), None);
+    }
     main_thread::warm_up(job).await;
     #[cfg(feature = "threads")]
     if let Mode::Shared { .. } = mode {
