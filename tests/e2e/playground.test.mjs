@@ -11,10 +11,15 @@ import { servedPage, openPage, poolReady, screenshot, setRange } from './harness
 
 const env = servedPage();
 
-async function sweep(page, timeout = 120_000) {
+/** Sweeps, and waits until the sweep has ended with every row's result matching `done` (a
+ * failing script's sweep can end before a check for "running" would see it). */
+async function sweep(page, done, timeout = 120_000) {
   await page.click('#run-sweep');
-  await page.waitForSelector('main[data-running=true]');
-  await page.waitForSelector('main[data-running=false]', { timeout });
+  await page.waitForFunction(re => {
+    const rows = [...document.querySelectorAll('.sweep-table tbody tr')];
+    return document.querySelector('main')?.dataset.running === 'false' && rows.length > 0
+      && rows.every(r => new RegExp(re).test(r.textContent));
+  }, done.source, { timeout });
 }
 
 /** The sweep table's rows: engine@workers → what its result cell says. */
@@ -35,7 +40,7 @@ test('a script runs on every engine, checked; a broken one says where; an endles
   await setRange(page, '#bench-max', 2);
   await page.selectOption('#script-example', { label: '3,000,000-step loop (seed 000)' });
   await page.fill('#script', (await page.inputValue('#script')).replace('3000000', '30000'));
-  await sweep(page);
+  await sweep(page, /✓ \[11, 12, 13, 14\]/);
   const rows = await results(page);
   assert.equal(rows.length, 9, `rows: ${rows.join(' | ')}`);
   for (const row of rows) assert.match(row, /✓ \[11, 12, 13, 14\]/, row);
@@ -44,15 +49,13 @@ test('a script runs on every engine, checked; a broken one says where; an endles
   await page.fill('#script', 'fn task(i) {\n  let x = ;\n}\n');
   assert.match(await page.textContent('#script-check'), /^line 2, column 11: /);
   await page.fill('#script', 'fn task(i) {\n  i + y\n}\n');
-  await sweep(page);
-  for (const row of await results(page)) assert.match(row, /task 0: line 2, column 7: Variable not found: y/, row);
+  await sweep(page, /task 0: line 2, column 7: Variable not found: y/);
   t.diagnostic(`error: ${await screenshot(page, 'playground-error.png')}`);
 
   // An endless loop: its serial answer, worked out on the page's own thread, stops at the
   // page's limit, and no engine runs it.
   await page.fill('#script', 'fn task(i) {\n  loop { }\n}\n');
-  await sweep(page, 60_000);
-  for (const row of await results(page)) assert.match(row, /task 0: stopped: a script task may run 3 s on the page's own thread/, row);
+  await sweep(page, /task 0: stopped: a script task may run 3 s on the page's own thread/, 60_000);
 
   // A long script stops on Cancel in a worker: the interpreter's hook sees it.
   await page.fill('#script', 'fn task(i) {\n  let n = 0;\n  while n < 3000000 { n += 1; }\n  n + i\n}\n');
