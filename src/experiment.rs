@@ -331,17 +331,18 @@ impl<'a> Outcomes<'a> {
 
     /// Where the steps' predictions missed most, in a sentence (see [`predict::largest_gap`]).
     pub fn prediction_gap(&self, cores: f64) -> Option<String> {
-        let compared: Vec<(Mode, usize, f64, f64)> = self
+        let compared: Vec<predict::Compared> = self
             .steps
             .iter()
             .zip(self.predictions(cores))
             .filter(|(step, _)| step.mode != Mode::MainThread)
             .filter_map(|(step, predicted)| {
                 let ms = self.ms(&step.id)?;
-                Some((step.mode, step.workers, predicted?, ms))
+                Some((step.mode, step.workers, step.job.tasks, predicted?, ms))
             })
             .collect();
-        let gap = predict::largest_gap(&compared, cores)?;
+        // Each step is a single run.
+        let gap = predict::largest_gap(&compared, cores, true)?;
         Some(format!("Predicted beside measured, {gap}."))
     }
 

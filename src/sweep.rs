@@ -365,19 +365,21 @@ impl Predictions {
             measured_or(c.startup_ms, 1),
             measured_or(c.message_ms, 2),
         )];
-        let compared: Vec<(Mode, usize, f64, f64)> = points
+        let compared: Vec<predict::Compared> = points
             .iter()
             .filter_map(|p| {
                 let predicted = self.at(p.point.mode, p.point.workers)?;
                 Some((
                     p.point.mode,
                     p.point.workers,
+                    c.tasks.len(),
                     predicted,
                     p.summary.median_ms,
                 ))
             })
             .collect();
-        match predict::largest_gap(&compared, c.cores) {
+        let single_runs = points.iter().all(|p| p.summary.samples <= 1);
+        match predict::largest_gap(&compared, c.cores, single_runs) {
             Some(gap) => notes.push(format!("{}{}.", gap[..1].to_uppercase(), &gap[1..])),
             None if !compared.is_empty() => notes.push(format!(
                 "Every point measured is within 10% or {} ms of its prediction ({}).",
