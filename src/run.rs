@@ -2,7 +2,7 @@
 //! between a run and its time: a run whose results differ from the serial answer is reported as
 //! wrong and its time is withheld.
 
-use crate::workloads::{Job, Value, show_list};
+use crate::workloads::{Job, Value, first_failure, show_list};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -281,12 +281,7 @@ pub fn check(
     }
     // A script task that failed fails the run, with where and why; so does a serial answer that
     // could not be worked out.
-    let failed = |values: &[Value]| {
-        values.iter().enumerate().find_map(|(i, v)| match v {
-            Value::Failed(why) => Some(format!("task {i}: {why}")),
-            _ => None,
-        })
-    };
+    let failed = first_failure;
     if let Some(why) = failed(&run.results) {
         return Err(RunError::Failed(why));
     }

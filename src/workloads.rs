@@ -300,6 +300,24 @@ impl fmt::Display for Value {
     }
 }
 
+impl From<Result<String, script::ScriptError>> for Value {
+    /// A script task's value, or where and why it failed.
+    fn from(result: Result<String, script::ScriptError>) -> Self {
+        match result {
+            Ok(text) => Value::Text(text),
+            Err(e) => Value::Failed(e.to_string()),
+        }
+    }
+}
+
+/// The first script task in `values` that failed: `task i: where and why`.
+pub fn first_failure(values: &[Value]) -> Option<String> {
+    values.iter().enumerate().find_map(|(i, v)| match v {
+        Value::Failed(why) => Some(format!("task {i}: {why}")),
+        _ => None,
+    })
+}
+
 /// `[a, b, c, … (n in all)]`: at most `limit` values of a list, for messages and the page.
 pub fn show_list(values: &[Value], limit: usize) -> String {
     let shown: Vec<String> = values.iter().take(limit).map(|v| v.to_string()).collect();
@@ -516,10 +534,7 @@ impl Job {
             Workload::QueueSquare { .. } => Value::Int((i * i) as i64),
             Workload::SharedCounter { amount } => Value::Int(shared_counter::add(*amount)),
             Workload::FileWrite { bytes } => Value::Int(file_write::write_and_close(*bytes) as i64),
-            Workload::Script { source } => match script::run_task(source, i, cp, false) {
-                Ok(text) => Value::Text(text),
-                Err(e) => Value::Failed(e.to_string()),
-            },
+            Workload::Script { source } => script::run_task(source, i, cp, false).into(),
         }
     }
 
@@ -667,11 +682,8 @@ impl Expecting {
             }
             if let Workload::Script { source } = &self.job.workload {
                 // One task per slice, on the page: no sleeping, a private total, a time limit.
-                let value =
-                    match script::run_task(source, i, &mut PageThread::for_job(&self.job), true) {
-                        Ok(text) => Value::Text(text),
-                        Err(e) => Value::Failed(e.to_string()),
-                    };
+                let value: Value =
+                    script::run_task(source, i, &mut PageThread::for_job(&self.job), true).into();
                 if let Value::Failed(_) = value {
                     // The same failure stands for the tasks after it.
                     self.values.resize(self.job.tasks, value);

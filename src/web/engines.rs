@@ -211,10 +211,7 @@ pub async fn measure(
     };
     // A script whose serial answer failed (an error, the page's time limit) would fail the
     // same way on every engine, or run until Cancel: it is not run.
-    if let Some(why) = expected.iter().enumerate().find_map(|(i, v)| match v {
-        Value::Failed(why) => Some(format!("task {i}: {why}")),
-        _ => None,
-    }) {
+    if let Some(why) = crate::workloads::first_failure(&expected) {
         return (Err(RunError::Failed(why)), None);
     }
     main_thread::warm_up(job).await;
