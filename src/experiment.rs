@@ -343,7 +343,7 @@ impl<'a> Outcomes<'a> {
             .collect();
         // Each step is a single run.
         let gap = predict::largest_gap(&compared, cores, true)?;
-        Some(format!("Predicted beside measured, {gap}."))
+        Some(format!("Predicted beside measured, largest gap: {gap}."))
     }
 
     /// A checked step's timed span in ms.

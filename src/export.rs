@@ -2,6 +2,7 @@
 //! row per point) and as JSON (each sweep with its configuration and machine), and the caption
 //! an exported chart carries.
 
+use crate::predict::predict;
 use crate::settings::Settings;
 use crate::share::Results;
 use crate::stats::speedup;
@@ -30,6 +31,9 @@ struct Row<'a> {
     max_ms: f64,
     repetitions: usize,
     speedup: Option<f64>,
+    /// What theory predicted for the point ([`crate::predict::predict`]), where the sweep has
+    /// what predictions are made from.
+    predicted_ms: Option<f64>,
     workload: &'a str,
     tasks: usize,
     hardware_concurrency: usize,
@@ -61,6 +65,9 @@ fn rows<'a>(sweep: &'a Sweep, workload: &'a str) -> impl Iterator<Item = Row<'a>
         max_ms: p.summary.max_ms,
         repetitions: p.summary.samples,
         speedup: serial.and_then(|s| speedup(s, p.summary.median_ms)),
+        predicted_ms: (sweep.results.costs.as_ref())
+            .map(|c| predict(p.point.mode, p.point.workers, c))
+            .filter(|&ms| ms > 0.0),
         workload,
         tasks: sweep.settings.tasks,
         hardware_concurrency: machine.hardware_concurrency,
@@ -223,6 +230,12 @@ mod tests {
                 point(Mode::MainThread, 1, 100.0),
                 point(Mode::Shared { gil: false }, 2, 50.0),
             ],
+            costs: Some(crate::predict::Costs {
+                tasks: vec![(0.0, 10.0); 10],
+                cores: 2.0,
+                startup_ms: 0.0,
+                message_ms: 0.0,
+            }),
         };
         (config, results)
     }
@@ -248,7 +261,7 @@ mod tests {
         assert_eq!(lines.len(), 5, "{text}");
         assert!(lines[0].starts_with("whose,engine,engine_key,workers,median_ms"));
         assert!(
-            lines[2].starts_with("mine,shared memory,shared,2,50.0,49.0,51.0,3,2.0,"),
+            lines[2].starts_with("mine,shared memory,shared,2,50.0,49.0,51.0,3,2.0,50.0,"),
             "{}",
             lines[2]
         );
@@ -322,6 +335,7 @@ mod tests {
         assert_eq!(v["format"], "corescope-results");
         assert_eq!(v["sweeps"][0]["points"][1]["median_ms"], 50.0);
         assert_eq!(v["sweeps"][0]["points"][1]["speedup"], 2.0);
+        assert_eq!(v["sweeps"][0]["points"][1]["predicted_ms"], 50.0);
         assert_eq!(v["sweeps"][0]["browser"], "Chrome 131");
     }
 }

@@ -58,6 +58,12 @@ pub struct Machine {
 }
 
 impl Machine {
+    /// Cores' worth of computing it delivers at once, as predictions count them: the effective
+    /// cores measured, else hardwareConcurrency.
+    pub fn cores(&self) -> f64 {
+        self.effective_cores.unwrap_or(self.hardware_concurrency) as f64
+    }
+
     /// Where and when: "measured in Firefox 140 with hardwareConcurrency 8 (effective cores
     /// measured: 4), cross-origin isolated, on 2026-11-22".
     pub fn describe(&self) -> String {

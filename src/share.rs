@@ -2,12 +2,15 @@
 //! of the machine that measured them, carried in a URL fragment (no server sees them).
 //!
 //! A link reads `#v1.` followed by base64url (RFC 4648, no padding) of the link's fields in
-//! postcard's compact binary form and a CRC-32 of them. The decoder is strict: it takes a link
+//! postcard's compact binary form and a CRC-32 of them. Two parts may follow the fields, under
+//! the same CRC: a script, when the workload is one, then what the sweep's predictions were made
+//! from. Links made before either end where they begin, so the format is still `v1`. The decoder is strict: it takes a link
 //! whole or not at all, and every refusal says why — damaged, truncated, made by a newer
 //! corescope, or a value outside its limit (named, never clamped).
 
 use crate::experiment::PresetId;
 use crate::machine::{Date, Machine};
+use crate::predict::Costs;
 use crate::run::Mode;
 use crate::settings::{
     self, BENCH_MODES, Limit, MAX_HARDWARE_CONCURRENCY, MAX_TASKS, MAX_WORKERS, Settings, View,
@@ -48,11 +51,16 @@ pub struct Config {
     pub preset: PresetId,
 }
 
-/// A sweep's results as they travel: the machine and each point's summary.
+/// A sweep's results as they travel: the machine, each point's summary and what its
+/// predictions were made from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Results {
     pub machine: Machine,
     pub points: Vec<PointSummary>,
+    /// What the sweep's predictions were made from (`sweep::Predictions::costs`), so that the
+    /// page that opens the link redraws them: in whole microseconds (`Costs::quantized`), with
+    /// the machine's cores (`Machine::cores`), which is how they travel.
+    pub costs: Option<Costs>,
 }
 
 /// What a link carries.
@@ -151,6 +159,15 @@ struct WireBar {
     task: Option<u16>,
 }
 
+/// What predictions are made from, after the fields (and the script): older links end before it.
+#[derive(Clone, Serialize, Deserialize)]
+struct WireCosts {
+    /// Each serial task's blocking wait and its computing, in µs.
+    tasks: Vec<(u64, u64)>,
+    startup_us: u64,
+    message_us: u64,
+}
+
 #[derive(Clone, Serialize, Deserialize)]
 struct WireResults {
     hardware_concurrency: u16,
@@ -185,17 +202,25 @@ fn ns(ms: f64) -> u64 {
 /// Bytes `len` after the checksum of a link's fields: CRC-32 (IEEE), little-endian.
 const CRC_BYTES: usize = 4;
 
-/// The fragment for `link`, without the `#`. A timeline that would make the link longer than a
-/// decoder accepts is left out.
+/// The fragment for `link`, without the `#`. Where the link would be longer than a decoder
+/// accepts, the timeline is left out, then what the predictions were made from.
 pub fn encode(link: &Link) -> String {
     let text = encode_all(link);
-    if text.len() <= MAX_LINK_CHARS || link.timeline.is_none() {
+    if text.len() <= MAX_LINK_CHARS {
         return text;
     }
-    encode_all(&Link {
+    let mut link = Link {
         timeline: None,
         ..link.clone()
-    })
+    };
+    let text = encode_all(&link);
+    match &mut link.results {
+        Some(r) if text.len() > MAX_LINK_CHARS && r.costs.is_some() => {
+            r.costs = None;
+            encode_all(&link)
+        }
+        _ => text,
+    }
 }
 
 fn us(ms: f64) -> i64 {
@@ -272,9 +297,21 @@ fn encode_all(link: &Link) -> String {
         timeline: link.timeline.as_ref().map(wire_timeline),
     };
     let mut bytes = postcard::to_allocvec(&wire).expect("postcard writes plain structs to a Vec");
-    // A script follows the fields, when the link's workload is one (older links end before it).
+    // A script follows the fields, when the link's workload is one, then what the predictions
+    // were made from (older links end before them).
     if c.workload == settings::SCRIPT_WORKLOAD {
         bytes.extend(postcard::to_allocvec(&c.script).expect("postcard writes a string"));
+    }
+    if let Some(costs) = link.results.as_ref().and_then(|r| r.costs.as_ref()) {
+        let whole_us = |ms: f64| us(ms).max(0) as u64;
+        let wire = WireCosts {
+            tasks: (costs.tasks.iter())
+                .map(|&(wait, cpu)| (whole_us(wait), whole_us(cpu)))
+                .collect(),
+            startup_us: whole_us(costs.startup_ms),
+            message_us: whole_us(costs.message_ms),
+        };
+        bytes.extend(postcard::to_allocvec(&wire).expect("postcard writes plain structs"));
     }
     bytes.extend_from_slice(&crc32fast::hash(&bytes).to_le_bytes());
     format!("v{VERSION}.{}", URL_SAFE_NO_PAD.encode(bytes))
@@ -315,18 +352,9 @@ pub fn decode(fragment: &str) -> Result<Link, LinkError> {
 pub fn decode_fields(bytes: &[u8]) -> Result<Link, LinkError> {
     let (wire, rest): (Wire, &[u8]) = postcard::take_from_bytes(bytes)
         .map_err(|_| LinkError::Damaged("its fields do not read"))?;
-    let script = if usize::from(wire.workload) == settings::SCRIPT_WORKLOAD {
-        if rest.len() > script::MAX_SOURCE_BYTES + 2 {
-            return Err(LinkError::Invalid(format!(
-                "the link's script is over the {} KB a script may have",
-                script::MAX_SOURCE_BYTES >> 10
-            )));
-        }
+    let (script, rest) = if usize::from(wire.workload) == settings::SCRIPT_WORKLOAD {
         let (source, rest): (String, &[u8]) = postcard::take_from_bytes(rest)
             .map_err(|_| LinkError::Damaged("its script does not read"))?;
-        if !rest.is_empty() {
-            return Err(LinkError::Damaged("it has bytes after its script"));
-        }
         if source.len() > script::MAX_SOURCE_BYTES {
             return Err(LinkError::Invalid(format!(
                 "the link's script is {} bytes, over the {} KB a script may have",
@@ -334,14 +362,21 @@ pub fn decode_fields(bytes: &[u8]) -> Result<Link, LinkError> {
                 script::MAX_SOURCE_BYTES >> 10
             )));
         }
-        Some(source)
+        (Some(source), rest)
     } else {
-        if !rest.is_empty() {
-            return Err(LinkError::Damaged("it has bytes after its last field"));
-        }
-        None
+        (None, rest)
     };
-    check(wire, script)
+    let (costs, rest): (Option<WireCosts>, &[u8]) = if rest.is_empty() {
+        (None, rest)
+    } else {
+        let (costs, rest) = postcard::take_from_bytes(rest)
+            .map_err(|_| LinkError::Damaged("what its predictions were made from does not read"))?;
+        (Some(costs), rest)
+    };
+    if !rest.is_empty() {
+        return Err(LinkError::Damaged("it has bytes after its last field"));
+    }
+    check(wire, script, costs)
 }
 
 fn range(
@@ -368,7 +403,7 @@ fn within(limit: Limit, got: impl Into<i128>) -> Result<(), LinkError> {
     range(limit.what, got, limit.min as u64, limit.max as u64)
 }
 
-fn check(w: Wire, script: Option<String>) -> Result<Link, LinkError> {
+fn check(w: Wire, script: Option<String>, costs: Option<WireCosts>) -> Result<Link, LinkError> {
     within(settings::WORKLOAD, w.workload)?;
     within(settings::TASKS, w.tasks)?;
     within(settings::SIZE_PERCENT, w.size_percent)?;
@@ -416,7 +451,20 @@ fn check(w: Wire, script: Option<String>) -> Result<Link, LinkError> {
         .job()
         .check_memory()
         .map_err(|why| LinkError::Invalid(format!("the link's sweep is too large: {why}")))?;
-    let results = w.results.map(|r| check_results(r, &config)).transpose()?;
+    let mut results = w.results.map(|r| check_results(r, &config)).transpose()?;
+    match (costs, &mut results) {
+        (None, _) => {}
+        (Some(_), None) => {
+            return Err(LinkError::Invalid(
+                "the link has what predictions are made from without the machine they were \
+                 measured on"
+                    .into(),
+            ));
+        }
+        (Some(costs), Some(results)) => {
+            results.costs = Some(check_costs(costs, &config, &results.machine)?);
+        }
+    }
     let timeline = match (w.timeline, &results) {
         (None, _) => None,
         (Some(_), None) => {
@@ -511,6 +559,37 @@ fn check_timeline(t: WireTimeline) -> Result<Timeline, LinkError> {
         lanes,
         elapsed_ms: ms(t.elapsed_us as i64),
         script: false,
+    })
+}
+
+fn check_costs(c: WireCosts, config: &Config, machine: &Machine) -> Result<Costs, LinkError> {
+    if config.settings.workload == settings::SCRIPT_WORKLOAD {
+        return Err(LinkError::Invalid(
+            "the link has predictions for a script, which the page does not predict".into(),
+        ));
+    }
+    if c.tasks.len() != config.settings.tasks {
+        return Err(LinkError::Invalid(format!(
+            "the link's predictions are made from {} tasks, but its sweep has {}",
+            c.tasks.len(),
+            config.settings.tasks
+        )));
+    }
+    let max_us = MAX_NS / 1000;
+    for &(wait, cpu) in &c.tasks {
+        range("a serial task's wait (µs)", wait, 0, max_us)?;
+        range("a serial task's computing (µs)", cpu, 0, max_us)?;
+    }
+    range("a worker's start-up (µs)", c.startup_us, 0, max_us)?;
+    range("a batch's messaging (µs)", c.message_us, 0, max_us)?;
+    let ms = |us: u64| us as f64 / 1000.0;
+    Ok(Costs {
+        tasks: (c.tasks.into_iter())
+            .map(|(wait, cpu)| (ms(wait), ms(cpu)))
+            .collect(),
+        cores: machine.cores(),
+        startup_ms: ms(c.startup_us),
+        message_ms: ms(c.message_us),
     })
 }
 
@@ -634,6 +713,7 @@ fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> 
             effective_cores: r.effective_cores.map(usize::from),
         },
         points,
+        costs: None,
     })
 }
 
@@ -700,6 +780,12 @@ mod tests {
                     effective_cores: Some(6),
                 },
                 points,
+                costs: Some(Costs {
+                    tasks: vec![(100.0, 23.456); 10],
+                    cores: 6.0,
+                    startup_ms: 41.5,
+                    message_ms: 0.731,
+                }),
             }),
         }
     }
@@ -1146,6 +1232,104 @@ mod tests {
             decode_fields(&bare).is_err(),
             "a byte after a built-in workload's fields"
         );
+    }
+
+    /// A link's fields, then (after an empty script, for a script) what predictions are made
+    /// from.
+    fn fields_with_costs(w: &Wire, costs: &WireCosts) -> Result<Link, LinkError> {
+        let mut bytes = postcard::to_allocvec(w).expect("encodes");
+        if usize::from(w.workload) == settings::SCRIPT_WORKLOAD {
+            bytes.push(0);
+        }
+        bytes.extend(postcard::to_allocvec(costs).expect("encodes"));
+        decode_fields(&bytes)
+    }
+
+    #[test]
+    fn a_link_carries_what_its_predictions_are_made_from() {
+        let costs = |tasks: usize| WireCosts {
+            tasks: vec![(100_000, 23_456); tasks],
+            startup_us: 41_500,
+            message_us: 731,
+        };
+        let link = fields_with_costs(&complete_wire(), &costs(10)).expect("decodes");
+        let got = link.results.as_ref().and_then(|r| r.costs.clone());
+        assert_eq!(
+            got,
+            Some(Costs {
+                tasks: vec![(100.0, 23.456); 10],
+                cores: 2.0,
+                startup_ms: 41.5,
+                message_ms: 0.731,
+            }),
+            "in ms, with the machine's effective cores"
+        );
+        assert_eq!(
+            decode(&encode(&link)),
+            Ok(link),
+            "and written back the same"
+        );
+        // A link made before predictions travelled ends before them.
+        let older = fields(&complete_wire()).expect("decodes");
+        assert_eq!(older.results.expect("results").costs, None);
+
+        let refusal =
+            |w: &Wire, c: &WireCosts| fields_with_costs(w, c).expect_err("refused").to_string();
+        assert_eq!(
+            refusal(&complete_wire(), &costs(9)),
+            "the link's predictions are made from 9 tasks, but its sweep has 10"
+        );
+        assert!(
+            refusal(&wire(), &costs(10)).contains("without the machine"),
+            "costs without results"
+        );
+        let script = Wire {
+            workload: settings::SCRIPT_WORKLOAD as u8,
+            ..complete_wire()
+        };
+        assert!(refusal(&script, &costs(10)).contains("for a script"));
+        let mut hour = costs(10);
+        hour.tasks[3].1 = MAX_NS / 1000 + 1;
+        assert_eq!(
+            refusal(&complete_wire(), &hour),
+            "a serial task's computing (µs) must be between 0 and 3600000000; the link says \
+             3600000001"
+        );
+        let mut bytes = postcard::to_allocvec(&complete_wire()).expect("encodes");
+        bytes.extend(postcard::to_allocvec(&costs(10)).expect("encodes"));
+        bytes.push(0);
+        assert_eq!(
+            decode_fields(&bytes),
+            Err(LinkError::Damaged("it has bytes after its last field"))
+        );
+    }
+
+    #[test]
+    fn a_link_too_long_for_its_costs_leaves_them_out_after_its_timeline() {
+        // Three hundred points, and a thousand tasks of an hour's waiting and computing: over
+        // 14,000 bytes.
+        let mut w = complete_wire();
+        let point = results(&mut w).points[1].clone();
+        results(&mut w).points = (0..300)
+            .map(|k| WirePoint {
+                workers: k + 1,
+                ..point.clone()
+            })
+            .collect();
+        let mut link = fields(&w).expect("decodes");
+        let hour = MAX_NS as f64 / 1e6;
+        let results = link.results.as_mut().expect("results");
+        results.costs = Some(Costs {
+            tasks: vec![(hour, hour); MAX_TASKS],
+            cores: results.machine.cores(),
+            startup_ms: 0.0,
+            message_ms: 0.0,
+        });
+        link.config.settings.tasks = MAX_TASKS;
+        let back = decode(&encode(&link)).expect("decodes");
+        assert_eq!(back.timeline, None);
+        assert_eq!(back.results.expect("results").costs, None);
+        assert!(encode_all(&link).len() > MAX_LINK_CHARS);
     }
 
     /// Every limit the decoder checks, at its boundary: the link that sets the field to the

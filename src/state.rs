@@ -9,7 +9,7 @@ use crate::settings::{self, Limit, Settings, View, page_max_workers};
 use crate::settings::{Scale, sweep_workloads};
 use crate::share::{self, Config, Link, Results};
 use crate::stats::{CoreEstimate, Responsiveness, effective_cores};
-use crate::sweep::{Measured, Plan, Point, record, summaries};
+use crate::sweep::{Measured, Plan, Point, Predictions, record, summaries};
 use crate::timeline::Timeline;
 use crate::workloads::{Fault, Job, Workload};
 
@@ -472,8 +472,15 @@ impl State {
             Some(config) if !points.is_empty() => (config.clone(), points),
             _ => (self.link_config(), Vec::new()),
         };
-        let results =
-            (!points.is_empty() || timeline.is_some()).then_some(Results { machine, points });
+        // What this page's predictions were made from, for the page that opens the link.
+        let costs = Predictions::costs(&self.bench.measured, machine.cores())
+            .filter(|c| !points.is_empty() && c.tasks.len() == config.settings.tasks)
+            .map(|c| c.quantized());
+        let results = (!points.is_empty() || timeline.is_some()).then_some(Results {
+            machine,
+            points,
+            costs,
+        });
         Link {
             config,
             results,
@@ -1566,17 +1573,27 @@ mod tests {
             None,
             "nothing measured yet: the link carries the configuration alone"
         );
-        sender.apply(Action::SweepStarted(sender.bench_plan()));
+        let plan = sender.bench_plan();
+        // The serial run's 40 tasks of 2.5 ms, which predictions are made from.
+        let serial = crate::run::RawRun {
+            records: (0..40)
+                .map(|i| crate::run::TaskRecord::new(i, 0, 2.5 * i as f64, 2.5 * (i + 1) as f64))
+                .collect(),
+            elapsed_ms: 100.0,
+            ..Default::default()
+        };
+        let serial = Timeline::of(Mode::MainThread, &plan.job, &serial);
+        sender.apply(Action::SweepStarted(plan));
         sender.apply(Action::SetView(View::Speedup));
-        for (mode, workers, ms) in [
-            (Mode::MainThread, 1, 100.0),
-            (Mode::Shared { gil: false }, 2, 52.25),
+        for (mode, workers, ms, timeline) in [
+            (Mode::MainThread, 1, 100.0, Some(serial)),
+            (Mode::Shared { gil: false }, 2, 52.25, None),
         ] {
             sender.apply(Action::Sampled {
                 point: Point { mode, workers },
                 elapsed_ms: ms,
                 result: "[1]".into(),
-                timeline: None,
+                timeline,
             });
         }
         sender.apply(Action::SweepFinished {
@@ -1605,6 +1622,17 @@ mod tests {
         let theirs = receiver.theirs.clone().expect("their results");
         assert_eq!(theirs.results.machine, machine(8));
         assert_eq!(theirs.results.points, summaries(&sender.bench.measured));
+        let costs = theirs
+            .results
+            .costs
+            .clone()
+            .expect("what predictions are made from");
+        assert_eq!(
+            costs,
+            Predictions::costs(&sender.bench.measured, 8.0).expect("costs"),
+            "the sender's, on the sender's 8 cores"
+        );
+        assert_eq!(costs.tasks, vec![(0.0, 2.5); 40]);
         assert_eq!(receiver.link_config(), theirs.config);
         assert!(theirs.describe().contains(
             "with hardwareConcurrency 8, cross-origin isolated, on 2026-11-22: 40 tasks of "

@@ -304,22 +304,40 @@ pub struct Predictions {
 }
 
 impl Predictions {
+    /// The predictions for `modes` at 1…`max_workers` workers, made from `measured` once it
+    /// has its serial baseline.
     pub fn of(
         measured: &[Measured],
         modes: &[Mode],
         max_workers: usize,
         cores: f64,
     ) -> Option<Self> {
+        Some(Self::from_costs(
+            Self::costs(measured, cores)?,
+            modes,
+            max_workers,
+        ))
+    }
+
+    /// What predictions are made from: the serial baseline's tasks, `cores`, and the start-up
+    /// and messaging of every run in `measured`. `None` before the serial run, and for a
+    /// script, whose serial run cannot tell its sleeps from its computing.
+    pub fn costs(measured: &[Measured], cores: f64) -> Option<Costs> {
         let serial = measured
             .iter()
             .find(|m| m.point.mode == Mode::MainThread)?
             .timeline
             .as_ref()
-            // A script's sleeps are inside its tasks, where its serial run cannot tell them
-            // from its computing: no prediction.
             .filter(|t| !t.script)?;
-        let costs = Costs::from_serial(serial, cores)
-            .with_overheads(measured.iter().filter_map(|m| m.timeline.as_ref()));
+        Some(
+            Costs::from_serial(serial, cores)
+                .with_overheads(measured.iter().filter_map(|m| m.timeline.as_ref())),
+        )
+    }
+
+    /// The predictions for `modes` at 1…`max_workers` workers from `costs`: how a page redraws
+    /// those of a sweep that a link carries.
+    pub fn from_costs(costs: Costs, modes: &[Mode], max_workers: usize) -> Self {
         let series = modes
             .iter()
             .filter(|&&m| m != Mode::MainThread)
@@ -330,7 +348,7 @@ impl Predictions {
                 (mode, ks)
             })
             .collect();
-        Some(Predictions { costs, series })
+        Predictions { costs, series }
     }
 
     /// The prediction for `mode` at `workers`.
@@ -344,8 +362,9 @@ impl Predictions {
             .map(|(_, ms)| *ms)
     }
 
-    /// What the prediction was made from, and where it missed most, in sentences.
-    pub fn notes(&self, points: &[PointSummary]) -> Vec<String> {
+    /// What the prediction was made from, and where it missed most, in sentences; `whose`
+    /// (`theirs`) names the sweep when the chart shows two.
+    pub fn notes(&self, points: &[PointSummary], whose: Option<&str>) -> Vec<String> {
         let c = &self.costs;
         let measured_or = |ms: f64, digits: usize| {
             if ms > 0.0 {
@@ -354,8 +373,11 @@ impl Predictions {
                 "nothing (not measured yet)".into()
             }
         };
+        let (of, among) = whose.map_or_else(Default::default, |w| {
+            (format!(" for {w}"), format!(" in {w}"))
+        });
         let mut notes = vec![format!(
-            "Predicted (thin dotted lines): each engine's schedule simulated from the serial \
+            "Predicted{of} (thin dotted lines): each engine's schedule simulated from the serial \
              run's {} (computing {:.0} ms, waiting {:.0} ms in all), {} cores' worth of \
              computing, {} per fresh worker's start-up and {} per batch's messages.",
             crate::words::count(c.tasks.len(), "task"),
@@ -380,9 +402,9 @@ impl Predictions {
             .collect();
         let single_runs = points.iter().all(|p| p.summary.samples <= 1);
         match predict::largest_gap(&compared, c.cores, single_runs) {
-            Some(gap) => notes.push(format!("{}{}.", gap[..1].to_uppercase(), &gap[1..])),
+            Some(gap) => notes.push(format!("Largest gap{among}: {gap}.")),
             None if !compared.is_empty() => notes.push(format!(
-                "Every point measured is within 10% or {} ms of its prediction ({}).",
+                "Every point measured{among} is within 10% or {} ms of its prediction ({}).",
                 predict::SMALLEST_GAP_MS,
                 crate::words::count(compared.len(), "point")
             )),
@@ -442,9 +464,21 @@ pub(crate) mod tests {
             String::new(),
             None,
         );
-        let notes = p.notes(&summaries(&measured));
+        let notes = p.notes(&summaries(&measured), None);
         assert!(notes[0].starts_with("Predicted (thin dotted lines): each engine's schedule simulated from the serial run's 4 tasks (computing 100 ms"), "{notes:?}");
         assert!(notes[1].starts_with("Largest gap: shared memory + GIL, 4 workers: predicted 100 ms, measured 180 ms (+80%)"), "{notes:?}");
+        // A link's sweep redraws them from what it carries, and its notes say whose they are.
+        let theirs = Predictions::from_costs(p.costs.clone(), &[shared, gil], 4);
+        assert_eq!(theirs, p);
+        let notes = theirs.notes(&summaries(&measured), Some("theirs"));
+        assert!(
+            notes[0].starts_with("Predicted for theirs (thin dotted lines): "),
+            "{notes:?}"
+        );
+        assert!(
+            notes[1].starts_with("Largest gap in theirs: shared memory + GIL, 4 workers"),
+            "{notes:?}"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use crate::experiment::PresetId;
 use crate::machine::{Date, Machine};
+use crate::predict::Costs;
 use crate::run::Mode;
 use crate::settings::{
     self, BENCH_MODES, MAX_REPETITIONS, MAX_TASKS, SIZE_PERCENT, Settings, View, page_max_workers,
@@ -100,6 +101,12 @@ fn results(config: &Config, cores: usize) -> impl Strategy<Value = Results> + us
         points.extend((1..=top).map(|workers| Point { mode, workers }));
     }
     let reps = config.settings.repetitions;
+    let tasks = config.settings.tasks;
+    let script = config.settings.workload == crate::settings::SCRIPT_WORKLOAD;
+    // What predictions are made from, in whole µs: never for a script.
+    let us = || (0u64..10_000_000).prop_map(|us| us as f64 / 1000.0);
+    let costs = prop::option::of((prop::collection::vec((us(), us()), tasks), us(), us()))
+        .prop_map(move |c| c.filter(|_| !script));
     (
         subsequence(points.clone(), 0..=points.len().min(60)),
         "[A-Za-z0-9 ._()/-]{1,40}",
@@ -107,12 +114,13 @@ fn results(config: &Config, cores: usize) -> impl Strategy<Value = Results> + us
         (2000u16..=9999, 1u8..=12, 1u8..=28),
         // The calibration measures at most 2 × hardwareConcurrency workers.
         prop::option::of(1..=2 * cores),
+        costs,
     )
         .prop_flat_map(
-            move |(chosen, browser, isolated, (year, month, day), effective_cores)| {
+            move |(chosen, browser, isolated, (year, month, day), effective_cores, costs)| {
                 let n = chosen.len();
                 (
-                    Just(chosen),
+                    Just((chosen, costs)),
                     prop::collection::vec(summary(reps), n),
                     Just(Machine {
                         hardware_concurrency: cores,
@@ -124,7 +132,13 @@ fn results(config: &Config, cores: usize) -> impl Strategy<Value = Results> + us
                 )
             },
         )
-        .prop_map(|(chosen, summaries, machine)| Results {
+        .prop_map(|((chosen, costs), summaries, machine)| Results {
+            costs: costs.map(|(tasks, startup_ms, message_ms)| Costs {
+                tasks,
+                cores: machine.cores(),
+                startup_ms,
+                message_ms,
+            }),
             machine,
             points: chosen
                 .into_iter()

@@ -115,10 +115,24 @@ pub fn Bench(props: &StateProps) -> Html {
             .unwrap_or(state.hardware_concurrency) as f64;
         sweep::Predictions::of(&b.measured, &p.modes, p.max_workers, cores)
     });
-    let prediction_notes = predictions
+    // And for theirs, redrawn from what their link carries.
+    let their_predictions = theirs.and_then(|t| {
+        let machine = &t.results.machine;
+        let top = t.config.settings.top_workers(machine.hardware_concurrency);
+        let costs = t.results.costs.clone()?;
+        Some(sweep::Predictions::from_costs(
+            costs,
+            &t.config.settings.modes,
+            top,
+        ))
+    });
+    let mut prediction_notes = predictions
         .as_ref()
-        .map(|p| p.notes(&mine))
+        .map(|p| p.notes(&mine, theirs.map(|_| "mine")))
         .unwrap_or_default();
+    if let (Some(p), Some(t)) = (&their_predictions, theirs) {
+        prediction_notes.extend(p.notes(&t.results.points, Some("theirs")));
+    }
     if !mine.is_empty() {
         let set = chart::Set {
             predicted: predictions.as_ref(),
@@ -138,7 +152,7 @@ pub fn Bench(props: &StateProps) -> Html {
     if let Some(t) = theirs {
         let cores = t.results.machine.hardware_concurrency;
         let set = chart::Set {
-            predicted: None,
+            predicted: their_predictions.as_ref(),
             whose: Some("theirs"),
             dashed: true,
             cores_marker: mine.is_empty() || cores != state.hardware_concurrency,

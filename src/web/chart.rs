@@ -102,7 +102,7 @@ pub struct Set<'a> {
     pub modes: &'a [Mode],
     /// The `hardwareConcurrency` of the machine that measured them.
     pub cores: usize,
-    /// What theory predicted for each engine (this page's own sweep only).
+    /// What theory predicted for each engine.
     pub predicted: Option<&'a sweep::Predictions>,
 }
 

@@ -69,7 +69,12 @@ pub fn Lessons(props: &StateProps) -> Html {
             .filter(|_| steps[i].mode != Mode::MainThread)?;
         let ms = crate::predict::ms_text;
         Some(match measured {
-            Some(m) => format!("predicted {} ({:+.0}%)", ms(p), (m / p - 1.0) * 100.0),
+            // Rounded first, so that a gap under half a percent reads +0%, not -0%.
+            Some(m) => format!(
+                "predicted {} ({:+}%)",
+                ms(p),
+                ((m / p - 1.0) * 100.0).round() + 0.0
+            ),
             None => format!("predicted {}", ms(p)),
         })
     };

@@ -14,8 +14,10 @@ use yew::prelude::*;
 
 /// Calls `f` with the sweeps there are to export: this page's last sweep and a link's.
 fn with_sweeps<R>(state: &State, f: impl FnOnce(&[export::Sweep]) -> R) -> R {
+    let machine = links::machine(state.effective_cores());
     let mine = Results {
-        machine: links::machine(state.effective_cores()),
+        costs: sweep::Predictions::costs(&state.bench.measured, machine.cores()),
+        machine,
         points: sweep::summaries(&state.bench.measured),
     };
     let mut sweeps = Vec::new();

@@ -144,6 +144,19 @@ test('bench points and quick runs open their timelines; a sweep predicts and exp
   const theirs = await other.page.$eval('section.bench #timeline', el => ({ mode: el.dataset.mode, lanes: Number(el.dataset.lanes), text: el.textContent }));
   assert.deepEqual([theirs.mode, theirs.lanes], ['gil', 2]);
   assert.match(theirs.text, /Timeline: theirs — shared memory \+ GIL, measured in/);
+  // Their predictions are redrawn from what the link carries: the same costs, the same lines.
+  const mine = await page.textContent('#predictions');
+  const theirPredictions = await other.page.textContent('#predictions');
+  assert.match(theirPredictions, /^Predicted for theirs \(thin dotted lines\): each engine's schedule simulated from the serial run's 4 tasks/);
+  assert.match(theirPredictions, /(Largest gap in theirs: .+: predicted .+, measured .+ \([+-]\d+%\) — .+\.|Every point measured in theirs is within 10% or 2 ms of its prediction)/);
+  const costs = text => text.match(/computing (\d+) ms, waiting (\d+) ms in all\), (\d+) cores' worth of computing, (.+?) per fresh worker's start-up and (.+?) per batch's messages/).slice(1);
+  // The link carries whole microseconds, so a last printed digit may round the other way.
+  const near = (x, y, digit) => x === y || Math.abs(parseFloat(x) - parseFloat(y)) <= digit;
+  const [a, b] = [costs(mine), costs(theirPredictions)];
+  assert.ok(near(a[0], b[0], 1) && near(a[1], b[1], 1) && a[2] === b[2], `${a} beside ${b}`);
+  assert.ok(near(a[3], b[3], 0.1) && near(a[4], b[4], 0.01), `${a} beside ${b}`);
+  assert.ok((await other.page.textContent('#chart')).includes('predicted'), 'their predicted lines are drawn');
+  t.diagnostic(`their predictions: ${theirPredictions}`);
   assert.deepEqual(other.errors, []);
   await other.page.close();
   assert.deepEqual(errors, []);
