@@ -63,11 +63,13 @@ wasm_once() {
 # Headless Firefox under the test runner's own server now and then never starts a test page's
 # workers: either no test reports ("Failed to detect test as having been run"), or the page's
 # shared-memory pool never gets ready, twice in a row ("did not get ready within"); the same
-# page served by serve.json starts them every time. Such a run is retried, up to twice, saying
-# so; a failed assertion is not.
+# page served by serve.json starts them every time. Rarer, the page stops answering the driver
+# at its first test, with no assertion failed ("webdriver POST ... timed out"). Such a run is
+# retried, up to twice, saying so; a failed assertion is not.
 never_started() {
   { grep -q 'Failed to detect test as having been run' "$1" && ! grep -qE '^test .* \.\.\. FAIL' "$1"; } ||
-    grep -q 'the shared-memory pool did not get ready within .* (a first try failed too' "$1"
+    grep -q 'the shared-memory pool did not get ready within .* (a first try failed too' "$1" ||
+    { grep -qE 'webdriver POST .* timed out after' "$1" && ! grep -q 'panicked at' "$1"; }
 }
 wasm_in() {
   local out rc tries=0
@@ -76,7 +78,7 @@ wasm_in() {
   rc=${PIPESTATUS[0]}
   while [ "$rc" != 0 ] && [ "$tries" -lt 2 ] && never_started "$out"; do
     tries=$((tries + 1))
-    note "a $1 test page never started its workers; retrying the $1 tests ($tries of 2)"
+    note "a $1 test page never started its workers or stopped answering; retrying the $1 tests ($tries of 2)"
     wasm_once "$1" 2>&1 | tee "$out"
     rc=${PIPESTATUS[0]}
   done
@@ -97,7 +99,7 @@ step bench-quick scripts/bench.sh --quick
 # A step's log from its last attempt on (a retried wasm run counts once).
 final_attempt() {
   local from
-  from=$(grep -n 'test page never started its workers; retrying' "$1" | tail -1 | cut -d: -f1)
+  from=$(grep -n 'test page never started its workers.*; retrying' "$1" | tail -1 | cut -d: -f1)
   if [ -n "$from" ]; then tail -n "+$from" "$1"; else cat "$1"; fi
 }
 

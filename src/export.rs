@@ -3,6 +3,7 @@
 //! an exported chart carries.
 
 use crate::predict::predict;
+use crate::run::Mode;
 use crate::settings::Settings;
 use crate::share::Results;
 use crate::stats::speedup;
@@ -65,7 +66,9 @@ fn rows<'a>(sweep: &'a Sweep, workload: &'a str) -> impl Iterator<Item = Row<'a>
         max_ms: p.summary.max_ms,
         repetitions: p.summary.samples,
         speedup: serial.and_then(|s| speedup(s, p.summary.median_ms)),
+        // The serial point is what predictions are made from, not one of them.
         predicted_ms: (sweep.results.costs.as_ref())
+            .filter(|_| p.point.mode != Mode::MainThread)
             .map(|c| predict(p.point.mode, p.point.workers, c))
             .filter(|&ms| ms > 0.0),
         workload,
@@ -190,7 +193,6 @@ pub fn caption(sweeps: &[Sweep], describe: impl Fn(&Workload) -> String) -> Vec<
 mod tests {
     use super::*;
     use crate::machine::{Date, Machine};
-    use crate::run::Mode;
     use crate::settings::View;
     use crate::sweep::{Point, PointSummary, Summary};
 
@@ -336,6 +338,10 @@ mod tests {
         assert_eq!(v["sweeps"][0]["points"][1]["median_ms"], 50.0);
         assert_eq!(v["sweeps"][0]["points"][1]["speedup"], 2.0);
         assert_eq!(v["sweeps"][0]["points"][1]["predicted_ms"], 50.0);
+        assert!(
+            v["sweeps"][0]["points"][0]["predicted_ms"].is_null(),
+            "serial"
+        );
         assert_eq!(v["sweeps"][0]["browser"], "Chrome 131");
     }
 }

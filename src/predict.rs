@@ -74,9 +74,10 @@ impl Costs {
         self
     }
 
-    /// The same costs in whole microseconds, none negative, as a share link carries them.
+    /// The same costs in whole microseconds, none negative (and none not a number), as a share
+    /// link carries them.
     pub fn quantized(&self) -> Costs {
-        let us = |ms: f64| (ms * 1000.0).round().max(0.0) / 1000.0;
+        let us = |ms: f64| crate::timeline::whole_us(ms).max(0.0);
         Costs {
             tasks: self.tasks.iter().map(|&(w, c)| (us(w), us(c))).collect(),
             cores: self.cores,

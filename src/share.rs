@@ -2,11 +2,12 @@
 //! of the machine that measured them, carried in a URL fragment (no server sees them).
 //!
 //! A link reads `#v1.` followed by base64url (RFC 4648, no padding) of the link's fields in
-//! postcard's compact binary form and a CRC-32 of them. Two parts may follow the fields, under
-//! the same CRC: a script, when the workload is one, then what the sweep's predictions were made
-//! from. Links made before either end where they begin, so the format is still `v1`. The decoder is strict: it takes a link
-//! whole or not at all, and every refusal says why — damaged, truncated, made by a newer
-//! corescope, or a value outside its limit (named, never clamped).
+//! postcard's compact binary form and a CRC-32 of them. One part may follow the fields, under the
+//! same CRC: the script, when the workload is one, or else what the sweep's predictions were made
+//! from, when it has them. Links made before these end where they begin, so the format is still
+//! `v1`. The decoder is strict: it takes a link whole or not at all, and every refusal says why —
+//! damaged, truncated, made by a newer corescope, or a value outside its limit (named, never
+//! clamped).
 
 use crate::experiment::PresetId;
 use crate::machine::{Date, Machine};
@@ -29,6 +30,8 @@ pub const VERSION: u32 = 1;
 pub const MAX_LINK_CHARS: usize = 16_384;
 /// The longest time a link may carry: an hour, in nanoseconds.
 pub const MAX_NS: u64 = 3_600 * 1_000_000_000;
+/// The same hour in microseconds, which timelines and predictions' costs travel in.
+pub const MAX_US: u64 = MAX_NS / 1000;
 /// The browser's name and version, as the page shows it.
 pub const MAX_BROWSER_CHARS: usize = 40;
 /// How many worker numbers a timeline's lanes may use (0 up to one less): one per worker a page
@@ -202,17 +205,21 @@ fn ns(ms: f64) -> u64 {
 /// Bytes `len` after the checksum of a link's fields: CRC-32 (IEEE), little-endian.
 const CRC_BYTES: usize = 4;
 
-/// The fragment for `link`, without the `#`. Where the link would be longer than a decoder
-/// accepts, the timeline is left out, then what the predictions were made from.
+/// The fragment for `link`, without the `#`. What the predictions were made from is left out
+/// where a decoder would refuse it (a time over an hour); where the link would be longer than a
+/// decoder accepts, the timeline is left out, then what the predictions were made from.
 pub fn encode(link: &Link) -> String {
-    let text = encode_all(link);
+    let mut link = link.clone();
+    if let Some(r) = &mut link.results
+        && r.costs.as_ref().is_some_and(|c| !costs_travel(c))
+    {
+        r.costs = None;
+    }
+    let text = encode_all(&link);
     if text.len() <= MAX_LINK_CHARS {
         return text;
     }
-    let mut link = Link {
-        timeline: None,
-        ..link.clone()
-    };
+    link.timeline = None;
     let text = encode_all(&link);
     match &mut link.results {
         Some(r) if text.len() > MAX_LINK_CHARS && r.costs.is_some() => {
@@ -297,13 +304,14 @@ fn encode_all(link: &Link) -> String {
         timeline: link.timeline.as_ref().map(wire_timeline),
     };
     let mut bytes = postcard::to_allocvec(&wire).expect("postcard writes plain structs to a Vec");
-    // A script follows the fields, when the link's workload is one, then what the predictions
-    // were made from (older links end before them).
+    // A script follows the fields, when the link's workload is one, or else what the predictions
+    // were made from (older links end before them; the decoder refuses both together).
     if c.workload == settings::SCRIPT_WORKLOAD {
         bytes.extend(postcard::to_allocvec(&c.script).expect("postcard writes a string"));
     }
     if let Some(costs) = link.results.as_ref().and_then(|r| r.costs.as_ref()) {
         let whole_us = |ms: f64| us(ms).max(0) as u64;
+        let costs = costs.quantized();
         let wire = WireCosts {
             tasks: (costs.tasks.iter())
                 .map(|&(wait, cpu)| (whole_us(wait), whole_us(cpu)))
@@ -462,7 +470,7 @@ fn check(w: Wire, script: Option<String>, costs: Option<WireCosts>) -> Result<Li
             ));
         }
         (Some(costs), Some(results)) => {
-            results.costs = Some(check_costs(costs, &config, &results.machine)?);
+            results.costs = Some(check_costs(costs, &config, results)?);
         }
     }
     let timeline = match (w.timeline, &results) {
@@ -485,14 +493,13 @@ fn check(w: Wire, script: Option<String>, costs: Option<WireCosts>) -> Result<Li
 }
 
 fn check_timeline(t: WireTimeline) -> Result<Timeline, LinkError> {
-    let max_us = MAX_NS / 1000;
     range(
         "the timeline's engine",
         t.mode,
         0,
         Mode::ALL.len() as u64 - 1,
     )?;
-    range("the timeline's elapsed time (µs)", t.elapsed_us, 0, max_us)?;
+    range("the timeline's elapsed time (µs)", t.elapsed_us, 0, MAX_US)?;
     range(
         "the timeline's lanes",
         t.lanes.len() as u64,
@@ -528,10 +535,10 @@ fn check_timeline(t: WireTimeline) -> Result<Timeline, LinkError> {
             range(
                 "a bar's start (µs from the run's start)",
                 b.start_us,
-                -(max_us as i64),
-                max_us,
+                -(MAX_US as i64),
+                MAX_US,
             )?;
-            range("a bar's length (µs)", b.len_us, 0, max_us)?;
+            range("a bar's length (µs)", b.len_us, 0, MAX_US)?;
             if let Some(task) = b.task {
                 range("a bar's task", task, 0, MAX_TASKS as u64 - 1)?;
             }
@@ -562,7 +569,21 @@ fn check_timeline(t: WireTimeline) -> Result<Timeline, LinkError> {
     })
 }
 
-fn check_costs(c: WireCosts, config: &Config, machine: &Machine) -> Result<Costs, LinkError> {
+/// Whether every time in `c` is within the hour a link carries.
+fn costs_travel(c: &Costs) -> bool {
+    let c = c.quantized();
+    let hour = MAX_US as f64 / 1000.0;
+    (c.tasks.iter().flat_map(|&(wait, cpu)| [wait, cpu]))
+        .chain([c.startup_ms, c.message_ms])
+        .all(|ms| ms <= hour)
+}
+
+fn check_costs(c: WireCosts, config: &Config, results: &Results) -> Result<Costs, LinkError> {
+    if results.points.is_empty() {
+        return Err(LinkError::Invalid(
+            "the link has what predictions are made from without a point to predict".into(),
+        ));
+    }
     if config.settings.workload == settings::SCRIPT_WORKLOAD {
         return Err(LinkError::Invalid(
             "the link has predictions for a script, which the page does not predict".into(),
@@ -575,19 +596,18 @@ fn check_costs(c: WireCosts, config: &Config, machine: &Machine) -> Result<Costs
             config.settings.tasks
         )));
     }
-    let max_us = MAX_NS / 1000;
     for &(wait, cpu) in &c.tasks {
-        range("a serial task's wait (µs)", wait, 0, max_us)?;
-        range("a serial task's computing (µs)", cpu, 0, max_us)?;
+        range("a serial task's wait (µs)", wait, 0, MAX_US)?;
+        range("a serial task's computing (µs)", cpu, 0, MAX_US)?;
     }
-    range("a worker's start-up (µs)", c.startup_us, 0, max_us)?;
-    range("a batch's messaging (µs)", c.message_us, 0, max_us)?;
+    range("a worker's start-up (µs)", c.startup_us, 0, MAX_US)?;
+    range("a batch's messaging (µs)", c.message_us, 0, MAX_US)?;
     let ms = |us: u64| us as f64 / 1000.0;
     Ok(Costs {
         tasks: (c.tasks.into_iter())
             .map(|(wait, cpu)| (ms(wait), ms(cpu)))
             .collect(),
-        cores: machine.cores(),
+        cores: results.machine.cores(),
         startup_ms: ms(c.startup_us),
         message_ms: ms(c.message_us),
     })
@@ -839,7 +859,8 @@ mod tests {
         let text = encode(&link);
         assert!(text.len() < 6_000, "{} characters", text.len());
         assert_eq!(decode(&text), Ok(link.clone()));
-        // Too many bars for a link: the rest of the link still goes.
+        // Too many bars for a link: the rest of the link, with what its predictions were made
+        // from, still goes.
         let huge = Link {
             timeline: Some(gil_timeline(80)),
             ..full_sweep()
@@ -1289,7 +1310,7 @@ mod tests {
         };
         assert!(refusal(&script, &costs(10)).contains("for a script"));
         let mut hour = costs(10);
-        hour.tasks[3].1 = MAX_NS / 1000 + 1;
+        hour.tasks[3].1 = MAX_US + 1;
         assert_eq!(
             refusal(&complete_wire(), &hour),
             "a serial task's computing (µs) must be between 0 and 3600000000; the link says \
@@ -1338,7 +1359,7 @@ mod tests {
     fn every_limit_accepts_its_boundary_and_refuses_one_past_it() {
         type Set = fn(&mut Wire, i128);
         let h = MAX_HARDWARE_CONCURRENCY as i128;
-        let max_us = (MAX_NS / 1000) as i128;
+        let max_us = MAX_US as i128;
         let cases: Vec<(&str, i128, i128, Set)> = vec![
             ("the workload number", 8, 9, |w, v| w.workload = v as u8),
             ("tasks", 1, 0, |w, v| w.tasks = v as u16),

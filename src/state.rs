@@ -4,6 +4,7 @@
 use crate::experiment::{Outcome, PresetId, Step};
 use crate::isolation;
 use crate::machine::Machine;
+use crate::predict::Costs;
 use crate::run::Mode;
 use crate::settings::{self, Limit, Settings, View, page_max_workers};
 use crate::settings::{Scale, sweep_workloads};
@@ -437,6 +438,22 @@ impl State {
         }
     }
 
+    /// Cores' worth of computing predictions count on: the effective cores once measured, else
+    /// hardwareConcurrency (as [`Machine::cores`] counts them for the machine a link names).
+    pub fn cores(&self) -> f64 {
+        self.effective_cores().unwrap_or(self.hardware_concurrency) as f64
+    }
+
+    /// What the last sweep's predictions were made from, on `cores`, as a link or an export
+    /// carries it: in whole microseconds, one entry per task of the sweep, `None` before the
+    /// sweep has points and a serial baseline (or for a script).
+    pub fn sweep_costs(&self, cores: f64) -> Option<Costs> {
+        let swept = self.bench.swept.as_ref()?;
+        Predictions::costs(&self.bench.measured, cores)
+            .filter(|c| !self.bench.measured.is_empty() && c.tasks.len() == swept.settings.tasks)
+            .map(|c| c.quantized())
+    }
+
     /// The configuration the controls describe, as a link carries it.
     pub fn link_config(&self) -> Config {
         Config {
@@ -473,9 +490,7 @@ impl State {
             _ => (self.link_config(), Vec::new()),
         };
         // What this page's predictions were made from, for the page that opens the link.
-        let costs = Predictions::costs(&self.bench.measured, machine.cores())
-            .filter(|c| !points.is_empty() && c.tasks.len() == config.settings.tasks)
-            .map(|c| c.quantized());
+        let costs = self.sweep_costs(machine.cores());
         let results = (!points.is_empty() || timeline.is_some()).then_some(Results {
             machine,
             points,
@@ -1574,10 +1589,13 @@ mod tests {
             "nothing measured yet: the link carries the configuration alone"
         );
         let plan = sender.bench_plan();
-        // The serial run's 40 tasks of 2.5 ms, which predictions are made from.
+        // The serial run's 40 tasks of 2.5004 ms, which predictions are made from.
         let serial = crate::run::RawRun {
             records: (0..40)
-                .map(|i| crate::run::TaskRecord::new(i, 0, 2.5 * i as f64, 2.5 * (i + 1) as f64))
+                .map(|i| {
+                    let at = |i: usize| 2.5004 * i as f64;
+                    crate::run::TaskRecord::new(i, 0, at(i), at(i + 1))
+                })
                 .collect(),
             elapsed_ms: 100.0,
             ..Default::default()
@@ -1600,7 +1618,12 @@ mod tests {
             cancelled: false,
             responsiveness: None,
         });
-        let fragment = share::encode(&sender.share_link(machine(8)));
+        // Measured with 3 effective cores, which the link's predictions are made on.
+        let measured_on = Machine {
+            effective_cores: Some(3),
+            ..machine(8)
+        };
+        let fragment = share::encode(&sender.share_link(measured_on.clone()));
 
         let mut receiver = State::new(2, true, true);
         receiver.apply(Action::OpenLink(format!("#{fragment}")));
@@ -1620,7 +1643,7 @@ mod tests {
         );
         assert!(receiver.bench.measured.is_empty(), "nothing ran here");
         let theirs = receiver.theirs.clone().expect("their results");
-        assert_eq!(theirs.results.machine, machine(8));
+        assert_eq!(theirs.results.machine, measured_on);
         assert_eq!(theirs.results.points, summaries(&sender.bench.measured));
         let costs = theirs
             .results
@@ -1629,13 +1652,20 @@ mod tests {
             .expect("what predictions are made from");
         assert_eq!(
             costs,
-            Predictions::costs(&sender.bench.measured, 8.0).expect("costs"),
-            "the sender's, on the sender's 8 cores"
+            (Predictions::costs(&sender.bench.measured, 3.0).expect("costs")).quantized(),
+            "the sender's, in whole µs, on the 3 cores measured"
         );
-        assert_eq!(costs.tasks, vec![(0.0, 2.5); 40]);
+        assert_eq!(costs.tasks.len(), 40);
+        assert!(
+            costs
+                .tasks
+                .iter()
+                .all(|&(w, c)| w == 0.0 && (c - 2.5).abs() < 0.0015)
+        );
         assert_eq!(receiver.link_config(), theirs.config);
         assert!(theirs.describe().contains(
-            "with hardwareConcurrency 8, cross-origin isolated, on 2026-11-22: 40 tasks of "
+            "with hardwareConcurrency 8 (effective cores measured: 3), cross-origin isolated, on \
+             2026-11-22: 40 tasks of "
         ));
         assert!(
             theirs

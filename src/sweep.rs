@@ -366,12 +366,10 @@ impl Predictions {
     /// (`theirs`) names the sweep when the chart shows two.
     pub fn notes(&self, points: &[PointSummary], whose: Option<&str>) -> Vec<String> {
         let c = &self.costs;
-        let measured_or = |ms: f64, digits: usize| {
-            if ms > 0.0 {
-                format!("{ms:.digits$} ms")
-            } else {
-                "nothing (not measured yet)".into()
-            }
+        let measured_or = |ms: f64, digits: usize| match (ms > 0.0, whose) {
+            (true, _) => format!("{ms:.digits$} ms"),
+            (false, Some("theirs")) => "nothing (their sweep measured none)".into(),
+            (false, _) => "nothing (not measured yet)".into(),
         };
         let (of, among) = whose.map_or_else(Default::default, |w| {
             (format!(" for {w}"), format!(" in {w}"))
@@ -468,9 +466,15 @@ pub(crate) mod tests {
         assert!(notes[0].starts_with("Predicted (thin dotted lines): each engine's schedule simulated from the serial run's 4 tasks (computing 100 ms"), "{notes:?}");
         assert!(notes[1].starts_with("Largest gap: shared memory + GIL, 4 workers: predicted 100 ms, measured 180 ms (+80%)"), "{notes:?}");
         // A link's sweep redraws them from what it carries, and its notes say whose they are.
-        let theirs = Predictions::from_costs(p.costs.clone(), &[shared, gil], 4);
-        assert_eq!(theirs, p);
+        let theirs = Predictions::from_costs(p.costs.clone(), &[gil], 4);
+        let ks = (1..=4).map(|k| (k, 100.0)).collect();
+        assert_eq!(
+            theirs.series,
+            vec![(gil, ks)],
+            "the GIL's alone, 1 to 4 workers"
+        );
         let notes = theirs.notes(&summaries(&measured), Some("theirs"));
+        assert!(notes[0].ends_with("nothing (their sweep measured none) per fresh worker's start-up and nothing (their sweep measured none) per batch's messages."), "{notes:?}");
         assert!(
             notes[0].starts_with("Predicted for theirs (thin dotted lines): "),
             "{notes:?}"

@@ -106,6 +106,11 @@ pub fn lane_name(mode: Mode, worker: usize) -> String {
     }
 }
 
+/// Milliseconds rounded to a whole microsecond, the precision a share link carries times in.
+pub fn whole_us(ms: f64) -> f64 {
+    (ms * 1000.0).round() / 1000.0
+}
+
 impl Timeline {
     /// Lays out `run` of `job` as lanes and bars. Without a GIL a task first waits its
     /// `job.wait_ms` (drawn as sleeping), then computes; with one, the spans it held the lock
@@ -213,7 +218,7 @@ impl Timeline {
     /// carries; a bar that started a rounding step before its lane's previous bar ended (clocks
     /// of two threads) starts where that one ended.
     pub fn quantized(&self) -> Timeline {
-        let us = |ms: f64| (ms * 1000.0).round() / 1000.0;
+        let us = whole_us;
         Timeline {
             mode: self.mode,
             script: self.script,

@@ -11,7 +11,7 @@ use crate::settings::{
     self, BENCH_MODES, MAX_REPETITIONS, MAX_TASKS, SIZE_PERCENT, Settings, View, page_max_workers,
 };
 use crate::share::{
-    Config, Link, MAX_BROWSER_CHARS, Results, WORKER_NUMBERS, decode, decode_fields, encode,
+    Config, Link, MAX_BROWSER_CHARS, MAX_NS, Results, WORKER_NUMBERS, decode, decode_fields, encode,
 };
 use crate::sweep::{Point, PointSummary, Summary};
 use crate::timeline::{Bar, Kind, Lane, Timeline};
@@ -103,7 +103,7 @@ fn results(config: &Config, cores: usize) -> impl Strategy<Value = Results> + us
     let reps = config.settings.repetitions;
     let tasks = config.settings.tasks;
     let script = config.settings.workload == crate::settings::SCRIPT_WORKLOAD;
-    // What predictions are made from, in whole µs: never for a script.
+    // What predictions are made from, in whole µs: never for a script, nor without a point.
     let us = || (0u64..10_000_000).prop_map(|us| us as f64 / 1000.0);
     let costs = prop::option::of((prop::collection::vec((us(), us()), tasks), us(), us()))
         .prop_map(move |c| c.filter(|_| !script));
@@ -133,12 +133,14 @@ fn results(config: &Config, cores: usize) -> impl Strategy<Value = Results> + us
             },
         )
         .prop_map(|((chosen, costs), summaries, machine)| Results {
-            costs: costs.map(|(tasks, startup_ms, message_ms)| Costs {
-                tasks,
-                cores: machine.cores(),
-                startup_ms,
-                message_ms,
-            }),
+            costs: costs
+                .filter(|_| !chosen.is_empty())
+                .map(|(tasks, startup_ms, message_ms)| Costs {
+                    tasks,
+                    cores: machine.cores(),
+                    startup_ms,
+                    message_ms,
+                }),
             machine,
             points: chosen
                 .into_iter()
@@ -376,6 +378,52 @@ proptest! {
             why.contains("effective cores") && why.contains(&format!("between 1 and {limit}")),
             "{}",
             why
+        );
+    }
+
+    /// Costs as a page measures them (fractions of a microsecond, below 0, not a number, past
+    /// the hour) travel as `Costs::quantized`, or stay out of the link where a time is past the
+    /// hour a decoder accepts.
+    #[test]
+    fn measured_costs_travel_in_whole_microseconds_or_stay_out(
+        mut link in measured_link().prop_filter("a built-in workload", |l| {
+            l.config.settings.workload != crate::settings::SCRIPT_WORKLOAD
+        }),
+        times in prop::collection::vec(
+            prop_oneof![
+                8 => -1.0f64..4e6,
+                1 => Just(f64::NAN),
+                1 => Just(f64::INFINITY),
+                1 => 3.6e6f64..3.6e6 + 0.01,
+            ],
+            2 * MAX_TASKS + 2,
+        ),
+    ) {
+        let results = link.results.as_mut().expect("results");
+        let tasks = link.config.settings.tasks;
+        let costs = Costs {
+            tasks: times.chunks(2).take(tasks).map(|p| (p[0], p[1])).collect(),
+            cores: results.machine.cores(),
+            startup_ms: times[2 * MAX_TASKS],
+            message_ms: times[2 * MAX_TASKS + 1],
+        };
+        results.costs = Some(costs.clone());
+        let back = decode(&encode(&link)).expect("a link its encoder wrote");
+        let q = costs.quantized();
+        let hour = MAX_NS as f64 / 1e6;
+        let travels = (q.tasks.iter().flat_map(|&(w, c)| [w, c]))
+            .chain([q.startup_ms, q.message_ms])
+            .all(|ms| ms <= hour);
+        // A link too long with them leaves them out too (after its timeline).
+        let fits = {
+            let mut l = link.clone();
+            l.timeline = None;
+            l.results.as_mut().expect("results").costs = Some(q.clone());
+            super::encode_all(&l).len() <= super::MAX_LINK_CHARS
+        };
+        prop_assert_eq!(
+            back.results.expect("results").costs,
+            (travels && fits).then_some(q)
         );
     }
 

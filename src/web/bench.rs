@@ -109,12 +109,10 @@ pub fn Bench(props: &StateProps) -> Html {
     // The chart's sets, and the fits' sentences written from each.
     let (mut sets, mut fit_notes) = (Vec::new(), Vec::new());
     // What theory predicts for this page's sweep, once its serial baseline has run.
-    let predictions = b.plan.as_ref().and_then(|p| {
-        let cores = state
-            .effective_cores()
-            .unwrap_or(state.hardware_concurrency) as f64;
-        sweep::Predictions::of(&b.measured, &p.modes, p.max_workers, cores)
-    });
+    let predictions = b
+        .plan
+        .as_ref()
+        .and_then(|p| sweep::Predictions::of(&b.measured, &p.modes, p.max_workers, state.cores()));
     // And for theirs, redrawn from what their link carries.
     let their_predictions = theirs.and_then(|t| {
         let machine = &t.results.machine;

@@ -57,9 +57,7 @@ pub fn Lessons(props: &StateProps) -> Html {
         results: &results,
     };
     // What theory predicts for each step once the serial step has run (see predict).
-    let cores = state
-        .effective_cores()
-        .unwrap_or(state.hardware_concurrency) as f64;
+    let cores = state.cores();
     let predicted = outcomes.predictions(cores);
     let predicted_text = |i: usize, measured: Option<f64>| -> Option<String> {
         let p = predicted

@@ -16,7 +16,7 @@ use yew::prelude::*;
 fn with_sweeps<R>(state: &State, f: impl FnOnce(&[export::Sweep]) -> R) -> R {
     let machine = links::machine(state.effective_cores());
     let mine = Results {
-        costs: sweep::Predictions::costs(&state.bench.measured, machine.cores()),
+        costs: state.sweep_costs(machine.cores()),
         machine,
         points: sweep::summaries(&state.bench.measured),
     };
