@@ -737,7 +737,7 @@ fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> 
     })
 }
 
-// Property tests: 124,000 generated links, valid and broken, through the codec.
+// Property tests: 124,300 generated links, valid and broken, through the codec.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod properties;
 

@@ -67,11 +67,17 @@ async fn a_cpu_bound_script_gains_nothing_under_the_gil() {
         "fn task(i) {\n  let s = 0;\n  for x in 0..150000 { s += x; }\n  s + i\n}\n",
         4,
     );
-    let (serial, _) = measured(Mode::MainThread, &job, 1).await;
-    let (gil, _) = measured(Mode::Shared { gil: true }, &job, 2).await;
+    // The fastest of three runs each: a core taken away for a moment (the browser compiling
+    // hot code in the background, another process) only ever adds time to a run.
+    let mut serial = f64::INFINITY;
+    let mut gil = f64::INFINITY;
+    for _ in 0..3 {
+        serial = serial.min(measured(Mode::MainThread, &job, 1).await.0);
+        gil = gil.min(measured(Mode::Shared { gil: true }, &job, 2).await.0);
+    }
     assert!(
         gil >= 0.8 * serial,
-        "2 GIL threads took {gil:.0} ms against serial {serial:.0} ms"
+        "2 GIL threads took {gil:.0} ms against serial {serial:.0} ms (fastest of 3 each)"
     );
     for mode in &ENGINES[1..] {
         measured(*mode, &job, 2).await;
