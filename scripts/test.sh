@@ -78,11 +78,14 @@ wasm_in() {
   rc=${PIPESTATUS[0]}
   while [ "$rc" != 0 ] && [ "$tries" -lt 2 ] && never_started "$out"; do
     tries=$((tries + 1))
+    # The runner kills its driver, not the browser of a page that stopped answering.
+    pkill -f rust_mozprofile || true
     note "a $1 test page never started its workers or stopped answering; retrying the $1 tests ($tries of 2)"
     wasm_once "$1" 2>&1 | tee "$out"
     rc=${PIPESTATUS[0]}
   done
   rm -f "$out"
+  pkill -f rust_mozprofile || true
   return "$rc"
 }
 
