@@ -68,16 +68,22 @@ async fn a_cpu_bound_script_gains_nothing_under_the_gil() {
         4,
     );
     // The fastest of three runs each: a core taken away for a moment (the browser compiling
-    // hot code in the background, another process) only ever adds time to a run.
-    let mut serial = f64::INFINITY;
-    let mut gil = f64::INFINITY;
+    // hot code in the background, another process) only ever adds time to a run. Two GIL
+    // threads are compared with one, both on the pool's threads: after the endless and the
+    // greedy scripts of the test that stops them, the page's own thread ran this job in
+    // 107–130 ms against 73–91 ms without them (left for an issue of its own), which made two
+    // GIL threads look faster than serial.
+    let (serial, _) = measured(Mode::MainThread, &job, 1).await;
+    assert!(serial > 0.0);
+    let gil = Mode::Shared { gil: true };
+    let (mut one, mut two) = (f64::INFINITY, f64::INFINITY);
     for _ in 0..3 {
-        serial = serial.min(measured(Mode::MainThread, &job, 1).await.0);
-        gil = gil.min(measured(Mode::Shared { gil: true }, &job, 2).await.0);
+        one = one.min(measured(gil, &job, 1).await.0);
+        two = two.min(measured(gil, &job, 2).await.0);
     }
     assert!(
-        gil >= 0.8 * serial,
-        "2 GIL threads took {gil:.0} ms against serial {serial:.0} ms (fastest of 3 each)"
+        two >= 0.8 * one,
+        "2 GIL threads took {two:.0} ms against 1 GIL thread's {one:.0} ms (fastest of 3 each)"
     );
     for mode in &ENGINES[1..] {
         measured(*mode, &job, 2).await;
