@@ -162,7 +162,8 @@ struct WireBar {
     task: Option<u16>,
 }
 
-/// What predictions are made from, after the fields (and the script): older links end before it.
+/// What predictions are made from, after the fields of a built-in workload's link: older links
+/// end before it.
 #[derive(Clone, Serialize, Deserialize)]
 struct WireCosts {
     /// Each serial task's blocking wait and its computing, in µs.
@@ -310,8 +311,8 @@ fn encode_all(link: &Link) -> String {
         bytes.extend(postcard::to_allocvec(&c.script).expect("postcard writes a string"));
     }
     if let Some(costs) = link.results.as_ref().and_then(|r| r.costs.as_ref()) {
+        // Rounded as `Costs::quantized` rounds: to whole µs, none below 0 (and none not a number).
         let whole_us = |ms: f64| us(ms).max(0) as u64;
-        let costs = costs.quantized();
         let wire = WireCosts {
             tasks: (costs.tasks.iter())
                 .map(|&(wait, cpu)| (whole_us(wait), whole_us(cpu)))

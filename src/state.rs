@@ -450,7 +450,7 @@ impl State {
     pub fn sweep_costs(&self, cores: f64) -> Option<Costs> {
         let swept = self.bench.swept.as_ref()?;
         Predictions::costs(&self.bench.measured, cores)
-            .filter(|c| !self.bench.measured.is_empty() && c.tasks.len() == swept.settings.tasks)
+            .filter(|c| c.tasks.len() == swept.settings.tasks)
             .map(|c| c.quantized())
     }
 
