@@ -60,31 +60,16 @@ wasm_once() {
       wasm-pack test --mode no-install --headless --firefox --release -- --test web --test presets --test timelines --test faults --test scripts
   fi
 }
-# Headless Firefox under the test runner's own server now and then never starts a test page's
-# workers: either no test reports ("Failed to detect test as having been run"), or the page's
-# shared-memory pool never gets ready, twice in a row ("did not get ready within"); the same
-# page served by serve.json starts them every time. Rarer, the page stops answering the driver
-# at its first test, with no assertion failed ("webdriver POST ... timed out"). Such a run is
-# retried, up to twice, saying so; a failed assertion is not.
-never_started() {
-  { grep -q 'Failed to detect test as having been run' "$1" && ! grep -qE '^test .* \.\.\. FAIL' "$1"; } ||
-    grep -q 'the shared-memory pool did not get ready within .* (a first try failed too' "$1" ||
-    { grep -qE 'webdriver POST .* timed out after' "$1" && ! grep -q 'panicked at' "$1"; }
-}
+# The wasm tests' pages come from wasm-bindgen-test-runner's own server (tiny_http), which now
+# and then leaves a new kept-alive connection unread while its threads hold the others: the
+# requests on it wait, unread, until a connection closes. With Firefox's six connections per
+# server taken, a test page's workers then never load their scripts ("did not get ready ...
+# (it had got to: loading the module's JavaScript)") and the page can stop answering the driver.
+# webdriver.json gives Firefox one connection per server, on which every request is read in turn.
 wasm_in() {
-  local out rc tries=0
-  out=$(mktemp)
-  wasm_once "$1" 2>&1 | tee "$out"
-  rc=${PIPESTATUS[0]}
-  while [ "$rc" != 0 ] && [ "$tries" -lt 2 ] && never_started "$out"; do
-    tries=$((tries + 1))
-    # The runner kills its driver, not the browser of a page that stopped answering.
-    pkill -f rust_mozprofile || true
-    note "a $1 test page never started its workers or stopped answering; retrying the $1 tests ($tries of 2)"
-    wasm_once "$1" 2>&1 | tee "$out"
-    rc=${PIPESTATUS[0]}
-  done
-  rm -f "$out"
+  wasm_once "$1"
+  local rc=$?
+  # The runner kills its driver, not the browser of a page that stopped answering.
   pkill -f rust_mozprofile || true
   return "$rc"
 }
@@ -99,13 +84,6 @@ step bench-unit node --test bench/
 # The bench at tiny sizes, one repetition: it must keep working (its figures are not checked).
 step bench-quick scripts/bench.sh --quick
 
-# A step's log from its last attempt on (a retried wasm run counts once).
-final_attempt() {
-  local from
-  from=$(grep -n 'test page never started its workers.*; retrying' "$1" | tail -1 | cut -d: -f1)
-  if [ -n "$from" ]; then tail -n "+$from" "$1"; else cat "$1"; fi
-}
-
 # Summary: each step's status and its runners' closing lines, then one total.
 passed=0 failed=0 bad=0
 echo
@@ -119,7 +97,7 @@ for i in "${!steps[@]}"; do
     if [[ $line =~ ([0-9]+)\ passed\;\ ([0-9]+)\ failed ]]; then
       passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
     fi
-  done < <(final_attempt "$LOGS/$name.log" | grep -E '^test result:')
+  done < <(grep -E '^test result:' "$LOGS/$name.log")
   if grep -qE '^# pass [0-9]+' "$LOGS/$name.log"; then
     p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$LOGS/$name.log" | tail -1)
     f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$LOGS/$name.log" | tail -1)

@@ -1,7 +1,8 @@
 //! Faults and cancel in real browsers: a task that panics or traps in any engine fails its run
 //! naming the task and why, without an uncaught error on the page, the broken pool is replaced,
 //! and the next run is correct; an isolated worker that stops answering is detected by the
-//! answer timeout, reported with its tasks, terminated and replaced; a cancelled run of any
+//! answer timeout, reported with its tasks, terminated and replaced (one that is not ready in time,
+//! with how far its start got); a cancelled run of any
 //! engine returns at once, mid-task included, and leaves no worker behind.
 #![cfg(target_arch = "wasm32")]
 
@@ -232,8 +233,23 @@ async fn a_worker_that_stops_answering_is_reported_stopped_and_replaced() {
             "{why}"
         );
     }
+    // A worker that is not ready in time is reported with how far its start got.
+    isolated::set_answer_timeout_ms(2);
+    let why = isolated::spawn_to_ready(1)
+        .await
+        .expect_err("no worker gets ready within 2 ms");
+    let stages = [
+        "loading the worker's script",
+        "loading the module's JavaScript",
+        "instantiating the module",
+    ];
+    assert!(
+        stages.iter().any(|stage| why
+            == format!("a worker did not get ready within 0.0 s (it had got to: {stage})")),
+        "{why}"
+    );
     isolated::set_answer_timeout_ms(isolated::ANSWER_TIMEOUT_MS);
-    // The broken reused pool was dropped too.
+    // The broken reused pool was dropped too, and the worker that was not ready.
     assert_eq!(
         isolated::live_workers(),
         0,

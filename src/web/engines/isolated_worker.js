@@ -14,9 +14,13 @@ export function spawnIsolatedWorker() {
 }
 
 if (typeof WorkerGlobalScope !== 'undefined' && self.name === WORKER_NAME) {
+  // Where its start has got to, for the page to name if it never gets ready.
+  const progress = (message) => self.postMessage({ kind: 'progress', message });
   self.addEventListener('message', async ({ data }) => {
     try {
+      progress('loading the module\'s JavaScript');
       const glue = await import(data.glueUrl);
+      progress('instantiating the module');
       await glue.default({ module_or_path: data.module });
       // From here on Rust answers every message (isolated_worker_main installs onmessage).
       glue.isolated_worker_main();

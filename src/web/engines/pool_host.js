@@ -24,22 +24,33 @@ export function noteThreadIndex(index) {
 const describe = (e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 if (typeof WorkerGlobalScope !== 'undefined' && self.name === HOST_NAME) {
+  // Where a start has got to, for the page to name if the pool never gets ready.
+  const progress = (message) => self.postMessage({ kind: 'progress', message });
   self.addEventListener('message', async ({ data }) => {
     let glue;
     let threads = 0;
+    let readyThreads = 0;
     const Base = self.Worker;
     try {
+      progress('loading the module\'s JavaScript');
       glue = await import(data.glueUrl);
+      progress('instantiating the module');
       await glue.default({ module_or_path: data.module });
+      progress(`fetching the pool threads' script (0 of ${data.threads} threads created)`);
       // wasm-bindgen-rayon starts each pool thread with `new Worker(url, {type: 'module'})`:
       // name them (so their part below runs) and pass on what they report.
       self.Worker = class extends Base {
         constructor(url, options) {
           super(url, { ...options, name: THREAD_NAME });
           threads += 1;
-          this.addEventListener('message', ({ data }) => {
-            if (data && (data.kind === 'panic' || data.kind === 'failed')) {
-              glue.pool_host_note(data.kind, String(data.message ?? 'no reason given'), data.thread ?? -1);
+          const counted = () => `${threads} of ${data.threads} threads created, ${readyThreads} ready`;
+          progress(counted());
+          this.addEventListener('message', ({ data: said }) => {
+            if (said && said.type === 'wasm_bindgen_worker_ready') {
+              readyThreads += 1;
+              progress(counted());
+            } else if (said && (said.kind === 'panic' || said.kind === 'failed')) {
+              glue.pool_host_note(said.kind, String(said.message ?? 'no reason given'), said.thread ?? -1);
             }
           });
           this.addEventListener('error', (e) => {
