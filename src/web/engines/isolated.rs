@@ -24,7 +24,6 @@ use futures::future::{join_all, try_join_all};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
-use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker};
@@ -159,8 +158,6 @@ struct Handle {
     /// Spawned and ready, on the epoch clock shared with every worker.
     launched_epoch_ms: f64,
     ready_epoch_ms: Option<f64>,
-    /// How far its start has got, named if it never gets ready.
-    reached: Rc<RefCell<String>>,
     /// Workloads this worker has already run untimed, so its code is optimized.
     warmed: BTreeSet<&'static str>,
     /// Bytes its memory has been grown to hold for tasks.
@@ -174,10 +171,8 @@ impl Handle {
         let worker =
             spawn_isolated_worker().map_err(|e| format!("could not start a worker: {e:?}"))?;
         let (tx, rx) = mpsc::unbounded();
-        let reached = Rc::new(RefCell::new(String::from("loading the worker's script")));
         let on_message = {
             let tx = tx.clone();
-            let reached = Rc::clone(&reached);
             move |event: MessageEvent| {
                 let data = event.data();
                 let incoming = match is_written(&data) {
@@ -187,10 +182,6 @@ impl Handle {
                             Incoming::Error(format!("unreadable message from a worker: {e}"))
                         }),
                     false => match note(&data) {
-                        (Some(kind), stage) if kind == "progress" => {
-                            *reached.borrow_mut() = stage;
-                            return;
-                        }
                         (Some(kind), _) if kind == "ready" => Incoming::Ready,
                         (Some(kind), why) if kind == "panic" => {
                             Incoming::Error(format!("it panicked: {why}"))
@@ -212,7 +203,6 @@ impl Handle {
             worker,
             inbox: rx,
             launched_epoch_ms,
-            reached,
             ready_epoch_ms: None,
             warmed: BTreeSet::new(),
             reserved: 0,
@@ -234,7 +224,7 @@ impl Handle {
                 Gave::Up => format!(
                     "a worker did not get ready within {:.1} s (it had got to: {})",
                     f64::from(answer_timeout_ms()) / 1000.0,
-                    self.reached.borrow()
+                    self.worker.reached()
                 ),
             })?;
         match first {

@@ -106,11 +106,8 @@ impl Pool {
         let worker =
             spawn_pool_host().map_err(|e| format!("could not start the pool's host: {e:?}"))?;
         crate::web::platform::mark("corescope:pool-host-spawned");
-        // How far the host has got, named if it never gets ready.
-        let reached = Rc::new(RefCell::new(String::from("loading the worker's script")));
         let on_message = {
             let tx = tx.clone();
-            let reached = Rc::clone(&reached);
             move |event: MessageEvent| {
                 let data = event.data();
                 let incoming = match is_written(&data) {
@@ -121,10 +118,6 @@ impl Pool {
                         }
                     },
                     false => match note(&data) {
-                        (Some(kind), stage) if kind == "progress" => {
-                            *reached.borrow_mut() = stage;
-                            return;
-                        }
                         (Some(kind), _) if kind == "ready" => Incoming::Ready {
                             threads: js_sys::Reflect::get(&data, &"threads".into())
                                 .ok()
@@ -158,7 +151,7 @@ impl Pool {
                 return Err(format!(
                     "the shared-memory pool did not get ready within {:.0} s (it had got to: {})",
                     READY_WITHIN_MS / 1000.0,
-                    reached.borrow()
+                    host.reached()
                 ));
             }
         };

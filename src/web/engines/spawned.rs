@@ -7,7 +7,9 @@
 //! cancelled here, also after the worker is dropped: a trap's error can still be on its way
 //! then, behind the panic message that ended the run.
 
-use std::cell::Cell;
+use crate::web::engines::message::is_written;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use std::thread::LocalKey;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -30,6 +32,8 @@ thread_local! {
 pub(crate) struct Spawned {
     worker: Worker,
     live: &'static LocalKey<Cell<usize>>,
+    /// How far its start has got, as its bootstrap last said (`{kind: 'progress', message}`).
+    reached: Rc<RefCell<String>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
@@ -37,15 +41,30 @@ pub(crate) struct Spawned {
 impl Spawned {
     /// Takes `worker` (just created by its bootstrap script), counts it in `live`, and hands
     /// its messages and uncaught errors to the handlers; the errors are not reported again as
-    /// the page's own.
+    /// the page's own. Its bootstrap's progress notes are kept for [`Spawned::reached`].
     pub(crate) fn new(
         worker: Worker,
         live: &'static LocalKey<Cell<usize>>,
-        on_message: impl FnMut(MessageEvent) + 'static,
+        mut on_message: impl FnMut(MessageEvent) + 'static,
         mut on_error: impl FnMut(ErrorEvent) + 'static,
     ) -> Self {
         live.with(|n| n.set(n.get() + 1));
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(on_message);
+        let reached = Rc::new(RefCell::new(String::from("loading the worker's script")));
+        let on_message = {
+            let reached = Rc::clone(&reached);
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                // A batch's answer (written bytes) goes straight through: it is never a note.
+                let data = event.data();
+                if !is_written(&data)
+                    && let (Some(kind), stage) = note(&data)
+                    && kind == "progress"
+                {
+                    *reached.borrow_mut() = stage;
+                    return;
+                }
+                on_message(event);
+            })
+        };
         let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
             event.prevent_default();
             on_error(event);
@@ -55,6 +74,7 @@ impl Spawned {
         Self {
             worker,
             live,
+            reached,
             _on_message: on_message,
             _on_error: on_error,
         }
@@ -75,6 +95,11 @@ impl Spawned {
         self.worker
             .post_message(&init)
             .map_err(|e| format!("could not send the module to a worker: {e:?}"))
+    }
+
+    /// How far its start has got, for a worker that never gets ready to be reported by.
+    pub(crate) fn reached(&self) -> String {
+        self.reached.borrow().clone()
     }
 
     /// Posts `message`, handing over the buffers in `transfer` rather than copying them.
