@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 
 /** The pure core, lowest first: the README's Layout order. */
 const CORE = [
-  'words', 'cancel', 'workloads', 'gil', 'run', 'stats', 'timeline', 'predict', 'settings', 'sweep', 'fits',
+  'thread_cache', 'words', 'cancel', 'workloads', 'gil', 'run', 'stats', 'timeline', 'predict', 'settings', 'sweep', 'fits',
   'experiment', 'machine', 'trace', 'share', 'export', 'isolation', 'state',
 ];
 

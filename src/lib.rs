@@ -30,6 +30,7 @@ pub mod share;
 pub mod state;
 pub mod stats;
 pub mod sweep;
+pub mod thread_cache;
 pub mod timeline;
 pub mod trace;
 pub mod words;
@@ -37,3 +38,16 @@ pub mod workloads;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+// The threaded module's threads allocate from caches of their own rather than all queueing for
+// std's one lock ([`thread_cache`]); the single-threaded module keeps std's allocator.
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+mod global_allocator {
+    use crate::thread_cache::{Cache, ThreadCache};
+    thread_local! {
+        static CACHE: Cache = const { Cache::new() };
+    }
+    #[global_allocator]
+    static ALLOCATOR: ThreadCache<std::alloc::System> =
+        ThreadCache::new(std::alloc::System, &CACHE);
+}
