@@ -2,14 +2,18 @@
 // twin, and the micro-benchmarks; writes JSON and prints markdown. Run through scripts/bench.sh,
 // which builds and optimizes what this serves. Options: --site DIR (required), --quick (tiny
 // sizes, one repetition), --firefox, --out FILE.
+//
+// Its scripts section runs two playground scripts on 1 and 2 workers of shared memory and of the
+// reused isolated pool, on a quiet machine and (full runs) again with one busy background process
+// (a node process spinning on one core): threads that share a memory must scale like processes.
 import { parseArgs } from 'node:util';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { ROOT, startServer } from '../tests/e2e/harness.mjs';
-import { summarize, figures, figuresTable, pointsTable } from './stats.mjs';
+import { summarize, figures, figuresTable, pointsTable, scriptsTable } from './stats.mjs';
 import { chromium, firefox } from './browsers.mjs';
 import { ECHO, pythonPool } from './references.mjs';
 
@@ -25,8 +29,14 @@ const WORKLOADS = ['empty loop', 'sleep-add', 'sum of range', 'random list appen
 const MODES = [['main', 'main thread'], ['shared', 'shared memory'], ['gil', 'shared memory + GIL'],
   ['pool', 'isolated pool (reused)'], ['isolated', 'isolated pool (created per call)']];
 const cfg = quick
-  ? { size: 10, tasks: 4, reps: 1, maxWorkers: 2, spawn: 3, trips: 50, tiny: 100 }
-  : { size: 100, tasks: 10, reps: 5, maxWorkers: null, spawn: 20, trips: 1000, tiny: 1000 };
+  ? { size: 10, tasks: 4, reps: 1, maxWorkers: 2, spawn: 3, trips: 50, tiny: 100, scriptSteps: 20_000, busy: [false] }
+  : { size: 100, tasks: 10, reps: 5, maxWorkers: null, spawn: 20, trips: 1000, tiny: 1000, scriptSteps: 200_000, busy: [false, true] };
+// The scripts section's tasks (10 each): a loop that only counts, and one that builds a list of
+// small lists (an allocation per element), each `steps` long.
+const SCRIPTS = [
+  ['loop', steps => `fn task(i) {\n  let s = 0;\n  for x in 0..${steps} { s += x; }\n  s\n}\n`],
+  ['list of pairs', steps => `fn task(i) {\n  let out = [];\n  for n in 0..${steps / 4} { out.push([n, rand()]); }\n  out.len()\n}\n`],
+];
 const log = msg => process.stderr.write(`${msg}\n`);
 
 const server = await startServer({ root: opts.site });
@@ -88,6 +98,33 @@ try {
   const spawn = summarize(await browser.call('bench_spawn_to_ready', cfg.spawn));
   const trips = summarize(await browser.call('bench_round_trips', cfg.trips));
 
+  log('scripts on shared memory and on the reused pool…');
+  const scripts = [];
+  await browser.open(`${server.url}play?bench`);
+  const scriptK = Math.min(2, hc);
+  for (const busy of cfg.busy) {
+    // One process spinning on a core for the whole of this pass.
+    const spinner = busy ? spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }) : null;
+    try {
+      for (const [name, source] of SCRIPTS) {
+        const row = { script: name, busy, steps: cfg.scriptSteps, tasks: 10, points: {} };
+        for (const mode of ['shared', 'pool']) {
+          for (let k = 1; k <= scriptK; k++) {
+            const xs = [];
+            for (let rep = 0; rep < Math.max(cfg.reps, 3); rep++) {
+              xs.push((await browser.call('bench_script', mode, source(cfg.scriptSteps), 10, k))[0]);
+            }
+            row.points[`${mode}-${k}`] = summarize(xs);
+            log(`  ${name}${busy ? ', busy' : ''}, ${mode}, ${k} worker(s): ${row.points[`${mode}-${k}`].median.toFixed(1)} ms`);
+          }
+        }
+        scripts.push(row);
+      }
+    } finally {
+      spinner?.kill();
+    }
+  }
+
   log('references: a plain-JS echo worker, Python\'s multiprocessing.Pool…');
   const echo = summarize(await browser.eval(ECHO));
   const python = pythonPool(hc, cfg.tiny, Math.max(cfg.reps, 3));
@@ -104,7 +141,7 @@ try {
   const results = {
     browser: browser.name, date: new Date().toISOString(), quick, hardware_concurrency: hc, native_cores: native.cores,
     machine: { cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, os: `${os.type()} ${os.release()}` },
-    config: cfg, points, dispatch, spawn, trips, pool_created, pool_reused, tiny_tasks: cfg.tiny,
+    config: cfg, points, dispatch, spawn, trips, pool_created, pool_reused, tiny_tasks: cfg.tiny, scripts,
     references: { js_echo: echo, python },
     pool_ready: poolReady,
     longest_task_ms: longestTask, sizes,
@@ -115,6 +152,7 @@ try {
   console.log(`## corescope bench — ${browser.name}, hardwareConcurrency ${hc}, ${quick ? 'quick' : 'full'} run, ${results.date.slice(0, 10)}\n`);
   console.log(figuresTable(results.figures));
   console.log(`\n${pointsTable(points)}\n`);
+  console.log(`${scriptsTable(scripts)}\n`);
   log(`wrote ${path.relative(ROOT, out)}`);
 } finally {
   await browser.close();

@@ -89,6 +89,11 @@ export function figures(r) {
   if (python?.pool_reused) {
     add(`reused pool ÷ Python ${python.version}'s reused Pool, same tasks`, ratio(r.pool_reused?.median, python.pool_reused.median), '×', { at_most: 1 });
   }
+  for (const row of r.scripts ?? []) {
+    const gain = scriptGain(row);
+    add(`script "${row.script}"${row.busy ? ', one busy process' : ''}: shared-memory speedup at 2 workers ÷ the reused pool's`,
+      ratio(gain.shared, gain.pool), '×', { at_least: 0.9 });
+  }
   // The long-task observer reports only tasks over 50 ms (and Firefox none): 0 means none seen.
   add('longest main-thread task during worker-engine runs (0: none over 50 ms)', r.longest_task_ms, 'ms', { at_most: 50 }, 1);
   const sizes = Object.entries(r.sizes ?? {});
@@ -109,6 +114,23 @@ export function figuresTable(list) {
   return markdownTable(['figure', 'value', 'target', 'met'],
     list.map(f => [f.name, `${fmt(f.value, f.digits)} ${f.unit}`, target(f.target) && `${target(f.target)} ${f.unit}`,
       f.met === null ? '' : f.met ? 'yes' : '**no**']), [1]);
+}
+
+/** A scripts row's speedups from 1 to 2 workers: on shared memory and on the reused pool. */
+export function scriptGain(row) {
+  const at = key => row.points?.[key]?.median;
+  return { shared: ratio(at('shared-1'), at('shared-2')), pool: ratio(at('pool-1'), at('pool-2')) };
+}
+
+/** The scripts section: each script's medians at 1 and 2 workers, quiet and busy. */
+export function scriptsTable(rows) {
+  return markdownTable(['script', 'machine', 'shared 1', 'shared 2', 'speedup', 'pool 1', 'pool 2', 'speedup', 'shared ÷ pool speedup'],
+    rows.map(row => {
+      const gain = scriptGain(row);
+      const ms = key => fmt(row.points?.[key]?.median);
+      return [row.script, row.busy ? 'one busy process' : 'quiet', ms('shared-1'), ms('shared-2'), fmt(gain.shared, 2),
+        ms('pool-1'), ms('pool-2'), fmt(gain.pool, 2), fmt(ratio(gain.shared, gain.pool), 2)];
+    }), [2, 3, 4, 5, 6, 7, 8]);
 }
 
 /** Every point beside its native twin. */

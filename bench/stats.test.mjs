@@ -1,7 +1,7 @@
 // Unit tests of the bench's arithmetic and report (bench/stats.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { summarize, ratio, efficiency, meets, fmt, markdownTable, figures, figuresTable, pointsTable } from './stats.mjs';
+import { summarize, ratio, efficiency, meets, fmt, markdownTable, figures, figuresTable, pointsTable, scriptGain, scriptsTable } from './stats.mjs';
 
 test('summaries: median of odd and even counts, min, max; nothing from nothing', () => {
   assert.deepEqual(summarize([3, 1, 2]), { median: 2, min: 1, max: 3, n: 3 });
@@ -81,4 +81,16 @@ test('figures compare each workload with its native twin and check the targets',
   assert.match(table, /\*\*no\*\*/);
   assert.match(table, /\| loop: first run, 1 shared-memory worker ÷ serial \| 0\.60 × \| 0\.85–1\.15 × \| \*\*no\*\* \|/);
   assert.match(pointsTable(r.points.map(p => ({ ...p, mode_label: p.mode }))), /\| loop \| shared \| 2 \| 80\.0 \| 80\.0 \| 80\.0 \| 50\.0 \| 1\.60 \|/);
+});
+
+test('scripts: speedups from 1 to 2 workers, shared memory against the reused pool', () => {
+  const at = median => ({ median, min: median, max: median, n: 3 });
+  const row = { script: 'loop', busy: true, points: { 'shared-1': at(100), 'shared-2': at(80), 'pool-1': at(120), 'pool-2': at(60) } };
+  assert.deepEqual(scriptGain(row), { shared: 1.25, pool: 2 });
+  const f = figures({ hardware_concurrency: 2, points: [], scripts: [row] })
+    .find(f => f.name.startsWith('script "loop", one busy process'));
+  assert.equal(f.value, 0.625);
+  assert.equal(f.met, false, 'a target of 0.9 × the pool\'s speedup');
+  assert.match(scriptsTable([row]), /\| loop \| one busy process \| 100\.0 \| 80\.0 \| 1\.25 \| 120\.0 \| 60\.0 \| 2\.00 \| 0\.63 \|/);
+  assert.deepEqual(scriptGain({ points: {} }), { shared: null, pool: null });
 });
