@@ -58,6 +58,17 @@ if (typeof WorkerGlobalScope !== 'undefined' && self.name === HOST_NAME) {
             glue.pool_host_note('failed', e.message || 'an uncaught error', -1);
           });
         }
+
+        // The thread calls the glue's init as `init(data.module, data.memory)`, a form the glue
+        // warns is deprecated (once per thread, in every console). Handing it one object as
+        // `module` instead is the form the glue asks for: `init({ module_or_path, memory })`.
+        postMessage(message, ...rest) {
+          if (message && message.type === 'wasm_bindgen_worker_init') {
+            const { module, memory } = message;
+            message = { ...message, module: { module_or_path: module, memory }, memory: undefined };
+          }
+          super.postMessage(message, ...rest);
+        }
       };
       await glue.initThreadPool(data.threads);
       glue.pool_host_main();
