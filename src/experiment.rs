@@ -494,7 +494,8 @@ mod tests {
     use crate::run::{RawRun, TaskRecord};
 
     pub(super) fn fake(step: &Step, elapsed_ms: f64) -> Outcome {
-        let results = step.job.expected();
+        let answer = step.job.answer();
+        let results = answer.values;
         let records = (0..step.job.tasks)
             .map(|i| TaskRecord {
                 index: i,
@@ -518,6 +519,7 @@ mod tests {
             mode: step.mode,
             workers: step.workers,
             run,
+            total: answer.total,
         })
     }
 

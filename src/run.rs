@@ -2,7 +2,7 @@
 //! between a run and its time: a run whose results differ from the serial answer is reported as
 //! wrong and its time is withheld.
 
-use crate::workloads::{Job, Value, first_failure, show_list};
+use crate::workloads::{Answer, Job, Value, first_failure, show_list};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -219,11 +219,22 @@ impl RawRun {
 
     /// Each worker's results in the order it produced them.
     pub fn by_worker(&self) -> BTreeMap<usize, Vec<Value>> {
-        let mut map: BTreeMap<usize, Vec<Value>> = BTreeMap::new();
+        self.tasks_by_worker()
+            .into_iter()
+            .map(|(worker, tasks)| {
+                (
+                    worker,
+                    tasks.iter().map(|&i| self.results[i].clone()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// Each worker's tasks, in the order it ran them.
+    pub fn tasks_by_worker(&self) -> BTreeMap<usize, Vec<usize>> {
+        let mut map: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for r in &self.records {
-            map.entry(r.worker)
-                .or_default()
-                .push(self.results[r.index].clone());
+            map.entry(r.worker).or_default().push(r.index);
         }
         map
     }
@@ -235,6 +246,43 @@ pub struct CheckedRun {
     pub mode: Mode,
     pub workers: usize,
     pub run: RawRun,
+    /// Where the tasks touched a global: the total they leave it at serially, and so in any
+    /// memory that ran them all.
+    pub total: Option<i64>,
+}
+
+impl CheckedRun {
+    /// The results as the page shows them (at most `limit` values): where the tasks touched a
+    /// global, with what each memory's copy of it did — one total shared by threads, or each
+    /// isolated worker counting from its own 0.
+    pub fn result_text(&self, limit: usize) -> String {
+        let r = &self.run;
+        let Some(total) = self.total else {
+            return show_list(&r.results, limit);
+        };
+        if self.mode.shares_page_memory() {
+            let who = if self.mode == Mode::MainThread {
+                "one memory's"
+            } else {
+                "threads share one"
+            };
+            return format!(
+                "{} — {who} total: it ended at {}, as serially",
+                show_list(&r.results, limit),
+                r.page_total
+            );
+        }
+        let workers: Vec<String> = r
+            .by_worker()
+            .iter()
+            .map(|(worker, values)| format!("worker {worker} {}", show_list(values, limit)))
+            .collect();
+        format!(
+            "each worker counted from its own 0: {}; the page's total stayed {} (serially {total})",
+            workers.join(", "),
+            r.page_total
+        )
+    }
 }
 
 /// Why a run's time is not shown.
@@ -261,13 +309,28 @@ fn show(values: &[Value]) -> String {
 
 /// Checks `run` of `job` against the serial `reference`: every task arrived exactly once, and
 /// the results are the serial answer. A job that touches globals has one answer per memory: in
-/// shared memory the subtotals are the serial ones in some order and the page's total is the
-/// full sum; in isolated workers the page's total stays 0 and each worker counts from its own 0.
+/// shared memory the page's total ends where the serial one does (and the built-in counter's
+/// subtotals are the serial ones in some order); in isolated workers the page's total stays 0
+/// and each worker counts from its own 0 (see [`check_in_own_memories`]).
 pub fn check(
     mode: Mode,
     workers: usize,
     job: &Job,
-    reference: &[Value],
+    reference: &Answer,
+    run: RawRun,
+) -> Result<CheckedRun, RunError> {
+    check_in_own_memories(mode, workers, job, reference, None, run)
+}
+
+/// [`check`], given for an isolated run what each worker's own copy of the global gives for the
+/// tasks it ran, in the order it ran them (for a script, worked out by running them again on
+/// the page with [`Job::expecting_in`]; the built-in counter's is known without).
+pub fn check_in_own_memories(
+    mode: Mode,
+    workers: usize,
+    job: &Job,
+    reference: &Answer,
+    own: Option<&BTreeMap<usize, Vec<Value>>>,
     run: RawRun,
 ) -> Result<CheckedRun, RunError> {
     let mut seen = run.arrival();
@@ -285,59 +348,92 @@ pub fn check(
     if let Some(why) = failed(&run.results) {
         return Err(RunError::Failed(why));
     }
-    if let Some(why) = failed(reference) {
+    if let Some(why) = failed(&reference.values) {
         return Err(RunError::Failed(format!(
             "the serial answer could not be worked out on the page: {why}"
         )));
     }
-    if job.uses_globals() {
-        check_globals(mode, reference, &run)?;
-    } else if run.results != reference {
+    if let Some(total) = reference.total {
+        check_globals(mode, job, reference, total, own, &run)?;
+    } else if run.results != reference.values {
         return Err(RunError::WrongResult(format!(
             "expected {}, got {}",
-            show(reference),
+            show(&reference.values),
             show(&run.results)
         )));
     }
-    Ok(CheckedRun { mode, workers, run })
+    Ok(CheckedRun {
+        mode,
+        workers,
+        run,
+        total: reference.total,
+    })
 }
 
-fn check_globals(mode: Mode, reference: &[Value], run: &RawRun) -> Result<(), RunError> {
-    let ints = |values: &[Value]| {
-        values
-            .iter()
-            .map(|v| if let Value::Int(i) = v { *i } else { i64::MIN })
-            .collect::<Vec<_>>()
-    };
-    let expected = ints(reference);
-    let full_sum = expected.last().copied().unwrap_or(0);
+fn check_globals(
+    mode: Mode,
+    job: &Job,
+    reference: &Answer,
+    total: i64,
+    own: Option<&BTreeMap<usize, Vec<Value>>>,
+    run: &RawRun,
+) -> Result<(), RunError> {
     if mode.shares_page_memory() {
-        let mut got = ints(&run.results);
-        got.sort_unstable();
-        if got != expected || run.page_total != full_sum {
+        // The built-in counter's subtotals are taken atomically, so threads see the serial ones
+        // in some order. A script's values may read the total while other threads add to it,
+        // which no serial run shows: its check is where the total ends.
+        let mut got = run.results.clone();
+        let mut expected = reference.values.clone();
+        let key = |v: &Value| v.to_string();
+        got.sort_by_key(key);
+        expected.sort_by_key(key);
+        if (job.uses_globals() && got != expected) || run.page_total != total {
             return Err(RunError::WrongResult(format!(
-                "shared memory should see subtotals {} and end at {full_sum}; saw {} and ended at {}",
-                show(reference),
-                show(&run.results),
-                run.page_total
+                "one memory should end at the serial total {total}{}; ended at {}{}",
+                if job.uses_globals() {
+                    format!(" with subtotals {}", show(&reference.values))
+                } else {
+                    String::new()
+                },
+                run.page_total,
+                if job.uses_globals() {
+                    format!(" with {}", show(&run.results))
+                } else {
+                    String::new()
+                },
             )));
         }
-    } else {
-        if run.page_total != 0 {
-            return Err(RunError::WrongResult(format!(
-                "isolated workers changed the page's total to {}",
-                run.page_total
-            )));
-        }
-        let step = expected.first().copied().unwrap_or(0);
-        for (worker, values) in run.by_worker() {
-            let got = ints(&values);
-            let own: Vec<i64> = (1..=got.len() as i64).map(|k| k * step).collect();
-            if got != own {
-                return Err(RunError::WrongResult(format!(
-                    "worker {worker} should count {own:?} in its own memory, counted {got:?}"
+        return Ok(());
+    }
+    if run.page_total != 0 {
+        return Err(RunError::WrongResult(format!(
+            "isolated workers changed the page's total to {}",
+            run.page_total
+        )));
+    }
+    let step = reference.values.first();
+    for (worker, values) in run.by_worker() {
+        let counted: Vec<Value>;
+        let expected = match (own.and_then(|own| own.get(&worker)), step) {
+            (Some(expected), _) => expected,
+            (None, Some(Value::Int(step))) if job.uses_globals() => {
+                counted = (1..=values.len() as i64)
+                    .map(|k| Value::Int(k * step))
+                    .collect();
+                &counted
+            }
+            _ => {
+                return Err(RunError::Failed(format!(
+                    "no answer for worker {worker}'s own memory to check its values against"
                 )));
             }
+        };
+        if &values != expected {
+            return Err(RunError::WrongResult(format!(
+                "worker {worker} should count {} in its own memory, counted {}",
+                show(expected),
+                show(&values)
+            )));
         }
     }
     Ok(())
@@ -433,7 +529,7 @@ mod tests {
             Mode::Shared { gil: false },
             2,
             &job,
-            &job.expected(),
+            &job.answer(),
             raw(vec![11, 12], &[(1, 0), (0, 1)], 0),
         )
         .expect("results match");
@@ -450,7 +546,7 @@ mod tests {
             Mode::Pool { reuse: true },
             2,
             &job,
-            &job.expected(),
+            &job.answer(),
             raw(vec![11, 13], &[(0, 0), (1, 0)], 0),
         )
         .unwrap_err();
@@ -467,7 +563,7 @@ mod tests {
             Mode::Pool { reuse: true },
             2,
             &job,
-            &job.expected(),
+            &job.answer(),
             raw(vec![11, 12], &[(0, 0), (0, 1)], 0),
         )
         .unwrap_err();
@@ -477,7 +573,7 @@ mod tests {
     #[test]
     fn a_shared_counter_has_one_answer_per_memory() {
         let job = Job::new(Workload::SharedCounter { amount: 5 }, 4);
-        let reference = job.expected();
+        let reference = job.answer();
         let threads = Mode::Shared { gil: false };
         // Threads: the serial subtotals in any order, and the page ends at the full sum.
         check(
@@ -539,6 +635,95 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn a_script_that_touches_the_total_is_checked_per_memory() {
+        let job = Job::new(
+            Workload::Script {
+                source: crate::workloads::script::EXAMPLES[3].1.into(),
+            },
+            4,
+        );
+        let reference = job.answer();
+        assert_eq!(reference.total, Some(20));
+        let text = |v: &[i64]| {
+            v.iter()
+                .map(|&x| Value::Text(x.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let raw = |values: &[i64], order: &[(usize, usize)], page_total| RawRun {
+            results: text(values),
+            ..super::tests::raw(Vec::new(), order, page_total)
+        };
+        // Threads: the total ends where it does serially, whatever each task read on the way.
+        let threads = Mode::Shared { gil: false };
+        let racy = raw(&[10, 10, 15, 20], &[(0, 0), (1, 1), (2, 0), (3, 1)], 20);
+        let checked = check(threads, 2, &job, &reference, racy).expect("threads");
+        assert!(
+            checked
+                .result_text(6)
+                .ends_with("threads share one total: it ended at 20, as serially"),
+            "{}",
+            checked.result_text(6)
+        );
+        let short = raw(&[5, 10, 15, 20], &[(0, 0), (1, 1), (2, 0), (3, 1)], 15);
+        let err = check(threads, 2, &job, &reference, short).unwrap_err();
+        assert_eq!(
+            err,
+            RunError::WrongResult(
+                "one memory should end at the serial total 20; ended at 15".into()
+            )
+        );
+        // Isolated workers: each worker's values are what its own copy gave for its tasks.
+        let procs = Mode::Pool { reuse: true };
+        let own: BTreeMap<usize, Vec<Value>> = [(0, text(&[5, 10])), (1, text(&[5, 10]))]
+            .into_iter()
+            .collect();
+        let counted = raw(&[5, 5, 10, 10], &[(0, 0), (1, 1), (2, 0), (3, 1)], 0);
+        let checked =
+            check_in_own_memories(procs, 2, &job, &reference, Some(&own), counted.clone())
+                .expect("processes");
+        assert_eq!(
+            checked.result_text(6),
+            "each worker counted from its own 0: worker 0 [5, 10], worker 1 [5, 10]; the page's total stayed 0 (serially 20)"
+        );
+        let wrong: BTreeMap<usize, Vec<Value>> = [(0, text(&[5, 10])), (1, text(&[5, 15]))]
+            .into_iter()
+            .collect();
+        let err = check_in_own_memories(procs, 2, &job, &reference, Some(&wrong), counted.clone())
+            .unwrap_err();
+        assert_eq!(
+            err,
+            RunError::WrongResult(
+                "worker 1 should count [5, 15] in its own memory, counted [5, 10]".into()
+            )
+        );
+        assert!(
+            matches!(
+                check(procs, 2, &job, &reference, counted),
+                Err(RunError::Failed(_))
+            ),
+            "no answer to check against"
+        );
+        let leaked = raw(&[5, 5, 10, 10], &[(0, 0), (1, 1), (2, 0), (3, 1)], 5);
+        assert!(check_in_own_memories(procs, 2, &job, &reference, Some(&own), leaked).is_err());
+        // A script that never touches it is checked value by value, shown as it is.
+        let plain = Job::new(
+            Workload::Script {
+                source: "fn task(i) { i }".into(),
+            },
+            2,
+        );
+        let checked = check(
+            procs,
+            2,
+            &plain,
+            &plain.answer(),
+            raw(&[0, 1], &[(0, 0), (1, 1)], 0),
+        )
+        .expect("plain");
+        assert_eq!(checked.result_text(6), "[0, 1]");
     }
 
     #[test]

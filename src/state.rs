@@ -1287,6 +1287,7 @@ mod tests {
             mode,
             workers: 1,
             run,
+            total: None,
         })
     }
 

@@ -33,9 +33,11 @@ pub trait Checkpoint {
         wait();
     }
 
-    /// A task's own `sleep(ms)` (a script's): a blocking wait.
-    fn sleep(&mut self, ms: u32) {
+    /// A task's own `sleep(ms)` (a script's): a blocking wait, or `Err` saying why this
+    /// thread cannot wait that long.
+    fn sleep(&mut self, ms: u32) -> Result<(), String> {
         self.blocking(&mut || std::thread::sleep(std::time::Duration::from_millis(ms.into())));
+        Ok(())
     }
 
     /// Why [`check`](Checkpoint::check) said stop.
@@ -46,7 +48,8 @@ pub trait Checkpoint {
 
 /// The checkpoint of a task on the page's own thread, which may not block and cannot take a
 /// click while a task runs: a script's sleep spins on the clock, and a script task stops at
-/// [`PAGE_SCRIPT_LIMIT_MS`] instead of freezing the tab for good.
+/// [`PAGE_SCRIPT_LIMIT_MS`] instead of freezing the tab for good (a sleep that would end past
+/// it fails at once: a shortened sleep would be a wrong time shown as right).
 pub struct PageThread {
     deadline: Option<web_time::Instant>,
 }
@@ -69,11 +72,18 @@ impl Checkpoint for PageThread {
         self.deadline.is_none_or(|d| web_time::Instant::now() < d)
     }
 
-    fn sleep(&mut self, ms: u32) {
+    fn sleep(&mut self, ms: u32) -> Result<(), String> {
         let end = web_time::Instant::now() + std::time::Duration::from_millis(ms.into());
-        while web_time::Instant::now() < end && self.check() {
+        if self.deadline.is_some_and(|d| end > d) {
+            return Err(format!(
+                "sleep({ms}) would end past the limit: {}",
+                self.stopped_why()
+            ));
+        }
+        while web_time::Instant::now() < end {
             std::hint::spin_loop();
         }
+        Ok(())
     }
 
     fn stopped_why(&self) -> &'static str {
@@ -106,10 +116,11 @@ impl Checkpoint for Stoppable<'_> {
         self.inner.blocking(wait);
     }
 
-    fn sleep(&mut self, ms: u32) {
+    fn sleep(&mut self, ms: u32) -> Result<(), String> {
         let cancel = self.cancel;
         self.inner
             .blocking(&mut || sleep_unless_cancelled(ms, cancel));
+        Ok(())
     }
 
     fn stopped_why(&self) -> &'static str {
@@ -587,20 +598,34 @@ impl Job {
     /// The answer in submission order, computed independently of the engines where the
     /// workload allows (closed forms); for a shared counter, the serial answer.
     pub fn expected(&self) -> Vec<Value> {
+        self.answer().values
+    }
+
+    /// [`Job::expected`] with the total the tasks leave a global at, where they touch one.
+    pub fn answer(&self) -> Answer {
         let mut expecting = self.expecting();
         loop {
-            if let Some(values) = expecting.advance(u64::MAX) {
-                return values;
+            if let Some(answer) = expecting.advance(u64::MAX) {
+                return answer;
             }
         }
     }
 
-    /// [`Job::expected`] worked out a slice at a time (see [`Expecting::advance`]).
+    /// [`Job::answer`] worked out a slice at a time (see [`Expecting::advance`]).
     pub fn expecting(&self) -> Expecting {
+        self.expecting_in((0..self.tasks).collect())
+    }
+
+    /// The answer for tasks `order`, run one after another in that order in one memory of
+    /// their own: what an isolated worker that ran them should have got, when they touch a
+    /// global (each task's value in `order`'s order).
+    pub fn expecting_in(&self, order: Vec<usize>) -> Expecting {
         Expecting {
             job: self.clone(),
-            values: Vec::with_capacity(self.tasks),
+            values: Vec::with_capacity(order.len()),
+            order,
             list: None,
+            total: None,
         }
     }
 
@@ -652,10 +677,19 @@ impl Job {
         Job::new(workload, 1)
     }
 
-    /// Whether the job's tasks touch global state, so that each memory has its own answer.
+    /// Whether the job's tasks are known to touch global state, so that each memory has its own
+    /// answer. A script's answer says whether it did ([`Answer::total`]).
     pub fn uses_globals(&self) -> bool {
         matches!(self.workload, Workload::SharedCounter { .. })
     }
+}
+
+/// A job's serial answer: each task's value, and where the tasks touched a global total, the
+/// total they left it at (in one memory that ran them all, from 0).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    pub values: Vec<Value>,
+    pub total: Option<i64>,
 }
 
 /// A job's expected answer being worked out: a list append's numbers are folded a slice at a
@@ -663,30 +697,37 @@ impl Job {
 #[derive(Clone, Debug)]
 pub struct Expecting {
     job: Job,
+    /// The tasks whose values are wanted, in the order they run.
+    order: Vec<usize>,
     values: Vec<Value>,
     /// The list of the task being worked out, for a list append.
     list: Option<list_append::Checksum>,
+    /// The total the tasks so far left a global at, where they touched one.
+    total: Option<i64>,
 }
 
 impl Expecting {
     /// Works for about `steps` steps of a list append (a task's closed form counts as one); the
     /// whole answer once every task is worked out.
-    pub fn advance(&mut self, steps: u64) -> Option<Vec<Value>> {
+    pub fn advance(&mut self, steps: u64) -> Option<Answer> {
         let mut left = steps;
-        while self.values.len() < self.job.tasks && left > 0 {
-            let i = self.values.len();
+        while self.values.len() < self.order.len() && left > 0 {
+            let i = self.order[self.values.len()];
             if let Some(value) = self.job.expected_at_once(i) {
                 self.values.push(value);
                 left -= 1;
                 continue;
             }
             if let Workload::Script { source } = &self.job.workload {
-                // One task per slice, on the page: no sleeping, a private total, a time limit.
+                // One task per slice, on the page: no sleeping, a private total (carried from
+                // slice to slice), a time limit.
+                script::start_answer(self.total.unwrap_or(0));
                 let value: Value =
                     script::run_task(source, i, &mut PageThread::for_job(&self.job), true).into();
+                self.total = script::answer_total().or(self.total);
                 if let Value::Failed(_) = value {
                     // The same failure stands for the tasks after it.
-                    self.values.resize(self.job.tasks, value);
+                    self.values.resize(self.order.len(), value);
                     break;
                 }
                 self.values.push(value);
@@ -708,7 +749,17 @@ impl Expecting {
                 self.list = None;
             }
         }
-        (self.values.len() == self.job.tasks).then(|| std::mem::take(&mut self.values))
+        if self.values.len() < self.order.len() {
+            return None;
+        }
+        let total = match self.job.workload {
+            Workload::SharedCounter { amount } => Some(amount * self.order.len() as i64),
+            _ => self.total,
+        };
+        Some(Answer {
+            values: std::mem::take(&mut self.values),
+            total,
+        })
     }
 }
 
@@ -735,7 +786,7 @@ mod tests {
             let mut slices = 1;
             let sliced = loop {
                 match expecting.advance(1000) {
-                    Some(values) => break values,
+                    Some(answer) => break answer.values,
                     None => slices += 1,
                 }
             };
@@ -897,6 +948,68 @@ mod tests {
         let started = web_time::Instant::now();
         Job::new(Workload::SleepAdd { ms: 30 }, 1).run_blocking(0, &mut NoGil, &Cancel::new());
         assert!(started.elapsed() >= std::time::Duration::from_millis(30));
+    }
+
+    #[test]
+    fn the_page_thread_refuses_a_sleep_that_would_end_past_its_limit() {
+        let job = Job::new(
+            Workload::Script {
+                source: "fn task(i) { i }".into(),
+            },
+            1,
+        );
+        let mut page = PageThread::for_job(&job);
+        let err = page.sleep(5000).expect_err("5 s is past 3 s");
+        assert_eq!(
+            err,
+            "sleep(5000) would end past the limit: a script task may run 3 s on the page's own \
+             thread, which cannot respond meanwhile"
+        );
+        let t = web_time::Instant::now();
+        assert_eq!(page.sleep(20), Ok(()));
+        assert!(
+            t.elapsed() >= std::time::Duration::from_millis(20),
+            "it waited"
+        );
+        // A built-in workload has no limit on the page.
+        let built_in = Job::new(Workload::SleepAdd { ms: 1 }, 1);
+        assert_eq!(PageThread::for_job(&built_in).sleep(1), Ok(()));
+    }
+
+    #[test]
+    fn a_script_answer_in_one_memory_counts_from_its_own_0() {
+        let global = Workload::Script {
+            source: script::EXAMPLES[3].1.into(),
+        };
+        let job = Job::new(global, 5);
+        let serial = job.answer();
+        let ints = |v: &[i64]| {
+            v.iter()
+                .map(|&x| Value::Text(x.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(serial.values, ints(&[5, 10, 15, 20, 25]));
+        assert_eq!(serial.total, Some(25));
+        let mut worker = job.expecting_in(vec![3, 1]);
+        let own = worker.advance(1).map(|a| a.values);
+        assert_eq!(own, None, "one task per slice");
+        let own = worker.advance(1).expect("both tasks");
+        assert_eq!(own.values, ints(&[5, 10]));
+        assert_eq!(own.total, Some(10));
+        let plain = Job::new(
+            Workload::Script {
+                source: "fn task(i) { i * 2 }".into(),
+            },
+            3,
+        );
+        assert_eq!(
+            plain.answer().total,
+            None,
+            "a script that never touched the total"
+        );
+        let counter = Job::new(Workload::SharedCounter { amount: 5 }, 4);
+        assert_eq!(counter.answer().total, Some(20));
+        assert_eq!(Job::new(Workload::Square, 4).answer().total, None);
     }
 
     #[test]

@@ -45,7 +45,7 @@ async fn is_correct(mode: Mode, when: &str) {
     let raw = engines::run(mode, &small(), THREADS, &Cancel::new())
         .await
         .unwrap_or_else(|e| panic!("{} fails {when}: {e}", mode.label()));
-    check(mode, THREADS, &small(), &small().expected(), raw)
+    check(mode, THREADS, &small(), &small().answer(), raw)
         .unwrap_or_else(|e| panic!("{} is wrong {when}: {e}", mode.label()));
 }
 

@@ -1,8 +1,9 @@
 //! A visitor's script on every engine in real browsers (`wasm-pack test --headless
 //! --chrome/--firefox`), each run checked against the serial answer as the page checks it: a
 //! sleeping script overlaps on ten workers, a CPU-bound one gains nothing under the GIL, seed
-//! 000's global total ends at the full sum in shared memory and leaves the page's at 0 with
-//! isolated workers, and an endless or greedy script is stopped with a clear message.
+//! 000's global total ends at the full sum in shared memory and is counted from 0 by each
+//! isolated worker (its lesson, checked per memory, not a wrong result), an endless or greedy
+//! script is stopped with a clear message, and a sleep past a limit fails at once, naming it.
 #![cfg(target_arch = "wasm32")]
 
 mod support;
@@ -93,12 +94,61 @@ async fn a_cpu_bound_script_gains_nothing_under_the_gil() {
 #[wasm_bindgen_test]
 async fn the_global_total_is_shared_by_threads_and_copied_by_isolated_workers() {
     support::pool(POOL_THREADS).await;
-    let job = script(EXAMPLES[3].1, 8);
+    // Each task returns the total it saw: threads see one total, each isolated worker its own.
+    let job = script("fn task(i) {\n  add_to_total(5);\n  total()\n}\n", 8);
     for &mode in ENGINES {
-        let (_, total) = measured(mode, &job, 2).await;
-        let expected = if mode.shares_page_memory() { 40 } else { 0 };
-        assert_eq!(total, expected, "{}: the page's total", mode.label());
+        let (outcome, _) = engines::measure(mode, &job, 2, &Cancel::new()).await;
+        let run = outcome.unwrap_or_else(|e| panic!("{}: {e}", mode.label()));
+        let shown = run.result_text(10);
+        if mode.shares_page_memory() {
+            assert_eq!(run.run.page_total, 40, "{}: the page's total", mode.label());
+            assert!(
+                shown.ends_with("total: it ended at 40, as serially"),
+                "{}: {shown}",
+                mode.label()
+            );
+        } else {
+            assert_eq!(run.run.page_total, 0, "{}: the page's total", mode.label());
+            assert!(
+                shown.starts_with("each worker counted from its own 0: worker 0 [5, 10"),
+                "{}: {shown}",
+                mode.label()
+            );
+        }
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_sleep_past_a_limit_fails_at_once_naming_it_on_every_engine() {
+    support::pool(POOL_THREADS).await;
+    // Past the page's 3 s: refused there, slept in full on a worker.
+    let long = script("fn task(i) {\n  sleep(3200);\n  i\n}\n", 1);
+    let (outcome, _) = engines::measure(Mode::MainThread, &long, 1, &Cancel::new()).await;
+    match outcome {
+        Err(RunError::Failed(why)) => assert!(
+            why.contains("sleep(3200) would end past the limit: a script task may run 3 s"),
+            "{why}"
+        ),
+        other => panic!("the page's own thread: {other:?}"),
+    }
+    let (ms, _) = measured(Mode::Shared { gil: false }, &long, 1).await;
+    assert!(ms >= 3200.0, "a worker slept {ms:.0} ms of 3200");
+    // A day's sleep: every engine fails at once, naming the limit, and nothing is left asleep.
+    let day = script("fn task(i) {\n  sleep(86400000);\n  i\n}\n", 2);
+    let t0 = corescope::web::platform::now_ms();
+    for &mode in ENGINES {
+        let (outcome, _) = engines::measure(mode, &day, 2, &Cancel::new()).await;
+        match outcome {
+            Err(RunError::Failed(why)) => assert!(
+                why.contains("sleep(86400000) would bring this task's sleeping to 86,400 s, past the 10 s a task may sleep"),
+                "{}: {why}",
+                mode.label()
+            ),
+            other => panic!("{}: {other:?}", mode.label()),
+        }
+    }
+    let took = corescope::web::platform::now_ms() - t0;
+    assert!(took < 30_000.0, "every engine took {took:.0} ms to refuse");
 }
 
 #[wasm_bindgen_test]

@@ -9,7 +9,7 @@ use corescope::cancel::Cancel;
 use corescope::run::{Mode, check};
 use corescope::web::engines::{self, isolated, main_thread, shared_pool};
 use corescope::web::probe::GapProbe;
-use corescope::workloads::{Job, Workload};
+use corescope::workloads::{Answer, Job, Workload};
 use support::pool as start_pool;
 
 /// Two workers are all these tests use; a small pool keeps the test page quick to start.
@@ -40,14 +40,8 @@ async fn the_shared_pool_puts_at_least_two_threads_to_work() {
         "only {used} pool thread(s) did work with 2 workers allowed"
     );
     assert!(used <= 2, "{used} threads worked with 2 workers allowed");
-    check(
-        Mode::Shared { gil: false },
-        2,
-        &job(),
-        &job().expected(),
-        raw,
-    )
-    .expect("pool results equal the serial answer");
+    check(Mode::Shared { gil: false }, 2, &job(), &job().answer(), raw)
+        .expect("pool results equal the serial answer");
 }
 
 /// The pool starts with a thread per core the browser reports, and is replaced by one of its
@@ -73,7 +67,7 @@ async fn the_pool_starts_with_a_thread_per_core_and_grows_when_a_run_needs_more(
         Mode::Shared { gil: false },
         POOL_THREADS,
         &job,
-        &job.expected(),
+        &job.answer(),
         raw,
     )
     .expect("the grown pool's results equal the serial answer");
@@ -150,6 +144,10 @@ async fn isolated_workers_return_the_serial_answer() {
         .await
         .expect("serial runs")
         .results;
+    let serial = Answer {
+        values: serial,
+        total: None,
+    };
     check(Mode::Pool { reuse: false }, 3, &job(), &serial, raw)
         .expect("isolated results equal the serial answer");
 }

@@ -12,7 +12,7 @@ use crate::sweep::Plan;
 use crate::timeline::Timeline;
 use crate::web::engines;
 use crate::web::props::Dispatcher;
-use crate::workloads::{Job, show_list};
+use crate::workloads::Job;
 
 /// How often each run of a list is measured.
 #[derive(Clone, Copy)]
@@ -168,7 +168,7 @@ pub async fn run_sweep(state: State, plan: Plan, cancel: Cancel, dispatch: Dispa
             Event::Measured(run) => dispatch.dispatch(Action::Sampled {
                 point,
                 elapsed_ms: run.run.elapsed_ms,
-                result: show_list(&run.run.results, 6),
+                result: run.result_text(6),
                 timeline: Some(Timeline::of(point.mode, &plan.job, &run.run)),
             }),
             Event::Finished(Ok(_)) => {}

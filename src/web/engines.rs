@@ -17,13 +17,13 @@ mod spawned;
 
 use crate::cancel::{CANCELLED, Cancel};
 use crate::experiment::Outcome;
-use crate::run::{Mode, RawRun, RunError, check};
+use crate::run::{Mode, RawRun, RunError, check_in_own_memories};
 use crate::stats::Responsiveness;
 use crate::web::platform::after_paint;
 use crate::web::probe::GapProbe;
-use crate::workloads::{Job, Value, reserve_memory};
+use crate::workloads::{Answer, Expecting, Job, Value, Workload, reserve_memory};
 use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::thread::LocalKey;
 
@@ -33,38 +33,68 @@ const EXPECTED_SLICE: u64 = 200_000;
 const EXPECTED_KEPT: usize = 4;
 
 thread_local! {
-    static EXPECTED: RefCell<Vec<(Job, Rc<Vec<Value>>)>> = const { RefCell::new(Vec::new()) };
+    static EXPECTED: RefCell<Vec<(Job, Rc<Answer>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The serial answer `job`'s runs are checked against. Worked out once per job, a slice at a
 /// time with the browser free between slices, so checking a run never stops the page for long
 /// (a 10,000,000-number list append's answer takes about 100 ms in one piece).
-pub async fn expected(job: &Job, cancel: &Cancel) -> Option<Rc<Vec<Value>>> {
+pub async fn expected(job: &Job, cancel: &Cancel) -> Option<Rc<Answer>> {
     let kept = EXPECTED.with(|e| {
         let e = e.borrow();
         e.iter().find(|(j, _)| j == job).map(|(_, v)| v.clone())
     });
-    if let Some(values) = kept {
-        return Some(values);
+    if let Some(answer) = kept {
+        return Some(answer);
     }
-    let mut expecting = job.expecting();
-    let values = Rc::new(loop {
-        if let Some(values) = expecting.advance(EXPECTED_SLICE) {
-            break values;
-        }
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        if cancel.is_cancelled() {
-            return None;
-        }
-    });
+    let answer = Rc::new(worked_out(job.expecting(), cancel).await?);
     EXPECTED.with(|e| {
         let mut e = e.borrow_mut();
         if e.len() == EXPECTED_KEPT {
             e.remove(0);
         }
-        e.push((job.clone(), values.clone()));
+        e.push((job.clone(), answer.clone()));
     });
-    Some(values)
+    Some(answer)
+}
+
+/// Works out an answer a slice at a time, with the browser free between slices.
+async fn worked_out(mut expecting: Expecting, cancel: &Cancel) -> Option<Answer> {
+    loop {
+        if let Some(answer) = expecting.advance(EXPECTED_SLICE) {
+            return Some(answer);
+        }
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        if cancel.is_cancelled() {
+            return None;
+        }
+    }
+}
+
+/// For an isolated run of a script that touches the global: what each worker's own copy of it
+/// gives for the tasks that worker ran, in its order, worked out on the page like the serial
+/// answer. `None` for any other run (the built-in counter's is known without running it).
+async fn own_answers(
+    mode: Mode,
+    job: &Job,
+    answer: &Answer,
+    run: &RawRun,
+    cancel: &Cancel,
+) -> Option<BTreeMap<usize, Vec<Value>>> {
+    if mode.shares_page_memory()
+        || answer.total.is_none()
+        || !matches!(job.workload, Workload::Script { .. })
+    {
+        return None;
+    }
+    let mut own = BTreeMap::new();
+    for (worker, tasks) in run.tasks_by_worker() {
+        own.insert(
+            worker,
+            worked_out(job.expecting_in(tasks), cancel).await?.values,
+        );
+    }
+    Some(own)
 }
 
 /// `true` the first time `job`'s workload is seen in `seen`: each warm-up runs once per workload
@@ -211,7 +241,7 @@ pub async fn measure(
     };
     // A script whose serial answer failed (an error, the page's time limit) would fail the
     // same way on every engine, or run until Cancel: it is not run.
-    if let Some(why) = crate::workloads::first_failure(&expected) {
+    if let Some(why) = crate::workloads::first_failure(&expected.values) {
         return (Err(RunError::Failed(why)), None);
     }
     main_thread::warm_up(job).await;
@@ -236,8 +266,15 @@ pub async fn measure(
     } else {
         probe.stop()
     };
-    let outcome = raw
-        .map_err(RunError::Failed)
-        .and_then(|raw| check(mode, workers, job, &expected, raw));
+    let outcome = match raw {
+        Ok(raw) => {
+            let own = own_answers(mode, job, &expected, &raw, cancel).await;
+            if cancel.is_cancelled() {
+                return (Err(RunError::Failed(CANCELLED.into())), Some(gap));
+            }
+            check_in_own_memories(mode, workers, job, &expected, own.as_ref(), raw)
+        }
+        Err(why) => Err(RunError::Failed(why)),
+    };
     (outcome, Some(gap))
 }

@@ -6,7 +6,7 @@ use crate::run::RunError;
 use crate::state::{Action, Section, ShownTimeline};
 use crate::timeline::Timeline;
 use crate::web::props::Dispatcher;
-use crate::workloads::{Job, show_list};
+use crate::workloads::Job;
 use yew::prelude::*;
 
 /// A button that opens the timeline of `outcome`'s run under `section` (nothing for a failed run).
@@ -45,7 +45,7 @@ pub fn outcome_cells(outcome: &Outcome, serial_ms: Option<f64>) -> (&'static str
                 html! {
                     <>
                         <span class="check" title="matches the serial answer">{ "✓ " }</span>
-                        <span class="result">{ show_list(&r.results, 10) }</span>
+                        <span class="result">{ run.result_text(10) }</span>
                         <span class="meta">{ details }</span>
                         if let Some((class, text)) = note {
                             <span class={classes!("note", class)}>{ text }</span>

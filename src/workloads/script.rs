@@ -3,10 +3,12 @@
 //!
 //! What a task can call besides Rhai's arithmetic, strings, arrays and maps:
 //! - `sleep(ms)`: a real blocking wait in a worker (with the GIL released around it, as CPython
-//!   does around `time.sleep`); the page's own thread may not block, so there it spins.
+//!   does around `time.sleep`), at most [`MAX_SLEEP_MS`] in all per task; the page's own thread
+//!   may not block, so there it spins, and a sleep that would run past the page's time limit
+//!   fails at once.
 //! - `add_to_total(x)` and `total()`: seed 000's `global total`, this memory's
 //!   ([`shared_counter`](super::shared_counter)): threads share one, each isolated worker has
-//!   its own, so with isolated workers the page's stays 0.
+//!   its own, so with isolated workers the page's stays 0 and each worker counts from its own 0.
 //! - `rand()`: a float in [0, 1) from a generator seeded by the task's index, so every engine
 //!   sees the same numbers.
 //!
@@ -25,6 +27,9 @@ pub const HOOK_EVERY: u64 = 1024;
 pub const MAX_OPERATIONS: u64 = 2_000_000_000;
 /// The longest source a job carries (and a link may hold), in bytes.
 pub const MAX_SOURCE_BYTES: usize = 8 * 1024;
+/// The most a task may sleep in all, in ms: a task that would sleep longer fails at the call
+/// that would pass it, at once, rather than hold a worker for a day.
+pub const MAX_SLEEP_MS: u64 = 10_000;
 /// How deep calls may nest.
 pub const MAX_CALL_LEVELS: usize = 64;
 /// The most a task may grow its memory by. Rhai's own size limits on strings, arrays and maps
@@ -52,9 +57,9 @@ pub const EXAMPLES: [(&str, &str); 4] = [
     ),
     (
         "global total (seed 000)",
-        "// Seed 000's increment: add 5 to the global total. Threads share one total;\n\
-         // each isolated worker has its own, so with isolated workers the page's stays 0.\n\
-         fn task(i) {\n    add_to_total(5);\n}\n",
+        "// Seed 000's increment: add 5 to the global total and return the total seen.\n\
+         // Threads share one total; each isolated worker has its own and counts from 0.\n\
+         fn task(i) {\n    add_to_total(5);\n    total()\n}\n",
     ),
 ];
 
@@ -98,9 +103,20 @@ pub fn check(source: &str) -> Result<(), ScriptError> {
     imp::with_ast(source, |_, _| Ok(()))
 }
 
+/// Starts working out an answer's task on this thread: the private total that tasks run with
+/// `answering` see is `total` (0 for a fresh memory's first task).
+pub fn start_answer(total: i64) {
+    imp::start_answer(total);
+}
+
+/// The private total the tasks run since [`start_answer`] left, if they touched it.
+pub fn answer_total() -> Option<i64> {
+    imp::answer_total()
+}
+
 /// Runs task `i` of `source`, checking in with `cp`; its value as text (what the engines
-/// compare). With `answering`, the task is being worked out for the serial answer on the page:
-/// its sleeps return at once and its global is a private one, not the page's.
+/// compare). With `answering`, the task is being worked out for an answer on the page (see
+/// [`start_answer`]): its sleeps return at once and its global is a private one, not the page's.
 pub fn run_task(
     source: &str,
     i: usize,
@@ -132,6 +148,12 @@ mod imp {
     ) -> Result<String, ScriptError> {
         Err(ScriptError::plain(MISSING))
     }
+
+    pub fn start_answer(_: i64) {}
+
+    pub fn answer_total() -> Option<i64> {
+        None
+    }
 }
 
 #[cfg(feature = "script")]
@@ -143,10 +165,15 @@ mod imp {
         BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
         MoreStringPackage, Package,
     };
-    use rhai::{AST, CallFnOptions, Dynamic, Engine, EvalAltResult, Position, Scope};
+    use rhai::{
+        AST, CallFnOptions, Dynamic, Engine, EvalAltResult, NativeCallContext, Position, Scope,
+    };
     use std::cell::{Cell, RefCell};
     use std::ptr::NonNull;
     use std::rc::Rc;
+
+    /// How the message of a task stopped by a limit or a cancel begins.
+    const STOPPED: &str = "stopped: ";
 
     /// The task's checkpoint, reachable from the interpreter's hooks while the task runs.
     type Slot = Option<NonNull<dyn Checkpoint + 'static>>;
@@ -162,6 +189,10 @@ mod imp {
         /// Set while the serial answer is worked out: no sleeping, a private total.
         static ANSWERING: Cell<bool> = const { Cell::new(false) };
         static PRIVATE_TOTAL: Cell<i64> = const { Cell::new(0) };
+        /// Whether the answer's tasks touched their private total.
+        static TOUCHED: Cell<bool> = const { Cell::new(false) };
+        /// What the running task has slept so far, in ms.
+        static SLEPT: Cell<u64> = const { Cell::new(0) };
         /// The memory's size when the task started.
         static MEMORY_AT_START: Cell<u64> = const { Cell::new(0) };
     }
@@ -244,37 +275,80 @@ mod imp {
                 _ => None,
             }
         });
-        e.register_fn("sleep", |ms: i64| sleep(ms as f64))
-            .register_fn("sleep", sleep)
-            .register_fn("rand", || {
-                let mut state = RNG.get();
-                let x = next_unit(&mut state);
-                RNG.set(state);
-                x
-            })
-            .register_fn("add_to_total", |x: i64| {
-                if ANSWERING.get() {
-                    PRIVATE_TOTAL.set(PRIVATE_TOTAL.get() + x);
-                } else {
-                    shared_counter::add(x);
-                }
-            })
-            .register_fn("total", || {
-                if ANSWERING.get() {
-                    PRIVATE_TOTAL.get()
-                } else {
-                    shared_counter::total()
-                }
-            });
+        e.register_fn("sleep", |ctx: NativeCallContext, ms: i64| {
+            sleep(&ctx, ms as f64)
+        })
+        .register_fn("sleep", |ctx: NativeCallContext, ms: f64| sleep(&ctx, ms))
+        .register_fn("rand", || {
+            let mut state = RNG.get();
+            let x = next_unit(&mut state);
+            RNG.set(state);
+            x
+        })
+        .register_fn("add_to_total", |x: i64| {
+            if ANSWERING.get() {
+                TOUCHED.set(true);
+                PRIVATE_TOTAL.set(PRIVATE_TOTAL.get() + x);
+            } else {
+                shared_counter::add(x);
+            }
+        })
+        .register_fn("total", || {
+            if ANSWERING.get() {
+                TOUCHED.set(true);
+                PRIVATE_TOTAL.get()
+            } else {
+                shared_counter::total()
+            }
+        });
         e
     }
 
-    fn sleep(ms: f64) {
+    /// A script's `sleep(ms)`: fails at once, naming the limit, when it would take the task's
+    /// sleeping past [`MAX_SLEEP_MS`] or the checkpoint cannot wait that long.
+    fn sleep(ctx: &NativeCallContext, ms: f64) -> Result<(), Box<EvalAltResult>> {
         if ANSWERING.get() || ms.is_nan() || ms <= 0.0 {
-            return;
+            return Ok(());
         }
-        let ms = ms.min(f64::from(u32::MAX)) as u32;
-        at_checkpoint(|cp| cp.sleep(ms));
+        // A runtime error rather than a termination, which would lose the call's position.
+        let stop = |why: String| -> Box<EvalAltResult> {
+            EvalAltResult::ErrorRuntime(
+                Dynamic::from(format!("{STOPPED}{why}")),
+                ctx.call_position(),
+            )
+            .into()
+        };
+        let asked = ms.min(f64::from(u32::MAX)).ceil() as u32;
+        let slept = SLEPT.get() + u64::from(asked);
+        if slept > MAX_SLEEP_MS {
+            return Err(stop(format!(
+                "sleep({ms}) would bring this task's sleeping to {}, past the {} a task may sleep",
+                seconds(slept),
+                seconds(MAX_SLEEP_MS)
+            )));
+        }
+        SLEPT.set(slept);
+        at_checkpoint(|cp| cp.sleep(asked))
+            .unwrap_or(Ok(()))
+            .map_err(stop)
+    }
+
+    /// `ms` as seconds: "10 s", "86,400 s", "2.5 s".
+    fn seconds(ms: u64) -> String {
+        if ms.is_multiple_of(1000) {
+            format!("{} s", crate::workloads::grouped(ms / 1000))
+        } else {
+            format!("{:.1} s", ms as f64 / 1000.0)
+        }
+    }
+
+    pub fn start_answer(total: i64) {
+        PRIVATE_TOTAL.set(total);
+        TOUCHED.set(false);
+    }
+
+    pub fn answer_total() -> Option<i64> {
+        TOUCHED.get().then(|| PRIVATE_TOTAL.get())
     }
 
     fn at(pos: Position, message: String) -> ScriptError {
@@ -291,7 +365,15 @@ mod imp {
             e = inner;
         }
         let message = match e {
-            EvalAltResult::ErrorTerminated(why, _) => format!("stopped: {why}"),
+            EvalAltResult::ErrorTerminated(why, _) => format!("{STOPPED}{why}"),
+            EvalAltResult::ErrorRuntime(why, _)
+                if why
+                    .clone()
+                    .into_string()
+                    .is_ok_and(|w| w.starts_with(STOPPED)) =>
+            {
+                why.to_string()
+            }
             EvalAltResult::ErrorTooManyOperations(_) => format!(
                 "stopped at the limit of {} operations a task may run",
                 crate::workloads::grouped(MAX_OPERATIONS)
@@ -362,10 +444,8 @@ mod imp {
         with_ast(source, |engine, ast| {
             RNG.set(stream_seed(2017, i));
             MEMORY_AT_START.set(memory_bytes());
+            SLEPT.set(0);
             ANSWERING.set(answering);
-            if answering && i == 0 {
-                PRIVATE_TOTAL.set(0);
-            }
             let options = CallFnOptions::new().eval_ast(false).rewind_scope(false);
             let result = with_checkpoint(cp, || {
                 engine.call_fn_with_options::<Dynamic>(
@@ -394,7 +474,9 @@ mod tests {
     use super::*;
     use crate::workloads::{NoGil, shared_counter};
 
+    /// Task `i` worked out for an answer, as the first task of a fresh memory.
     fn run(source: &str, i: usize) -> Result<String, ScriptError> {
+        start_answer(0);
         run_task(source, i, &mut NoGil, true)
     }
 
@@ -469,8 +551,8 @@ mod tests {
         let _alone = shared_counter::tests::ALONE.lock();
         shared_counter::reset();
         let add = EXAMPLES[3].1;
-        for i in 0..3 {
-            assert_eq!(run_task(add, i, &mut NoGil, false), Ok("()".into()));
+        for (i, seen) in ["5", "10", "15"].into_iter().enumerate() {
+            assert_eq!(run_task(add, i, &mut NoGil, false), Ok(seen.into()));
         }
         assert_eq!(shared_counter::total(), 15);
         assert_eq!(
@@ -492,8 +574,9 @@ mod tests {
             fn check(&mut self) -> bool {
                 true
             }
-            fn sleep(&mut self, ms: u32) {
+            fn sleep(&mut self, ms: u32) -> Result<(), String> {
                 self.0.push(ms);
+                Ok(())
             }
         }
         let mut cp = Sleeps(Vec::new());
@@ -505,5 +588,83 @@ mod tests {
             cp.0.is_empty(),
             "no sleeping while the answer is worked out"
         );
+    }
+
+    #[test]
+    fn sleeping_past_a_tasks_limit_fails_at_once_naming_it() {
+        struct Sleeps(Vec<u32>);
+        impl Checkpoint for Sleeps {
+            fn check(&mut self) -> bool {
+                true
+            }
+            fn sleep(&mut self, ms: u32) -> Result<(), String> {
+                self.0.push(ms);
+                Ok(())
+            }
+        }
+        let mut cp = Sleeps(Vec::new());
+        let source = "fn task(i) {\n  sleep(6000);\n  sleep(4000);\n  sleep(1);\n  i\n}";
+        let err = run_task(source, 0, &mut cp, false).expect_err("past 10 s of sleep");
+        assert_eq!(
+            cp.0,
+            [6000, 4000],
+            "the sleep that would pass the limit never starts"
+        );
+        assert_eq!((err.line, err.column), (Some(4), Some(3)), "{err}");
+        assert_eq!(
+            err.message,
+            "stopped: sleep(1) would bring this task's sleeping to 10.0 s, past the 10 s a task may sleep"
+        );
+        let mut cp = Sleeps(Vec::new());
+        let err = run_task("fn task(i) { sleep(86400000) }", 0, &mut cp, false).expect_err("a day");
+        assert!(err.message.contains("to 86,400 s, past the 10 s"), "{err}");
+        assert!(cp.0.is_empty());
+        // Each task has its own allowance.
+        let mut cp = Sleeps(Vec::new());
+        for i in 0..3 {
+            assert_eq!(
+                run_task("fn task(i) { sleep(9000); i }", i, &mut cp, false),
+                Ok(i.to_string())
+            );
+        }
+        assert_eq!(cp.0, [9000; 3]);
+    }
+
+    #[test]
+    fn a_sleep_the_checkpoint_cannot_wait_fails_with_its_reason() {
+        struct NoWaiting;
+        impl Checkpoint for NoWaiting {
+            fn check(&mut self) -> bool {
+                true
+            }
+            fn sleep(&mut self, ms: u32) -> Result<(), String> {
+                Err(format!("no waiting {ms} ms here"))
+            }
+        }
+        let err =
+            run_task("fn task(i) { sleep(5); i }", 0, &mut NoWaiting, false).expect_err("refused");
+        assert_eq!(
+            err.to_string(),
+            "line 1, column 14: stopped: no waiting 5 ms here"
+        );
+    }
+
+    #[test]
+    fn an_answer_says_whether_and_where_its_tasks_left_the_total() {
+        let counted = EXAMPLES[3].1;
+        start_answer(0);
+        for (i, want) in [(0, "5"), (1, "10"), (2, "15")] {
+            assert_eq!(run_task(counted, i, &mut NoGil, true), Ok(want.into()));
+        }
+        assert_eq!(answer_total(), Some(15));
+        start_answer(15);
+        assert_eq!(run_task(counted, 3, &mut NoGil, true), Ok("20".into()));
+        assert_eq!(answer_total(), Some(20), "carried on from 15");
+        start_answer(0);
+        assert_eq!(
+            run_task("fn task(i) { i }", 0, &mut NoGil, true),
+            Ok("0".into())
+        );
+        assert_eq!(answer_total(), None, "never touched");
     }
 }

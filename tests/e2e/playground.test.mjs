@@ -74,6 +74,33 @@ test('a script runs on every engine, checked; a broken one says where; an endles
   await page.close();
 });
 
+test('the global total is one lesson with an answer per memory: shared by threads, counted from 0 by each worker', async (t) => {
+  const { page, errors } = await openPage(env.browser, `${env.server.url}play.html`, { width: 1280, height: 900 });
+  await poolReady(page, errors);
+  if (!(await page.isChecked('input[data-mode=isolated]'))) await page.check('input[data-mode=isolated]');
+  await setRange(page, '#bench-tasks', 4);
+  await setRange(page, '#bench-max', 2);
+  await page.selectOption('#script-example', { label: 'global total (seed 000)' });
+  assert.match(await page.inputValue('#script'), /total\(\)/, 'the example returns the total it saw');
+  await sweep(page, /✓ /);
+  const rows = await page.$$eval('.sweep-table tbody tr', rows => rows.map(r => ({
+    mode: r.dataset.mode, workers: Number(r.dataset.workers), text: r.textContent.trim() })));
+  assert.equal(rows.length, 9, rows.map(r => r.text).join(' | '));
+  for (const row of rows) {
+    if (['main', 'shared', 'gil'].includes(row.mode)) {
+      assert.match(row.text, /total: it ended at 20, as serially/, row.text);
+    } else if (row.workers === 2) {
+      // Each worker's values count 5, 10… from its own 0, however the tasks were shared out.
+      assert.match(row.text, /each worker counted from its own 0: (worker \d \[5(, 10)?(, 15)?(, 20)?\](, )?)+; the page's total stayed 0 \(serially 20\)/, row.text);
+    } else {
+      assert.match(row.text, /each worker counted from its own 0: worker 0 \[5, 10, 15, 20\]/, row.text);
+    }
+  }
+  t.diagnostic(rows.map(r => `${r.mode} ${r.workers}: ${r.text.slice(r.text.indexOf('✓'))}`).join('\n'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a link carries the script and opens it in the editor without running it', async (t) => {
   const { page, errors } = await openPage(env.browser, `${env.server.url}play.html`);
   await poolReady(page, errors);

@@ -38,7 +38,7 @@ pub async fn throughput_curve(max_workers: usize) -> Result<Vec<(usize, f64)>, S
             }
             let job = Job::new(Workload::EmptyLoop { count }, k);
             let raw = shared_pool::run(job.clone(), k, false, &cancel).await?;
-            let run = check(Mode::Shared { gil: false }, k, &job, &job.expected(), raw)
+            let run = check(Mode::Shared { gil: false }, k, &job, &job.answer(), raw)
                 .map_err(|e| e.to_string())?;
             samples[k - 1].push(k as f64 / run.run.elapsed_ms.max(1e-3) * 1000.0);
         }
