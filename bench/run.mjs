@@ -7,7 +7,7 @@
 // reused isolated pool, on a quiet machine and (full runs) again with one busy background process
 // (a node process spinning on one core): threads that share a memory must scale like processes.
 import { parseArgs } from 'node:util';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn as startProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { gzipSync } from 'node:zlib';
@@ -104,7 +104,7 @@ try {
   const scriptK = Math.min(2, hc);
   for (const busy of cfg.busy) {
     // One process spinning on a core for the whole of this pass.
-    const spinner = busy ? spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }) : null;
+    const spinner = busy ? startProcess(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }) : null;
     try {
       for (const [name, source] of SCRIPTS) {
         const row = { script: name, busy, steps: cfg.scriptSteps, tasks: 10, points: {} };
