@@ -42,12 +42,18 @@ pub mod web;
 // The threaded module's threads allocate from caches of their own rather than all queueing for
 // std's one lock ([`thread_cache`]); the single-threaded module keeps std's allocator.
 #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
-mod global_allocator {
-    use crate::thread_cache::{Cache, ThreadCache};
+pub mod allocator {
+    use crate::thread_cache::{Cache, ThreadCache, class_of};
     thread_local! {
         static CACHE: Cache = const { Cache::new() };
     }
     #[global_allocator]
     static ALLOCATOR: ThreadCache<std::alloc::System> =
         ThreadCache::new(std::alloc::System, &CACHE);
+
+    /// Free blocks this thread keeps for requests of `size` bytes (1 to 32 KiB): what shows
+    /// that its allocations go through its own lists.
+    pub fn kept_here(size: usize) -> u32 {
+        CACHE.with(|c| c.kept(class_of(size)))
+    }
 }

@@ -272,11 +272,15 @@ impl CheckedRun {
                 r.page_total
             );
         }
-        let workers: Vec<String> = r
-            .by_worker()
+        let by_worker = r.by_worker();
+        let mut workers: Vec<String> = by_worker
             .iter()
+            .take(limit)
             .map(|(worker, values)| format!("worker {worker} {}", show_list(values, limit)))
             .collect();
+        if by_worker.len() > limit {
+            workers.push(format!("{} more", by_worker.len() - limit));
+        }
         format!(
             "each worker counted from its own 0: {}; the page's total stayed {} (serially {total})",
             workers.join(", "),
@@ -379,24 +383,33 @@ fn check_globals(
     run: &RawRun,
 ) -> Result<(), RunError> {
     if mode.shares_page_memory() {
-        // The built-in counter's subtotals are taken atomically, so threads see the serial ones
-        // in some order. A script's values may read the total while other threads add to it,
-        // which no serial run shows: its check is where the total ends.
-        let mut got = run.results.clone();
-        let mut expected = reference.values.clone();
-        let key = |v: &Value| v.to_string();
-        got.sort_by_key(key);
-        expected.sort_by_key(key);
-        if (job.uses_globals() && got != expected) || run.page_total != total {
+        // One loop (the page's, or one thread) runs the tasks in the serial order, so its
+        // values are the serial ones. The built-in counter's subtotals are taken atomically, so
+        // threads see the serial ones in some order. A script's values may read the total while
+        // other threads add to it, which no serial run shows: its check is where the total ends.
+        let values_right = if run.workers_used() <= 1 {
+            run.results == reference.values
+        } else if job.uses_globals() {
+            let mut got = run.results.clone();
+            let mut expected = reference.values.clone();
+            let key = |v: &Value| v.to_string();
+            got.sort_by_key(key);
+            expected.sort_by_key(key);
+            got == expected
+        } else {
+            true
+        };
+        let values_checked = job.uses_globals() || run.workers_used() <= 1;
+        if !values_right || run.page_total != total {
             return Err(RunError::WrongResult(format!(
                 "one memory should end at the serial total {total}{}; ended at {}{}",
-                if job.uses_globals() {
-                    format!(" with subtotals {}", show(&reference.values))
+                if values_checked {
+                    format!(" with {}", show(&reference.values))
                 } else {
                     String::new()
                 },
                 run.page_total,
-                if job.uses_globals() {
+                if values_checked {
                     format!(" with {}", show(&run.results))
                 } else {
                     String::new()
@@ -412,6 +425,7 @@ fn check_globals(
         )));
     }
     let step = reference.values.first();
+    let tasks = run.tasks_by_worker();
     for (worker, values) in run.by_worker() {
         let counted: Vec<Value>;
         let expected = match (own.and_then(|own| own.get(&worker)), step) {
@@ -428,6 +442,19 @@ fn check_globals(
                 )));
             }
         };
+        let failed = expected
+            .iter()
+            .zip(&tasks[&worker])
+            .find_map(|(v, i)| match v {
+                Value::Failed(why) => Some(format!("task {i}: {why}")),
+                _ => None,
+            });
+        if let Some(why) = failed {
+            return Err(RunError::Failed(format!(
+                "the answer for worker {worker}'s own memory could not be worked out on the page: \
+                 {why}"
+            )));
+        }
         if &values != expected {
             return Err(RunError::WrongResult(format!(
                 "worker {worker} should count {} in its own memory, counted {}",
@@ -667,6 +694,19 @@ mod tests {
             "{}",
             checked.result_text(6)
         );
+        // One thread runs the tasks in the serial order, so its values are the serial ones.
+        let one = raw(&[5, 10, 15, 20], &[(0, 0), (1, 0), (2, 0), (3, 0)], 20);
+        check(threads, 1, &job, &reference, one).expect("one thread");
+        let wrong = raw(&[5, 10, 10, 20], &[(0, 0), (1, 0), (2, 0), (3, 0)], 20);
+        let err = check(Mode::MainThread, 1, &job, &reference, wrong).unwrap_err();
+        assert_eq!(
+            err,
+            RunError::WrongResult(
+                "one memory should end at the serial total 20 with [5, 10, 15, 20]; ended at 20 \
+                 with [5, 10, 10, 20]"
+                    .into()
+            )
+        );
         let short = raw(&[5, 10, 15, 20], &[(0, 0), (1, 1), (2, 0), (3, 1)], 15);
         let err = check(threads, 2, &job, &reference, short).unwrap_err();
         assert_eq!(
@@ -701,10 +741,38 @@ mod tests {
         );
         assert!(
             matches!(
-                check(procs, 2, &job, &reference, counted),
+                check(procs, 2, &job, &reference, counted.clone()),
                 Err(RunError::Failed(_))
             ),
             "no answer to check against"
+        );
+        let unworkable: BTreeMap<usize, Vec<Value>> = [
+            (0, text(&[5, 10])),
+            (1, vec![Value::Failed("stopped: too long".into()); 2]),
+        ]
+        .into_iter()
+        .collect();
+        let err = check_in_own_memories(procs, 2, &job, &reference, Some(&unworkable), counted)
+            .unwrap_err();
+        assert_eq!(
+            err,
+            RunError::Failed(
+                "the answer for worker 1's own memory could not be worked out on the page: \
+                 task 1: stopped: too long"
+                    .into()
+            )
+        );
+        let many = raw(&[5, 5, 5, 5], &[(0, 0), (1, 1), (2, 2), (3, 3)], 0);
+        let own: BTreeMap<usize, Vec<Value>> = (0..4).map(|w| (w, text(&[5]))).collect();
+        let per_task = Mode::PerTask {
+            join: Join::AfterAll,
+        };
+        let checked = check_in_own_memories(per_task, 4, &job, &reference, Some(&own), many)
+            .expect("a worker per task");
+        assert_eq!(
+            checked.result_text(2),
+            "each worker counted from its own 0: worker 0 [5], worker 1 [5], 2 more; the page's \
+             total stayed 0 (serially 20)"
         );
         let leaked = raw(&[5, 5, 10, 10], &[(0, 0), (1, 1), (2, 0), (3, 1)], 5);
         assert!(check_in_own_memories(procs, 2, &job, &reference, Some(&own), leaked).is_err());

@@ -127,17 +127,24 @@ impl Cache {
         if (count as usize) <= 2 * n {
             return None;
         }
-        // The first `n` blocks leave as a batch.
-        let first = block;
+        // The list keeps its `n + 1` most recent blocks, the ones likeliest still in this core's
+        // cache; the `n` after them leave as a batch.
+        let mut kept_last = block;
+        for _ in 0..n {
+            // SAFETY: the list holds 2n + 1 linked blocks.
+            kept_last = unsafe { next(kept_last) };
+        }
+        // SAFETY: as above: the batch is the next `n` blocks, and nothing follows them.
+        let first = unsafe { next(kept_last) };
         let mut last = first;
         for _ in 1..n {
-            // SAFETY: the list holds more than `n` blocks, each linked.
+            // SAFETY: as above.
             last = unsafe { next(last) };
         }
-        // SAFETY: as above; `last` is the batch's last block.
+        // SAFETY: as above.
         unsafe {
-            self.heads[class].set(next(last));
-            set_next(last, null_mut());
+            debug_assert!(next(last).is_null());
+            set_next(kept_last, null_mut());
         }
         self.counts[class].set(count - n as u32);
         Some(first)
@@ -511,6 +518,10 @@ mod tests {
             // It keeps at most two batches; the rest went central, a batch at a time.
             let kept = CACHE.with(|c| c.kept(class)) as usize;
             assert!(kept > n && kept <= 2 * n, "kept {kept} of batches of {n}");
+            // It kept the blocks it freed last.
+            let again = alloc.alloc(layout(size));
+            assert_eq!(again as usize, made[made.len() - 1]);
+            alloc.dealloc(again, layout(size));
             made
         })
         .join()

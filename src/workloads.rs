@@ -719,8 +719,8 @@ impl Expecting {
                 continue;
             }
             if let Workload::Script { source } = &self.job.workload {
-                // One task per slice, on the page: no sleeping, a private total (carried from
-                // slice to slice), a time limit.
+                // On the page, counted as CHECK_EVERY steps of a slice: no sleeping, a private
+                // total (carried from task to task), a time limit.
                 script::start_answer(self.total.unwrap_or(0));
                 let value: Value =
                     script::run_task(source, i, &mut PageThread::for_job(&self.job), true).into();

@@ -28,6 +28,28 @@ fn job() -> Job {
     Job::new(Workload::EmptyLoop { count: 2_000_000 }, 12)
 }
 
+/// The threaded module's allocator keeps the page thread's freed small blocks in that thread's
+/// own lists (and so takes them back without std's lock): the thread-local block it needs was
+/// found set up.
+#[wasm_bindgen_test]
+fn the_page_thread_frees_small_blocks_into_lists_of_its_own() {
+    let boxes: Vec<Box<[u8; 100]>> = (0..10).map(|i| Box::new([i; 100])).collect();
+    let before = corescope::allocator::kept_here(100);
+    let last = std::ptr::from_ref(&*boxes[9]) as usize;
+    drop(boxes);
+    let after = corescope::allocator::kept_here(100);
+    assert!(
+        after >= 10 || after > before,
+        "kept {before} blocks, then {after}"
+    );
+    let again = Box::new([0u8; 100]);
+    assert_eq!(
+        std::ptr::from_ref(&*again) as usize,
+        last,
+        "the block freed last comes back first"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn the_shared_pool_puts_at_least_two_threads_to_work() {
     pool().await;

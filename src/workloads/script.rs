@@ -1,5 +1,6 @@
 //! A visitor's own task, written in Rhai: `fn task(i) { ... }`, called once per task index on
-//! whichever engine runs the job, its value checked against the serial run like every workload.
+//! whichever engine runs the job, its value checked against the serial run like every workload
+//! (in each memory, where it touches the global total: see `run::check`).
 //!
 //! What a task can call besides Rhai's arithmetic, strings, arrays and maps:
 //! - `sleep(ms)`: a real blocking wait in a worker (with the GIL released around it, as CPython
@@ -193,6 +194,8 @@ mod imp {
         static TOUCHED: Cell<bool> = const { Cell::new(false) };
         /// What the running task has slept so far, in ms.
         static SLEPT: Cell<u64> = const { Cell::new(0) };
+        /// A sleep the running task was refused: its error, at the sleep's position.
+        static REFUSED: RefCell<Option<ScriptError>> = const { RefCell::new(None) };
         /// The memory's size when the task started.
         static MEMORY_AT_START: Cell<u64> = const { Cell::new(0) };
     }
@@ -310,35 +313,35 @@ mod imp {
         if ANSWERING.get() || ms.is_nan() || ms <= 0.0 {
             return Ok(());
         }
-        // A runtime error rather than a termination, which would lose the call's position.
+        // A termination, which no `try` can catch. Rhai gives it the position of the task's
+        // call, not the sleep's, so the task's error is kept here with the sleep's position and
+        // stands whatever the script does next.
         let stop = |why: String| -> Box<EvalAltResult> {
-            EvalAltResult::ErrorRuntime(
-                Dynamic::from(format!("{STOPPED}{why}")),
-                ctx.call_position(),
-            )
-            .into()
+            REFUSED.set(Some(at(ctx.call_position(), format!("{STOPPED}{why}"))));
+            EvalAltResult::ErrorTerminated(Dynamic::from(why), ctx.call_position()).into()
         };
         let asked = ms.min(f64::from(u32::MAX)).ceil() as u32;
         let slept = SLEPT.get() + u64::from(asked);
         if slept > MAX_SLEEP_MS {
             return Err(stop(format!(
                 "sleep({ms}) would bring this task's sleeping to {}, past the {} a task may sleep",
-                seconds(slept),
-                seconds(MAX_SLEEP_MS)
+                duration(slept),
+                duration(MAX_SLEEP_MS)
             )));
         }
-        SLEPT.set(slept);
         at_checkpoint(|cp| cp.sleep(asked))
             .unwrap_or(Ok(()))
-            .map_err(stop)
+            .map_err(stop)?;
+        SLEPT.set(slept);
+        Ok(())
     }
 
-    /// `ms` as seconds: "10 s", "86,400 s", "2.5 s".
-    fn seconds(ms: u64) -> String {
+    /// `ms` in whole seconds where it is some ("10 s", "86,400 s"), else in ms ("10,001 ms").
+    fn duration(ms: u64) -> String {
         if ms.is_multiple_of(1000) {
             format!("{} s", crate::workloads::grouped(ms / 1000))
         } else {
-            format!("{:.1} s", ms as f64 / 1000.0)
+            format!("{} ms", crate::workloads::grouped(ms))
         }
     }
 
@@ -366,14 +369,6 @@ mod imp {
         }
         let message = match e {
             EvalAltResult::ErrorTerminated(why, _) => format!("{STOPPED}{why}"),
-            EvalAltResult::ErrorRuntime(why, _)
-                if why
-                    .clone()
-                    .into_string()
-                    .is_ok_and(|w| w.starts_with(STOPPED)) =>
-            {
-                why.to_string()
-            }
             EvalAltResult::ErrorTooManyOperations(_) => format!(
                 "stopped at the limit of {} operations a task may run",
                 crate::workloads::grouped(MAX_OPERATIONS)
@@ -445,6 +440,7 @@ mod imp {
             RNG.set(stream_seed(2017, i));
             MEMORY_AT_START.set(memory_bytes());
             SLEPT.set(0);
+            REFUSED.set(None);
             ANSWERING.set(answering);
             let options = CallFnOptions::new().eval_ast(false).rewind_scope(false);
             let result = with_checkpoint(cp, || {
@@ -457,6 +453,9 @@ mod imp {
                 )
             });
             ANSWERING.set(false);
+            if let Some(refused) = REFUSED.take() {
+                return Err(refused);
+            }
             let value = result.map_err(|e| run_error(&e))?;
             Ok(if value.is_unit() {
                 "()".into()
@@ -613,7 +612,7 @@ mod tests {
         assert_eq!((err.line, err.column), (Some(4), Some(3)), "{err}");
         assert_eq!(
             err.message,
-            "stopped: sleep(1) would bring this task's sleeping to 10.0 s, past the 10 s a task may sleep"
+            "stopped: sleep(1) would bring this task's sleeping to 10,001 ms, past the 10 s a task may sleep"
         );
         let mut cp = Sleeps(Vec::new());
         let err = run_task("fn task(i) { sleep(86400000) }", 0, &mut cp, false).expect_err("a day");
@@ -647,6 +646,25 @@ mod tests {
             err.to_string(),
             "line 1, column 14: stopped: no waiting 5 ms here"
         );
+        // A refused sleep ends the task: no `try` catches it into a value shown as right.
+        for source in [
+            "fn task(i) {\n  try { sleep(5); } catch { }\n  i\n}",
+            "fn task(i) {\n  try { sleep(5); } catch { }\n  loop { }\n}",
+        ] {
+            let err = run_task(source, 0, &mut NoWaiting, false).expect_err("refused");
+            assert_eq!(
+                err.to_string(),
+                "line 2, column 9: stopped: no waiting 5 ms here"
+            );
+        }
+        let faked = run_task(
+            "fn task(i) { throw \"stopped: on purpose\" }",
+            0,
+            &mut NoGil,
+            false,
+        )
+        .expect_err("thrown");
+        assert!(faked.message.starts_with("Runtime error"), "{faked}");
     }
 
     #[test]

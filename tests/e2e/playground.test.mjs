@@ -101,6 +101,21 @@ test('the global total is one lesson with an answer per memory: shared by thread
   await page.close();
 });
 
+test('a script that would sleep for a day ends on every engine without Cancel, naming the limit', async (t) => {
+  const { page, errors } = await openPage(env.browser, `${env.server.url}play.html`, { width: 1280, height: 900 });
+  await poolReady(page, errors);
+  await setRange(page, '#bench-tasks', 2);
+  await setRange(page, '#bench-max', 2);
+  await page.fill('#script', 'fn task(i) {\n  sleep(86400000);\n  i\n}\n');
+  const started = Date.now();
+  await sweep(page, /sleep\(86400000\) would bring this task's sleeping to 86,400 s, past the 10 s a task may sleep/, 60_000);
+  const rows = await results(page);
+  assert.ok(rows.length >= 5, rows.join(' | '));
+  t.diagnostic(`${rows.length} rows refused in ${Date.now() - started} ms`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a link carries the script and opens it in the editor without running it', async (t) => {
   const { page, errors } = await openPage(env.browser, `${env.server.url}play.html`);
   await poolReady(page, errors);
