@@ -54,7 +54,8 @@ pub fn class_size(class: usize) -> usize {
     if class < 8 {
         return (class + 1) * 16;
     }
-    let (p, j) = (7 + (class - 8) / 4, (class - 8) % 4 + 1);
+    let past_128 = class - 8;
+    let (p, j) = (7 + past_128 / 4, past_128 % 4 + 1);
     (1 << p) + (j << (p - 2))
 }
 
