@@ -566,18 +566,21 @@ mod tests {
         shared_counter::reset();
     }
 
+    /// A checkpoint that notes each sleep it is asked for instead of waiting.
+    struct Sleeps(Vec<u32>);
+
+    impl Checkpoint for Sleeps {
+        fn check(&mut self) -> bool {
+            true
+        }
+        fn sleep(&mut self, ms: u32) -> Result<(), String> {
+            self.0.push(ms);
+            Ok(())
+        }
+    }
+
     #[test]
     fn sleeping_waits_through_the_checkpoint() {
-        struct Sleeps(Vec<u32>);
-        impl Checkpoint for Sleeps {
-            fn check(&mut self) -> bool {
-                true
-            }
-            fn sleep(&mut self, ms: u32) -> Result<(), String> {
-                self.0.push(ms);
-                Ok(())
-            }
-        }
         let mut cp = Sleeps(Vec::new());
         assert_eq!(run_task(EXAMPLES[0].1, 1, &mut cp, false), Ok("12".into()));
         assert_eq!(cp.0, [100]);
@@ -591,16 +594,6 @@ mod tests {
 
     #[test]
     fn sleeping_past_a_tasks_limit_fails_at_once_naming_it() {
-        struct Sleeps(Vec<u32>);
-        impl Checkpoint for Sleeps {
-            fn check(&mut self) -> bool {
-                true
-            }
-            fn sleep(&mut self, ms: u32) -> Result<(), String> {
-                self.0.push(ms);
-                Ok(())
-            }
-        }
         let mut cp = Sleeps(Vec::new());
         let source = "fn task(i) {\n  sleep(6000);\n  sleep(4000);\n  sleep(1);\n  i\n}";
         let err = run_task(source, 0, &mut cp, false).expect_err("past 10 s of sleep");
