@@ -1,6 +1,6 @@
-// Checks that the crate's imports flow one way, as the README's Layout section says: no two
-// modules import each other, however indirectly, and each module of the pure core imports only
-// the core modules listed before it in CORE. Reads every `crate::…` path outside `#[cfg(test)]`;
+// Checks that the crate's imports flow one way: no two modules import each other, however
+// indirectly, and each module of the pure core imports only the core modules declared before it
+// in src/lib.rs. Reads every `crate::…` path outside `#[cfg(test)]`;
 // the files under `src/<module>/` count as their module, and each file of `src/web/` (and the
 // engines together) as its own. Prints the imports and exits 1 on a circle or a wrong way.
 //
@@ -9,13 +9,16 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-/** The pure core, lowest first: the README's Layout order. */
-const CORE = [
-  'thread_cache', 'words', 'cancel', 'workloads', 'gil', 'run', 'stats', 'timeline', 'predict', 'settings', 'sweep', 'fits',
-  'experiment', 'machine', 'trace', 'share', 'export', 'isolation', 'state',
-];
-
 const src = process.argv[2] ?? 'src';
+
+/** The pure core, lowest first: the order of src/lib.rs's `pub mod NAME;` lines. */
+const CORE = [...readFileSync(join(src, 'lib.rs'), 'utf8').matchAll(/^pub mod ([a-z_]+);$/gm)]
+  .map((m) => m[1])
+  .filter((name) => name !== 'web');
+if (CORE.length === 0) {
+  console.log(`no \`pub mod NAME;\` lines in ${join(src, 'lib.rs')}`);
+  process.exit(1);
+}
 
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -90,5 +93,5 @@ const unlisted = [...imports.keys()].filter((m) => m !== 'web' && !m.startsWith(
 for (const [from, to] of [...imports].sort()) console.log(`${from} -> ${[...to].sort().join(', ')}`);
 console.log(`circles: ${circles.length}${circles.map((c) => `\n  ${c.join(' <-> ')}`).join('')}`);
 for (const w of wrongWay) console.log(`wrong way: ${w}`);
-for (const m of unlisted) console.log(`not in the layout's order: ${m} (add it to CORE and the README)`);
+for (const m of unlisted) console.log(`not in the layout's order: ${m} (declare it in src/lib.rs)`);
 process.exit(circles.length || wrongWay.length || unlisted.length ? 1 : 0);

@@ -6,8 +6,8 @@
 //!   `cargo test`: [`workloads`] (what one task does, with known answers), [`gil`] (a lock that
 //!   behaves like CPython's), [`run`] (the ways to run a job, what a run reports and how it is
 //!   checked), [`experiment`] (the lesson presets as data, and lessons written from their
-//!   numbers), [`stats`] (speedup, efficiency, Amdahl fit) and [`state`] (the page's state as a
-//!   plain reducer);
+//!   numbers), [`stats`] (speedup, efficiency, Amdahl fit), [`state`] (the page's state as a
+//!   plain reducer) and [`view`] (what the bench shows, drawn by [`chart`]);
 //! - **browser glue** in `web` (wasm32 only): the engines (main thread, shared-memory pool with
 //!   or without the GIL, isolated workers as a pool or one per task), the isolated worker's
 //!   entry point and the Yew page.
@@ -16,25 +16,29 @@
 // std's, so the ban would flag correct code; the wasm32 clippy run still enforces it.
 #![cfg_attr(not(target_arch = "wasm32"), allow(clippy::disallowed_methods))]
 
-pub mod cancel;
-pub mod experiment;
-pub mod export;
-pub mod fits;
-pub mod gil;
-pub mod isolation;
-pub mod machine;
-pub mod predict;
-pub mod run;
-pub mod settings;
-pub mod share;
-pub mod state;
-pub mod stats;
-pub mod sweep;
+// The pure core, lowest layer first: each module imports only those above it (scripts/layers.mjs
+// reads this order and checks it).
 pub mod thread_cache;
-pub mod timeline;
-pub mod trace;
 pub mod words;
+pub mod cancel;
 pub mod workloads;
+pub mod gil;
+pub mod run;
+pub mod stats;
+pub mod timeline;
+pub mod predict;
+pub mod settings;
+pub mod sweep;
+pub mod fits;
+pub mod chart;
+pub mod experiment;
+pub mod machine;
+pub mod trace;
+pub mod share;
+pub mod export;
+pub mod isolation;
+pub mod state;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

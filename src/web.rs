@@ -4,7 +4,7 @@
 pub mod app;
 pub mod bench;
 pub mod benchmarks;
-pub mod chart;
+
 pub mod driver;
 pub mod engines;
 pub mod facts;

@@ -2,19 +2,18 @@
 //! hardwareConcurrency, with a link's sweep beside this page's own.
 
 use crate::cancel::Cancel;
-use crate::fits;
 use crate::settings::{
     BENCH_MODES, MAX_REPETITIONS, SCRIPT_WORKLOAD, SIZE_PERCENT, Scale, TASK_SLIDER_MAX, View,
     sweep_workloads,
 };
 use crate::state::{Action, Section};
-use crate::sweep;
+use crate::view::BenchView;
 use crate::web::props::StateProps;
 use crate::web::share_panel::Share;
 use crate::web::sweep_table::SweepTable;
 use crate::web::theirs::TheirsPanel;
 use crate::web::timeline_view::TimelinePanel;
-use crate::web::{chart, driver, platform};
+use crate::web::{driver, platform};
 use crate::words::count;
 use crate::workloads::{Fault, FaultKind, script};
 use wasm_bindgen_futures::spawn_local;
@@ -94,112 +93,15 @@ pub fn Bench(props: &StateProps) -> Html {
         Callback::from(move |_: MouseEvent| cancel.borrow().cancel())
     };
     let job = b.job();
-    let plan_modes = b.plan.as_ref().map(|p| p.modes.clone()).unwrap_or_default();
-    let mine = sweep::summaries(&b.measured);
-    let theirs = state.theirs.as_ref();
-    let max_workers = b
-        .plan
-        .as_ref()
-        .map_or(1, |p| p.max_workers)
-        .max(theirs.map_or(1, |t| {
-            t.config
-                .settings
-                .top_workers(t.results.machine.hardware_concurrency)
-        }));
-    // The chart's sets, and the fits' sentences written from each.
-    let (mut sets, mut fit_notes) = (Vec::new(), Vec::new());
-    // What theory predicts for this page's sweep, once its serial baseline has run.
-    let predictions = b
-        .plan
-        .as_ref()
-        .and_then(|p| sweep::Predictions::of(&b.measured, &p.modes, p.max_workers, state.cores()));
-    // And for theirs, redrawn from what their link carries.
-    let their_predictions = theirs.and_then(|t| {
-        let machine = &t.results.machine;
-        let top = t.config.settings.top_workers(machine.hardware_concurrency);
-        let costs = t.results.costs.clone()?;
-        Some(sweep::Predictions::from_costs(
-            costs,
-            &t.config.settings.modes,
-            top,
-        ))
-    });
-    let mut prediction_notes = predictions
-        .as_ref()
-        .map(|p| p.notes(&mine, theirs.map(|_| "mine")))
-        .unwrap_or_default();
-    if let (Some(p), Some(t)) = (&their_predictions, theirs) {
-        prediction_notes.extend(p.notes(&t.results.points, Some("theirs")));
-    }
-    if !mine.is_empty() {
-        let set = chart::Set {
-            predicted: predictions.as_ref(),
-            whose: theirs.map(|_| "mine"),
-            dashed: false,
-            cores_marker: true,
-            points: &mine,
-            modes: &plan_modes,
-            cores: state.hardware_concurrency,
-        };
-        let tasks = b.plan.as_ref().map_or(b.settings.tasks, |p| p.job.tasks);
-        fit_notes.extend(fits::notes(
-            set.points, set.modes, set.cores, tasks, set.whose,
-        ));
-        sets.push(set);
-    }
-    if let Some(t) = theirs {
-        let cores = t.results.machine.hardware_concurrency;
-        let set = chart::Set {
-            predicted: their_predictions.as_ref(),
-            whose: Some("theirs"),
-            dashed: true,
-            cores_marker: mine.is_empty() || cores != state.hardware_concurrency,
-            points: &t.results.points,
-            modes: &t.config.settings.modes,
-            cores,
-        };
-        fit_notes.extend(fits::notes(
-            set.points,
-            set.modes,
-            cores,
-            t.config.settings.tasks,
-            set.whose,
-        ));
-        sets.push(set);
-    }
+    let shown = BenchView::of(state);
     let narrow = platform::narrow_screen();
-    // A phone's chart is drawn at about its column's width, so its text stays at 12 px or more.
-    let size = if narrow { (320, 300) } else { (900, 460) };
-    // What the chart shows, in words: its name for screen readers, with the table below as
-    // its long description.
-    let label = {
-        let mut words = vec![b.settings.view.chart_title()];
-        words.extend(sets.iter().map(|set| {
-            let summary = sweep::chart_summary(set.points, set.modes);
-            match set.whose {
-                Some(whose) => format!("{whose}: {summary}"),
-                None => summary,
-            }
-        }));
-        words.join(". ")
-    };
-    let svg = (!sets.is_empty()).then(|| {
-        chart::render(&sets, b.settings.view, max_workers, size, None, true).map(|c| {
-            c.svg.replacen(
-                "role=\"img\"",
-                &format!(
-                    "role=\"img\" aria-label=\"{}\" aria-describedby=\"sweep-table\"",
-                    chart::escape(&label)
-                ),
-                1,
-            )
-        })
-    });
-    let legend = if narrow {
-        chart::legend(&sets, b.settings.view, max_workers)
-    } else {
-        Vec::new()
-    };
+    let svg = (!shown.is_empty()).then(|| shown.page_chart(narrow, "sweep-table").map(|c| c.svg));
+    let legend = if narrow { shown.legend() } else { Vec::new() };
+    let BenchView {
+        prediction_notes,
+        fit_notes,
+        ..
+    } = shown;
     let views = [(View::Time, "time"), (View::Speedup, "speedup"), (View::Efficiency, "efficiency")].map(|(view, name)| {
         let dispatch = dispatch.clone();
         let onchange = Callback::from(move |_: Event| dispatch.dispatch(Action::SetView(view)));
@@ -271,7 +173,7 @@ pub fn Bench(props: &StateProps) -> Html {
                     <span class="progress" id="sweep-status">{ format!("Cancelled; {} kept.", count(b.measured.len(), "point")) }</span>
                 }
             </div>
-            if let Some(t) = theirs {
+            if let Some(t) = &state.theirs {
                 <TheirsPanel theirs={t.clone()} running={state.running} on_run={on_run.clone()} on_hide={{
                     let dispatch = dispatch.clone();
                     Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::ClearTheirs))

@@ -1,12 +1,14 @@
 //! Copy link and the exports: CSV and JSON of the sweeps on show, and the chart as SVG or PNG
 //! with a caption saying what was measured, how, where and when.
 
+use crate::chart::{Caption, Drawn};
 use crate::export;
 use crate::share::{self, Results};
 use crate::state::State;
 use crate::sweep;
+use crate::view::BenchView;
+use crate::web::links;
 use crate::web::props::StateProps;
-use crate::web::{chart, links};
 use crate::workloads::Workload;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
@@ -45,56 +47,14 @@ fn with_sweeps<R>(state: &State, f: impl FnOnce(&[export::Sweep]) -> R) -> R {
     f(&sweeps)
 }
 
-/// The chart as a file: the page's chart at a fixed size, with a title and a caption that say
-/// what was measured, how, where and when.
-fn chart_file(state: &State) -> Result<chart::Drawn, String> {
-    let plan_modes = state
-        .bench
-        .plan
-        .as_ref()
-        .map(|p| p.modes.clone())
-        .unwrap_or_default();
-    with_sweeps(state, |sweeps| {
-        let max_workers = sweeps
-            .iter()
-            .map(|s| {
-                s.settings
-                    .top_workers(s.results.machine.hardware_concurrency)
-            })
-            .max()
-            .unwrap_or(1);
-        let sets: Vec<chart::Set> = sweeps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| chart::Set {
-                predicted: None,
-                whose: (sweeps.len() > 1).then_some(s.whose),
-                dashed: s.whose == "theirs",
-                cores_marker: i == 0
-                    || s.results.machine.hardware_concurrency
-                        != sweeps[0].results.machine.hardware_concurrency,
-                points: &s.results.points,
-                modes: if s.whose == "mine" {
-                    &plan_modes
-                } else {
-                    &s.settings.modes
-                },
-                cores: s.results.machine.hardware_concurrency,
-            })
-            .collect();
-        let caption = chart::Caption {
-            title: state.bench.settings.view.chart_title(),
-            lines: export::caption(sweeps, Workload::describe),
-        };
-        chart::render(
-            &sets,
-            state.bench.settings.view,
-            max_workers,
-            EXPORT_SIZE,
-            Some(&caption),
-            false,
-        )
-    })
+/// The chart as a file: the page's chart, with a title and a caption that say what was
+/// measured, how, where and when.
+fn chart_file(state: &State) -> Result<Drawn, String> {
+    let caption = Caption {
+        title: state.bench.settings.view.chart_title(),
+        lines: with_sweeps(state, |sweeps| export::caption(sweeps, Workload::describe)),
+    };
+    BenchView::of(state).file_chart(&caption)
 }
 
 /// This page's last sweep as a trace: every point its own process, named by its engine and
@@ -133,9 +93,6 @@ fn sweep_trace(state: &State) -> Result<String, String> {
         &links::machine(state.effective_cores()),
     ))
 }
-
-/// The plot's size in exported files; the caption and the legend add to its height.
-const EXPORT_SIZE: (u32, u32) = (900, 460);
 
 /// Copy link and the exports.
 #[component]
@@ -197,9 +154,7 @@ pub fn Share(props: &StateProps) -> Html {
             );
             spawn_local(async move {
                 let saved = match svg {
-                    Ok(chart::Drawn { svg, size: (w, h) }) => {
-                        links::download_png(&file, &svg, w, h).await
-                    }
+                    Ok(Drawn { svg, size: (w, h) }) => links::download_png(&file, &svg, w, h).await,
                     Err(why) => Err(why),
                 };
                 export_error.set(

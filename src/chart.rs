@@ -91,22 +91,23 @@ const TEXT: &str = "#1f2430";
 const MUTED: &str = "#4a5263";
 
 /// One sweep's results as the chart draws them.
-pub struct Set<'a> {
+#[derive(Clone, Debug, PartialEq)]
+pub struct Set {
     /// Added to the legend's names when the chart shows two sweeps: `mine` or `theirs`.
     pub whose: Option<&'static str>,
     /// Drawn dashed: a link's results.
     pub dashed: bool,
     /// Draw its own hardwareConcurrency marker (not when it repeats the other sweep's).
     pub cores_marker: bool,
-    pub points: &'a [PointSummary],
-    pub modes: &'a [Mode],
+    pub points: Vec<PointSummary>,
+    pub modes: Vec<Mode>,
     /// The `hardwareConcurrency` of the machine that measured them.
     pub cores: usize,
     /// What theory predicted for each engine.
-    pub predicted: Option<&'a sweep::Predictions>,
+    pub predicted: Option<sweep::Predictions>,
 }
 
-impl Set<'_> {
+impl Set {
     fn name(&self, what: &str) -> String {
         match self.whose {
             Some(whose) => format!("{what} ({whose})"),
@@ -115,7 +116,7 @@ impl Set<'_> {
     }
 
     fn serial(&self) -> Option<f64> {
-        sweep::serial_ms(self.points)
+        sweep::serial_ms(&self.points)
     }
 
     fn line(&self) -> Stroke {
@@ -126,11 +127,15 @@ impl Set<'_> {
         }
     }
 
-    /// The modes with something to plot in `view`, with their Amdahl fits.
     /// `mode`'s predicted line in `view`, where there is one.
     fn predicted(&self, mode: Mode, view: View) -> Option<Vec<(f64, f64)>> {
         let serial = self.serial()?;
-        let (_, ks) = self.predicted?.series.iter().find(|(m, _)| *m == mode)?;
+        let (_, ks) = self
+            .predicted
+            .as_ref()?
+            .series
+            .iter()
+            .find(|(m, _)| *m == mode)?;
         Some(
             ks.iter()
                 .filter(|(_, ms)| *ms > 0.0)
@@ -146,13 +151,14 @@ impl Set<'_> {
         )
     }
 
+    /// The modes with something to plot in `view`, with their Amdahl fits.
     fn series(&self, view: View) -> Vec<Series> {
         self.modes
             .iter()
             .map(|&mode| Series {
                 mode,
-                values: values(self.points, mode, view),
-                fit: sweep::amdahl(self.points, mode, self.cores),
+                values: values(&self.points, mode, view),
+                fit: sweep::amdahl(&self.points, mode, self.cores),
             })
             .filter(|s| !s.values.is_empty())
             .collect()
@@ -167,9 +173,24 @@ struct Series {
 }
 
 /// A title and the lines under it, drawn above an exported chart.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Caption {
     pub title: String,
     pub lines: Vec<String>,
+}
+
+/// Where a chart is drawn: its plot's size, and what goes around it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Frame<'a> {
+    /// The plot's width × height in px; charts under 500 px wide (a phone's) leave the legend
+    /// to the page.
+    pub size: (u32, u32),
+    /// A title and lines above the plot (an exported chart's).
+    pub caption: Option<&'a Caption>,
+    /// Scale with the page's column instead of keeping the pixel size.
+    pub fit: bool,
+    /// The chart's accessible name, and the id of the element that describes it at length.
+    pub name: Option<(&'a str, &'a str)>,
 }
 
 /// A drawn chart and its size in px.
@@ -198,6 +219,7 @@ impl Stroke {
 }
 
 /// One entry of the legend: a swatch drawn like its line, and what the line is.
+#[derive(Clone, Debug, PartialEq)]
 pub struct LegendItem {
     colour: RGBColor,
     pub stroke: Stroke,
@@ -315,17 +337,15 @@ pub fn legend(sets: &[Set], view: View, max_workers: usize) -> Vec<Vec<LegendIte
     rows
 }
 
-/// Draws the chart with a plot of `width` × `plot_height` px; charts under 500 px wide (a
-/// phone's) leave the legend to the page. With a `caption`, its title and lines go above the
-/// plot. With `fit`, the SVG scales with the page's column instead of keeping its pixel size.
-pub fn render(
-    sets: &[Set],
-    view: View,
-    max_workers: usize,
-    (width, plot_height): (u32, u32),
-    caption: Option<&Caption>,
-    fit: bool,
-) -> Result<Drawn, String> {
+/// Draws the chart in `frame`: the plot, the legend band under it (unless narrow) and the
+/// caption above it (if any).
+pub fn render(sets: &[Set], view: View, max_workers: usize, frame: Frame) -> Result<Drawn, String> {
+    let Frame {
+        size: (width, plot_height),
+        caption,
+        fit,
+        name,
+    } = frame;
     let narrow = width < 500;
     let plot = plot(sets, view, max_workers, (width, plot_height), narrow)
         .map_err(|e| format!("the chart could not be drawn: {e}"))?;
@@ -337,11 +357,23 @@ pub fn render(
     };
     let height = head_height + plot_height + band_height;
     let title = caption.map_or_else(|| view.chart_title(), |c| c.title.clone());
-    let size = if fit {
+    let mut size = if fit {
         format!("viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\"")
     } else {
         format!("width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\"")
     };
+    if let Some((label, described_by)) = name {
+        if !fit {
+            size.push_str(" role=\"img\"");
+        }
+        write!(
+            size,
+            " aria-label=\"{}\" aria-describedby=\"{}\"",
+            escape(label),
+            escape(described_by)
+        )
+        .expect("writing to a String");
+    }
     let mut svg = format!(
         "<svg {size} xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\">\
          <title>{}</title><rect width=\"{width}\" height=\"{height}\" fill=\"#FFFFFF\"/>",
@@ -703,4 +735,192 @@ fn draw_series(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweep::{Point, Summary};
+
+    const SHARED: Mode = Mode::Shared { gil: false };
+    const GIL: Mode = Mode::Shared { gil: true };
+
+    fn point(mode: Mode, workers: usize, ms: f64) -> PointSummary {
+        PointSummary {
+            point: Point { mode, workers },
+            summary: Summary {
+                median_ms: ms,
+                min_ms: ms,
+                max_ms: ms,
+                samples: 1,
+            },
+        }
+    }
+
+    /// A sweep on 2 cores: serial 100 ms, threads halving it, the GIL not.
+    fn set(whose: Option<&'static str>, dashed: bool) -> Set {
+        Set {
+            whose,
+            dashed,
+            cores_marker: true,
+            points: vec![
+                point(Mode::MainThread, 1, 100.0),
+                point(SHARED, 1, 100.0),
+                point(SHARED, 2, 50.0),
+                point(GIL, 1, 100.0),
+                point(GIL, 2, 100.0),
+            ],
+            modes: vec![SHARED, GIL],
+            cores: 2,
+            predicted: None,
+        }
+    }
+
+    fn texts(rows: &[Vec<LegendItem>]) -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|row| row.iter().map(|i| i.text.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn the_legend_lists_references_first_then_each_series_with_its_fit() {
+        let rows = legend(&[set(None, false)], View::Time, 4);
+        let rows = texts(&rows);
+        assert_eq!(
+            rows[0],
+            [
+                "ideal (serial ÷ workers)",
+                "serial 100 ms",
+                "hardwareConcurrency = 2"
+            ]
+        );
+        assert_eq!(rows[1][0], "shared memory");
+        assert!(
+            rows[1][1].starts_with("Amdahl fit over 1–2 workers"),
+            "{rows:?}"
+        );
+        assert_eq!(rows[2][0], GIL.label());
+        assert_eq!(rows.len(), 3);
+    }
+
+    #[test]
+    fn two_sweeps_are_named_mine_and_theirs_and_share_one_ideal_in_speedup() {
+        let rows = legend(
+            &[set(Some("mine"), false), set(Some("theirs"), true)],
+            View::Speedup,
+            4,
+        );
+        let references = &rows[0];
+        let ideals = references
+            .iter()
+            .filter(|i| i.text.starts_with("ideal"))
+            .count();
+        assert_eq!(ideals, 1);
+        assert!(
+            references
+                .iter()
+                .any(|i| i.text == "hardwareConcurrency = 2 (theirs)")
+        );
+        let series: Vec<_> = rows[1..]
+            .iter()
+            .map(|r| (r[0].text.clone(), r[0].stroke))
+            .collect();
+        assert!(series.contains(&(format!("{} (mine)", SHARED.label()), Stroke::Solid)));
+        assert!(series.contains(&(format!("{} (theirs)", SHARED.label()), Stroke::Dashed)));
+    }
+
+    #[test]
+    fn a_cores_marker_past_the_axis_is_left_out() {
+        let rows = texts(&legend(&[set(None, false)], View::Time, 1));
+        assert!(!rows[0].iter().any(|t| t.starts_with("hardwareConcurrency")));
+    }
+
+    #[test]
+    fn the_plot_marks_each_point_in_its_modes_shape_hollow_for_a_link() {
+        let frame = Frame {
+            size: (900, 460),
+            ..Frame::default()
+        };
+        let mine = render(&[set(None, false)], View::Time, 2, frame)
+            .unwrap()
+            .svg;
+        assert_eq!(
+            mine.matches("data-shape=\"●\"").count(),
+            2 + 1,
+            "2 points and the legend's"
+        );
+        assert_eq!(mine.matches("data-shape=\"▲\"").count(), 2 + 1);
+        assert!(!mine.contains("fill=\"#FFFFFF\" stroke=\"rgb(47, 111, 222)\""));
+        let theirs = render(&[set(None, true)], View::Time, 2, frame)
+            .unwrap()
+            .svg;
+        assert!(theirs.contains("fill=\"#FFFFFF\" stroke=\"rgb(47, 111, 222)\""));
+        // The fit of each mode, over 1 to the cores.
+        assert_eq!(mine.matches("class=\"fit\"").count(), 2);
+    }
+
+    #[test]
+    fn times_past_a_second_are_labelled_in_seconds() {
+        let frame = Frame {
+            size: (900, 460),
+            ..Frame::default()
+        };
+        let mut slow = set(None, false);
+        for p in &mut slow.points {
+            p.summary.median_ms *= 20.0;
+        }
+        assert!(
+            render(&[slow], View::Time, 2, frame)
+                .unwrap()
+                .svg
+                .contains("elapsed (s)")
+        );
+        let fast = render(&[set(None, false)], View::Time, 2, frame)
+            .unwrap()
+            .svg;
+        assert!(fast.contains("elapsed (ms)"));
+        let speedup = render(&[set(None, false)], View::Speedup, 2, frame)
+            .unwrap()
+            .svg;
+        assert!(speedup.contains("speedup over serial"));
+    }
+
+    #[test]
+    fn a_phone_chart_leaves_the_legend_to_the_page_and_a_caption_goes_on_top() {
+        let caption = Caption {
+            title: "A <title> & more".into(),
+            lines: vec!["measured here".into()],
+        };
+        let narrow = render(
+            &[set(None, false)],
+            View::Time,
+            2,
+            Frame {
+                size: (320, 300),
+                caption: Some(&caption),
+                ..Frame::default()
+            },
+        )
+        .unwrap();
+        assert!(!narrow.svg.contains("<g class=\"legend\""));
+        assert!(
+            narrow
+                .svg
+                .contains("<title>A &lt;title&gt; &amp; more</title>")
+        );
+        assert!(narrow.svg.contains(">measured here<"));
+        assert!(narrow.size.1 > 300, "the caption adds to the height");
+        let wide = render(
+            &[set(None, false)],
+            View::Time,
+            2,
+            Frame {
+                size: (900, 460),
+                ..Frame::default()
+            },
+        )
+        .unwrap();
+        assert!(wide.svg.contains("<g class=\"legend\""));
+        assert!(wide.size.1 > 460, "the legend band adds to the height");
+    }
 }
