@@ -1,4 +1,4 @@
-// The bench's arithmetic and its report: summaries of repeated timings, the figures the README
+// The bench's arithmetic and its report: summaries of repeated timings, the figures docs/bench.md
 // promises with their targets, and the markdown table. Pure functions, unit-tested in
 // stats.test.mjs as part of the test command.
 

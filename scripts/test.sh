@@ -32,7 +32,7 @@ step() {
   statuses+=("$([ "$rc" = 0 ] && echo ok || echo "FAILED (exit $rc)")")
 }
 
-# Imports flow one way (README, Layout): prints the circles and wrong-way imports it finds.
+# Imports flow one way (docs/architecture.md, Layout): prints the circles and wrong-way imports it finds.
 layers() {
   local out rc
   out=$(node scripts/layers.mjs)

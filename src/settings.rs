@@ -118,12 +118,13 @@ pub const WORKLOAD: Limit = Limit {
 /// The workload number of the visitor's own script, after the built-in workloads.
 pub const SCRIPT_WORKLOAD: usize = 8;
 
-/// The sweep's top worker count on a page with `cores` (0, the page's maximum, is not typed).
-pub fn top_workers_limit(cores: usize) -> Limit {
+/// The sweep's top worker count on a page whose maximum is `page_max` (0, the page's maximum,
+/// is not typed).
+pub fn top_workers_limit(page_max: usize) -> Limit {
     Limit {
         what: "the sweep's top worker count",
         min: 1,
-        max: page_max_workers(cores),
+        max: page_max,
     }
 }
 
@@ -217,13 +218,12 @@ impl Settings {
         Job::new(workload.scaled(self.size_percent), self.tasks)
     }
 
-    /// The sweep's top worker count on a page with `cores`: as set, else the page's maximum,
-    /// and never above it.
-    pub fn top_workers(&self, cores: usize) -> usize {
-        let max = page_max_workers(cores);
+    /// The sweep's top worker count on a page whose maximum is `page_max`: as set, else the
+    /// page's maximum, and never above it.
+    pub fn top_workers(&self, page_max: usize) -> usize {
         match self.max_workers {
-            0 => max,
-            n => n.min(max),
+            0 => page_max,
+            n => n.min(page_max),
         }
     }
 
@@ -265,7 +265,7 @@ mod tests {
                 max_workers,
                 ..Settings::default()
             }
-            .top_workers(2)
+            .top_workers(page_max_workers(2))
         };
         assert_eq!((at(0), at(1), at(4), at(16), at(17)), (16, 1, 4, 16, 16));
     }
@@ -320,6 +320,6 @@ mod tests {
     fn limits_hold_their_ends() {
         assert!(TASKS.contains(1) && TASKS.contains(MAX_TASKS));
         assert!(!TASKS.contains(0) && !TASKS.contains(MAX_TASKS + 1));
-        assert_eq!(top_workers_limit(4).max, 16);
+        assert_eq!(top_workers_limit(page_max_workers(4)).max, 16);
     }
 }

@@ -364,13 +364,7 @@ pub fn decode_fields(bytes: &[u8]) -> Result<Link, LinkError> {
     let (script, rest) = if usize::from(wire.workload) == settings::SCRIPT_WORKLOAD {
         let (source, rest): (String, &[u8]) = postcard::take_from_bytes(rest)
             .map_err(|_| LinkError::Damaged("its script does not read"))?;
-        if source.len() > script::MAX_SOURCE_BYTES {
-            return Err(LinkError::Invalid(format!(
-                "the link's script is {} bytes, over the {} KB a script may have",
-                source.len(),
-                script::MAX_SOURCE_BYTES >> 10
-            )));
-        }
+        script::check_size(&source).map_err(LinkError::Invalid)?;
         (Some(source), rest)
     } else {
         (None, rest)
@@ -423,7 +417,7 @@ fn check(w: Wire, script: Option<String>, costs: Option<WireCosts>) -> Result<Li
     within(
         Limit {
             min: 0,
-            ..settings::top_workers_limit(MAX_HARDWARE_CONCURRENCY)
+            ..settings::top_workers_limit(MAX_WORKERS)
         },
         w.max_workers,
     )?;
@@ -626,11 +620,11 @@ fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> 
     within(
         Limit {
             min: 0,
-            ..settings::top_workers_limit(cores)
+            ..settings::top_workers_limit(settings::page_max_workers(cores))
         },
         config.max_workers as u64,
     )?;
-    let top = config.top_workers(cores);
+    let top = config.top_workers(settings::page_max_workers(cores));
     let browser_ok = !r.browser.is_empty()
         && r.browser.chars().count() <= MAX_BROWSER_CHARS
         && r.browser

@@ -6,7 +6,7 @@
 use crate::chart::{self, Caption, Drawn, Frame, LegendItem, Set};
 use crate::fits;
 use crate::settings::View;
-use crate::state::State;
+use crate::state::{State, Theirs};
 use crate::sweep::{self, Predictions};
 
 /// The bench's chart and the notes under it.
@@ -37,11 +37,7 @@ impl BenchView {
         let view = b.settings.view;
         let mine = sweep::summaries(&b.measured);
         let theirs = state.theirs.as_ref();
-        let their_top = theirs.map_or(1, |t| {
-            t.config
-                .settings
-                .top_workers(t.results.machine.hardware_concurrency)
-        });
+        let their_top = theirs.map_or(1, Theirs::top_workers);
         let max_workers = b.plan.as_ref().map_or(1, |p| p.max_workers).max(their_top);
         let mut sets = Vec::new();
         let (mut prediction_notes, mut fit_notes) = (Vec::new(), Vec::new());
@@ -163,6 +159,11 @@ mod tests {
     use crate::sweep::Point;
     use crate::timeline::Timeline;
 
+    /// The action a page takes on arriving at `fragment`.
+    fn open_link(fragment: impl AsRef<str>) -> Action {
+        Action::OpenLink(crate::share::decode(fragment.as_ref()))
+    }
+
     const SHARED: Mode = Mode::Shared { gil: false };
 
     /// A page with `cores` that swept 10 tasks of 10 ms serially (with its timeline, which
@@ -262,7 +263,7 @@ mod tests {
     #[test]
     fn a_links_sweep_is_drawn_dashed_beside_mine_with_its_own_cores_marker() {
         let mut s = swept(2);
-        s.apply(Action::OpenLink(theirs(12)));
+        s.apply(open_link(theirs(12)));
         let view = BenchView::of(&s);
         let whose: Vec<_> = view
             .sets
@@ -278,14 +279,14 @@ mod tests {
         assert!(view.label.contains("mine: ") && view.label.contains("theirs: "));
         // The same cores as mine: one marker is enough.
         let mut s = swept(2);
-        s.apply(Action::OpenLink(theirs(2)));
+        s.apply(open_link(theirs(2)));
         assert!(!BenchView::of(&s).sets[1].cores_marker);
     }
 
     #[test]
     fn the_exported_chart_draws_the_pages_series_predictions_and_legend() {
         let mut s = swept(2);
-        s.apply(Action::OpenLink(theirs(8)));
+        s.apply(open_link(theirs(8)));
         let view = BenchView::of(&s);
         let page = view.page_chart(false, "sweep-table").unwrap().svg;
         let caption = Caption {

@@ -6,7 +6,7 @@
 // shared-memory engines, and the page says why.
 //
 // The playground (play.html) loads the threaded module built with the script interpreter, which
-// is most of 300 KB gzip that the page's usual visitor never needs.
+// is about 320 KB gzip that the page's usual visitor never needs.
 const threaded = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
 const playground = document.documentElement.hasAttribute('data-playground');
 

@@ -94,7 +94,9 @@ fn summary(repetitions: usize) -> impl Strategy<Value = Summary> {
 }
 
 fn results(config: &Config, cores: usize) -> impl Strategy<Value = Results> + use<> {
-    let top = config.settings.top_workers(cores);
+    let top = config
+        .settings
+        .top_workers(crate::settings::page_max_workers(cores));
     let mut points = vec![Point {
         mode: Mode::MainThread,
         workers: 1,

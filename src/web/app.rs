@@ -3,8 +3,7 @@
 //! [`crate::web::driver`]) that report through actions.
 
 use crate::settings::SCRIPT_WORKLOAD;
-use crate::share;
-use crate::state::{Action, PoolStatus, RunKind, State};
+use crate::state::{Action, PoolStatus, Route, RunKind, State};
 use crate::web::bench::Bench;
 use crate::web::facts::Facts;
 use crate::web::lessons::Lessons;
@@ -26,6 +25,20 @@ impl Reducible for State {
     }
 }
 
+/// Where the address's `fragment` takes the page, on load and when it changes: a link to open
+/// here, or (for a script's link on a page without the interpreter) the playground, which
+/// opens it instead.
+fn route(fragment: &str) -> Option<Action> {
+    match Route::of(fragment, script::AVAILABLE || platform::is_playground()) {
+        Route::Stay => None,
+        Route::Playground => {
+            links::open_playground(fragment);
+            None
+        }
+        Route::Open(link) => Some(Action::OpenLink(link)),
+    }
+}
+
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| {
@@ -34,20 +47,13 @@ pub fn App() -> Html {
             platform::cross_origin_isolated(),
             engines::THREADED,
         );
-        let fragment = links::fragment();
-        let scripted = share::decode(&fragment)
-            .is_ok_and(|link| link.config.settings.workload == SCRIPT_WORKLOAD);
-        let playground = platform::is_playground();
-        if scripted && !script::AVAILABLE && !playground {
-            links::open_playground(&fragment);
-        }
-        if !fragment.is_empty() {
-            state.apply(Action::OpenLink(fragment));
-        } else if script::AVAILABLE {
+        match route(&links::fragment()) {
+            Some(open) => state.apply(open),
             // The playground opens on the editor.
-            state.apply(Action::SetBenchWorkload(SCRIPT_WORKLOAD));
+            None if script::AVAILABLE => state.apply(Action::SetBenchWorkload(SCRIPT_WORKLOAD)),
+            None => {}
         }
-        if playground && !script::AVAILABLE {
+        if platform::is_playground() && !script::AVAILABLE {
             // Where the page cannot be cross-origin isolated, the single-threaded module loads,
             // and it has no interpreter.
             state.notice = Some(crate::isolation::playground_without_scripts());
@@ -73,18 +79,8 @@ pub fn App() -> Html {
         let dispatch = state.dispatcher();
         use_effect_with((), move |_| {
             let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-                let fragment = links::fragment();
-                // A script's link belongs in the playground, as it does on load.
-                if !script::AVAILABLE
-                    && !platform::is_playground()
-                    && share::decode(&fragment)
-                        .is_ok_and(|l| l.config.settings.workload == SCRIPT_WORKLOAD)
-                {
-                    links::open_playground(&fragment);
-                    return;
-                }
-                if !fragment.is_empty() {
-                    dispatch.dispatch(Action::OpenLink(fragment));
+                if let Some(open) = route(&links::fragment()) {
+                    dispatch.dispatch(open);
                 }
             });
             let window = platform::window().ok();
@@ -108,7 +104,7 @@ pub fn App() -> Html {
     {
         // Start the shared-memory pool once, at its first size (see `pool::first_size`).
         let dispatch = state.dispatcher();
-        let (starting, most) = (state.pool == PoolStatus::Starting, state.max_workers());
+        let (starting, most) = (state.pool == PoolStatus::Starting, state.max_workers);
         use_effect_with((), move |_| {
             if starting {
                 spawn_local(async move {

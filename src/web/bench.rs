@@ -143,7 +143,7 @@ pub fn Bench(props: &StateProps) -> Html {
                 <input id="bench-size" type="range" min={SIZE_PERCENT.min.to_string()} max={SIZE_PERCENT.max.to_string()} step="10" value={b.settings.size_percent.to_string()} onchange={on_size} disabled={state.running || is_script} />
                 <output for="bench-size">{ if is_script { format!("{}: a script sets its own size", job.workload.describe()) } else { format!("{}% of the seed's — {}", b.settings.size_percent, job.workload.describe()) } }</output>
                 <label for="bench-max">{ "Workers" }</label>
-                <input id="bench-max" type="range" min="1" max={state.max_workers().to_string()} value={state.bench_max_workers().to_string()} onchange={on_max} disabled={state.running} />
+                <input id="bench-max" type="range" min="1" max={state.max_workers.to_string()} value={state.bench_max_workers().to_string()} onchange={on_max} disabled={state.running} />
                 <output for="bench-max">{ format!("1 to {} (hardwareConcurrency {})", state.bench_max_workers(), state.hardware_concurrency) }</output>
                 <label for="bench-reps">{ "Repetitions" }</label>
                 <input id="bench-reps" type="range" min="1" max={MAX_REPETITIONS.to_string()} value={b.settings.repetitions.to_string()} onchange={on_reps} disabled={state.running} />

@@ -64,7 +64,7 @@ pub fn QuickRun(props: &StateProps) -> Html {
             </tr>
         }
     });
-    let max = state.max_workers();
+    let max = state.max_workers;
     html! {
         <section class="quick" aria-labelledby="quick-title">
             <h2 id="quick-title">{ "Quick run" }</h2>

@@ -28,6 +28,18 @@ pub const HOOK_EVERY: u64 = 1024;
 pub const MAX_OPERATIONS: u64 = 2_000_000_000;
 /// The longest source a job carries (and a link may hold), in bytes.
 pub const MAX_SOURCE_BYTES: usize = 8 * 1024;
+
+/// Checks `source` against [`MAX_SOURCE_BYTES`]: the one check the editor, a link's decoder
+/// and the interpreter make.
+pub fn check_size(source: &str) -> Result<(), String> {
+    match source.len() {
+        n if n > MAX_SOURCE_BYTES => Err(format!(
+            "the script is {n} bytes, over the {} KB a script may have",
+            MAX_SOURCE_BYTES >> 10
+        )),
+        _ => Ok(()),
+    }
+}
 /// The most a task may sleep in all, in ms: a task that would sleep longer fails at the call
 /// that would pass it, at once, rather than hold a worker for a day.
 pub const MAX_SLEEP_MS: u64 = 10_000;
@@ -393,13 +405,7 @@ mod imp {
         source: &str,
         f: impl FnOnce(&Engine, &AST) -> Result<R, ScriptError>,
     ) -> Result<R, ScriptError> {
-        if source.len() > MAX_SOURCE_BYTES {
-            return Err(ScriptError::plain(format!(
-                "the script is {} bytes, over the {} KB a script may have",
-                source.len(),
-                MAX_SOURCE_BYTES >> 10
-            )));
-        }
+        check_size(source).map_err(ScriptError::plain)?;
         let kept = COMPILED.with(|c| {
             c.borrow()
                 .as_ref()
