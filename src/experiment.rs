@@ -238,7 +238,9 @@ pub fn median_run(mut runs: Vec<CheckedRun>) -> CheckedRun {
 }
 
 /// One step's outcome.
-pub type Outcome = Result<CheckedRun, RunError>;
+/// A run's checked result, shared rather than copied: the page's state keeps it in more than
+/// one place and is copied on every action.
+pub type Outcome = Result<std::rc::Rc<CheckedRun>, RunError>;
 
 /// Looks up outcomes by step id.
 pub struct Outcomes<'a> {
@@ -249,7 +251,7 @@ pub struct Outcomes<'a> {
 impl<'a> Outcomes<'a> {
     pub fn run(&self, id: &str) -> Option<&'a CheckedRun> {
         let i = self.steps.iter().position(|s| s.id == id)?;
-        self.results.get(i)?.as_ref()?.as_ref().ok()
+        self.results.get(i)?.as_ref()?.as_deref().ok()
     }
 
     /// The time of the serial step that ran the very same `job`: speedups compare a step only
@@ -493,7 +495,12 @@ mod tests {
     use super::*;
     use crate::run::{RawRun, TaskRecord};
 
-    pub(super) fn fake(step: &Step, elapsed_ms: f64) -> Outcome {
+    /// `step`'s outcome, as if it took `elapsed_ms`.
+    pub(super) fn outcome(step: &Step, elapsed_ms: f64) -> Outcome {
+        fake(step, elapsed_ms).map(std::rc::Rc::new)
+    }
+
+    pub(super) fn fake(step: &Step, elapsed_ms: f64) -> Result<CheckedRun, RunError> {
         let answer = step.job.answer();
         let results = answer.values;
         let records = (0..step.job.tasks)
@@ -540,9 +547,9 @@ mod tests {
         }
         .predictions(2.0);
         assert!(nothing_yet.iter().all(Option::is_none));
-        results[0] = Some(serial(&steps[0]));
+        results[0] = Some(serial(&steps[0]).map(std::rc::Rc::new));
         let gil10 = steps.iter().position(|s| s.id == "gil-10").expect("gil-10");
-        results[gil10] = Some(fake(&steps[gil10], 1900.0));
+        results[gil10] = Some(outcome(&steps[gil10], 1900.0));
         let o = Outcomes {
             steps: &steps,
             results: &results,
@@ -584,7 +591,7 @@ mod tests {
             .iter()
             .map(|s| {
                 let t = times.iter().find(|(id, _)| *id == s.id)?.1;
-                Some(fake(s, t))
+                Some(outcome(s, t))
             })
             .collect();
         lesson(
@@ -741,8 +748,8 @@ mod tests {
             Step::new("other", "other", Mode::MainThread, 1, job(8)),
         ];
         let results = [
-            Some(fake(&steps[0], 40.0)),
-            Some(fake(&steps[1], 25.0)),
+            Some(outcome(&steps[0], 40.0)),
+            Some(outcome(&steps[1], 25.0)),
             None,
         ];
         let o = Outcomes {
@@ -778,7 +785,7 @@ mod tests {
             let results: Vec<Option<Outcome>> = steps
                 .iter()
                 .enumerate()
-                .map(|(i, s)| Some(fake(s, 10.0 + i as f64)))
+                .map(|(i, s)| Some(outcome(s, 10.0 + i as f64)))
                 .collect();
             let text = lesson(
                 p,

@@ -7,6 +7,7 @@ use crate::run::Mode;
 use crate::stats::{amdahl_serial_fraction, efficiency, median, speedup};
 use crate::timeline::Timeline;
 use crate::workloads::Job;
+use std::rc::Rc;
 
 /// One point of the sweep: a mode at a worker count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,7 +74,7 @@ pub struct Measured {
     /// The checked result, shown beside the numbers (the same for every repetition).
     pub result: String,
     /// The last repetition's timeline.
-    pub timeline: Option<Timeline>,
+    pub timeline: Option<Rc<Timeline>>,
 }
 
 /// Median, min and max of a point's repetitions, each rounded to a whole nanosecond: the
@@ -283,13 +284,13 @@ pub fn record(
     match measured.iter_mut().find(|m| m.point == point) {
         Some(m) => {
             m.samples_ms.push(elapsed_ms);
-            m.timeline = timeline.or(m.timeline.take());
+            m.timeline = timeline.map(Rc::new).or(m.timeline.take());
         }
         None => measured.push(Measured {
             point,
             samples_ms: vec![elapsed_ms],
             result,
-            timeline,
+            timeline: timeline.map(Rc::new),
         }),
     }
 }
@@ -331,7 +332,7 @@ impl Predictions {
             .filter(|t| !t.script)?;
         Some(
             Costs::from_serial(serial, cores)
-                .with_overheads(measured.iter().filter_map(|m| m.timeline.as_ref())),
+                .with_overheads(measured.iter().filter_map(|m| m.timeline.as_deref())),
         )
     }
 

@@ -6,7 +6,7 @@
 use crate::chart::{self, Caption, Drawn, Frame, LegendItem, Set};
 use crate::fits;
 use crate::settings::View;
-use crate::state::{State, Theirs};
+use crate::state::State;
 use crate::sweep::{self, Predictions};
 
 /// The bench's chart and the notes under it.
@@ -37,7 +37,7 @@ impl BenchView {
         let view = b.settings.view;
         let mine = sweep::summaries(&b.measured);
         let theirs = state.theirs.as_ref();
-        let their_top = theirs.map_or(1, Theirs::top_workers);
+        let their_top = theirs.map_or(1, |t| t.top_workers());
         let max_workers = b.plan.as_ref().map_or(1, |p| p.max_workers).max(their_top);
         let mut sets = Vec::new();
         let (mut prediction_notes, mut fit_notes) = (Vec::new(), Vec::new());

@@ -75,7 +75,7 @@ async fn run(preset: PresetId) -> Ran {
                 break experiment::median_run(runs);
             }
         };
-        results.push(Some(Ok(median)));
+        results.push(Some(Ok(std::rc::Rc::new(median))));
     }
     let ran = Ran { steps, results };
     let lesson = experiment::lesson(preset, hardware_concurrency(), &ran.outcomes());

@@ -87,7 +87,7 @@ fn lesson(cores: usize, o: &Outcomes<'_>) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::experiment::tests::{fake, lesson_from};
+    use crate::experiment::tests::{lesson_from, outcome};
     use crate::experiment::{Outcome, Outcomes, PresetId, Scale, lesson, steps};
     use crate::workloads::Workload;
 
@@ -98,7 +98,7 @@ mod tests {
         let results: Vec<Option<Outcome>> = steps
             .iter()
             .zip(times)
-            .map(|(s, t)| Some(fake(s, t)))
+            .map(|(s, t)| Some(outcome(s, t)))
             .collect();
         let text = lesson(
             PresetId::SleepBound,

@@ -38,7 +38,7 @@ pub struct BenchState {
 pub struct Theirs {
     pub config: Config,
     pub results: Results,
-    pub timeline: Option<Timeline>,
+    pub timeline: Option<Rc<Timeline>>,
 }
 
 impl Theirs {

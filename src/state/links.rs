@@ -83,7 +83,7 @@ impl State {
         share::encode(&Link {
             config,
             results: theirs.map(|t| t.results.clone()),
-            timeline: theirs.and_then(|t| t.timeline.clone()),
+            timeline: theirs.and_then(|t| t.timeline.as_deref().cloned()),
         })
     }
 
@@ -156,14 +156,16 @@ impl State {
                     results.machine.browser,
                     results.machine.date
                 ),
-                timeline: timeline.clone(),
+                timeline: Rc::new(timeline.clone()),
                 theirs: true,
             });
         }
-        self.theirs = link.results.map(|results| Theirs {
-            config: c,
-            results,
-            timeline: link.timeline,
+        self.theirs = link.results.map(|results| {
+            Rc::new(Theirs {
+                config: c,
+                results,
+                timeline: link.timeline.map(Rc::new),
+            })
         });
     }
 }

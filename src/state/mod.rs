@@ -13,6 +13,7 @@ use crate::stats::{CoreEstimate, Responsiveness, effective_cores};
 use crate::sweep::{Measured, Plan, Point, Predictions, record, summaries};
 use crate::timeline::Timeline;
 use crate::workloads::{Fault, Job, Workload};
+use std::rc::Rc;
 
 mod announce;
 mod bench;
@@ -39,7 +40,7 @@ pub struct ShownTimeline {
     pub section: Section,
     /// Which run, in words.
     pub title: String,
-    pub timeline: Timeline,
+    pub timeline: Rc<Timeline>,
     /// Opened from a share link (so not shared on as this page's own).
     pub theirs: bool,
 }
@@ -69,7 +70,7 @@ pub struct State {
     /// A problem to show above everything else (bad input, a failed start).
     pub notice: Option<String>,
     /// Results opened from a share link, if any.
-    pub theirs: Option<Theirs>,
+    pub theirs: Option<Rc<Theirs>>,
     pub calibration: Calibration,
     pub timeline: Option<ShownTimeline>,
     /// A link opened while a run was going: applied when the run ends.

@@ -309,12 +309,12 @@ fn done(mode: Mode) -> Outcome {
         page_total: 0,
         ..RawRun::default()
     };
-    Ok(CheckedRun {
+    Ok(Rc::new(CheckedRun {
         mode,
         workers: 1,
         run,
         total: None,
-    })
+    }))
 }
 
 #[test]

@@ -13,6 +13,7 @@ use crate::timeline::Timeline;
 use crate::web::engines;
 use crate::web::props::Dispatcher;
 use crate::workloads::Job;
+use std::rc::Rc;
 
 /// How often each run of a list is measured.
 #[derive(Clone, Copy)]
@@ -87,7 +88,7 @@ async fn run_list(
                 break Ok(median_run(measured));
             }
         };
-        on(i, Event::Finished(outcome));
+        on(i, Event::Finished(outcome.map(Rc::new)));
     }
     Ended {
         responsiveness,

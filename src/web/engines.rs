@@ -16,8 +16,7 @@ pub mod shared_pool;
 mod spawned;
 
 use crate::cancel::{CANCELLED, Cancel};
-use crate::experiment::Outcome;
-use crate::run::{Mode, RawRun, RunError, check_in_own_memories};
+use crate::run::{CheckedRun, Mode, RawRun, RunError, check_in_own_memories};
 use crate::stats::Responsiveness;
 use crate::web::platform::after_paint;
 use crate::web::probe::GapProbe;
@@ -236,7 +235,7 @@ pub async fn measure(
     job: &Job,
     workers: usize,
     cancel: &Cancel,
-) -> (Outcome, Option<Responsiveness>) {
+) -> (Result<CheckedRun, RunError>, Option<Responsiveness>) {
     STARTED.with(|s| s.set(s.get() + 1));
     let Some(expected) = expected(job, cancel).await else {
         return (Err(RunError::Failed(CANCELLED.into())), None);

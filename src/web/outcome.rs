@@ -20,7 +20,7 @@ pub fn timeline_button(
     let Ok(run) = outcome else {
         return html! {};
     };
-    let timeline = Timeline::of(run.mode, job, &run.run);
+    let timeline = std::rc::Rc::new(Timeline::of(run.mode, job, &run.run));
     let dispatch = dispatch.clone();
     let onclick = Callback::from(move |_: MouseEvent| {
         dispatch.dispatch(Action::ShowTimeline(Some(ShownTimeline {

@@ -32,7 +32,7 @@ fn with_sweeps<R>(state: &State, f: impl FnOnce(&[export::Sweep]) -> R) -> R {
                 .bench
                 .measured
                 .iter()
-                .filter_map(|m| Some((m.point, m.timeline.as_ref()?)))
+                .filter_map(|m| Some((m.point, m.timeline.as_deref()?)))
                 .collect(),
         });
     }

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 #[derive(PartialEq, Properties)]
 pub struct TheirsProps {
-    pub theirs: Theirs,
+    pub theirs: std::rc::Rc<Theirs>,
     pub running: bool,
     pub on_run: Callback<MouseEvent>,
     pub on_hide: Callback<MouseEvent>,
