@@ -210,10 +210,7 @@ impl State {
 
     /// Cores that really scaled, once measured.
     pub fn effective_cores(&self) -> Option<usize> {
-        match &self.calibration {
-            Calibration::Done { estimate, .. } => Some(estimate.cores),
-            _ => None,
-        }
+        self.calibration.effective_cores()
     }
 
     /// Cores' worth of computing predictions count on: the effective cores once measured, else

@@ -71,6 +71,14 @@ pub enum Calibration {
 }
 
 impl Calibration {
+    /// Cores that really scaled, once measured.
+    pub fn effective_cores(&self) -> Option<usize> {
+        match self {
+            Calibration::Done { estimate, .. } => Some(estimate.cores),
+            _ => None,
+        }
+    }
+
     /// The measurement's end: the throughput curve `(workers, tasks per second)` it took, or
     /// why it could not.
     pub(super) fn finished(curve: Result<Vec<(usize, f64)>, String>) -> Self {

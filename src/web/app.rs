@@ -2,13 +2,18 @@
 //! component each. Components render [`State`] and send [`Action`]s; runs are async tasks (see
 //! [`crate::web::driver`]) that report through actions.
 
-use crate::settings::SCRIPT_WORKLOAD;
-use crate::state::{Action, PoolStatus, Route, RunKind, State};
+use crate::cancel::Cancel;
+use crate::settings::{BENCH_MODES, SCRIPT_WORKLOAD, Scale};
+use crate::state::{Action, PoolStatus, Route, RunKind, Section, State};
+use crate::view::BenchView;
 use crate::web::bench::Bench;
 use crate::web::facts::Facts;
 use crate::web::lessons::Lessons;
+use crate::web::props::Dispatcher;
 use crate::web::quick_run::QuickRun;
-use crate::web::{engines, links, platform};
+use crate::web::share_panel::{self, Export, Made, Share};
+use crate::web::sweep_table::SweepTable;
+use crate::web::{driver, engines, links, platform};
 use crate::workloads::script;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -36,6 +41,62 @@ fn route(fragment: &str) -> Option<Action> {
             None
         }
         Route::Open(link) => Some(Action::OpenLink(link)),
+    }
+}
+
+/// What the sections call to start a run or make an export: each reads the state as it is
+/// when called, and starts nothing while a run is going.
+struct Runs {
+    calibrate: Callback<()>,
+    quick: Callback<()>,
+    preset: Callback<()>,
+    /// A sweep of the bench's plan, which the given token cancels.
+    sweep: Callback<Cancel>,
+    make: Callback<Export, Result<Made, String>>,
+}
+
+impl Runs {
+    fn of(state: &UseReducerHandle<State>) -> Self {
+        let start = |run: fn(&State, Dispatcher)| {
+            let state = state.clone();
+            Callback::from(move |()| {
+                if !state.running {
+                    run(&state, state.dispatcher());
+                }
+            })
+        };
+        let sweep = {
+            let state = state.clone();
+            Callback::from(move |cancel| {
+                if !state.running {
+                    let plan = state.bench_plan();
+                    let run = driver::run_sweep((*state).clone(), plan, cancel, state.dispatcher());
+                    spawn_local(run);
+                }
+            })
+        };
+        let make = {
+            let state = state.clone();
+            Callback::from(move |what| share_panel::make(&state, what))
+        };
+        Runs {
+            calibrate: start(|state, dispatch| {
+                let max = 2 * state.hardware_concurrency;
+                spawn_local(async move {
+                    dispatch.dispatch(Action::CalibrationStarted);
+                    platform::after_paint().await;
+                    let curve = engines::throughput_curve(max).await;
+                    dispatch.dispatch(Action::CalibrationFinished(curve));
+                });
+            }),
+            quick: start(|state, dispatch| spawn_local(driver::run_quick(state.clone(), dispatch))),
+            preset: start(|state, dispatch| {
+                let steps = state.preset_steps(Scale::Full);
+                spawn_local(driver::run_preset(state.clone(), steps, dispatch));
+            }),
+            sweep,
+            make,
+        }
     }
 }
 
@@ -139,6 +200,20 @@ pub fn App() -> Html {
         });
     }
 
+    let Runs {
+        calibrate,
+        quick,
+        preset,
+        sweep,
+        make,
+    } = Runs::of(&state);
+    let dispatch = state.dispatcher();
+    let shown = |section| state.timeline.clone().filter(|t| t.section == section);
+    let reason = |mode| state.unavailable_reason(mode);
+    let (steps, results) = state.shown_preset();
+    let progress = state.preset_progress(&steps);
+    let b = &state.bench;
+
     html! {
         <main class="page" data-running={state.running.to_string()}>
             <a class="skip-link" href="#lessons-title">{ "Skip to the lessons" }</a>
@@ -147,13 +222,30 @@ pub fn App() -> Html {
                 <h1>{ "corescope" }</h1>
                 <p class="tagline">{ "See parallelism on your own machine: the same tasks on the main thread, on workers that share memory, and on isolated workers." }</p>
             </header>
-            <Facts state={state.clone()} />
+            <Facts hardware_concurrency={state.hardware_concurrency} cross_origin_isolated={state.cross_origin_isolated}
+                threaded={state.threaded} pool={state.pool.clone()} calibration={state.calibration.clone()}
+                running={state.running} on_calibrate={calibrate} />
             if let Some(notice) = &state.notice {
                 <p class="notice" role="alert">{ notice }</p>
             }
-            <QuickRun state={state.clone()} />
-            <Bench state={state.clone()} />
-            <Lessons state={state.clone()} />
+            <QuickRun rows={state.rows.iter().map(|(mode, status)| (*mode, status.clone(), reason(*mode))).collect::<Vec<_>>()}
+                workers={state.workers} max_workers={state.max_workers} running={state.running}
+                hardware_concurrency={state.hardware_concurrency} shown={shown(Section::Quick)}
+                dispatch={dispatch.clone()} on_run={quick} />
+            <Bench bench={b.clone()} theirs={state.theirs.clone()} view={Rc::new(BenchView::of(&state))}
+                engines={BENCH_MODES.map(|mode| (mode, state.is_off(mode).then(|| reason(mode).unwrap_or_default()))).to_vec()}
+                max_workers={state.max_workers} top_workers={state.bench_max_workers()}
+                hardware_concurrency={state.hardware_concurrency} running={state.running}
+                shown={shown(Section::Bench)} dispatch={dispatch.clone()} on_sweep={sweep}>
+                <Share running={state.running} nothing={b.measured.is_empty() && state.theirs.is_none()}
+                    no_timelines={b.measured.iter().all(|m| m.timeline.is_none())} {make} />
+                <SweepTable bench={b.clone()} theirs={state.theirs.clone()} dispatch={dispatch.clone()} />
+            </Bench>
+            <Lessons selected={state.preset.selected} sweep_workload={state.preset.sweep_workload}
+                unavailable={steps.iter().map(|s| reason(s.mode)).collect::<Vec<_>>()}
+                {steps} {results} running_step={state.preset.running} {progress}
+                cores={state.cores()} hardware_concurrency={state.hardware_concurrency} running={state.running}
+                shown={shown(Section::Lessons)} dispatch={dispatch.clone()} on_run={preset} />
             <p class="diagnostics" id="diagnostics">
                 { match state.responsiveness {
                     Some(r) => r.describe(crate::web::probe::long_tasks_supported()),

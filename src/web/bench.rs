@@ -2,30 +2,49 @@
 //! hardwareConcurrency, with a link's sweep beside this page's own.
 
 use crate::cancel::Cancel;
+use crate::run::Mode;
 use crate::settings::{
-    BENCH_MODES, MAX_REPETITIONS, SCRIPT_WORKLOAD, SIZE_PERCENT, Scale, TASK_SLIDER_MAX, View,
-    sweep_workloads,
+    MAX_REPETITIONS, SCRIPT_WORKLOAD, SIZE_PERCENT, Scale, TASK_SLIDER_MAX, View, sweep_workloads,
 };
-use crate::state::{Action, Section};
+use crate::state::{Action, BenchState, ShownTimeline, Theirs};
 use crate::view::BenchView;
-use crate::web::props::StateProps;
-use crate::web::share_panel::Share;
-use crate::web::sweep_table::SweepTable;
+use crate::web::platform;
+use crate::web::props::Dispatcher;
 use crate::web::theirs::TheirsPanel;
 use crate::web::timeline_view::TimelinePanel;
-use crate::web::{driver, platform};
 use crate::words::count;
 use crate::workloads::{Fault, FaultKind, script};
-use wasm_bindgen_futures::spawn_local;
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+#[derive(Properties, PartialEq)]
+pub struct BenchProps {
+    pub bench: BenchState,
+    pub theirs: Option<Rc<Theirs>>,
+    /// What the chart and its notes show.
+    pub view: Rc<BenchView>,
+    /// Each engine the bench can sweep, with why this page's module has not got it (if not).
+    pub engines: Vec<(Mode, Option<String>)>,
+    /// The most workers a run may have on this page, and the sweep's top as set.
+    pub max_workers: usize,
+    pub top_workers: usize,
+    pub hardware_concurrency: usize,
+    pub running: bool,
+    /// The timeline opened from this section, if one is.
+    pub shown: Option<ShownTimeline>,
+    pub dispatch: Dispatcher,
+    /// Starts a sweep of the controls' plan, which the given token cancels.
+    pub on_sweep: Callback<Cancel>,
+    /// The share panel and the table, under the chart.
+    pub children: Html,
+}
+
 #[component]
-pub fn Bench(props: &StateProps) -> Html {
-    let state = &props.state;
-    let b = &state.bench;
+pub fn Bench(props: &BenchProps) -> Html {
+    let (b, running) = (&props.bench, props.running);
     let cancel = use_mut_ref(Cancel::new);
-    let dispatch = state.dispatcher();
+    let dispatch = props.dispatch.clone();
     let send = |f: fn(&str) -> Option<Action>| {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -73,19 +92,14 @@ pub fn Bench(props: &StateProps) -> Html {
     };
     let on_fault_task = send(|v| Some(Action::SetFaultTask(v.to_string())));
     let on_run = {
-        let (state, cancel) = (state.clone(), cancel.clone());
+        let (on_sweep, cancel) = (props.on_sweep.clone(), cancel.clone());
         Callback::from(move |_: MouseEvent| {
-            if state.running {
+            if running {
                 return;
             }
             let token = Cancel::new();
             *cancel.borrow_mut() = token.clone();
-            spawn_local(driver::run_sweep(
-                (*state).clone(),
-                state.bench_plan(),
-                token,
-                state.dispatcher(),
-            ));
+            on_sweep.emit(token);
         })
     };
     let on_cancel = {
@@ -93,15 +107,11 @@ pub fn Bench(props: &StateProps) -> Html {
         Callback::from(move |_: MouseEvent| cancel.borrow().cancel())
     };
     let job = b.job();
-    let shown = BenchView::of(state);
+    let view = &props.view;
     let narrow = platform::narrow_screen();
-    let svg = (!shown.is_empty()).then(|| shown.page_chart(narrow, "sweep-table").map(|c| c.svg));
-    let legend = if narrow { shown.legend() } else { Vec::new() };
-    let BenchView {
-        prediction_notes,
-        fit_notes,
-        ..
-    } = shown;
+    let svg = (!view.is_empty()).then(|| view.page_chart(narrow, "sweep-table").map(|c| c.svg));
+    let legend = if narrow { view.legend() } else { Vec::new() };
+    let (prediction_notes, fit_notes) = (&view.prediction_notes, &view.fit_notes);
     let views = [(View::Time, "time"), (View::Speedup, "speedup"), (View::Efficiency, "efficiency")].map(|(view, name)| {
         let dispatch = dispatch.clone();
         let onchange = Callback::from(move |_: Event| dispatch.dispatch(Action::SetView(view)));
@@ -109,12 +119,12 @@ pub fn Bench(props: &StateProps) -> Html {
             <label class="choice"><input type="radio" name="view" value={name} checked={b.settings.view == view} {onchange} />{ name }</label>
         }
     });
-    let modes = BENCH_MODES.map(|mode| {
-        let dispatch = dispatch.clone();
+    let modes = props.engines.iter().map(|(mode, off)| {
+        let (dispatch, mode) = (dispatch.clone(), *mode);
         let onchange = Callback::from(move |_: Event| dispatch.dispatch(Action::ToggleMode(mode)));
         html! {
-            <label class="choice" title={state.is_off(mode).then(|| state.unavailable_reason(mode).unwrap_or_default())}>
-                <input type="checkbox" data-mode={mode.key()} checked={b.settings.modes.contains(&mode) && !state.is_off(mode)} {onchange} disabled={state.running || state.is_off(mode)} />{ mode.label() }
+            <label class="choice" title={off.clone()}>
+                <input type="checkbox" data-mode={mode.key()} checked={b.settings.modes.contains(&mode) && off.is_none()} {onchange} disabled={running || off.is_some()} />{ mode.label() }
             </label>
         }
     });
@@ -124,7 +134,7 @@ pub fn Bench(props: &StateProps) -> Html {
             <h2 id="bench-title">{ "Experiment bench" }</h2>
             <div class="bench-controls">
                 <label for="bench-workload">{ "Workload" }</label>
-                <select id="bench-workload" onchange={on_workload} disabled={state.running}>
+                <select id="bench-workload" onchange={on_workload} disabled={running}>
                     { for workloads.iter().enumerate().map(|(i, w)| html! { <option value={i.to_string()} selected={i == b.settings.workload}>{ w.describe() }</option> }) }
                     if script::AVAILABLE {
                         <option value={SCRIPT_WORKLOAD.to_string()} selected={is_script}>{ "your script — write your own task" }</option>
@@ -134,19 +144,19 @@ pub fn Bench(props: &StateProps) -> Html {
                     <a class="playground-link" href="play.html">{ "Write your own task in the playground →" }</a>
                 }
                 if is_script {
-                    <ScriptEditor source={b.settings.script.clone()} running={state.running} {on_script} {on_example} />
+                    <ScriptEditor source={b.settings.script.clone()} running={running} {on_script} {on_example} />
                 }
                 <label for="bench-tasks">{ "Tasks" }</label>
-                <input id="bench-tasks" type="range" min="1" max={TASK_SLIDER_MAX.to_string()} value={b.settings.tasks.to_string()} onchange={on_tasks} disabled={state.running} />
+                <input id="bench-tasks" type="range" min="1" max={TASK_SLIDER_MAX.to_string()} value={b.settings.tasks.to_string()} onchange={on_tasks} disabled={running} />
                 <output for="bench-tasks">{ count(b.settings.tasks, "task") }</output>
                 <label for="bench-size">{ "Task size" }</label>
-                <input id="bench-size" type="range" min={SIZE_PERCENT.min.to_string()} max={SIZE_PERCENT.max.to_string()} step="10" value={b.settings.size_percent.to_string()} onchange={on_size} disabled={state.running || is_script} />
+                <input id="bench-size" type="range" min={SIZE_PERCENT.min.to_string()} max={SIZE_PERCENT.max.to_string()} step="10" value={b.settings.size_percent.to_string()} onchange={on_size} disabled={running || is_script} />
                 <output for="bench-size">{ if is_script { format!("{}: a script sets its own size", job.workload.describe()) } else { format!("{}% of the seed's — {}", b.settings.size_percent, job.workload.describe()) } }</output>
                 <label for="bench-max">{ "Workers" }</label>
-                <input id="bench-max" type="range" min="1" max={state.max_workers.to_string()} value={state.bench_max_workers().to_string()} onchange={on_max} disabled={state.running} />
-                <output for="bench-max">{ format!("1 to {} (hardwareConcurrency {})", state.bench_max_workers(), state.hardware_concurrency) }</output>
+                <input id="bench-max" type="range" min="1" max={props.max_workers.to_string()} value={props.top_workers.to_string()} onchange={on_max} disabled={running} />
+                <output for="bench-max">{ format!("1 to {} (hardwareConcurrency {})", props.top_workers, props.hardware_concurrency) }</output>
                 <label for="bench-reps">{ "Repetitions" }</label>
-                <input id="bench-reps" type="range" min="1" max={MAX_REPETITIONS.to_string()} value={b.settings.repetitions.to_string()} onchange={on_reps} disabled={state.running} />
+                <input id="bench-reps" type="range" min="1" max={MAX_REPETITIONS.to_string()} value={b.settings.repetitions.to_string()} onchange={on_reps} disabled={running} />
                 <output for="bench-reps">{ format!("median of {}", b.settings.repetitions) }</output>
                 <span class="label">{ "Engines" }</span>
                 <div class="choices">{ for modes }</div>
@@ -155,8 +165,8 @@ pub fn Bench(props: &StateProps) -> Html {
                 <summary>{ "⚠ Fault injection: make a task fail on purpose" }</summary>
                 <p>{ "To see what each engine does when a task crashes: the run stops and says which task failed and why, a broken pool is replaced, and the next run is checked as usual. A link never carries this setting." }</p>
                 <label for="fault-task">{ "Task" }</label>
-                <input id="fault-task" type="number" min="0" max={(b.settings.tasks.max(1) - 1).to_string()} value={fault_task.to_string()} onchange={on_fault_task} disabled={state.running || b.fault.is_none()} aria-label="failing task" />
-                <select id="fault-kind" onchange={on_fault_kind} disabled={state.running} aria-label="how the task fails">
+                <input id="fault-task" type="number" min="0" max={(b.settings.tasks.max(1) - 1).to_string()} value={fault_task.to_string()} onchange={on_fault_task} disabled={running || b.fault.is_none()} aria-label="failing task" />
+                <select id="fault-kind" onchange={on_fault_kind} disabled={running} aria-label="how the task fails">
                     <option value="" selected={b.fault.is_none()}>{ "runs normally" }</option>
                     { for FaultKind::ALL.map(|k| html! {
                         <option value={k.name()} selected={b.fault.is_some_and(|f| f.kind == k)}>{ k.description() }</option>
@@ -164,7 +174,7 @@ pub fn Bench(props: &StateProps) -> Html {
                 </select>
             </details>
             <div class="sweep-actions">
-                <button id="run-sweep" onclick={on_run.clone()} disabled={state.running || b.settings.modes.is_empty()}>{ format!("Sweep 1–{} workers", state.bench_max_workers()) }</button>
+                <button id="run-sweep" onclick={on_run.clone()} disabled={running || b.settings.modes.is_empty()}>{ format!("Sweep 1–{} workers", props.top_workers) }</button>
                 <button id="cancel-sweep" class="secondary" onclick={on_cancel} disabled={b.progress.is_none()}>{ "Cancel" }</button>
                 if let Some(p) = &b.progress {
                     <progress id="sweep-progress" max={p.total.to_string()} value={p.done.to_string()}></progress>
@@ -173,8 +183,8 @@ pub fn Bench(props: &StateProps) -> Html {
                     <span class="progress" id="sweep-status">{ format!("Cancelled; {} kept.", count(b.measured.len(), "point")) }</span>
                 }
             </div>
-            if let Some(t) = &state.theirs {
-                <TheirsPanel theirs={t.clone()} running={state.running} on_run={on_run.clone()} on_hide={{
+            if let Some(t) = &props.theirs {
+                <TheirsPanel theirs={t.clone()} running={running} on_run={on_run.clone()} on_hide={{
                     let dispatch = dispatch.clone();
                     Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::ClearTheirs))
                 }} />
@@ -206,23 +216,22 @@ pub fn Bench(props: &StateProps) -> Html {
             }
             if !prediction_notes.is_empty() {
                 <div class="fits" id="predictions">
-                    { for prediction_notes.into_iter().map(|note| html! { <p>{ note }</p> }) }
+                    { for prediction_notes.iter().map(|note| html! { <p>{ note }</p> }) }
                 </div>
             }
             if !fit_notes.is_empty() {
                 <div class="fits" id="fits">
                     <p>{ "Amdahl's law is fitted only up to the hardwareConcurrency of the machine that measured, where every worker can have a core of its own; past it, workers share the cores." }</p>
-                    <ul>{ for fit_notes.into_iter().map(|note| html! { <li>{ note }</li> }) }</ul>
+                    <ul>{ for fit_notes.iter().map(|note| html! { <li>{ note }</li> }) }</ul>
                 </div>
             }
-            if let Some(shown) = state.timeline.as_ref().filter(|t| t.section == Section::Bench) {
-                <TimelinePanel shown={shown.clone()} dispatch={dispatch.clone()} cores={match (&state.theirs, shown.theirs) {
+            if let Some(shown) = &props.shown {
+                <TimelinePanel shown={shown.clone()} dispatch={dispatch.clone()} cores={match (&props.theirs, shown.theirs) {
                     (Some(t), true) => t.results.machine.hardware_concurrency,
-                    _ => state.hardware_concurrency,
+                    _ => props.hardware_concurrency,
                 }} />
             }
-            <Share state={state.clone()} />
-            <SweepTable state={state.clone()} />
+            { props.children.clone() }
         </section>
     }
 }

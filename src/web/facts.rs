@@ -1,15 +1,24 @@
 //! The platform's facts: hardwareConcurrency, isolation, which module loaded, the shared-memory
 //! pool, and the effective cores with the button that measures them.
 
-use crate::state::{Action, Calibration, PoolStatus};
-use crate::web::props::StateProps;
-use crate::web::{engines, platform};
-use wasm_bindgen_futures::spawn_local;
+use crate::state::{Calibration, PoolStatus};
+use crate::web::engines;
 use yew::prelude::*;
 
+#[derive(Properties, PartialEq)]
+pub struct FactsProps {
+    pub hardware_concurrency: usize,
+    pub cross_origin_isolated: bool,
+    pub threaded: bool,
+    pub pool: PoolStatus,
+    pub calibration: Calibration,
+    pub running: bool,
+    /// Measures the effective cores.
+    pub on_calibrate: Callback<()>,
+}
+
 #[component]
-pub fn Facts(props: &StateProps) -> Html {
-    let s = &props.state;
+pub fn Facts(s: &FactsProps) -> Html {
     let pool = s.pool.describe(engines::shared_threads());
     // The memory line changes without the page's state (a pool ended while idle): read again
     // every 2 s.
@@ -18,21 +27,7 @@ pub fn Facts(props: &StateProps) -> Html {
         let interval = gloo_timers::callback::Interval::new(2_000, move || update.force_update());
         move || drop(interval)
     });
-    let on_calibrate = {
-        let state = s.clone();
-        Callback::from(move |_: MouseEvent| {
-            if state.running {
-                return;
-            }
-            let (dispatch, max) = (state.dispatcher(), 2 * state.hardware_concurrency);
-            spawn_local(async move {
-                dispatch.dispatch(Action::CalibrationStarted);
-                platform::after_paint().await;
-                let curve = engines::throughput_curve(max).await;
-                dispatch.dispatch(Action::CalibrationFinished(curve));
-            });
-        })
-    };
+    let on_calibrate = s.on_calibrate.reform(|_: MouseEvent| ());
     html! {
         <dl class="facts">
             <dt>{ "hardwareConcurrency" }</dt><dd id="hardware-concurrency">{ s.hardware_concurrency }</dd>
@@ -41,7 +36,7 @@ pub fn Facts(props: &StateProps) -> Html {
             <dt>{ "shared-memory pool" }</dt><dd id="pool" data-ready={matches!(s.pool, PoolStatus::Ready { .. }).to_string()}>{ pool }</dd>
             <dt>{ "memory in use" }</dt><dd id="memory">{ engines::memory_in_use() }</dd>
             <dt>{ "effective cores" }</dt>
-            <dd id="effective-cores" data-cores={s.effective_cores().map(|c| c.to_string())}>
+            <dd id="effective-cores" data-cores={s.calibration.effective_cores().map(|c| c.to_string())}>
                 { s.calibration.describe(s.hardware_concurrency) }
                 <button class="secondary small" id="calibrate" onclick={on_calibrate}
                     disabled={s.running || !matches!(s.pool, PoolStatus::Ready { .. })}>

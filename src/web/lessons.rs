@@ -1,49 +1,58 @@
 //! The lesson presets: pick one of the seeds' experiments, run its steps, read the lesson
 //! written from this machine's numbers.
 
-use crate::experiment::{self, Outcomes, PresetId};
+use crate::experiment::{self, Outcome, Outcomes, PresetId, Step};
 use crate::run::Mode;
 use crate::settings::{Scale, sweep_workloads};
-use crate::state::{Action, Section};
-use crate::web::driver;
+use crate::state::{Action, Section, ShownTimeline};
 use crate::web::outcome::{outcome_cells, timeline_button};
-use crate::web::props::StateProps;
+use crate::web::props::Dispatcher;
 use crate::web::timeline_view::TimelinePanel;
-use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+#[derive(Properties, PartialEq)]
+pub struct LessonsProps {
+    pub selected: PresetId,
+    /// The scaling sweep's workload, by index.
+    pub sweep_workload: usize,
+    /// The selected preset's steps, with the last run's results if it ran them.
+    pub steps: Vec<Step>,
+    pub results: Vec<Option<Outcome>>,
+    /// Why each step's engine cannot run here, if it cannot.
+    pub unavailable: Vec<Option<String>>,
+    /// The step running now.
+    pub running_step: Option<usize>,
+    /// Which step is running, in words.
+    pub progress: String,
+    /// Cores' worth of computing predictions count on.
+    pub cores: f64,
+    pub hardware_concurrency: usize,
+    pub running: bool,
+    /// The timeline opened from this section, if one is.
+    pub shown: Option<ShownTimeline>,
+    pub dispatch: Dispatcher,
+    /// Runs the selected preset (ignored while a run is going).
+    pub on_run: Callback<()>,
+}
+
 #[component]
-pub fn Lessons(props: &StateProps) -> Html {
-    let state = &props.state;
-    let selected = state.preset.selected;
+pub fn Lessons(props: &LessonsProps) -> Html {
+    let (selected, running, dispatch) = (props.selected, props.running, &props.dispatch);
     let picker = PresetId::ALL.iter().enumerate().map(|(n, &id)| {
-        let dispatch = state.dispatcher();
+        let dispatch = dispatch.clone();
         let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::SelectPreset(id)));
         html! {
             <button class={classes!("preset-pick", (id == selected).then_some("selected"))} data-preset={id.key()}
-                aria-pressed={(id == selected).to_string()} {onclick} disabled={state.running}>
+                aria-pressed={(id == selected).to_string()} {onclick} disabled={running}>
                 { format!("{}. {}", n + 1, id.title()) }
             </button>
         }
     });
-
-    let (steps, results) = state.shown_preset();
-
-    let on_run = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| {
-            if !state.running {
-                spawn_local(driver::run_preset(
-                    (*state).clone(),
-                    state.preset_steps(Scale::Full),
-                    state.dispatcher(),
-                ));
-            }
-        })
-    };
+    let (steps, results) = (&props.steps, &props.results);
+    let on_run = props.on_run.reform(|_: MouseEvent| ());
     let on_workload = {
-        let dispatch = state.dispatcher();
+        let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
             dispatch.dispatch(Action::SelectSweepWorkload(
@@ -51,13 +60,9 @@ pub fn Lessons(props: &StateProps) -> Html {
             ));
         })
     };
-    let progress = state.preset_progress(&steps);
-    let outcomes = Outcomes {
-        steps: &steps,
-        results: &results,
-    };
+    let outcomes = Outcomes { steps, results };
     // What theory predicts for each step once the serial step has run (see predict).
-    let cores = state.cores();
+    let cores = props.cores;
     let predicted = outcomes.predictions(cores);
     let predicted_text = |i: usize, measured: Option<f64>| -> Option<String> {
         let p = predicted
@@ -76,15 +81,15 @@ pub fn Lessons(props: &StateProps) -> Html {
             None => format!("predicted {}", ms(p)),
         })
     };
-    let rows = steps.iter().zip(&results).enumerate().map(|(i, (step, result))| {
+    let rows = steps.iter().zip(results).enumerate().map(|(i, (step, result))| {
         let (key, elapsed, detail) = match result {
-            None if state.preset.running == Some(i) => ("running", html! { <>{ "running…" }<small class="predicted">{ predicted_text(i, None).unwrap_or_default() }</small></> }, html! {}),
-            None => ("idle", html! { <>{ "—" }<small class="predicted">{ predicted_text(i, None).unwrap_or_default() }</small></> }, html! { state.unavailable_reason(step.mode).unwrap_or_default() }),
+            None if props.running_step == Some(i) => ("running", html! { <>{ "running…" }<small class="predicted">{ predicted_text(i, None).unwrap_or_default() }</small></> }, html! {}),
+            None => ("idle", html! { <>{ "—" }<small class="predicted">{ predicted_text(i, None).unwrap_or_default() }</small></> }, html! { props.unavailable.get(i).cloned().flatten().unwrap_or_default() }),
             Some(outcome) => {
                 let (key, elapsed, mut detail) = outcome_cells(outcome, outcomes.serial_ms(&step.job).filter(|_| step.mode != Mode::MainThread));
                 if let Ok(run) = outcome {
                     let title = format!("{} — {}", selected.title(), step.label);
-                    let button = timeline_button(&state.dispatcher(), Section::Lessons, title, &step.job, outcome);
+                    let button = timeline_button(dispatch, Section::Lessons, title, &step.job, outcome);
                     detail = html! { <>{ detail }<span class="extras">{ step.extras(&run.run) }</span>{ button }</> };
                 }
                 let elapsed = match (outcome, predicted_text(i, outcome.as_ref().ok().map(|r| r.run.elapsed_ms))) {
@@ -102,7 +107,7 @@ pub fn Lessons(props: &StateProps) -> Html {
             </tr>
         }
     });
-    let lesson = experiment::lesson(selected, state.hardware_concurrency, &outcomes);
+    let lesson = experiment::lesson(selected, props.hardware_concurrency, &outcomes);
     let workloads = sweep_workloads(Scale::Full);
 
     html! {
@@ -112,25 +117,25 @@ pub fn Lessons(props: &StateProps) -> Html {
             <article class="preset" data-preset={selected.key()}>
                 <h3>{ selected.title() }<small>{ format!(" seed {}", selected.seeds()) }</small></h3>
                 <p class="seed-found"><strong>{ "The seed found: " }</strong>{ selected.seed_found() }</p>
-                <p class="sizes">{ experiment::sizes(&steps) }</p>
+                <p class="sizes">{ experiment::sizes(steps) }</p>
                 <div class="controls">
                     if selected == PresetId::ScalingSweep {
                         <label for="sweep-workload">{ "Workload" }</label>
-                        <select id="sweep-workload" onchange={on_workload} disabled={state.running}>
+                        <select id="sweep-workload" onchange={on_workload} disabled={running}>
                             { for workloads.iter().enumerate().map(|(i, w)| html! {
-                                <option value={i.to_string()} selected={i == state.preset.sweep_workload}>{ w.describe() }</option>
+                                <option value={i.to_string()} selected={i == props.sweep_workload}>{ w.describe() }</option>
                             }) }
                         </select>
                     }
-                    <button id="run-preset" onclick={on_run} disabled={state.running}>{ "Run preset" }</button>
-                    <span class="progress" id="preset-progress">{ progress }</span>
+                    <button id="run-preset" onclick={on_run} disabled={running}>{ "Run preset" }</button>
+                    <span class="progress" id="preset-progress">{ &props.progress }</span>
                 </div>
                 <table class="results steps" id="preset-results" tabindex="-1" aria-label="The preset's steps and results">
                     <thead><tr><th scope="col">{ "step" }</th><th scope="col">{ "elapsed" }</th><th scope="col">{ "result (checked against serial)" }</th></tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
-                if let Some(shown) = state.timeline.as_ref().filter(|t| t.section == Section::Lessons) {
-                    <TimelinePanel shown={shown.clone()} cores={state.hardware_concurrency} dispatch={state.dispatcher()} />
+                if let Some(shown) = &props.shown {
+                    <TimelinePanel shown={shown.clone()} cores={props.hardware_concurrency} dispatch={dispatch.clone()} />
                 }
                 <div class="lesson" id="lesson">
                     <strong>{ "This run: " }</strong>

@@ -1,13 +1,8 @@
-//! What the page's sections and run drivers share: each renders from the page's one [`State`]
-//! and sends it [`Action`](crate::state::Action)s.
+//! What the page's sections and run drivers share: they render what the App hands them from
+//! the page's one [`State`] and send it [`Action`](crate::state::Action)s through this.
 
 use crate::state::State;
 use yew::prelude::*;
-
-#[derive(PartialEq, Properties)]
-pub struct StateProps {
-    pub state: UseReducerHandle<State>,
-}
 
 /// What components and run drivers send actions through.
 pub type Dispatcher = UseReducerDispatcher<State>;

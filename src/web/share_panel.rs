@@ -8,7 +8,6 @@ use crate::state::State;
 use crate::sweep;
 use crate::view::BenchView;
 use crate::web::links;
-use crate::web::props::StateProps;
 use crate::workloads::Workload;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
@@ -94,19 +93,68 @@ fn sweep_trace(state: &State) -> Result<String, String> {
     ))
 }
 
+/// What the share panel makes, from the page's state as it is when its button is pressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Export {
+    Link,
+    Csv,
+    Json,
+    Svg,
+    Png,
+    Trace,
+}
+
+/// What [`make`] made: the link or a file's text, or a chart.
+pub enum Made {
+    Text(String),
+    Chart(Drawn),
+}
+
+impl Made {
+    fn text(self) -> String {
+        match self {
+            Made::Text(text) => text,
+            Made::Chart(drawn) => drawn.svg,
+        }
+    }
+}
+
+/// Makes `what` from `state`.
+pub fn make(state: &State, what: Export) -> Result<Made, String> {
+    Ok(match what {
+        Export::Link => Made::Text(links::page_url(&share::encode(
+            &state.share_link(links::machine(state.effective_cores())),
+        ))),
+        Export::Csv => Made::Text(with_sweeps(state, export::csv)),
+        Export::Json => Made::Text(with_sweeps(state, export::json)),
+        Export::Svg | Export::Png => Made::Chart(chart_file(state)?),
+        Export::Trace => Made::Text(sweep_trace(state)?),
+    })
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ShareProps {
+    pub running: bool,
+    /// No sweep to export: none measured here, and no link's.
+    pub nothing: bool,
+    /// No timeline to trace.
+    pub no_timelines: bool,
+    /// Makes the link or an export ([`make`] on the page's state).
+    pub make: Callback<Export, Result<Made, String>>,
+}
+
 /// Copy link and the exports.
 #[component]
-pub fn Share(props: &StateProps) -> Html {
-    let state = &props.state;
+pub fn Share(props: &ShareProps) -> Html {
     // The link last copied and what became of the copy.
     let copied = use_state(|| None::<(String, String)>);
     let export_error = use_state(|| None::<String>);
     let on_copy = {
-        let (state, copied) = (state.clone(), copied.clone());
+        let (make, copied) = (props.make.clone(), copied.clone());
         Callback::from(move |_: MouseEvent| {
-            let url = links::page_url(&share::encode(
-                &state.share_link(links::machine(state.effective_cores())),
-            ));
+            let Ok(url) = make.emit(Export::Link).map(Made::text) else {
+                return;
+            };
             let copied = copied.clone();
             spawn_local(async move {
                 let status = match links::copy(&url).await {
@@ -119,42 +167,36 @@ pub fn Share(props: &StateProps) -> Html {
             });
         })
     };
-    // Each export is made when its button is pressed, from the state as it is then.
-    let save = |what: &'static str,
-                ext: &'static str,
-                mime: &'static str,
-                make: fn(&State) -> Result<String, String>| {
-        let (state, export_error) = (state.clone(), export_error.clone());
+    let save = |what: Export, name: &'static str, ext: &'static str, mime: &'static str| {
+        let (make, export_error) = (props.make.clone(), export_error.clone());
         Callback::from(move |_: MouseEvent| {
-            let saved = make(&state)
-                .and_then(|text| links::download(&links::export_file(ext), mime, &text));
+            let saved = make
+                .emit(what)
+                .and_then(|made| links::download(&links::export_file(ext), mime, &made.text()));
             export_error.set(
                 saved
                     .err()
-                    .map(|why| format!("The {what} could not be saved: {why}")),
+                    .map(|why| format!("The {name} could not be saved: {why}")),
             );
         })
     };
-    let on_csv = save("CSV", "csv", "text/csv", |s| {
-        Ok(with_sweeps(s, export::csv))
-    });
-    let on_json = save("JSON", "json", "application/json", |s| {
-        Ok(with_sweeps(s, export::json))
-    });
-    let on_svg = save("SVG", "svg", "image/svg+xml", |s| {
-        chart_file(s).map(|c| c.svg)
-    });
+    let on_csv = save(Export::Csv, "CSV", "csv", "text/csv");
+    let on_json = save(Export::Json, "JSON", "json", "application/json");
+    let on_svg = save(Export::Svg, "SVG", "svg", "image/svg+xml");
     let on_png = {
-        let (state, export_error) = (state.clone(), export_error.clone());
+        let (make, export_error) = (props.make.clone(), export_error.clone());
         Callback::from(move |_: MouseEvent| {
-            let (svg, file, export_error) = (
-                chart_file(&state),
+            let (chart, file, export_error) = (
+                make.emit(Export::Png),
                 links::export_file("png"),
                 export_error.clone(),
             );
             spawn_local(async move {
-                let saved = match svg {
-                    Ok(Drawn { svg, size: (w, h) }) => links::download_png(&file, &svg, w, h).await,
+                let saved = match chart {
+                    Ok(Made::Chart(Drawn { svg, size: (w, h) })) => {
+                        links::download_png(&file, &svg, w, h).await
+                    }
+                    Ok(Made::Text(_)) => Err("no chart was made".into()),
                     Err(why) => Err(why),
                 };
                 export_error.set(
@@ -166,23 +208,27 @@ pub fn Share(props: &StateProps) -> Html {
         })
     };
     let on_trace = {
-        let (state, export_error) = (state.clone(), export_error.clone());
+        let (make, export_error) = (props.make.clone(), export_error.clone());
         Callback::from(move |_: MouseEvent| {
             let file = links::export_file("trace.json");
-            let saved = sweep_trace(&state)
-                .and_then(|text| links::download(&file, "application/json", &text));
+            let saved = make
+                .emit(Export::Trace)
+                .and_then(|made| links::download(&file, "application/json", &made.text()));
             export_error.set(Some(match saved {
                 Ok(()) => format!("Saved {file}. {}", crate::trace::HOW_TO_OPEN),
                 Err(why) => format!("The trace could not be saved: {why}"),
             }));
         })
     };
-    let nothing = state.running || (state.bench.measured.is_empty() && state.theirs.is_none());
-    let no_timelines = state.running || state.bench.measured.iter().all(|m| m.timeline.is_none());
+    let (running, nothing, no_timelines) = (
+        props.running,
+        props.running || props.nothing,
+        props.running || props.no_timelines,
+    );
     html! {
         <div class="share" id="share">
             <div class="share-actions">
-                <button id="copy-link" onclick={on_copy} disabled={state.running}>{ "Copy link" }</button>
+                <button id="copy-link" onclick={on_copy} disabled={running}>{ "Copy link" }</button>
                 <span class="label">{ "Export" }</span>
                 <button id="export-csv" class="secondary" onclick={on_csv} disabled={nothing}>{ "CSV" }</button>
                 <button id="export-json" class="secondary" onclick={on_json} disabled={nothing}>{ "JSON" }</button>

@@ -2,18 +2,24 @@
 //! times, speedup, checked result and timeline, and a row per point that failed.
 
 use crate::run::Mode;
-use crate::state::{Action, Section, ShownTimeline};
+use crate::state::{Action, BenchState, Section, ShownTimeline, Theirs};
 use crate::sweep::{self, PointSummary};
-use crate::web::props::StateProps;
+use crate::web::props::Dispatcher;
+use std::rc::Rc;
 use yew::prelude::*;
 
+#[derive(Properties, PartialEq)]
+pub struct SweepTableProps {
+    pub bench: BenchState,
+    pub theirs: Option<Rc<Theirs>>,
+    pub dispatch: Dispatcher,
+}
+
 #[component]
-pub fn SweepTable(props: &StateProps) -> Html {
-    let state = &props.state;
-    let b = &state.bench;
-    let dispatch = state.dispatcher();
+pub fn SweepTable(props: &SweepTableProps) -> Html {
+    let (b, dispatch) = (&props.bench, &props.dispatch);
     let mine = sweep::summaries(&b.measured);
-    let theirs = state.theirs.as_ref();
+    let theirs = props.theirs.as_ref();
     let mut rows: Vec<Html> = Vec::new();
     let mut all: Vec<(&'static str, &[PointSummary])> = vec![("mine", &mine)];
     if let Some(t) = theirs {
