@@ -5,6 +5,7 @@
 #[cfg(feature = "threads")]
 pub mod calibrate;
 pub mod isolated;
+pub mod isolated_worker;
 pub mod main_thread;
 mod message;
 #[cfg(feature = "threads")]

@@ -8,6 +8,7 @@
 //! - a **worker per task**, like one `Process` per item, joined after all have started, joined
 //!   inside the loop (the pitfall), or timed before joining (the mistake).
 //!
+//! This file is the page's side; each worker runs [`isolated_worker`](super::isolated_worker).
 //! Messages are binary and transferred (see [`message`](super::message)).
 
 use crate::cancel::{CANCELLED, Cancel};
@@ -17,16 +18,15 @@ use crate::web::engines::every_10_ms;
 use crate::web::engines::message::{is_written, read, written};
 use crate::web::engines::spawned::{Spawned, note};
 use crate::web::platform::{epoch_ms, now_ms};
-use crate::workloads::{Job, NoGil, Value, in_submission_order, reserve_memory, shared_counter};
+use crate::workloads::{Job, Value, in_submission_order, shared_counter};
 use futures::StreamExt;
 use futures::channel::mpsc;
 use futures::future::{join_all, try_join_all};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker};
+use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 #[wasm_bindgen(module = "/src/web/engines/isolated_worker.js")]
 extern "C" {
@@ -37,111 +37,30 @@ extern "C" {
 /// Page → worker: run these tasks of `job`. `run` changes with every run, so a worker knows
 /// when to start its globals afresh (a new "interpreter").
 #[derive(Serialize, Deserialize)]
-struct Batch {
-    run: u64,
-    job: Job,
-    indices: Vec<usize>,
+pub(crate) struct Batch {
+    pub(crate) run: u64,
+    pub(crate) job: Job,
+    pub(crate) indices: Vec<usize>,
     /// Bytes of memory to grow to and touch before the tasks (see `reserve_memory`): sent
     /// untimed to a reused pool's workers, so its first timed run does not pay for it.
     #[serde(default)]
-    reserve: u64,
+    pub(crate) reserve: u64,
 }
 
 /// One task as the worker ran it; times on the shared epoch clock.
 #[derive(Serialize, Deserialize)]
-struct Done {
-    index: usize,
-    value: Value,
-    start_epoch_ms: f64,
-    end_epoch_ms: f64,
+pub(crate) struct Done {
+    pub(crate) index: usize,
+    pub(crate) value: Value,
+    pub(crate) start_epoch_ms: f64,
+    pub(crate) end_epoch_ms: f64,
 }
 
 /// Worker → page, for a batch.
 #[derive(Serialize, Deserialize)]
-enum Reply {
+pub(crate) enum Reply {
     Done(Vec<Done>),
     Failed(String),
-}
-
-/// The isolated worker's side, installed once its own instance is up: run each batch it is sent.
-#[wasm_bindgen]
-pub fn isolated_worker_main() {
-    crate::web::panics::install_hook();
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let reply_to = scope.clone();
-    let last_run = Cell::new(u64::MAX);
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let reply_to = reply_to.clone();
-        let batch = read::<Batch>(&event.data());
-        if let Ok(batch) = &batch
-            && last_run.replace(batch.run) != batch.run
-        {
-            shared_counter::reset();
-        }
-        let send = move |reply: Reply| {
-            let (message, transfer) = written(&reply);
-            // Posting to our own scope only fails if the page is gone.
-            let _ = reply_to.post_message_with_transfer(&message, &transfer);
-        };
-        match batch {
-            Ok(batch) => {
-                reserve_memory(batch.reserve);
-                run_batch_here(batch, send)
-            }
-            Err(e) => send(Reply::Failed(format!("unreadable task message: {e}"))),
-        }
-    });
-    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    // The handler lives as long as the worker.
-    on_message.forget();
-}
-
-/// Runs a batch in this worker and hands the reply to `send`. With threads, a task's wait is a
-/// real blocking sleep (the memory is shared, so the worker may block on it).
-#[cfg(feature = "threads")]
-fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
-    // The page cancels a batch by terminating the worker.
-    let never = Cancel::new();
-    send(Reply::Done(
-        batch
-            .indices
-            .iter()
-            .map(|&index| {
-                let start_epoch_ms = epoch_ms();
-                let value = batch.job.run_blocking(index, &mut NoGil, &never);
-                Done {
-                    index,
-                    value,
-                    start_epoch_ms,
-                    end_epoch_ms: epoch_ms(),
-                }
-            })
-            .collect(),
-    ));
-}
-
-/// Runs a batch in this worker and hands the reply to `send`. The single-threaded module's
-/// memory is not shared, so a wasm thread may not block: a task's wait is a timer here, which
-/// leaves the worker just as idle.
-#[cfg(not(feature = "threads"))]
-fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let mut done = Vec::with_capacity(batch.indices.len());
-        for &index in &batch.indices {
-            let start_epoch_ms = epoch_ms();
-            let wait = batch.job.wait_ms(index);
-            if wait > 0 {
-                gloo_timers::future::TimeoutFuture::new(wait).await;
-            }
-            done.push(Done {
-                index,
-                value: batch.job.compute(index, &mut NoGil),
-                start_epoch_ms,
-                end_epoch_ms: epoch_ms(),
-            });
-        }
-        send(Reply::Done(done));
-    });
 }
 
 /// What arrives from a worker: its bootstrap's word (ready/failed) or a batch's reply.
