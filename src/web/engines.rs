@@ -16,7 +16,7 @@ pub mod pool_host;
 pub mod shared_pool;
 mod spawned;
 
-use crate::cancel::{CANCELLED, Cancel};
+use crate::cancel::{Cancel, Cancelled};
 use crate::experiment::Outcome;
 use crate::run::{Mode, RawRun, RunError, check_in_own_memories};
 use crate::stats::Responsiveness;
@@ -40,13 +40,13 @@ thread_local! {
 /// The serial answer `job`'s runs are checked against. Worked out once per job, a slice at a
 /// time with the browser free between slices, so checking a run never stops the page for long
 /// (a 10,000,000-number list append's answer takes about 100 ms in one piece).
-pub async fn expected(job: &Job, cancel: &Cancel) -> Option<Rc<Answer>> {
+pub async fn expected(job: &Job, cancel: &Cancel) -> Result<Rc<Answer>, Cancelled> {
     let kept = EXPECTED.with(|e| {
         let e = e.borrow();
         e.iter().find(|(j, _)| j == job).map(|(_, v)| v.clone())
     });
     if let Some(answer) = kept {
-        return Some(answer);
+        return Ok(answer);
     }
     let answer = Rc::new(worked_out(job.expecting(), cancel).await?);
     EXPECTED.with(|e| {
@@ -56,19 +56,17 @@ pub async fn expected(job: &Job, cancel: &Cancel) -> Option<Rc<Answer>> {
         }
         e.push((job.clone(), answer.clone()));
     });
-    Some(answer)
+    Ok(answer)
 }
 
 /// Works out an answer a slice at a time, with the browser free between slices.
-async fn worked_out(mut expecting: Expecting, cancel: &Cancel) -> Option<Answer> {
+async fn worked_out(mut expecting: Expecting, cancel: &Cancel) -> Result<Answer, Cancelled> {
     loop {
         if let Some(answer) = expecting.advance(EXPECTED_SLICE) {
-            return Some(answer);
+            return Ok(answer);
         }
         gloo_timers::future::TimeoutFuture::new(0).await;
-        if cancel.is_cancelled() {
-            return None;
-        }
+        cancel.check()?;
     }
 }
 
@@ -81,14 +79,14 @@ async fn own_answers(
     answer: &Answer,
     run: &RawRun,
     cancel: &Cancel,
-) -> Option<BTreeMap<usize, Vec<Value>>> {
+) -> Result<Option<BTreeMap<usize, Vec<Value>>>, Cancelled> {
     // A run that changed the page's total fails its check without them.
     if mode.shares_page_memory()
         || run.page_total != 0
         || answer.total.is_none()
         || !matches!(job.workload, Workload::Script { .. })
     {
-        return None;
+        return Ok(None);
     }
     let mut own = BTreeMap::new();
     for (worker, tasks) in run.tasks_by_worker() {
@@ -97,7 +95,7 @@ async fn own_answers(
             worked_out(job.expecting_in(tasks), cancel).await?.values,
         );
     }
-    Some(own)
+    Ok(Some(own))
 }
 
 /// `true` the first time `job`'s workload is seen in `seen`: each warm-up runs once per workload
@@ -157,13 +155,20 @@ pub async fn throughput_curve(max_workers: usize) -> Result<Vec<(usize, f64)>, S
 }
 
 /// Runs `job` the way `mode` says, until done or cancelled.
-pub async fn run(mode: Mode, job: &Job, workers: usize, cancel: &Cancel) -> Result<RawRun, String> {
+pub async fn run(
+    mode: Mode,
+    job: &Job,
+    workers: usize,
+    cancel: &Cancel,
+) -> Result<RawRun, RunError> {
     match mode {
         Mode::MainThread => main_thread::run(job, cancel).await,
         #[cfg(feature = "threads")]
         Mode::Shared { gil } => shared_pool::run(job.clone(), workers, gil, cancel).await,
         #[cfg(not(feature = "threads"))]
-        Mode::Shared { .. } => Err(crate::isolation::no_shared_memory_engines()),
+        Mode::Shared { .. } => Err(RunError::Failed(
+            crate::isolation::no_shared_memory_engines(),
+        )),
         Mode::Pool { reuse } => isolated::run_pool(job, workers, reuse, cancel).await,
         Mode::PerTask { join } => isolated::run_per_task(job, join, cancel).await,
     }
@@ -239,8 +244,8 @@ pub async fn measure(
     cancel: &Cancel,
 ) -> (Outcome, Option<Responsiveness>) {
     STARTED.with(|s| s.set(s.get() + 1));
-    let Some(expected) = expected(job, cancel).await else {
-        return (Err(RunError::Failed(CANCELLED.into())), None);
+    let Ok(expected) = expected(job, cancel).await else {
+        return (Err(RunError::Cancelled), None);
     };
     // A script whose serial answer failed (an error, the page's time limit) would fail the
     // same way on every engine, or run until Cancel: it is not run.
@@ -270,14 +275,14 @@ pub async fn measure(
         probe.stop()
     };
     let outcome = match raw {
-        Ok(raw) => {
-            let own = own_answers(mode, job, &expected, &raw, cancel).await;
-            if cancel.is_cancelled() {
-                return (Err(RunError::Failed(CANCELLED.into())), Some(gap));
+        // A run cancelled after its engine returned is cancelled all the same.
+        Ok(raw) => match own_answers(mode, job, &expected, &raw, cancel).await {
+            Ok(own) if !cancel.is_cancelled() => {
+                check_in_own_memories(mode, workers, job, &expected, own.as_ref(), raw)
             }
-            check_in_own_memories(mode, workers, job, &expected, own.as_ref(), raw)
-        }
-        Err(why) => Err(RunError::Failed(why)),
+            _ => Err(RunError::Cancelled),
+        },
+        Err(e) => Err(e),
     };
     (outcome, Some(gap))
 }

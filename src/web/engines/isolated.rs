@@ -11,9 +11,9 @@
 //! This file is the page's side; each worker runs [`isolated_worker`](super::isolated_worker).
 //! Messages are binary and transferred (see [`message`](super::message)).
 
-use crate::cancel::{CANCELLED, Cancel};
+use crate::cancel::Cancel;
 use crate::run::chunk_size;
-use crate::run::{Join, MessageSpan, RawRun, TaskRecord, WorkerLife};
+use crate::run::{Join, MessageSpan, RawRun, RunError, TaskRecord, WorkerLife};
 use crate::web::engines::every_10_ms;
 use crate::web::engines::message::{is_written, read, written};
 use crate::web::engines::spawned::{Spawned, note};
@@ -130,7 +130,7 @@ impl Handle {
 
     /// Waits until the worker has its own instance running, unless the run is cancelled first;
     /// returns spawn-to-ready in ms.
-    async fn ready(&mut self, cancel: &Cancel) -> Result<f64, String> {
+    async fn ready(&mut self, cancel: &Cancel) -> Result<f64, RunError> {
         if let Some(at) = self.ready_epoch_ms {
             return Ok(at - self.launched_epoch_ms);
         }
@@ -138,13 +138,13 @@ impl Handle {
             .reply_or_give_up(cancel)
             .await
             .map_err(|gave| match gave {
-                Gave::Closed(why) => why,
-                Gave::Cancelled => CANCELLED.into(),
-                Gave::Up => format!(
+                Gave::Closed(why) => RunError::Failed(why),
+                Gave::Cancelled => RunError::Cancelled,
+                Gave::Up => RunError::Failed(format!(
                     "a worker did not get ready within {:.1} s (it had got to: {})",
                     f64::from(answer_timeout_ms()) / 1000.0,
                     self.worker.reached()
-                ),
+                )),
             })?;
         match first {
             Incoming::Ready => {
@@ -152,8 +152,10 @@ impl Handle {
                 self.ready_epoch_ms = Some(at);
                 Ok(at - self.launched_epoch_ms)
             }
-            Incoming::Error(why) => Err(why),
-            Incoming::Reply(_) => Err("a worker answered before it was ready".into()),
+            Incoming::Error(why) => Err(RunError::Failed(why)),
+            Incoming::Reply(_) => Err(RunError::Failed(
+                "a worker answered before it was ready".into(),
+            )),
         }
     }
 
@@ -167,7 +169,7 @@ impl Handle {
         job: &Job,
         indices: Vec<usize>,
         cancel: &Cancel,
-    ) -> Result<(Vec<Done>, (f64, f64)), String> {
+    ) -> Result<(Vec<Done>, (f64, f64)), RunError> {
         self.send_batch(run, job, indices, 0, cancel).await
     }
 
@@ -179,7 +181,7 @@ impl Handle {
         indices: Vec<usize>,
         reserve: u64,
         cancel: &Cancel,
-    ) -> Result<(Vec<Done>, (f64, f64)), String> {
+    ) -> Result<(Vec<Done>, (f64, f64)), RunError> {
         let tasks = match (indices.first(), indices.last()) {
             (Some(a), Some(b)) if a == b => format!("task {a}"),
             (Some(a), Some(b)) => format!("tasks {a}–{b}"),
@@ -196,18 +198,20 @@ impl Handle {
         let reply = self.reply_or_give_up(cancel).await;
         match reply {
             Ok(Incoming::Reply(Reply::Done(done))) => Ok((done, (sent, epoch_ms()))),
-            Ok(Incoming::Reply(Reply::Failed(why)) | Incoming::Error(why)) => Err(format!(
-                "{tasks} failed in an isolated worker: {why}. The worker was stopped and will be \
-                 replaced"
-            )),
-            Ok(Incoming::Ready) => Err("a worker said ready twice".into()),
-            Err(Gave::Up) => Err(format!(
+            Ok(Incoming::Reply(Reply::Failed(why)) | Incoming::Error(why)) => {
+                Err(RunError::Failed(format!(
+                    "{tasks} failed in an isolated worker: {why}. The worker was stopped and will \
+                     be replaced"
+                )))
+            }
+            Ok(Incoming::Ready) => Err(RunError::Failed("a worker said ready twice".into())),
+            Err(Gave::Up) => Err(RunError::Failed(format!(
                 "a worker stopped answering: no reply for {tasks} within {:.1} s; it was stopped \
                  and will be replaced",
                 f64::from(answer_timeout_ms()) / 1000.0
-            )),
-            Err(Gave::Cancelled) => Err(CANCELLED.into()),
-            Err(Gave::Closed(why)) => Err(why),
+            ))),
+            Err(Gave::Cancelled) => Err(RunError::Cancelled),
+            Err(Gave::Closed(why)) => Err(RunError::Failed(why)),
         }
     }
 
@@ -239,7 +243,7 @@ impl Handle {
     /// Readies a long-lived pool's worker for `job` before the clock: runs its code a few times
     /// untimed, once per workload (a worker's first long call runs several times slower than
     /// later ones), and grows its memory to hold the job's largest task.
-    async fn warm_up(&mut self, job: &Job) -> Result<(), String> {
+    async fn warm_up(&mut self, job: &Job) -> Result<(), RunError> {
         if self.warmed.insert(job.workload.name()) {
             let small = job.warm_up();
             for _ in 0..4 {
@@ -355,7 +359,7 @@ impl Collector {
         }
     }
 
-    fn finish(self, elapsed_ms: f64, startup_ms: Option<f64>) -> Result<RawRun, String> {
+    fn finish(self, elapsed_ms: f64, startup_ms: Option<f64>) -> Result<RawRun, RunError> {
         let results = in_submission_order(self.results)?;
         Ok(RawRun {
             results,
@@ -376,7 +380,7 @@ async fn map_on(
     job: &Job,
     collector: &RefCell<Collector>,
     cancel: &Cancel,
-) -> Result<(), String> {
+) -> Result<(), RunError> {
     let run = next_run_id();
     let chunk = chunk_size(job.tasks, handles.len());
     let next = Cell::new(0usize);
@@ -387,7 +391,7 @@ async fn map_on(
                 cancel.check()?;
                 let first = next.get();
                 if first >= job.tasks {
-                    return Ok::<(), String>(());
+                    return Ok::<(), RunError>(());
                 }
                 let last = (first + chunk).min(job.tasks);
                 next.set(last);
@@ -402,7 +406,7 @@ async fn map_on(
 }
 
 /// Starts `k` workers and waits for all; returns them and the longest spawn-to-ready.
-async fn start(k: usize, cancel: &Cancel) -> Result<(Vec<Handle>, f64), String> {
+async fn start(k: usize, cancel: &Cancel) -> Result<(Vec<Handle>, f64), RunError> {
     let mut handles = (0..k)
         .map(|_| Handle::launch())
         .collect::<Result<Vec<_>, _>>()?;
@@ -415,7 +419,12 @@ pub async fn spawn_to_ready(n: usize) -> Result<Vec<f64>, String> {
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
         let mut handle = Handle::launch()?;
-        times.push(handle.ready(&Cancel::new()).await?);
+        times.push(
+            handle
+                .ready(&Cancel::new())
+                .await
+                .map_err(|e| e.to_string())?,
+        );
     }
     Ok(times)
 }
@@ -424,13 +433,17 @@ pub async fn spawn_to_ready(n: usize) -> Result<Vec<f64>, String> {
 /// (the text encoding included), in ms.
 pub async fn round_trips(n: usize) -> Result<Vec<f64>, String> {
     let mut handle = Handle::launch()?;
-    handle.ready(&Cancel::new()).await?;
+    handle
+        .ready(&Cancel::new())
+        .await
+        .map_err(|e| e.to_string())?;
     let job = Job::new(crate::workloads::Workload::Square, 0);
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
         let (_, (sent, received)) = handle
             .run_batch(next_run_id(), &job, Vec::new(), &Cancel::new())
-            .await?;
+            .await
+            .map_err(|e| e.to_string())?;
         times.push(received - sent);
     }
     Ok(times)
@@ -450,7 +463,7 @@ pub async fn run_pool(
     workers: usize,
     reuse: bool,
     cancel: &Cancel,
-) -> Result<RawRun, String> {
+) -> Result<RawRun, RunError> {
     let workers = workers.max(1);
     shared_counter::reset();
     if reuse {
@@ -490,7 +503,7 @@ pub async fn run_pool(
 }
 
 /// Runs each task of `job` on a worker of its own, waited for as `join` says.
-pub async fn run_per_task(job: &Job, join: Join, cancel: &Cancel) -> Result<RawRun, String> {
+pub async fn run_per_task(job: &Job, join: Join, cancel: &Cancel) -> Result<RawRun, RunError> {
     shared_counter::reset();
     let run = next_run_id();
     let collector = RefCell::new(Collector::new(job.tasks));
@@ -502,7 +515,7 @@ pub async fn run_per_task(job: &Job, join: Join, cancel: &Cancel) -> Result<RawR
             cancel.check()?;
             let (done, span) = handle.run_batch(run, job, vec![index], cancel).await?;
             collector.borrow_mut().add(index, done, span);
-            Ok::<f64, String>(ready)
+            Ok::<f64, RunError>(ready)
         }
     };
     let t0 = now_ms();

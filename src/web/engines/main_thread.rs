@@ -9,7 +9,7 @@
 
 use crate::cancel::Cancel;
 use crate::gil::warm_call;
-use crate::run::{RawRun, TaskRecord};
+use crate::run::{RawRun, RunError, TaskRecord};
 use crate::web::engines::first_time;
 use crate::web::panics::{guarded, install_hook};
 use crate::web::platform::now_ms;
@@ -45,7 +45,7 @@ pub async fn warm_up(job: &Job) {
 /// The longest the loop computes before it lets the page handle input.
 pub const YIELD_EVERY_MS: f64 = 50.0;
 
-pub async fn run(job: &Job, cancel: &Cancel) -> Result<RawRun, String> {
+pub async fn run(job: &Job, cancel: &Cancel) -> Result<RawRun, RunError> {
     install_hook();
     shared_counter::reset();
     let mut results = Vec::with_capacity(job.tasks);
@@ -73,7 +73,7 @@ pub async fn run(job: &Job, cancel: &Cancel) -> Result<RawRun, String> {
         if let Value::Failed(why) = &value {
             // A script that failed (or met the page's time limit) ends the serial run here:
             // the page would otherwise freeze for every task after it.
-            return Err(format!("task {i}: {why}"));
+            return Err(RunError::Failed(format!("task {i}: {why}")));
         }
         results.push(value);
         records.push(TaskRecord {

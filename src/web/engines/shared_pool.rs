@@ -11,8 +11,8 @@
 //! panics or traps fails the run naming its task, and the pool (host and threads) is
 //! terminated and restarted before the run returns.
 
-use crate::cancel::{CANCELLED, Cancel};
-use crate::run::RawRun;
+use crate::cancel::Cancel;
+use crate::run::{RawRun, RunError};
 use crate::web::engines::every_10_ms;
 use crate::web::engines::pool::{self, Incoming, Reply, Request};
 use crate::web::platform::{epoch_ms, now_ms};
@@ -80,7 +80,7 @@ fn next_run_id() -> u64 {
 }
 
 /// Runs every task of `job` with at most `workers` pool threads busy.
-pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result<RawRun, String> {
+pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result<RawRun, RunError> {
     let pool = pool::get_for(workers).await?;
     let workers = workers.clamp(1, pool.threads());
     let tasks = job.tasks;
@@ -100,7 +100,7 @@ pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result
             Either::Right(_) => {
                 // The host's thread is free: its loops stop at their task's next checkpoint.
                 let _ = pool.send(&Request::Cancel { run });
-                return Err(CANCELLED.into());
+                return Err(RunError::Cancelled);
             }
         };
         match next {
@@ -118,19 +118,23 @@ pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result
                 let restarted = pool::restart().await;
                 let task = task.map_or("a task".to_string(), |t| format!("task {t}"));
                 let thread = thread.map_or(String::new(), |t| format!(" {t}"));
-                return Err(format!(
+                return Err(RunError::Failed(format!(
                     "{task} failed on shared-memory thread{thread}: {why}. {restarted}"
-                ));
+                )));
             }
             Some(Incoming::Failed(why)) => {
                 drop(pool);
                 let restarted = pool::restart().await;
-                return Err(format!("the shared-memory pool failed: {why}. {restarted}"));
+                return Err(RunError::Failed(format!(
+                    "the shared-memory pool failed: {why}. {restarted}"
+                )));
             }
             None => {
                 drop(pool);
                 let restarted = pool::restart().await;
-                return Err(format!("the shared-memory pool stopped. {restarted}"));
+                return Err(RunError::Failed(format!(
+                    "the shared-memory pool stopped. {restarted}"
+                )));
             }
             // An earlier (cancelled) run's answer, or a warm-up's.
             Some(_) => {}
