@@ -26,7 +26,6 @@ use crate::workloads::{Answer, Expecting, Job, Value, Workload, reserve_memory};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
-use std::thread::LocalKey;
 
 /// Steps of a list append's answer worked out between two returns to the browser: a few ms.
 const EXPECTED_SLICE: u64 = 200_000;
@@ -98,13 +97,21 @@ async fn own_answers(
     Ok(Some(own))
 }
 
-/// `true` the first time `job`'s workload is seen in `seen`: each warm-up runs once per workload
-/// per page.
-pub(crate) fn first_time(
-    seen: &'static LocalKey<RefCell<BTreeSet<&'static str>>>,
-    job: &Job,
-) -> bool {
-    seen.with(|s| s.borrow_mut().insert(job.workload.name()))
+/// What an engine has warmed up already, by key (a workload's name, or with the pool build it
+/// was warmed in): every engine's warm-up runs once per key and is skipped ever after.
+pub(crate) struct Warmed<K>(BTreeSet<K>);
+
+impl<K> Warmed<K> {
+    pub(crate) const fn new() -> Self {
+        Self(BTreeSet::new())
+    }
+}
+
+impl<K: Ord> Warmed<K> {
+    /// `true` the first time `key` is seen, when its warm-up is due; `false` ever after.
+    pub(crate) fn first_time(&mut self, key: K) -> bool {
+        self.0.insert(key)
+    }
 }
 
 /// Checks `until` every 10 ms and returns its first answer: how an engine watches for a cancel

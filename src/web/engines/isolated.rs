@@ -14,9 +14,9 @@
 use crate::cancel::Cancel;
 use crate::run::chunk_size;
 use crate::run::{Join, MessageSpan, RawRun, RunError, TaskRecord, WorkerLife};
-use crate::web::engines::every_10_ms;
 use crate::web::engines::message::{is_written, read, written};
 use crate::web::engines::spawned::{Spawned, note};
+use crate::web::engines::{Warmed, every_10_ms};
 use crate::web::platform::{epoch_ms, now_ms};
 use crate::workloads::{Job, Value, in_submission_order, shared_counter};
 use futures::StreamExt;
@@ -24,7 +24,6 @@ use futures::channel::mpsc;
 use futures::future::{join_all, try_join_all};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
@@ -78,7 +77,7 @@ struct Handle {
     launched_epoch_ms: f64,
     ready_epoch_ms: Option<f64>,
     /// Workloads this worker has already run untimed, so its code is optimized.
-    warmed: BTreeSet<&'static str>,
+    warmed: Warmed<&'static str>,
     /// Bytes its memory has been grown to hold for tasks.
     reserved: u64,
 }
@@ -123,7 +122,7 @@ impl Handle {
             inbox: rx,
             launched_epoch_ms,
             ready_epoch_ms: None,
-            warmed: BTreeSet::new(),
+            warmed: Warmed::new(),
             reserved: 0,
         })
     }
@@ -244,7 +243,7 @@ impl Handle {
     /// untimed, once per workload (a worker's first long call runs several times slower than
     /// later ones), and grows its memory to hold the job's largest task.
     async fn warm_up(&mut self, job: &Job) -> Result<(), RunError> {
-        if self.warmed.insert(job.workload.name()) {
+        if self.warmed.first_time(job.workload.name()) {
             let small = job.warm_up();
             for _ in 0..4 {
                 self.run_batch(next_run_id(), &small, vec![0], &Cancel::new())

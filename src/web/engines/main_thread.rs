@@ -10,13 +10,12 @@
 use crate::cancel::Cancel;
 use crate::gil::warm_call;
 use crate::run::{RawRun, RunError, TaskRecord};
-use crate::web::engines::first_time;
+use crate::web::engines::Warmed;
 use crate::web::panics::{guarded, install_hook};
 use crate::web::platform::now_ms;
 use crate::workloads::{Job, PageThread, Value, WarmUp, shared_counter};
 use gloo_timers::future::TimeoutFuture;
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 /// Gets the browser to optimize a workload's code before anything is timed, once per workload
@@ -29,9 +28,9 @@ use std::time::Duration;
 /// module, so this warms every engine.
 pub async fn warm_up(job: &Job) {
     thread_local! {
-        static WARM: RefCell<BTreeSet<&'static str>> = const { RefCell::new(BTreeSet::new()) };
+        static WARM: RefCell<Warmed<&'static str>> = const { RefCell::new(Warmed::new()) };
     }
-    if !first_time(&WARM, job) {
+    if !WARM.with(|w| w.borrow_mut().first_time(job.workload.name())) {
         return;
     }
     let small = job.warm_up();

@@ -9,6 +9,7 @@
 use crate::cancel::Cancel;
 use crate::gil::{Gil, warm_call};
 use crate::run::TaskRecord;
+use crate::web::engines::Warmed;
 use crate::web::engines::message::{read, written};
 use crate::web::engines::pool::{Reply, Request};
 use crate::web::panics::install_hook;
@@ -18,7 +19,6 @@ use crate::workloads::{
 };
 use futures::channel::oneshot;
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -278,9 +278,9 @@ async fn warm_up(job: Job) {
     // The host's memory is its pool threads' memory: grow it here, before any clock.
     reserve_memory(job.peak_memory_bytes());
     thread_local! {
-        static WARM: RefCell<BTreeSet<&'static str>> = const { RefCell::new(BTreeSet::new()) };
+        static WARM: RefCell<Warmed<&'static str>> = const { RefCell::new(Warmed::new()) };
     }
-    if !WARM.with(|w| w.borrow_mut().insert(job.workload.name())) {
+    if !WARM.with(|w| w.borrow_mut().first_time(job.workload.name())) {
         reply(&Reply::Warm);
         return;
     }

@@ -13,13 +13,12 @@
 
 use crate::cancel::Cancel;
 use crate::run::{RawRun, RunError};
-use crate::web::engines::every_10_ms;
 use crate::web::engines::pool::{self, Incoming, Reply, Request};
+use crate::web::engines::{Warmed, every_10_ms};
 use crate::web::platform::{epoch_ms, now_ms};
 use crate::workloads::{Job, in_submission_order};
 use futures::future::{Either, select};
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
 
 /// Starts the page's pool, which may grow to `most` threads, in a host worker sharing its own
 /// memory; returns the threads started (see [`pool::first_size`]).
@@ -32,7 +31,7 @@ pub async fn start_pool(most: usize) -> Result<usize, String> {
 /// the pool threads' — to what `job` needs (see `reserve_memory`), once per size.
 pub async fn warm_up(job: &Job, workers: usize) {
     thread_local! {
-        static WARM: RefCell<BTreeSet<(usize, &'static str)>> = const { RefCell::new(BTreeSet::new()) };
+        static WARM: RefCell<Warmed<(usize, &'static str)>> = const { RefCell::new(Warmed::new()) };
         /// The pool build whose host memory was grown, and to how many bytes.
         static RESERVED: Cell<(usize, u64)> = const { Cell::new((0, 0)) };
     }
@@ -40,7 +39,7 @@ pub async fn warm_up(job: &Job, workers: usize) {
         return;
     };
     let build = pool::builds();
-    let cold = WARM.with(|w| w.borrow_mut().insert((build, job.workload.name())));
+    let cold = WARM.with(|w| w.borrow_mut().first_time((build, job.workload.name())));
     let need = job.peak_memory_bytes();
     let grow = RESERVED.with(|r| {
         let (b, bytes) = r.get();
