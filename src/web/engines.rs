@@ -114,6 +114,20 @@ impl<K: Ord> Warmed<K> {
     }
 }
 
+thread_local! {
+    static RUN_IDS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A new id for a run, or an untimed batch, that the page sends to workers: unique on this page
+/// whichever engine sends it, so a worker (or the pool's host) tells one run's messages from
+/// another's.
+pub(crate) fn next_run_id() -> u64 {
+    RUN_IDS.with(|r| {
+        r.set(r.get() + 1);
+        r.get()
+    })
+}
+
 /// Checks `until` every 10 ms and returns its first answer: how an engine watches for a cancel
 /// (or a silent or failed worker) while it awaits something else.
 pub(crate) async fn every_10_ms<T>(mut until: impl FnMut() -> Option<T>) -> T {

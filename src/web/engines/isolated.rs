@@ -16,7 +16,7 @@ use crate::run::chunk_size;
 use crate::run::{Join, MessageSpan, RawRun, RunError, TaskRecord, WorkerLife};
 use crate::web::engines::message::{is_written, read, written};
 use crate::web::engines::spawned::{Spawned, note};
-use crate::web::engines::{Warmed, every_10_ms};
+use crate::web::engines::{Warmed, every_10_ms, next_run_id};
 use crate::web::platform::{epoch_ms, now_ms};
 use crate::workloads::{Job, Value, in_submission_order, shared_counter};
 use futures::StreamExt;
@@ -291,14 +291,6 @@ thread_local! {
     static TIMEOUT: Cell<u32> = const { Cell::new(ANSWER_TIMEOUT_MS) };
     /// The page's long-lived pool, reused across runs.
     static POOL: RefCell<Vec<Handle>> = const { RefCell::new(Vec::new()) };
-    static RUN_ID: Cell<u64> = const { Cell::new(0) };
-}
-
-fn next_run_id() -> u64 {
-    RUN_ID.with(|r| {
-        r.set(r.get() + 1);
-        r.get()
-    })
 }
 
 /// Collects finished tasks into a run.

@@ -14,7 +14,7 @@
 use crate::cancel::Cancel;
 use crate::run::{RawRun, RunError};
 use crate::web::engines::pool::{self, Incoming, Reply, Request};
-use crate::web::engines::{Warmed, every_10_ms};
+use crate::web::engines::{Warmed, every_10_ms, next_run_id};
 use crate::web::platform::{epoch_ms, now_ms};
 use crate::workloads::{Job, in_submission_order};
 use futures::future::{Either, select};
@@ -66,16 +66,6 @@ pub async fn warm_up(job: &Job, workers: usize) {
             Some(_) => {}
         }
     }
-}
-
-fn next_run_id() -> u64 {
-    thread_local! {
-        static NEXT: Cell<u64> = const { Cell::new(0) };
-    }
-    NEXT.with(|n| {
-        n.set(n.get() + 1);
-        n.get()
-    })
 }
 
 /// Runs every task of `job` with at most `workers` pool threads busy.
