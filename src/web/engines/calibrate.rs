@@ -14,10 +14,12 @@ pub const BUDGET_MS: f64 = 3_000.0;
 /// Passes over every worker count; each point is the median of the passes that fit.
 const PASSES: usize = 3;
 
-/// Returns `(workers, tasks per second)` for 1…`max_workers`, each task checked.
+/// Returns `(workers, tasks per second)` for 1…`max_workers` (none for 0), each task checked.
+/// A count the pool has not got room for fails the curve (see [`pool::get_for`]).
+///
+/// [`pool::get_for`]: crate::web::engines::pool::get_for
 pub async fn throughput_curve(max_workers: usize) -> Result<Vec<(usize, f64)>, String> {
     let started = now_ms();
-    let max_workers = max_workers.max(1);
     let cancel = Cancel::new();
     let sizing = Job::new(Workload::EmptyLoop { count: 2_000_000 }, 1);
     main_thread::warm_up(&sizing).await;

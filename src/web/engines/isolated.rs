@@ -448,14 +448,19 @@ pub fn release_pool() -> usize {
 }
 
 /// Runs `job` on a pool of `workers` isolated workers: the page's reused pool (started before
-/// the clock, grown as needed), or a fresh one created and closed inside the timed call.
+/// the clock, grown as needed), or a fresh one created and closed inside the timed call. A pool
+/// of no worker is refused: its tasks would never run.
 pub async fn run_pool(
     job: &Job,
     workers: usize,
     reuse: bool,
     cancel: &Cancel,
 ) -> Result<RawRun, RunError> {
-    let workers = workers.max(1);
+    if workers == 0 {
+        return Err(RunError::Failed(
+            "a pool of 0 isolated workers cannot run any task".into(),
+        ));
+    }
     shared_counter::reset();
     if reuse {
         let mut pool = POOL.with(|p| std::mem::take(&mut *p.borrow_mut()));

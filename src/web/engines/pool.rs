@@ -237,8 +237,11 @@ pub fn start_early(most: usize) {
 
 /// Starts the page's pool, which may grow to `most` threads, at its [first size](first_size),
 /// replacing any pool it had (or adopting the early start of the same size). Returns the
-/// threads started.
+/// threads started; refuses a pool that may have no thread.
 pub async fn start(most: usize) -> Result<usize, String> {
+    if most == 0 {
+        return Err("a shared-memory pool of at most 0 threads cannot run anything".into());
+    }
     if let Some((size, starting)) = EARLY.with(|e| e.borrow_mut().take()) {
         if size == most {
             return starting.await;
@@ -246,7 +249,6 @@ pub async fn start(most: usize) -> Result<usize, String> {
         // A different size: let it finish before replacing it.
         let _ = starting.await;
     }
-    let most = most.max(1);
     let first = first_size(most, crate::web::platform::hardware_concurrency());
     MOST.with(|m| m.set(most));
     NEXT_SIZE.with(|n| n.set(first));
@@ -264,7 +266,9 @@ async fn start_now(threads: usize) -> Result<(), String> {
 /// Builds a pool of `threads` threads and makes it the page's, terminating the one it replaces
 /// only once the new one is ready.
 async fn build_and_install(threads: usize) -> Result<(), String> {
-    let threads = threads.max(1);
+    // Its callers ask for the first size, `MOST` or a run's need, each at least 1 (see `start`
+    // and `get_for`).
+    debug_assert!(threads >= 1, "a pool of {threads} threads");
     let started = now_ms();
     let pool = match Pool::build(threads).await {
         Ok(pool) => pool,
@@ -288,14 +292,21 @@ pub async fn get() -> Result<Rc<Pool>, String> {
     get_for(1).await
 }
 
-/// The page's pool with at least `workers` threads (or all it may have): replaced by a pool of
-/// its largest size if it has fewer, started afresh if the last one was discarded.
+/// The page's pool with at least `workers` threads: replaced by a pool of its largest size if
+/// it has fewer, started afresh if the last one was discarded. The page offers 1 to its
+/// largest size (the reducer checks the count); any other count is refused here rather than
+/// run on another number of workers than asked.
 pub async fn get_for(workers: usize) -> Result<Rc<Pool>, String> {
     let most = MOST.with(Cell::get);
     if most == 0 {
         return Err("the shared-memory pool has not been started".into());
     }
-    let need = workers.clamp(1, most);
+    if !(1..=most).contains(&workers) {
+        return Err(format!(
+            "{workers} shared-memory workers were asked for; the pool has 1 to {most}"
+        ));
+    }
+    let need = workers;
     let has = CURRENT.with(|c| c.borrow().as_ref().map(|p| p.threads()));
     match has {
         Some(threads) if threads >= need => {}

@@ -229,10 +229,17 @@ async fn settle() {
     }
 }
 
+/// The loops a request for `workers` gets. The worker count is checked here, where the page's
+/// messages arrive, and nowhere else on their way: at least one loop, or the run would never
+/// end; at most one per pool thread, so no more than `workers` threads compute.
+fn loops_for(workers: usize) -> usize {
+    workers.clamp(1, rayon::current_num_threads())
+}
+
 async fn host_run(id: u64, job: Job, workers: usize, gil: bool, t0_epoch_ms: f64) {
     settle().await;
     let threads = rayon::current_num_threads();
-    let workers = workers.clamp(1, threads);
+    let workers = loops_for(workers);
     let tasks = job.tasks;
     shared_counter::reset();
     let (tx, rx) = oneshot::channel();
@@ -312,7 +319,7 @@ fn global_name() -> String {
 
 async fn probe(tasks: usize, workers: usize) {
     let (tx, rx) = oneshot::channel();
-    let workers = workers.clamp(1, rayon::current_num_threads());
+    let workers = loops_for(workers);
     rayon::spawn(move || {
         let next = AtomicUsize::new(0);
         let seen = Mutex::new(Vec::with_capacity(tasks));

@@ -71,7 +71,10 @@ pub async fn warm_up(job: &Job, workers: usize) {
 /// Runs every task of `job` with at most `workers` pool threads busy.
 pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result<RawRun, RunError> {
     let pool = pool::get_for(workers).await?;
-    let workers = workers.clamp(1, pool.threads());
+    debug_assert!(
+        (1..=pool.threads()).contains(&workers),
+        "get_for refuses {workers} workers, or gets a pool that has them"
+    );
     let tasks = job.tasks;
     let run = next_run_id();
     let t0_page = now_ms();
