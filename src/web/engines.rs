@@ -23,7 +23,7 @@ use crate::stats::Responsiveness;
 use crate::web::platform::after_paint;
 use crate::web::probe::GapProbe;
 use crate::workloads::{Answer, Expecting, Job, Value, Workload, reserve_memory};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -32,24 +32,43 @@ const EXPECTED_SLICE: u64 = 200_000;
 /// Answers kept, for the last jobs run.
 const EXPECTED_KEPT: usize = 4;
 
+/// What the engines share on the page between runs; each engine keeps the rest of its own in
+/// its file (`PoolState`, `SharedState`, `IsolatedState`, `SpawnedState`, the host's
+/// `HostState`). Each field is its own cell, borrowed only inside a `RUNS.with`, never across an
+/// `.await`.
+struct Runs {
+    /// The serial answers of the last [`EXPECTED_KEPT`] jobs run, oldest first.
+    expected: RefCell<Vec<(Job, Rc<Answer>)>>,
+    /// Runs started on this page: a release waits for none to start while it waits.
+    started: Cell<u64>,
+    /// The last id [`next_run_id`] handed out.
+    last_run_id: Cell<u64>,
+}
+
 thread_local! {
-    static EXPECTED: RefCell<Vec<(Job, Rc<Answer>)>> = const { RefCell::new(Vec::new()) };
+    static RUNS: Runs = const {
+        Runs {
+            expected: RefCell::new(Vec::new()),
+            started: Cell::new(0),
+            last_run_id: Cell::new(0),
+        }
+    };
 }
 
 /// The serial answer `job`'s runs are checked against. Worked out once per job, a slice at a
 /// time with the browser free between slices, so checking a run never stops the page for long
 /// (a 10,000,000-number list append's answer takes about 100 ms in one piece).
 pub async fn expected(job: &Job, cancel: &Cancel) -> Result<Rc<Answer>, Cancelled> {
-    let kept = EXPECTED.with(|e| {
-        let e = e.borrow();
+    let kept = RUNS.with(|r| {
+        let e = r.expected.borrow();
         e.iter().find(|(j, _)| j == job).map(|(_, v)| v.clone())
     });
     if let Some(answer) = kept {
         return Ok(answer);
     }
     let answer = Rc::new(worked_out(job.expecting(), cancel).await?);
-    EXPECTED.with(|e| {
-        let mut e = e.borrow_mut();
+    RUNS.with(|r| {
+        let mut e = r.expected.borrow_mut();
         if e.len() == EXPECTED_KEPT {
             e.remove(0);
         }
@@ -114,17 +133,13 @@ impl<K: Ord> Warmed<K> {
     }
 }
 
-thread_local! {
-    static RUN_IDS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-}
-
 /// A new id for a run, or an untimed batch, that the page sends to workers: unique on this page
 /// whichever engine sends it, so a worker (or the pool's host) tells one run's messages from
 /// another's.
 pub(crate) fn next_run_id() -> u64 {
-    RUN_IDS.with(|r| {
-        r.set(r.get() + 1);
-        r.get()
+    RUNS.with(|r| {
+        r.last_run_id.set(r.last_run_id.get() + 1);
+        r.last_run_id.get()
     })
 }
 
@@ -198,18 +213,13 @@ pub async fn run(
 /// How long the page stays idle after a run before what the run grew is given back.
 pub const RELEASE_AFTER_IDLE_MS: u32 = 10_000;
 
-thread_local! {
-    /// Runs started on this page: a release waits for none to start while it waits.
-    static STARTED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-}
-
 /// The page's runs ended: if none starts within [`RELEASE_AFTER_IDLE_MS`], ends the reused
 /// isolated pool and a shared pool that grew (see [`pool::release_if_grown`]), whose memories
 /// wasm never shrinks. The next run starts them again before its clock.
 pub fn release_when_idle() {
-    let started = STARTED.with(std::cell::Cell::get);
+    let started = RUNS.with(|r| r.started.get());
     gloo_timers::callback::Timeout::new(RELEASE_AFTER_IDLE_MS, move || {
-        if STARTED.with(std::cell::Cell::get) != started {
+        if RUNS.with(|r| r.started.get()) != started {
             return;
         }
         let ended = isolated::release_pool();
@@ -264,7 +274,7 @@ pub async fn measure(
     workers: usize,
     cancel: &Cancel,
 ) -> (Outcome, Option<Responsiveness>) {
-    STARTED.with(|s| s.set(s.get() + 1));
+    RUNS.with(|r| r.started.set(r.started.get() + 1));
     let Ok(expected) = expected(job, cancel).await else {
         return (Err(RunError::Cancelled), None);
     };

@@ -15,7 +15,7 @@ use crate::cancel::Cancel;
 use crate::run::chunk_size;
 use crate::run::{Join, MessageSpan, RawRun, RunError, TaskRecord, WorkerLife};
 use crate::web::engines::message::{is_written, read, written};
-use crate::web::engines::spawned::{Spawned, note};
+use crate::web::engines::spawned::{self, Kind, Spawned, note};
 use crate::web::engines::{Warmed, every_10_ms, next_run_id};
 use crate::web::platform::{epoch_ms, now_ms};
 use crate::workloads::{Job, Value, in_submission_order, shared_counter};
@@ -115,7 +115,7 @@ impl Handle {
         let on_error = move |event: ErrorEvent| {
             let _ = tx.unbounded_send(Incoming::Error(format!("it trapped: {}", event.message())));
         };
-        let worker = Spawned::new(worker, &LIVE, on_message, on_error);
+        let worker = Spawned::new(worker, Kind::Isolated, on_message, on_error);
         worker.boot(&[])?;
         Ok(Self {
             worker,
@@ -273,24 +273,36 @@ pub const ANSWER_TIMEOUT_MS: u32 = 60_000;
 
 /// The answer timeout in force (tests shorten it).
 pub fn answer_timeout_ms() -> u32 {
-    TIMEOUT.with(Cell::get)
+    ISOLATED.with(|i| i.timeout_ms.get())
 }
 
 pub fn set_answer_timeout_ms(ms: u32) {
-    TIMEOUT.with(|t| t.set(ms));
+    ISOLATED.with(|i| i.timeout_ms.set(ms));
 }
 
 /// Isolated workers started and not yet terminated, on this page: after any run, finished,
 /// failed or cancelled, only the reused pool's remain.
 pub fn live_workers() -> usize {
-    LIVE.with(Cell::get)
+    spawned::live(Kind::Isolated)
+}
+
+/// What the page keeps of its isolated workers between runs (each worker is counted by
+/// [`spawned`] while it lives). Each field is its own cell, borrowed only inside an
+/// `ISOLATED.with`, never across an `.await`: a run takes the reused pool out and puts it back.
+struct IsolatedState {
+    /// The answer timeout in force.
+    timeout_ms: Cell<u32>,
+    /// The page's long-lived pool, reused across runs.
+    pool: RefCell<Vec<Handle>>,
 }
 
 thread_local! {
-    static LIVE: Cell<usize> = const { Cell::new(0) };
-    static TIMEOUT: Cell<u32> = const { Cell::new(ANSWER_TIMEOUT_MS) };
-    /// The page's long-lived pool, reused across runs.
-    static POOL: RefCell<Vec<Handle>> = const { RefCell::new(Vec::new()) };
+    static ISOLATED: IsolatedState = const {
+        IsolatedState {
+            timeout_ms: Cell::new(ANSWER_TIMEOUT_MS),
+            pool: RefCell::new(Vec::new()),
+        }
+    };
 }
 
 /// Collects finished tasks into a run.
@@ -444,7 +456,7 @@ pub async fn round_trips(n: usize) -> Result<Vec<f64>, String> {
 /// shrinks); the next run that reuses a pool starts one before its clock. Returns the workers
 /// ended.
 pub fn release_pool() -> usize {
-    POOL.with(|p| std::mem::take(&mut *p.borrow_mut())).len()
+    ISOLATED.with(|i| i.pool.take()).len()
 }
 
 /// Runs `job` on a pool of `workers` isolated workers: the page's reused pool (started before
@@ -463,7 +475,7 @@ pub async fn run_pool(
     }
     shared_counter::reset();
     if reuse {
-        let mut pool = POOL.with(|p| std::mem::take(&mut *p.borrow_mut()));
+        let mut pool = ISOLATED.with(|i| i.pool.take());
         let t_start = now_ms();
         if pool.len() < workers {
             let (more, _) = start(workers - pool.len(), cancel).await?;
@@ -480,7 +492,7 @@ pub async fn run_pool(
         let elapsed_ms = now_ms() - t0;
         // A pool whose worker failed is not trusted again: the next run starts afresh.
         if outcome.is_ok() {
-            POOL.with(|p| *p.borrow_mut() = pool);
+            ISOLATED.with(|i| i.pool.replace(pool));
         }
         outcome?;
         collector.into_inner().finish(elapsed_ms, Some(startup_ms))

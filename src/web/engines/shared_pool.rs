@@ -20,6 +20,25 @@ use crate::workloads::{Job, in_submission_order};
 use futures::future::{Either, select};
 use std::cell::{Cell, RefCell};
 
+/// What the shared-memory engine keeps between runs on the page: what its pool's warm-up has
+/// done. Each field is its own cell, borrowed only inside a `SHARED.with`, never across an
+/// `.await`.
+struct SharedState {
+    /// Workloads warmed, with the pool build they were warmed in (a new pool's code is cold).
+    warmed: RefCell<Warmed<(usize, &'static str)>>,
+    /// The pool build whose host memory was grown, and to how many bytes.
+    reserved: Cell<(usize, u64)>,
+}
+
+thread_local! {
+    static SHARED: SharedState = const {
+        SharedState {
+            warmed: RefCell::new(Warmed::new()),
+            reserved: Cell::new((0, 0)),
+        }
+    };
+}
+
 /// Starts the page's pool, which may grow to `most` threads, in a host worker sharing its own
 /// memory; returns the threads started (see [`pool::first_size`]).
 pub async fn start_pool(most: usize) -> Result<usize, String> {
@@ -30,24 +49,22 @@ pub async fn start_pool(most: usize) -> Result<usize, String> {
 /// workload and pool (a restarted pool's code starts cold), and the host to grow its memory —
 /// the pool threads' — to what `job` needs (see `reserve_memory`), once per size.
 pub async fn warm_up(job: &Job, workers: usize) {
-    thread_local! {
-        static WARM: RefCell<Warmed<(usize, &'static str)>> = const { RefCell::new(Warmed::new()) };
-        /// The pool build whose host memory was grown, and to how many bytes.
-        static RESERVED: Cell<(usize, u64)> = const { Cell::new((0, 0)) };
-    }
     let Ok(pool) = pool::get_for(workers).await else {
         return;
     };
     let build = pool::builds();
-    let cold = WARM.with(|w| w.borrow_mut().first_time((build, job.workload.name())));
     let need = job.peak_memory_bytes();
-    let grow = RESERVED.with(|r| {
-        let (b, bytes) = r.get();
+    let (cold, grow) = SHARED.with(|s| {
+        let cold = s
+            .warmed
+            .borrow_mut()
+            .first_time((build, job.workload.name()));
+        let (b, bytes) = s.reserved.get();
         let grow = need > 0 && (b != build || bytes < need);
         if grow {
-            r.set((build, need));
+            s.reserved.set((build, need));
         }
-        grow
+        (cold, grow)
     });
     if !cold && !grow {
         return;
