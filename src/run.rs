@@ -2,6 +2,7 @@
 //! between a run and its time: a run whose results differ from the serial answer is reported as
 //! wrong and its time is withheld.
 
+use crate::cancel::Cancelled;
 use crate::workloads::{Answer, Job, Value, first_failure, show_list};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -296,6 +297,8 @@ pub enum RunError {
     WrongResult(String),
     /// The engine could not run (no shared memory, a worker failed to start, a task trapped…).
     Failed(String),
+    /// The run was cancelled before it ended (see [`Cancel`](crate::cancel::Cancel)).
+    Cancelled,
 }
 
 impl fmt::Display for RunError {
@@ -303,7 +306,21 @@ impl fmt::Display for RunError {
         match self {
             RunError::WrongResult(why) => write!(f, "wrong result: {why}"),
             RunError::Failed(why) => f.write_str(why),
+            RunError::Cancelled => Cancelled.fmt(f),
         }
+    }
+}
+
+impl From<Cancelled> for RunError {
+    fn from(_: Cancelled) -> Self {
+        RunError::Cancelled
+    }
+}
+
+/// An engine's failure, said in words: what its start-up, its workers and its messages report.
+impl From<String> for RunError {
+    fn from(why: String) -> Self {
+        RunError::Failed(why)
     }
 }
 
@@ -493,6 +510,20 @@ pub fn chunking_note(tasks: usize, workers: usize) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_cancel_ends_a_run_as_an_error_of_its_own() {
+        fn stopped(cancel: &crate::cancel::Cancel) -> Result<(), super::RunError> {
+            cancel.check()?;
+            Ok(())
+        }
+        let cancel = crate::cancel::Cancel::new();
+        assert_eq!(stopped(&cancel), Ok(()));
+        cancel.cancel();
+        assert_eq!(stopped(&cancel), Err(super::RunError::Cancelled));
+        // What the page shows for it has not changed.
+        assert_eq!(super::RunError::Cancelled.to_string(), "cancelled");
+    }
+
     #[test]
     fn chunks_like_cpython() {
         assert_eq!(super::chunk_size(1000, 2), 125);

@@ -40,9 +40,11 @@ pub trait Checkpoint {
         Ok(())
     }
 
-    /// Why [`check`](Checkpoint::check) said stop.
+    /// Why [`check`](Checkpoint::check) said stop. A task stopped by a cancel ends with these
+    /// words in its value; the run itself ends with [`Cancelled`](crate::cancel::Cancelled),
+    /// which its engine returns from the cancel flag, never from these words.
     fn stopped_why(&self) -> &'static str {
-        crate::cancel::CANCELLED
+        crate::cancel::Cancelled::WHY
     }
 }
 
@@ -125,7 +127,7 @@ impl Checkpoint for Stoppable<'_> {
 
     fn stopped_why(&self) -> &'static str {
         if self.cancel.is_cancelled() {
-            crate::cancel::CANCELLED
+            crate::cancel::Cancelled::WHY
         } else {
             self.inner.stopped_why()
         }

@@ -8,8 +8,8 @@
 
 mod support;
 
-use corescope::cancel::{CANCELLED, Cancel};
-use corescope::run::{Mode, check};
+use corescope::cancel::Cancel;
+use corescope::run::{Mode, RunError, check};
 use corescope::web::engines::{self, isolated, pool};
 use corescope::web::platform::now_ms;
 use corescope::workloads::{Fault, FaultKind, Job, Workload, fault_message};
@@ -113,7 +113,8 @@ async fn a_failing_task_in_any_engine_is_named_and_the_next_run_is_correct() {
                 &Cancel::new(),
             )
             .await
-            .expect_err(&what);
+            .expect_err(&what)
+            .to_string();
             console_log!("{what}: {why}");
             assert!(why.contains("task 3 failed"), "{what}: {why}");
             match kind {
@@ -188,7 +189,7 @@ async fn cancel_after(mode: Mode, job: &Job, after_ms: u32) -> (f64, f64) {
     let ended = now_ms();
     assert_eq!(
         outcome.expect_err("cancelled"),
-        CANCELLED,
+        RunError::Cancelled,
         "{}",
         mode.label()
     );
@@ -227,7 +228,8 @@ async fn a_worker_that_stops_answering_is_reported_stopped_and_replaced() {
     for reuse in [false, true] {
         let why = isolated::run_pool(&hung, 2, reuse, &Cancel::new())
             .await
-            .expect_err("no answer within 0.4 s");
+            .expect_err("no answer within 0.4 s")
+            .to_string();
         assert!(
             why.contains("a worker stopped answering: no reply for task"),
             "{why}"
@@ -275,7 +277,7 @@ async fn cancelling_any_isolated_mode_returns_at_once_and_leaves_no_worker_behin
         let took = corescope::web::platform::now_ms() - started;
         assert_eq!(
             outcome.expect_err("cancelled"),
-            CANCELLED,
+            RunError::Cancelled,
             "{}",
             mode.label()
         );

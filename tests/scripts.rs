@@ -8,7 +8,7 @@
 
 mod support;
 
-use corescope::cancel::{CANCELLED, Cancel};
+use corescope::cancel::Cancel;
 use corescope::run::{Mode, RunError};
 use corescope::web::engines;
 use corescope::workloads::script::EXAMPLES;
@@ -163,7 +163,7 @@ async fn an_endless_script_stops_on_cancel_and_a_greedy_one_at_the_memory_limit(
         let run = engines::run(*mode, &endless, 2, &cancel).await;
         assert_eq!(
             run.map(|_| ()),
-            Err(CANCELLED.to_string()),
+            Err(RunError::Cancelled),
             "{}",
             mode.label()
         );

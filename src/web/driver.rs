@@ -3,7 +3,7 @@
 //! whose engine is off here is skipped, one that cannot run here fails with the reason, every
 //! other is measured and checked against the serial answer, as often as its list asks.
 
-use crate::cancel::{CANCELLED, Cancel};
+use crate::cancel::Cancel;
 use crate::experiment::{Outcome, Step, median_run, run_again};
 use crate::run::{CheckedRun, Mode, RunError};
 use crate::state::{Action, QUICK_MODES, State, quick_job};
@@ -75,9 +75,7 @@ async fn run_list(
                     on(i, Event::Measured(&run));
                     measured.push(run);
                 }
-                Err(RunError::Failed(why)) if why == CANCELLED => {
-                    return cancelled(responsiveness);
-                }
+                Err(RunError::Cancelled) => return cancelled(responsiveness),
                 Err(e) => break Err(e),
             }
             let again = match repeat {

@@ -5,6 +5,7 @@
 #[cfg(feature = "threads")]
 pub mod calibrate;
 pub mod isolated;
+pub mod isolated_worker;
 pub mod main_thread;
 mod message;
 #[cfg(feature = "threads")]
@@ -15,58 +16,74 @@ pub mod pool_host;
 pub mod shared_pool;
 mod spawned;
 
-use crate::cancel::{CANCELLED, Cancel};
+use crate::cancel::{Cancel, Cancelled};
 use crate::run::{CheckedRun, Mode, RawRun, RunError, check_in_own_memories};
 use crate::stats::Responsiveness;
 use crate::web::platform::after_paint;
 use crate::web::probe::GapProbe;
 use crate::workloads::{Answer, Expecting, Job, Value, Workload, reserve_memory};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
-use std::thread::LocalKey;
 
 /// Steps of a list append's answer worked out between two returns to the browser: a few ms.
 const EXPECTED_SLICE: u64 = 200_000;
 /// Answers kept, for the last jobs run.
 const EXPECTED_KEPT: usize = 4;
 
+/// What the engines share on the page between runs; each engine keeps the rest of its own in
+/// its file (`PoolState`, `SharedState`, `IsolatedState`, `SpawnedState`, the host's
+/// `HostState`). Each field is its own cell, borrowed only inside a `RUNS.with`, never across an
+/// `.await`.
+struct Runs {
+    /// The serial answers of the last [`EXPECTED_KEPT`] jobs run, oldest first.
+    expected: RefCell<Vec<(Job, Rc<Answer>)>>,
+    /// Runs started on this page: a release waits for none to start while it waits.
+    started: Cell<u64>,
+    /// The last id [`next_run_id`] handed out.
+    last_run_id: Cell<u64>,
+}
+
 thread_local! {
-    static EXPECTED: RefCell<Vec<(Job, Rc<Answer>)>> = const { RefCell::new(Vec::new()) };
+    static RUNS: Runs = const {
+        Runs {
+            expected: RefCell::new(Vec::new()),
+            started: Cell::new(0),
+            last_run_id: Cell::new(0),
+        }
+    };
 }
 
 /// The serial answer `job`'s runs are checked against. Worked out once per job, a slice at a
 /// time with the browser free between slices, so checking a run never stops the page for long
 /// (a 10,000,000-number list append's answer takes about 100 ms in one piece).
-pub async fn expected(job: &Job, cancel: &Cancel) -> Option<Rc<Answer>> {
-    let kept = EXPECTED.with(|e| {
-        let e = e.borrow();
+pub async fn expected(job: &Job, cancel: &Cancel) -> Result<Rc<Answer>, Cancelled> {
+    let kept = RUNS.with(|r| {
+        let e = r.expected.borrow();
         e.iter().find(|(j, _)| j == job).map(|(_, v)| v.clone())
     });
     if let Some(answer) = kept {
-        return Some(answer);
+        return Ok(answer);
     }
     let answer = Rc::new(worked_out(job.expecting(), cancel).await?);
-    EXPECTED.with(|e| {
-        let mut e = e.borrow_mut();
+    RUNS.with(|r| {
+        let mut e = r.expected.borrow_mut();
         if e.len() == EXPECTED_KEPT {
             e.remove(0);
         }
         e.push((job.clone(), answer.clone()));
     });
-    Some(answer)
+    Ok(answer)
 }
 
 /// Works out an answer a slice at a time, with the browser free between slices.
-async fn worked_out(mut expecting: Expecting, cancel: &Cancel) -> Option<Answer> {
+async fn worked_out(mut expecting: Expecting, cancel: &Cancel) -> Result<Answer, Cancelled> {
     loop {
         if let Some(answer) = expecting.advance(EXPECTED_SLICE) {
-            return Some(answer);
+            return Ok(answer);
         }
         gloo_timers::future::TimeoutFuture::new(0).await;
-        if cancel.is_cancelled() {
-            return None;
-        }
+        cancel.check()?;
     }
 }
 
@@ -79,14 +96,14 @@ async fn own_answers(
     answer: &Answer,
     run: &RawRun,
     cancel: &Cancel,
-) -> Option<BTreeMap<usize, Vec<Value>>> {
+) -> Result<Option<BTreeMap<usize, Vec<Value>>>, Cancelled> {
     // A run that changed the page's total fails its check without them.
     if mode.shares_page_memory()
         || run.page_total != 0
         || answer.total.is_none()
         || !matches!(job.workload, Workload::Script { .. })
     {
-        return None;
+        return Ok(None);
     }
     let mut own = BTreeMap::new();
     for (worker, tasks) in run.tasks_by_worker() {
@@ -95,16 +112,34 @@ async fn own_answers(
             worked_out(job.expecting_in(tasks), cancel).await?.values,
         );
     }
-    Some(own)
+    Ok(Some(own))
 }
 
-/// `true` the first time `job`'s workload is seen in `seen`: each warm-up runs once per workload
-/// per page.
-pub(crate) fn first_time(
-    seen: &'static LocalKey<RefCell<BTreeSet<&'static str>>>,
-    job: &Job,
-) -> bool {
-    seen.with(|s| s.borrow_mut().insert(job.workload.name()))
+/// What an engine has warmed up already, by key (a workload's name, or with the pool build it
+/// was warmed in): every engine's warm-up runs once per key and is skipped ever after.
+pub(crate) struct Warmed<K>(BTreeSet<K>);
+
+impl<K> Warmed<K> {
+    pub(crate) const fn new() -> Self {
+        Self(BTreeSet::new())
+    }
+}
+
+impl<K: Ord> Warmed<K> {
+    /// `true` the first time `key` is seen, when its warm-up is due; `false` ever after.
+    pub(crate) fn first_time(&mut self, key: K) -> bool {
+        self.0.insert(key)
+    }
+}
+
+/// A new id for a run, or an untimed batch, that the page sends to workers: unique on this page
+/// whichever engine sends it, so a worker (or the pool's host) tells one run's messages from
+/// another's.
+pub(crate) fn next_run_id() -> u64 {
+    RUNS.with(|r| {
+        r.last_run_id.set(r.last_run_id.get() + 1);
+        r.last_run_id.get()
+    })
 }
 
 /// Checks `until` every 10 ms and returns its first answer: how an engine watches for a cancel
@@ -155,13 +190,20 @@ pub async fn throughput_curve(max_workers: usize) -> Result<Vec<(usize, f64)>, S
 }
 
 /// Runs `job` the way `mode` says, until done or cancelled.
-pub async fn run(mode: Mode, job: &Job, workers: usize, cancel: &Cancel) -> Result<RawRun, String> {
+pub async fn run(
+    mode: Mode,
+    job: &Job,
+    workers: usize,
+    cancel: &Cancel,
+) -> Result<RawRun, RunError> {
     match mode {
         Mode::MainThread => main_thread::run(job, cancel).await,
         #[cfg(feature = "threads")]
         Mode::Shared { gil } => shared_pool::run(job.clone(), workers, gil, cancel).await,
         #[cfg(not(feature = "threads"))]
-        Mode::Shared { .. } => Err(crate::isolation::no_shared_memory_engines()),
+        Mode::Shared { .. } => Err(RunError::Failed(
+            crate::isolation::no_shared_memory_engines(),
+        )),
         Mode::Pool { reuse } => isolated::run_pool(job, workers, reuse, cancel).await,
         Mode::PerTask { join } => isolated::run_per_task(job, join, cancel).await,
     }
@@ -170,18 +212,13 @@ pub async fn run(mode: Mode, job: &Job, workers: usize, cancel: &Cancel) -> Resu
 /// How long the page stays idle after a run before what the run grew is given back.
 pub const RELEASE_AFTER_IDLE_MS: u32 = 10_000;
 
-thread_local! {
-    /// Runs started on this page: a release waits for none to start while it waits.
-    static STARTED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-}
-
 /// The page's runs ended: if none starts within [`RELEASE_AFTER_IDLE_MS`], ends the reused
 /// isolated pool and a shared pool that grew (see [`pool::release_if_grown`]), whose memories
 /// wasm never shrinks. The next run starts them again before its clock.
 pub fn release_when_idle() {
-    let started = STARTED.with(std::cell::Cell::get);
+    let started = RUNS.with(|r| r.started.get());
     gloo_timers::callback::Timeout::new(RELEASE_AFTER_IDLE_MS, move || {
-        if STARTED.with(std::cell::Cell::get) != started {
+        if RUNS.with(|r| r.started.get()) != started {
             return;
         }
         let ended = isolated::release_pool();
@@ -236,9 +273,9 @@ pub async fn measure(
     workers: usize,
     cancel: &Cancel,
 ) -> (Result<CheckedRun, RunError>, Option<Responsiveness>) {
-    STARTED.with(|s| s.set(s.get() + 1));
-    let Some(expected) = expected(job, cancel).await else {
-        return (Err(RunError::Failed(CANCELLED.into())), None);
+    RUNS.with(|r| r.started.set(r.started.get() + 1));
+    let Ok(expected) = expected(job, cancel).await else {
+        return (Err(RunError::Cancelled), None);
     };
     // A script whose serial answer failed (an error, the page's time limit) would fail the
     // same way on every engine, or run until Cancel: it is not run.
@@ -268,14 +305,14 @@ pub async fn measure(
         probe.stop()
     };
     let outcome = match raw {
-        Ok(raw) => {
-            let own = own_answers(mode, job, &expected, &raw, cancel).await;
-            if cancel.is_cancelled() {
-                return (Err(RunError::Failed(CANCELLED.into())), Some(gap));
+        // A run cancelled after its engine returned is cancelled all the same.
+        Ok(raw) => match own_answers(mode, job, &expected, &raw, cancel).await {
+            Ok(own) if !cancel.is_cancelled() => {
+                check_in_own_memories(mode, workers, job, &expected, own.as_ref(), raw)
             }
-            check_in_own_memories(mode, workers, job, &expected, own.as_ref(), raw)
-        }
-        Err(why) => Err(RunError::Failed(why)),
+            _ => Err(RunError::Cancelled),
+        },
+        Err(e) => Err(e),
     };
     (outcome, Some(gap))
 }

@@ -55,9 +55,11 @@ pub fn outcome_cells(outcome: &Outcome, serial_ms: Option<f64>) -> (&'static str
             )
         }
         Err(err) => {
+            // The driver stops a cancelled list before its run finishes, so a cancel is not
+            // shown in a row; were it ever, it reads as before it had a type of its own.
             let what = match err {
                 RunError::WrongResult(_) => "time withheld — ",
-                RunError::Failed(_) => "failed: ",
+                RunError::Failed(_) | RunError::Cancelled => "failed: ",
             };
             (
                 "error",

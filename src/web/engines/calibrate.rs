@@ -14,15 +14,19 @@ pub const BUDGET_MS: f64 = 3_000.0;
 /// Passes over every worker count; each point is the median of the passes that fit.
 const PASSES: usize = 3;
 
-/// Returns `(workers, tasks per second)` for 1…`max_workers`, each task checked.
+/// Returns `(workers, tasks per second)` for 1…`max_workers` (none for 0), each task checked.
+/// A count the pool has not got room for fails the curve (see [`pool::get_for`]).
+///
+/// [`pool::get_for`]: crate::web::engines::pool::get_for
 pub async fn throughput_curve(max_workers: usize) -> Result<Vec<(usize, f64)>, String> {
     let started = now_ms();
-    let max_workers = max_workers.max(1);
     let cancel = Cancel::new();
     let sizing = Job::new(Workload::EmptyLoop { count: 2_000_000 }, 1);
     main_thread::warm_up(&sizing).await;
     shared_pool::warm_up(&sizing, max_workers).await;
-    let once = shared_pool::run(sizing.clone(), 1, false, &cancel).await?;
+    let once = shared_pool::run(sizing.clone(), 1, false, &cancel)
+        .await
+        .map_err(|e| e.to_string())?;
     let per_count = once.elapsed_ms.max(0.05) / 2_000_000.0;
     // Worst case (one real core) a pass costs unit × (1 + 2 + … + max) ms.
     let left = BUDGET_MS - (now_ms() - started) - 200.0;
@@ -37,7 +41,9 @@ pub async fn throughput_curve(max_workers: usize) -> Result<Vec<(usize, f64)>, S
                 break 'passes;
             }
             let job = Job::new(Workload::EmptyLoop { count }, k);
-            let raw = shared_pool::run(job.clone(), k, false, &cancel).await?;
+            let raw = shared_pool::run(job.clone(), k, false, &cancel)
+                .await
+                .map_err(|e| e.to_string())?;
             let run = check(Mode::Shared { gil: false }, k, &job, &job.answer(), raw)
                 .map_err(|e| e.to_string())?;
             samples[k - 1].push(k as f64 / run.run.elapsed_ms.max(1e-3) * 1000.0);

@@ -8,25 +8,24 @@
 //! - a **worker per task**, like one `Process` per item, joined after all have started, joined
 //!   inside the loop (the pitfall), or timed before joining (the mistake).
 //!
+//! This file is the page's side; each worker runs [`isolated_worker`](super::isolated_worker).
 //! Messages are binary and transferred (see [`message`](super::message)).
 
-use crate::cancel::{CANCELLED, Cancel};
+use crate::cancel::Cancel;
 use crate::run::chunk_size;
-use crate::run::{Join, MessageSpan, RawRun, TaskRecord, WorkerLife};
-use crate::web::engines::every_10_ms;
+use crate::run::{Join, MessageSpan, RawRun, RunError, TaskRecord, WorkerLife};
 use crate::web::engines::message::{is_written, read, written};
-use crate::web::engines::spawned::{Spawned, note};
+use crate::web::engines::spawned::{self, Kind, Spawned, note};
+use crate::web::engines::{Warmed, every_10_ms, next_run_id};
 use crate::web::platform::{epoch_ms, now_ms};
-use crate::workloads::{Job, NoGil, Value, in_submission_order, reserve_memory, shared_counter};
+use crate::workloads::{Job, Value, in_submission_order, shared_counter};
 use futures::StreamExt;
 use futures::channel::mpsc;
 use futures::future::{join_all, try_join_all};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker};
+use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 #[wasm_bindgen(module = "/src/web/engines/isolated_worker.js")]
 extern "C" {
@@ -37,111 +36,30 @@ extern "C" {
 /// Page → worker: run these tasks of `job`. `run` changes with every run, so a worker knows
 /// when to start its globals afresh (a new "interpreter").
 #[derive(Serialize, Deserialize)]
-struct Batch {
-    run: u64,
-    job: Job,
-    indices: Vec<usize>,
+pub(crate) struct Batch {
+    pub(crate) run: u64,
+    pub(crate) job: Job,
+    pub(crate) indices: Vec<usize>,
     /// Bytes of memory to grow to and touch before the tasks (see `reserve_memory`): sent
     /// untimed to a reused pool's workers, so its first timed run does not pay for it.
     #[serde(default)]
-    reserve: u64,
+    pub(crate) reserve: u64,
 }
 
 /// One task as the worker ran it; times on the shared epoch clock.
 #[derive(Serialize, Deserialize)]
-struct Done {
-    index: usize,
-    value: Value,
-    start_epoch_ms: f64,
-    end_epoch_ms: f64,
+pub(crate) struct Done {
+    pub(crate) index: usize,
+    pub(crate) value: Value,
+    pub(crate) start_epoch_ms: f64,
+    pub(crate) end_epoch_ms: f64,
 }
 
 /// Worker → page, for a batch.
 #[derive(Serialize, Deserialize)]
-enum Reply {
+pub(crate) enum Reply {
     Done(Vec<Done>),
     Failed(String),
-}
-
-/// The isolated worker's side, installed once its own instance is up: run each batch it is sent.
-#[wasm_bindgen]
-pub fn isolated_worker_main() {
-    crate::web::panics::install_hook();
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let reply_to = scope.clone();
-    let last_run = Cell::new(u64::MAX);
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let reply_to = reply_to.clone();
-        let batch = read::<Batch>(&event.data());
-        if let Ok(batch) = &batch
-            && last_run.replace(batch.run) != batch.run
-        {
-            shared_counter::reset();
-        }
-        let send = move |reply: Reply| {
-            let (message, transfer) = written(&reply);
-            // Posting to our own scope only fails if the page is gone.
-            let _ = reply_to.post_message_with_transfer(&message, &transfer);
-        };
-        match batch {
-            Ok(batch) => {
-                reserve_memory(batch.reserve);
-                run_batch_here(batch, send)
-            }
-            Err(e) => send(Reply::Failed(format!("unreadable task message: {e}"))),
-        }
-    });
-    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    // The handler lives as long as the worker.
-    on_message.forget();
-}
-
-/// Runs a batch in this worker and hands the reply to `send`. With threads, a task's wait is a
-/// real blocking sleep (the memory is shared, so the worker may block on it).
-#[cfg(feature = "threads")]
-fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
-    // The page cancels a batch by terminating the worker.
-    let never = Cancel::new();
-    send(Reply::Done(
-        batch
-            .indices
-            .iter()
-            .map(|&index| {
-                let start_epoch_ms = epoch_ms();
-                let value = batch.job.run_blocking(index, &mut NoGil, &never);
-                Done {
-                    index,
-                    value,
-                    start_epoch_ms,
-                    end_epoch_ms: epoch_ms(),
-                }
-            })
-            .collect(),
-    ));
-}
-
-/// Runs a batch in this worker and hands the reply to `send`. The single-threaded module's
-/// memory is not shared, so a wasm thread may not block: a task's wait is a timer here, which
-/// leaves the worker just as idle.
-#[cfg(not(feature = "threads"))]
-fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let mut done = Vec::with_capacity(batch.indices.len());
-        for &index in &batch.indices {
-            let start_epoch_ms = epoch_ms();
-            let wait = batch.job.wait_ms(index);
-            if wait > 0 {
-                gloo_timers::future::TimeoutFuture::new(wait).await;
-            }
-            done.push(Done {
-                index,
-                value: batch.job.compute(index, &mut NoGil),
-                start_epoch_ms,
-                end_epoch_ms: epoch_ms(),
-            });
-        }
-        send(Reply::Done(done));
-    });
 }
 
 /// What arrives from a worker: its bootstrap's word (ready/failed) or a batch's reply.
@@ -159,7 +77,7 @@ struct Handle {
     launched_epoch_ms: f64,
     ready_epoch_ms: Option<f64>,
     /// Workloads this worker has already run untimed, so its code is optimized.
-    warmed: BTreeSet<&'static str>,
+    warmed: Warmed<&'static str>,
     /// Bytes its memory has been grown to hold for tasks.
     reserved: u64,
 }
@@ -197,21 +115,21 @@ impl Handle {
         let on_error = move |event: ErrorEvent| {
             let _ = tx.unbounded_send(Incoming::Error(format!("it trapped: {}", event.message())));
         };
-        let worker = Spawned::new(worker, &LIVE, on_message, on_error);
+        let worker = Spawned::new(worker, Kind::Isolated, on_message, on_error);
         worker.boot(&[])?;
         Ok(Self {
             worker,
             inbox: rx,
             launched_epoch_ms,
             ready_epoch_ms: None,
-            warmed: BTreeSet::new(),
+            warmed: Warmed::new(),
             reserved: 0,
         })
     }
 
     /// Waits until the worker has its own instance running, unless the run is cancelled first;
     /// returns spawn-to-ready in ms.
-    async fn ready(&mut self, cancel: &Cancel) -> Result<f64, String> {
+    async fn ready(&mut self, cancel: &Cancel) -> Result<f64, RunError> {
         if let Some(at) = self.ready_epoch_ms {
             return Ok(at - self.launched_epoch_ms);
         }
@@ -219,13 +137,13 @@ impl Handle {
             .reply_or_give_up(cancel)
             .await
             .map_err(|gave| match gave {
-                Gave::Closed(why) => why,
-                Gave::Cancelled => CANCELLED.into(),
-                Gave::Up => format!(
+                Gave::Closed(why) => RunError::Failed(why),
+                Gave::Cancelled => RunError::Cancelled,
+                Gave::Up => RunError::Failed(format!(
                     "a worker did not get ready within {:.1} s (it had got to: {})",
                     f64::from(answer_timeout_ms()) / 1000.0,
                     self.worker.reached()
-                ),
+                )),
             })?;
         match first {
             Incoming::Ready => {
@@ -233,8 +151,10 @@ impl Handle {
                 self.ready_epoch_ms = Some(at);
                 Ok(at - self.launched_epoch_ms)
             }
-            Incoming::Error(why) => Err(why),
-            Incoming::Reply(_) => Err("a worker answered before it was ready".into()),
+            Incoming::Error(why) => Err(RunError::Failed(why)),
+            Incoming::Reply(_) => Err(RunError::Failed(
+                "a worker answered before it was ready".into(),
+            )),
         }
     }
 
@@ -248,7 +168,7 @@ impl Handle {
         job: &Job,
         indices: Vec<usize>,
         cancel: &Cancel,
-    ) -> Result<(Vec<Done>, (f64, f64)), String> {
+    ) -> Result<(Vec<Done>, (f64, f64)), RunError> {
         self.send_batch(run, job, indices, 0, cancel).await
     }
 
@@ -260,7 +180,7 @@ impl Handle {
         indices: Vec<usize>,
         reserve: u64,
         cancel: &Cancel,
-    ) -> Result<(Vec<Done>, (f64, f64)), String> {
+    ) -> Result<(Vec<Done>, (f64, f64)), RunError> {
         let tasks = match (indices.first(), indices.last()) {
             (Some(a), Some(b)) if a == b => format!("task {a}"),
             (Some(a), Some(b)) => format!("tasks {a}–{b}"),
@@ -277,18 +197,20 @@ impl Handle {
         let reply = self.reply_or_give_up(cancel).await;
         match reply {
             Ok(Incoming::Reply(Reply::Done(done))) => Ok((done, (sent, epoch_ms()))),
-            Ok(Incoming::Reply(Reply::Failed(why)) | Incoming::Error(why)) => Err(format!(
-                "{tasks} failed in an isolated worker: {why}. The worker was stopped and will be \
-                 replaced"
-            )),
-            Ok(Incoming::Ready) => Err("a worker said ready twice".into()),
-            Err(Gave::Up) => Err(format!(
+            Ok(Incoming::Reply(Reply::Failed(why)) | Incoming::Error(why)) => {
+                Err(RunError::Failed(format!(
+                    "{tasks} failed in an isolated worker: {why}. The worker was stopped and will \
+                     be replaced"
+                )))
+            }
+            Ok(Incoming::Ready) => Err(RunError::Failed("a worker said ready twice".into())),
+            Err(Gave::Up) => Err(RunError::Failed(format!(
                 "a worker stopped answering: no reply for {tasks} within {:.1} s; it was stopped \
                  and will be replaced",
                 f64::from(answer_timeout_ms()) / 1000.0
-            )),
-            Err(Gave::Cancelled) => Err(CANCELLED.into()),
-            Err(Gave::Closed(why)) => Err(why),
+            ))),
+            Err(Gave::Cancelled) => Err(RunError::Cancelled),
+            Err(Gave::Closed(why)) => Err(RunError::Failed(why)),
         }
     }
 
@@ -320,8 +242,8 @@ impl Handle {
     /// Readies a long-lived pool's worker for `job` before the clock: runs its code a few times
     /// untimed, once per workload (a worker's first long call runs several times slower than
     /// later ones), and grows its memory to hold the job's largest task.
-    async fn warm_up(&mut self, job: &Job) -> Result<(), String> {
-        if self.warmed.insert(job.workload.name()) {
+    async fn warm_up(&mut self, job: &Job) -> Result<(), RunError> {
+        if self.warmed.first_time(job.workload.name()) {
             let small = job.warm_up();
             for _ in 0..4 {
                 self.run_batch(next_run_id(), &small, vec![0], &Cancel::new())
@@ -351,32 +273,36 @@ pub const ANSWER_TIMEOUT_MS: u32 = 60_000;
 
 /// The answer timeout in force (tests shorten it).
 pub fn answer_timeout_ms() -> u32 {
-    TIMEOUT.with(Cell::get)
+    ISOLATED.with(|i| i.timeout_ms.get())
 }
 
 pub fn set_answer_timeout_ms(ms: u32) {
-    TIMEOUT.with(|t| t.set(ms));
+    ISOLATED.with(|i| i.timeout_ms.set(ms));
 }
 
 /// Isolated workers started and not yet terminated, on this page: after any run, finished,
 /// failed or cancelled, only the reused pool's remain.
 pub fn live_workers() -> usize {
-    LIVE.with(Cell::get)
+    spawned::live(Kind::Isolated)
+}
+
+/// What the page keeps of its isolated workers between runs (each worker is counted by
+/// [`spawned`] while it lives). Each field is its own cell, borrowed only inside an
+/// `ISOLATED.with`, never across an `.await`: a run takes the reused pool out and puts it back.
+struct IsolatedState {
+    /// The answer timeout in force.
+    timeout_ms: Cell<u32>,
+    /// The page's long-lived pool, reused across runs.
+    pool: RefCell<Vec<Handle>>,
 }
 
 thread_local! {
-    static LIVE: Cell<usize> = const { Cell::new(0) };
-    static TIMEOUT: Cell<u32> = const { Cell::new(ANSWER_TIMEOUT_MS) };
-    /// The page's long-lived pool, reused across runs.
-    static POOL: RefCell<Vec<Handle>> = const { RefCell::new(Vec::new()) };
-    static RUN_ID: Cell<u64> = const { Cell::new(0) };
-}
-
-fn next_run_id() -> u64 {
-    RUN_ID.with(|r| {
-        r.set(r.get() + 1);
-        r.get()
-    })
+    static ISOLATED: IsolatedState = const {
+        IsolatedState {
+            timeout_ms: Cell::new(ANSWER_TIMEOUT_MS),
+            pool: RefCell::new(Vec::new()),
+        }
+    };
 }
 
 /// Collects finished tasks into a run.
@@ -436,7 +362,7 @@ impl Collector {
         }
     }
 
-    fn finish(self, elapsed_ms: f64, startup_ms: Option<f64>) -> Result<RawRun, String> {
+    fn finish(self, elapsed_ms: f64, startup_ms: Option<f64>) -> Result<RawRun, RunError> {
         let results = in_submission_order(self.results)?;
         Ok(RawRun {
             results,
@@ -457,7 +383,7 @@ async fn map_on(
     job: &Job,
     collector: &RefCell<Collector>,
     cancel: &Cancel,
-) -> Result<(), String> {
+) -> Result<(), RunError> {
     let run = next_run_id();
     let chunk = chunk_size(job.tasks, handles.len());
     let next = Cell::new(0usize);
@@ -468,7 +394,7 @@ async fn map_on(
                 cancel.check()?;
                 let first = next.get();
                 if first >= job.tasks {
-                    return Ok::<(), String>(());
+                    return Ok::<(), RunError>(());
                 }
                 let last = (first + chunk).min(job.tasks);
                 next.set(last);
@@ -483,7 +409,7 @@ async fn map_on(
 }
 
 /// Starts `k` workers and waits for all; returns them and the longest spawn-to-ready.
-async fn start(k: usize, cancel: &Cancel) -> Result<(Vec<Handle>, f64), String> {
+async fn start(k: usize, cancel: &Cancel) -> Result<(Vec<Handle>, f64), RunError> {
     let mut handles = (0..k)
         .map(|_| Handle::launch())
         .collect::<Result<Vec<_>, _>>()?;
@@ -496,7 +422,12 @@ pub async fn spawn_to_ready(n: usize) -> Result<Vec<f64>, String> {
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
         let mut handle = Handle::launch()?;
-        times.push(handle.ready(&Cancel::new()).await?);
+        times.push(
+            handle
+                .ready(&Cancel::new())
+                .await
+                .map_err(|e| e.to_string())?,
+        );
     }
     Ok(times)
 }
@@ -505,13 +436,17 @@ pub async fn spawn_to_ready(n: usize) -> Result<Vec<f64>, String> {
 /// (the text encoding included), in ms.
 pub async fn round_trips(n: usize) -> Result<Vec<f64>, String> {
     let mut handle = Handle::launch()?;
-    handle.ready(&Cancel::new()).await?;
+    handle
+        .ready(&Cancel::new())
+        .await
+        .map_err(|e| e.to_string())?;
     let job = Job::new(crate::workloads::Workload::Square, 0);
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
         let (_, (sent, received)) = handle
             .run_batch(next_run_id(), &job, Vec::new(), &Cancel::new())
-            .await?;
+            .await
+            .map_err(|e| e.to_string())?;
         times.push(received - sent);
     }
     Ok(times)
@@ -521,21 +456,26 @@ pub async fn round_trips(n: usize) -> Result<Vec<f64>, String> {
 /// shrinks); the next run that reuses a pool starts one before its clock. Returns the workers
 /// ended.
 pub fn release_pool() -> usize {
-    POOL.with(|p| std::mem::take(&mut *p.borrow_mut())).len()
+    ISOLATED.with(|i| i.pool.take()).len()
 }
 
 /// Runs `job` on a pool of `workers` isolated workers: the page's reused pool (started before
-/// the clock, grown as needed), or a fresh one created and closed inside the timed call.
+/// the clock, grown as needed), or a fresh one created and closed inside the timed call. A pool
+/// of no worker is refused: its tasks would never run.
 pub async fn run_pool(
     job: &Job,
     workers: usize,
     reuse: bool,
     cancel: &Cancel,
-) -> Result<RawRun, String> {
-    let workers = workers.max(1);
+) -> Result<RawRun, RunError> {
+    if workers == 0 {
+        return Err(RunError::Failed(
+            "a pool of 0 isolated workers cannot run any task".into(),
+        ));
+    }
     shared_counter::reset();
     if reuse {
-        let mut pool = POOL.with(|p| std::mem::take(&mut *p.borrow_mut()));
+        let mut pool = ISOLATED.with(|i| i.pool.take());
         let t_start = now_ms();
         if pool.len() < workers {
             let (more, _) = start(workers - pool.len(), cancel).await?;
@@ -552,7 +492,7 @@ pub async fn run_pool(
         let elapsed_ms = now_ms() - t0;
         // A pool whose worker failed is not trusted again: the next run starts afresh.
         if outcome.is_ok() {
-            POOL.with(|p| *p.borrow_mut() = pool);
+            ISOLATED.with(|i| i.pool.replace(pool));
         }
         outcome?;
         collector.into_inner().finish(elapsed_ms, Some(startup_ms))
@@ -571,7 +511,7 @@ pub async fn run_pool(
 }
 
 /// Runs each task of `job` on a worker of its own, waited for as `join` says.
-pub async fn run_per_task(job: &Job, join: Join, cancel: &Cancel) -> Result<RawRun, String> {
+pub async fn run_per_task(job: &Job, join: Join, cancel: &Cancel) -> Result<RawRun, RunError> {
     shared_counter::reset();
     let run = next_run_id();
     let collector = RefCell::new(Collector::new(job.tasks));
@@ -583,7 +523,7 @@ pub async fn run_per_task(job: &Job, join: Join, cancel: &Cancel) -> Result<RawR
             cancel.check()?;
             let (done, span) = handle.run_batch(run, job, vec![index], cancel).await?;
             collector.borrow_mut().add(index, done, span);
-            Ok::<f64, String>(ready)
+            Ok::<f64, RunError>(ready)
         }
     };
     let t0 = now_ms();

@@ -22,7 +22,8 @@ if (typeof WorkerGlobalScope !== 'undefined' && self.name === WORKER_NAME) {
       const glue = await import(data.glueUrl);
       progress('instantiating the module');
       await glue.default({ module_or_path: data.module });
-      // From here on Rust answers every message (isolated_worker_main installs onmessage).
+      // From here on Rust answers every message (isolated_worker_main, in isolated_worker.rs,
+      // installs onmessage).
       glue.isolated_worker_main();
       self.postMessage({ kind: 'ready' });
     } catch (e) {

@@ -9,14 +9,13 @@
 
 use crate::cancel::Cancel;
 use crate::gil::warm_call;
-use crate::run::{RawRun, TaskRecord};
-use crate::web::engines::first_time;
+use crate::run::{RawRun, RunError, TaskRecord};
+use crate::web::engines::Warmed;
 use crate::web::panics::{guarded, install_hook};
 use crate::web::platform::now_ms;
 use crate::workloads::{Job, PageThread, Value, WarmUp, shared_counter};
 use gloo_timers::future::TimeoutFuture;
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 /// Gets the browser to optimize a workload's code before anything is timed, once per workload
@@ -29,9 +28,9 @@ use std::time::Duration;
 /// module, so this warms every engine.
 pub async fn warm_up(job: &Job) {
     thread_local! {
-        static WARM: RefCell<BTreeSet<&'static str>> = const { RefCell::new(BTreeSet::new()) };
+        static WARM: RefCell<Warmed<&'static str>> = const { RefCell::new(Warmed::new()) };
     }
-    if !first_time(&WARM, job) {
+    if !WARM.with(|w| w.borrow_mut().first_time(job.workload.name())) {
         return;
     }
     let small = job.warm_up();
@@ -45,7 +44,7 @@ pub async fn warm_up(job: &Job) {
 /// The longest the loop computes before it lets the page handle input.
 pub const YIELD_EVERY_MS: f64 = 50.0;
 
-pub async fn run(job: &Job, cancel: &Cancel) -> Result<RawRun, String> {
+pub async fn run(job: &Job, cancel: &Cancel) -> Result<RawRun, RunError> {
     install_hook();
     shared_counter::reset();
     let mut results = Vec::with_capacity(job.tasks);
@@ -73,7 +72,7 @@ pub async fn run(job: &Job, cancel: &Cancel) -> Result<RawRun, String> {
         if let Value::Failed(why) = &value {
             // A script that failed (or met the page's time limit) ends the serial run here:
             // the page would otherwise freeze for every task after it.
-            return Err(format!("task {i}: {why}"));
+            return Err(RunError::Failed(format!("task {i}: {why}")));
         }
         results.push(value);
         records.push(TaskRecord {

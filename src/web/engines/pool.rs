@@ -11,7 +11,7 @@
 
 use crate::run::TaskRecord;
 use crate::web::engines::message::{is_written, read, written};
-use crate::web::engines::spawned::{Spawned, note};
+use crate::web::engines::spawned::{self, Kind, Spawned, note};
 use crate::web::platform::now_ms;
 use crate::workloads::{Job, Value};
 use futures::channel::mpsc;
@@ -137,7 +137,7 @@ impl Pool {
                 event.message()
             )));
         };
-        let host = Spawned::new(worker, &HOSTS, on_message, on_error);
+        let host = Spawned::new(worker, Kind::PoolHost, on_message, on_error);
         host.boot(&[("threads", JsValue::from(threads as u32))])?;
         let mut inbox = rx;
         let ready = select(inbox.next(), TimeoutFuture::new(READY_WITHIN_MS as u32)).await;
@@ -155,7 +155,7 @@ impl Pool {
                 ));
             }
         };
-        LIVE_THREADS.with(|n| n.set(n.get() + started_threads));
+        POOL.with(|p| p.live_threads.set(p.live_threads.get() + started_threads));
         Ok(Self {
             host,
             threads,
@@ -189,28 +189,47 @@ impl Pool {
 impl Drop for Pool {
     /// The host is terminated with it (`Spawned`), and every pool thread inside it.
     fn drop(&mut self) {
-        LIVE_THREADS.with(|n| n.set(n.get() - self.started_threads));
+        POOL.with(|p| {
+            p.live_threads
+                .set(p.live_threads.get() - self.started_threads)
+        });
     }
-}
-
-thread_local! {
-    static CURRENT: RefCell<Option<Rc<Pool>>> = const { RefCell::new(None) };
-    /// The most threads the page asked for: what a pool grows to when a run needs more than it
-    /// has. 0 until the page starts its pool.
-    static MOST: Cell<usize> = const { Cell::new(0) };
-    /// The size the next pool starts at: the first size, or `MOST` once a run needed more.
-    static NEXT_SIZE: Cell<usize> = const { Cell::new(0) };
-    static HOSTS: Cell<usize> = const { Cell::new(0) };
-    static LIVE_THREADS: Cell<usize> = const { Cell::new(0) };
-    static BUILDS: Cell<usize> = const { Cell::new(0) };
-    static LAST_START_MS: Cell<f64> = const { Cell::new(f64::NAN) };
 }
 
 type Starting = Shared<LocalBoxFuture<'static, Result<usize, String>>>;
 
-thread_local! {
+/// What the page keeps of its shared-memory pool between calls. Each field is its own cell,
+/// borrowed only inside a `POOL.with`, never across an `.await`.
+struct PoolState {
+    /// The page's pool: `None` before it starts, and once [`discard`]ed until the next run.
+    current: RefCell<Option<Rc<Pool>>>,
+    /// The most threads the page asked for: what a pool grows to when a run needs more than it
+    /// has. 0 until the page starts its pool.
+    most: Cell<usize>,
+    /// The size the next pool starts at: the first size, or `most` once a run needed more.
+    next_size: Cell<usize>,
+    /// Pool threads alive on this page: those of hosts not yet terminated.
+    live_threads: Cell<usize>,
+    /// Pools this page has started.
+    builds: Cell<usize>,
+    /// How long the last pool took from starting its host to every thread ready, in ms.
+    last_start_ms: Cell<f64>,
     /// A start begun by [`start_early`], with its largest size: what [`start`] adopts.
-    static EARLY: RefCell<Option<(usize, Starting)>> = const { RefCell::new(None) };
+    early: RefCell<Option<(usize, Starting)>>,
+}
+
+thread_local! {
+    static POOL: PoolState = const {
+        PoolState {
+            current: RefCell::new(None),
+            most: Cell::new(0),
+            next_size: Cell::new(0),
+            live_threads: Cell::new(0),
+            builds: Cell::new(0),
+            last_start_ms: Cell::new(f64::NAN),
+            early: RefCell::new(None),
+        }
+    };
 }
 
 /// The threads a pool of at most `most` starts with: one per core the browser reports. Each
@@ -232,24 +251,28 @@ pub fn start_early(most: usize) {
     // render (the start runs to its first wait without one), then on until it is ready.
     let _ = starting.clone().now_or_never();
     wasm_bindgen_futures::spawn_local(starting.clone().map(drop));
-    EARLY.with(|e| *e.borrow_mut() = Some((most, starting)));
+    POOL.with(|p| *p.early.borrow_mut() = Some((most, starting)));
 }
 
 /// Starts the page's pool, which may grow to `most` threads, at its [first size](first_size),
 /// replacing any pool it had (or adopting the early start of the same size). Returns the
-/// threads started.
+/// threads started; refuses a pool that may have no thread.
 pub async fn start(most: usize) -> Result<usize, String> {
-    if let Some((size, starting)) = EARLY.with(|e| e.borrow_mut().take()) {
+    if most == 0 {
+        return Err("a shared-memory pool of at most 0 threads cannot run anything".into());
+    }
+    if let Some((size, starting)) = POOL.with(|p| p.early.take()) {
         if size == most {
             return starting.await;
         }
         // A different size: let it finish before replacing it.
         let _ = starting.await;
     }
-    let most = most.max(1);
     let first = first_size(most, crate::web::platform::hardware_concurrency());
-    MOST.with(|m| m.set(most));
-    NEXT_SIZE.with(|n| n.set(first));
+    POOL.with(|p| {
+        p.most.set(most);
+        p.next_size.set(first);
+    });
     start_now(first).await?;
     Ok(first)
 }
@@ -264,7 +287,9 @@ async fn start_now(threads: usize) -> Result<(), String> {
 /// Builds a pool of `threads` threads and makes it the page's, terminating the one it replaces
 /// only once the new one is ready.
 async fn build_and_install(threads: usize) -> Result<(), String> {
-    let threads = threads.max(1);
+    // Its callers ask for the first size, `most` or a run's need, each at least 1 (see `start`
+    // and `get_for`).
+    debug_assert!(threads >= 1, "a pool of {threads} threads");
     let started = now_ms();
     let pool = match Pool::build(threads).await {
         Ok(pool) => pool,
@@ -277,9 +302,13 @@ async fn build_and_install(threads: usize) -> Result<(), String> {
                 .map_err(|second| format!("{second} (a first try failed too: {first})"))?
         }
     };
-    LAST_START_MS.with(|t| t.set(now_ms() - started));
-    BUILDS.with(|b| b.set(b.get() + 1));
-    CURRENT.with(|c| *c.borrow_mut() = Some(Rc::new(pool)));
+    let replaced = POOL.with(|p| {
+        p.last_start_ms.set(now_ms() - started);
+        p.builds.set(p.builds.get() + 1);
+        p.current.replace(Some(Rc::new(pool)))
+    });
+    // Terminated once the new pool is the page's, outside the borrow.
+    drop(replaced);
     Ok(())
 }
 
@@ -288,33 +317,39 @@ pub async fn get() -> Result<Rc<Pool>, String> {
     get_for(1).await
 }
 
-/// The page's pool with at least `workers` threads (or all it may have): replaced by a pool of
-/// its largest size if it has fewer, started afresh if the last one was discarded.
+/// The page's pool with at least `workers` threads: replaced by a pool of its largest size if
+/// it has fewer, started afresh if the last one was discarded. The page offers 1 to its
+/// largest size (the reducer checks the count); any other count is refused here rather than
+/// run on another number of workers than asked.
 pub async fn get_for(workers: usize) -> Result<Rc<Pool>, String> {
-    let most = MOST.with(Cell::get);
+    let most = POOL.with(|p| p.most.get());
     if most == 0 {
         return Err("the shared-memory pool has not been started".into());
     }
-    let need = workers.clamp(1, most);
-    let has = CURRENT.with(|c| c.borrow().as_ref().map(|p| p.threads()));
+    if !(1..=most).contains(&workers) {
+        return Err(format!(
+            "{workers} shared-memory workers were asked for; the pool has 1 to {most}"
+        ));
+    }
+    let need = workers;
+    let has = POOL.with(|p| p.current.borrow().as_ref().map(|pool| pool.threads()));
     match has {
         Some(threads) if threads >= need => {}
         // A pool that works but is too small: it is ended only once the larger one is ready.
         Some(_) => {
-            NEXT_SIZE.with(|n| n.set(most));
+            POOL.with(|p| p.next_size.set(most));
             build_and_install(most).await?;
         }
-        None => start_now(NEXT_SIZE.with(Cell::get).max(need)).await?,
+        None => start_now(POOL.with(|p| p.next_size.get()).max(need)).await?,
     }
-    CURRENT
-        .with(|c| c.borrow().clone())
+    POOL.with(|p| p.current.borrow().clone())
         .ok_or_else(|| "the shared-memory pool stopped while starting".into())
 }
 
 /// Terminates the page's pool (its host, and with it every pool thread); the next [`get`]
 /// starts a new one.
 pub fn discard() {
-    drop(CURRENT.with(|c| c.borrow_mut().take()));
+    drop(POOL.with(|p| p.current.take()));
 }
 
 /// Replaces a broken pool: terminates its host and starts a new one at the same size. Says
@@ -335,7 +370,12 @@ pub async fn restart() -> String {
 /// The memory the page's pool shares among its threads, in bytes, as of its last run (0 before
 /// one, and when no pool is alive).
 pub fn memory_bytes() -> u64 {
-    CURRENT.with(|c| c.borrow().as_ref().map_or(0, |p| p.memory_bytes.get()))
+    POOL.with(|p| {
+        p.current
+            .borrow()
+            .as_ref()
+            .map_or(0, |pool| pool.memory_bytes.get())
+    })
 }
 
 /// A pool that grew while the page was idle is replaced, when next needed, by one of its first
@@ -347,16 +387,17 @@ pub const KEEP_IDLE_BYTES: u64 = 128 << 20;
 /// first size before its clock. Returns whether it ended it.
 pub fn release_if_grown() -> bool {
     let first = first_size(
-        MOST.with(Cell::get),
+        POOL.with(|p| p.most.get()),
         crate::web::platform::hardware_concurrency(),
     );
-    let grown = CURRENT.with(|c| {
-        c.borrow()
+    let grown = POOL.with(|p| {
+        p.current
+            .borrow()
             .as_ref()
-            .is_some_and(|p| p.memory_bytes.get() > KEEP_IDLE_BYTES || p.threads() > first)
+            .is_some_and(|pool| pool.memory_bytes.get() > KEEP_IDLE_BYTES || pool.threads() > first)
     });
     if grown {
-        NEXT_SIZE.with(|n| n.set(first));
+        POOL.with(|p| p.next_size.set(first));
         discard();
     }
     grown
@@ -365,22 +406,22 @@ pub fn release_if_grown() -> bool {
 /// Pool threads alive on this page: those of hosts not yet terminated. After a broken pool is
 /// replaced, exactly the new pool's.
 pub fn live_workers() -> usize {
-    LIVE_THREADS.with(Cell::get)
+    POOL.with(|p| p.live_threads.get())
 }
 
 /// Pool hosts alive on this page (1 once the pool is up).
 pub fn live_hosts() -> usize {
-    HOSTS.with(Cell::get)
+    spawned::live(Kind::PoolHost)
 }
 
 /// How many pools this page has started.
 pub fn builds() -> usize {
-    BUILDS.with(Cell::get)
+    POOL.with(|p| p.builds.get())
 }
 
 /// How long the last pool took from starting its host to every thread ready, in ms.
 pub fn last_start_ms() -> f64 {
-    LAST_START_MS.with(Cell::get)
+    POOL.with(|p| p.last_start_ms.get())
 }
 
 /// Runs `tasks` tasks that each sleep 5 ms on `workers` loops in the pool, and says, for each,

@@ -9,6 +9,7 @@
 use crate::cancel::Cancel;
 use crate::gil::{Gil, warm_call};
 use crate::run::TaskRecord;
+use crate::web::engines::Warmed;
 use crate::web::engines::message::{read, written};
 use crate::web::engines::pool::{Reply, Request};
 use crate::web::panics::install_hook;
@@ -18,7 +19,6 @@ use crate::workloads::{
 };
 use futures::channel::oneshot;
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -136,22 +136,38 @@ impl Run {
     }
 }
 
-thread_local! {
-    /// The run in progress (the host's own thread only).
-    static CURRENT: RefCell<Option<Arc<Run>>> = const { RefCell::new(None) };
+/// What the host keeps between the page's requests, on its own thread (pool threads never
+/// touch it). Each field is its own cell, borrowed only inside a `HOST.with`, never across an
+/// `.await`.
+struct HostState {
+    /// The host's own scope, which the page's requests come from and its replies go to.
+    scope: DedicatedWorkerGlobalScope,
+    /// The run in progress.
+    current: RefCell<Option<Arc<Run>>>,
     /// A fault was reported: the page terminates this host, so later reports add nothing.
-    static FAULTED: Cell<bool> = const { Cell::new(false) };
-    static SCOPE: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    faulted: Cell<bool>,
+    /// Workloads the pool threads have run untimed (see [`warm_up`]).
+    warmed: RefCell<Warmed<&'static str>>,
 }
 
-/// Loops of any run still on a pool thread.
+thread_local! {
+    static HOST: HostState = HostState {
+        scope: js_sys::global().unchecked_into(),
+        current: RefCell::new(None),
+        faulted: Cell::new(false),
+        warmed: RefCell::new(Warmed::new()),
+    };
+}
+
+/// Loops of any run still on a pool thread. The host's one piece of state outside [`HostState`]:
+/// the pool threads count themselves out of it, so it is shared by every thread of this memory.
 static BUSY: AtomicUsize = AtomicUsize::new(0);
 
 fn reply(reply: &Reply) {
     let (message, transfer) = written(reply);
     // Posting to our own scope only fails if the page is gone.
-    SCOPE.with(|s| {
-        let _ = s.post_message_with_transfer(&message, &transfer);
+    HOST.with(|h| {
+        let _ = h.scope.post_message_with_transfer(&message, &transfer);
     });
 }
 
@@ -171,8 +187,8 @@ pub fn pool_host_main() {
                 gil,
                 t0_epoch_ms,
             }) => wasm_bindgen_futures::spawn_local(host_run(run, job, workers, gil, t0_epoch_ms)),
-            Ok(Request::Cancel { run }) => CURRENT.with(|c| {
-                if let Some(current) = c.borrow().as_ref()
+            Ok(Request::Cancel { run }) => HOST.with(|h| {
+                if let Some(current) = h.current.borrow().as_ref()
                     && current.id == run
                 {
                     current.stop.cancel();
@@ -189,7 +205,10 @@ pub fn pool_host_main() {
             }),
         }
     });
-    SCOPE.with(|s| s.set_onmessage(Some(on_message.as_ref().unchecked_ref())));
+    HOST.with(|h| {
+        h.scope
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()))
+    });
     // The handler lives as long as the host.
     on_message.forget();
 }
@@ -199,12 +218,12 @@ pub fn pool_host_main() {
 /// index, or -1 when unknown. The first report names the task the thread held.
 #[wasm_bindgen]
 pub fn pool_host_note(kind: String, message: String, thread: i32) {
-    if FAULTED.replace(true) {
+    if HOST.with(|h| h.faulted.replace(true)) {
         return;
     }
     let thread = usize::try_from(thread).ok();
-    let task = CURRENT.with(|c| {
-        let run = c.borrow();
+    let task = HOST.with(|h| {
+        let run = h.current.borrow();
         let run = run.as_ref()?;
         // A trap while every other thread may wait on the failed one: stop what can stop.
         run.stop.cancel();
@@ -229,10 +248,17 @@ async fn settle() {
     }
 }
 
+/// The loops a request for `workers` gets. The worker count is checked here, where the page's
+/// messages arrive, and nowhere else on their way: at least one loop, or the run would never
+/// end; at most one per pool thread, so no more than `workers` threads compute.
+fn loops_for(workers: usize) -> usize {
+    workers.clamp(1, rayon::current_num_threads())
+}
+
 async fn host_run(id: u64, job: Job, workers: usize, gil: bool, t0_epoch_ms: f64) {
     settle().await;
     let threads = rayon::current_num_threads();
-    let workers = workers.clamp(1, threads);
+    let workers = loops_for(workers);
     let tasks = job.tasks;
     shared_counter::reset();
     let (tx, rx) = oneshot::channel();
@@ -250,7 +276,7 @@ async fn host_run(id: u64, job: Job, workers: usize, gil: bool, t0_epoch_ms: f64
         t0,
         offset_ms: epoch_ms() - t0_epoch_ms,
     });
-    CURRENT.with(|c| *c.borrow_mut() = Some(Arc::clone(&run)));
+    HOST.with(|h| h.current.replace(Some(Arc::clone(&run))));
     for _ in 0..workers {
         let run = Arc::clone(&run);
         BUSY.fetch_add(1, Ordering::SeqCst);
@@ -277,10 +303,7 @@ async fn host_run(id: u64, job: Job, workers: usize, gil: bool, t0_epoch_ms: f64
 async fn warm_up(job: Job) {
     // The host's memory is its pool threads' memory: grow it here, before any clock.
     reserve_memory(job.peak_memory_bytes());
-    thread_local! {
-        static WARM: RefCell<BTreeSet<&'static str>> = const { RefCell::new(BTreeSet::new()) };
-    }
-    if !WARM.with(|w| w.borrow_mut().insert(job.workload.name())) {
+    if !HOST.with(|h| h.warmed.borrow_mut().first_time(job.workload.name())) {
         reply(&Reply::Warm);
         return;
     }
@@ -312,7 +335,7 @@ fn global_name() -> String {
 
 async fn probe(tasks: usize, workers: usize) {
     let (tx, rx) = oneshot::channel();
-    let workers = workers.clamp(1, rayon::current_num_threads());
+    let workers = loops_for(workers);
     rayon::spawn(move || {
         let next = AtomicUsize::new(0);
         let seen = Mutex::new(Vec::with_capacity(tasks));

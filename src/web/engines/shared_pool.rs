@@ -11,15 +11,33 @@
 //! panics or traps fails the run naming its task, and the pool (host and threads) is
 //! terminated and restarted before the run returns.
 
-use crate::cancel::{CANCELLED, Cancel};
-use crate::run::RawRun;
-use crate::web::engines::every_10_ms;
+use crate::cancel::Cancel;
+use crate::run::{RawRun, RunError};
 use crate::web::engines::pool::{self, Incoming, Reply, Request};
+use crate::web::engines::{Warmed, every_10_ms, next_run_id};
 use crate::web::platform::{epoch_ms, now_ms};
 use crate::workloads::{Job, in_submission_order};
 use futures::future::{Either, select};
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
+
+/// What the shared-memory engine keeps between runs on the page: what its pool's warm-up has
+/// done. Each field is its own cell, borrowed only inside a `SHARED.with`, never across an
+/// `.await`.
+struct SharedState {
+    /// Workloads warmed, with the pool build they were warmed in (a new pool's code is cold).
+    warmed: RefCell<Warmed<(usize, &'static str)>>,
+    /// The pool build whose host memory was grown, and to how many bytes.
+    reserved: Cell<(usize, u64)>,
+}
+
+thread_local! {
+    static SHARED: SharedState = const {
+        SharedState {
+            warmed: RefCell::new(Warmed::new()),
+            reserved: Cell::new((0, 0)),
+        }
+    };
+}
 
 /// Starts the page's pool, which may grow to `most` threads, in a host worker sharing its own
 /// memory; returns the threads started (see [`pool::first_size`]).
@@ -31,24 +49,22 @@ pub async fn start_pool(most: usize) -> Result<usize, String> {
 /// workload and pool (a restarted pool's code starts cold), and the host to grow its memory —
 /// the pool threads' — to what `job` needs (see `reserve_memory`), once per size.
 pub async fn warm_up(job: &Job, workers: usize) {
-    thread_local! {
-        static WARM: RefCell<BTreeSet<(usize, &'static str)>> = const { RefCell::new(BTreeSet::new()) };
-        /// The pool build whose host memory was grown, and to how many bytes.
-        static RESERVED: Cell<(usize, u64)> = const { Cell::new((0, 0)) };
-    }
     let Ok(pool) = pool::get_for(workers).await else {
         return;
     };
     let build = pool::builds();
-    let cold = WARM.with(|w| w.borrow_mut().insert((build, job.workload.name())));
     let need = job.peak_memory_bytes();
-    let grow = RESERVED.with(|r| {
-        let (b, bytes) = r.get();
+    let (cold, grow) = SHARED.with(|s| {
+        let cold = s
+            .warmed
+            .borrow_mut()
+            .first_time((build, job.workload.name()));
+        let (b, bytes) = s.reserved.get();
         let grow = need > 0 && (b != build || bytes < need);
         if grow {
-            r.set((build, need));
+            s.reserved.set((build, need));
         }
-        grow
+        (cold, grow)
     });
     if !cold && !grow {
         return;
@@ -69,20 +85,13 @@ pub async fn warm_up(job: &Job, workers: usize) {
     }
 }
 
-fn next_run_id() -> u64 {
-    thread_local! {
-        static NEXT: Cell<u64> = const { Cell::new(0) };
-    }
-    NEXT.with(|n| {
-        n.set(n.get() + 1);
-        n.get()
-    })
-}
-
 /// Runs every task of `job` with at most `workers` pool threads busy.
-pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result<RawRun, String> {
+pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result<RawRun, RunError> {
     let pool = pool::get_for(workers).await?;
-    let workers = workers.clamp(1, pool.threads());
+    debug_assert!(
+        (1..=pool.threads()).contains(&workers),
+        "get_for refuses {workers} workers, or gets a pool that has them"
+    );
     let tasks = job.tasks;
     let run = next_run_id();
     let t0_page = now_ms();
@@ -100,7 +109,7 @@ pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result
             Either::Right(_) => {
                 // The host's thread is free: its loops stop at their task's next checkpoint.
                 let _ = pool.send(&Request::Cancel { run });
-                return Err(CANCELLED.into());
+                return Err(RunError::Cancelled);
             }
         };
         match next {
@@ -118,19 +127,23 @@ pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result
                 let restarted = pool::restart().await;
                 let task = task.map_or("a task".to_string(), |t| format!("task {t}"));
                 let thread = thread.map_or(String::new(), |t| format!(" {t}"));
-                return Err(format!(
+                return Err(RunError::Failed(format!(
                     "{task} failed on shared-memory thread{thread}: {why}. {restarted}"
-                ));
+                )));
             }
             Some(Incoming::Failed(why)) => {
                 drop(pool);
                 let restarted = pool::restart().await;
-                return Err(format!("the shared-memory pool failed: {why}. {restarted}"));
+                return Err(RunError::Failed(format!(
+                    "the shared-memory pool failed: {why}. {restarted}"
+                )));
             }
             None => {
                 drop(pool);
                 let restarted = pool::restart().await;
-                return Err(format!("the shared-memory pool stopped. {restarted}"));
+                return Err(RunError::Failed(format!(
+                    "the shared-memory pool stopped. {restarted}"
+                )));
             }
             // An earlier (cancelled) run's answer, or a warm-up's.
             Some(_) => {}

@@ -1,5 +1,5 @@
 //! A Web Worker the page started for an engine — an isolated worker or the shared-memory pool's
-//! host — with its message and error handlers, counted while it lives.
+//! host — with its message and error handlers, counted by its [`Kind`] while it lives.
 //!
 //! A worker's uncaught error (a task's trap) reaches the page as an `error` event on its
 //! `Worker`; unless a handler cancels it, the browser then reports it again as an uncaught
@@ -10,7 +10,6 @@
 use crate::web::engines::message::is_written;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::thread::LocalKey;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
@@ -22,16 +21,54 @@ extern "C" {
     static GLUE_URL: js_sys::JsString;
 }
 
-thread_local! {
+/// What a spawned worker is for, by which it is counted.
+#[derive(Clone, Copy)]
+pub(crate) enum Kind {
+    /// A worker with its own instance and memory (see [`isolated`](super::isolated)).
+    Isolated = 0,
+    /// The shared-memory pool's host (see `pool`; the threaded module only).
+    #[cfg(feature = "threads")]
+    PoolHost = 1,
+}
+
+/// What this file keeps at run time, on the page.
+struct SpawnedState {
     /// The error handler of dropped workers: cancels what is still on its way.
-    static CANCEL_ERROR: Closure<dyn Fn(ErrorEvent)> =
-        Closure::<dyn Fn(ErrorEvent)>::new(|event: ErrorEvent| event.prevent_default());
+    cancel_error: Closure<dyn Fn(ErrorEvent)>,
+    /// Workers started and not yet terminated, by [`Kind`].
+    live: [Cell<usize>; 2],
+}
+
+thread_local! {
+    static SPAWNED: SpawnedState = SpawnedState {
+        cancel_error: Closure::<dyn Fn(ErrorEvent)>::new(|event: ErrorEvent| {
+            event.prevent_default()
+        }),
+        live: [Cell::new(0), Cell::new(0)],
+    };
+}
+
+/// Workers of `kind` started and not yet terminated, on this page.
+pub(crate) fn live(kind: Kind) -> usize {
+    SPAWNED.with(|s| s.live[kind as usize].get())
+}
+
+/// Adds `by` (+1 or -1) to the count of live workers of `kind`.
+fn count(kind: Kind, by: isize) {
+    SPAWNED.with(|s| {
+        let n = &s.live[kind as usize];
+        n.set(
+            n.get()
+                .checked_add_signed(by)
+                .expect("a worker ends only once it was counted"),
+        );
+    });
 }
 
 /// The worker and its handlers; terminated, and no longer counted, when dropped.
 pub(crate) struct Spawned {
     worker: Worker,
-    live: &'static LocalKey<Cell<usize>>,
+    kind: Kind,
     /// How far its start has got, as its bootstrap last said (`{kind: 'progress', message}`).
     reached: Rc<RefCell<String>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
@@ -39,16 +76,16 @@ pub(crate) struct Spawned {
 }
 
 impl Spawned {
-    /// Takes `worker` (just created by its bootstrap script), counts it in `live`, and hands
+    /// Takes `worker` (just created by its bootstrap script), counts it as a `kind`, and hands
     /// its messages and uncaught errors to the handlers; the errors are not reported again as
     /// the page's own. Its bootstrap's progress notes are kept for [`Spawned::reached`].
     pub(crate) fn new(
         worker: Worker,
-        live: &'static LocalKey<Cell<usize>>,
+        kind: Kind,
         mut on_message: impl FnMut(MessageEvent) + 'static,
         mut on_error: impl FnMut(ErrorEvent) + 'static,
     ) -> Self {
-        live.with(|n| n.set(n.get() + 1));
+        count(kind, 1);
         let reached = Rc::new(RefCell::new(String::from("loading the worker's script")));
         let on_message = {
             let reached = Rc::clone(&reached);
@@ -73,7 +110,7 @@ impl Spawned {
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Self {
             worker,
-            live,
+            kind,
             reached,
             _on_message: on_message,
             _on_error: on_error,
@@ -119,9 +156,12 @@ impl Drop for Spawned {
         // Events already queued (a trap's error after its panic message) must not reach the
         // handlers, which are dropped with this; an error is still cancelled.
         self.worker.set_onmessage(None);
-        CANCEL_ERROR.with(|c| self.worker.set_onerror(Some(c.as_ref().unchecked_ref())));
+        SPAWNED.with(|s| {
+            self.worker
+                .set_onerror(Some(s.cancel_error.as_ref().unchecked_ref()))
+        });
         self.worker.terminate();
-        self.live.with(|n| n.set(n.get() - 1));
+        count(self.kind, -1);
     }
 }
 
