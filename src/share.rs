@@ -616,15 +616,17 @@ fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> 
         MAX_HARDWARE_CONCURRENCY as u64,
     )?;
     let cores = usize::from(r.hardware_concurrency);
+    // Their page's maximum, which their sweep's top worker count is checked against.
+    let their_max = settings::page_max_workers(cores);
     let config = &config.settings;
     within(
         Limit {
             min: 0,
-            ..settings::top_workers_limit(settings::page_max_workers(cores))
+            ..settings::top_workers_limit(their_max)
         },
         config.max_workers as u64,
     )?;
-    let top = config.top_workers(settings::page_max_workers(cores));
+    let top = config.top_workers(their_max);
     let browser_ok = !r.browser.is_empty()
         && r.browser.chars().count() <= MAX_BROWSER_CHARS
         && r.browser

@@ -37,17 +37,16 @@ pub fn start_app() -> Result<(), JsValue> {
     // Yew would otherwise replace the hook with its own when it renders.
     yew::set_custom_panic_hook(Box::new(panics::hook));
     platform::mark("corescope:module-ready");
+    let first = app::arrival();
     // The shared-memory pool's host starts while the page renders; the page adopts it.
     #[cfg(feature = "threads")]
-    if platform::cross_origin_isolated() {
-        engines::pool::start_early(crate::settings::page_max_workers(
-            platform::hardware_concurrency(),
-        ));
+    if first.pool == crate::state::PoolStatus::Starting {
+        engines::pool::start_early(first.max_workers);
     }
     let root = platform::document()?
         .get_element_by_id("app")
         .ok_or_else(|| JsValue::from_str("index.html has no element with id \"app\""))?;
     root.set_inner_html("");
-    yew::Renderer::<app::App>::with_root(root).render();
+    yew::Renderer::<app::App>::with_root_and_props(root, app::AppProps { first }).render();
     Ok(())
 }

@@ -100,27 +100,37 @@ impl Runs {
     }
 }
 
+/// The page's state as it arrives: this browser's facts, and the link in the address opened
+/// (a script's link sends the page to the playground instead).
+pub fn arrival() -> State {
+    let mut state = State::new(
+        platform::hardware_concurrency(),
+        platform::cross_origin_isolated(),
+        engines::THREADED,
+    );
+    match route(&links::fragment()) {
+        Some(open) => state.apply(open),
+        // The playground opens on the editor.
+        None if script::AVAILABLE => state.apply(Action::SetBenchWorkload(SCRIPT_WORKLOAD)),
+        None => {}
+    }
+    if platform::is_playground() && !script::AVAILABLE {
+        // Where the page cannot be cross-origin isolated, the single-threaded module loads,
+        // and it has no interpreter.
+        state.notice = Some(crate::isolation::playground_without_scripts());
+    }
+    state
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    /// The state the page starts from ([`arrival`]).
+    pub first: State,
+}
+
 #[component]
-pub fn App() -> Html {
-    let state = use_reducer(|| {
-        let mut state = State::new(
-            platform::hardware_concurrency(),
-            platform::cross_origin_isolated(),
-            engines::THREADED,
-        );
-        match route(&links::fragment()) {
-            Some(open) => state.apply(open),
-            // The playground opens on the editor.
-            None if script::AVAILABLE => state.apply(Action::SetBenchWorkload(SCRIPT_WORKLOAD)),
-            None => {}
-        }
-        if platform::is_playground() && !script::AVAILABLE {
-            // Where the page cannot be cross-origin isolated, the single-threaded module loads,
-            // and it has no interpreter.
-            state.notice = Some(crate::isolation::playground_without_scripts());
-        }
-        state
-    });
+pub fn App(props: &AppProps) -> Html {
+    let state = use_reducer(|| props.first.clone());
 
     {
         // The address bar follows the configuration (with their results while it is theirs),
