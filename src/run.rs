@@ -73,13 +73,17 @@ impl Mode {
         }
     }
 
-    /// The Python construct the mode stands in for.
+    /// The Python construct the mode stands in for, as of Python 3.14: free-threaded builds
+    /// (PEP 703) run threads without the GIL; `InterpreterPoolExecutor` (PEP 734) runs
+    /// subinterpreters, isolated like processes.
     pub fn python_analog(self) -> &'static str {
         match self {
             Mode::MainThread => "a plain for loop",
-            Mode::Shared { gil: false } => "threads without a GIL",
-            Mode::Shared { gil: true } => "CPython threading",
-            Mode::Pool { reuse: true } => "one multiprocessing.Pool, reused",
+            Mode::Shared { gil: false } => "threading on free-threaded CPython 3.14t (no GIL)",
+            Mode::Shared { gil: true } => "threading on CPython's default build (with the GIL)",
+            Mode::Pool { reuse: true } => {
+                "one multiprocessing.Pool, reused; or 3.14's InterpreterPoolExecutor"
+            }
             Mode::Pool { reuse: false } => "with multiprocessing.Pool() as p: p.map(…)",
             Mode::PerTask {
                 join: Join::AfterAll,
@@ -852,9 +856,21 @@ mod tests {
         let analogs: std::collections::BTreeSet<_> =
             Mode::ALL.iter().map(|m| m.python_analog()).collect();
         assert_eq!(analogs.len(), Mode::ALL.len(), "{analogs:?}");
-        assert_eq!(
-            Mode::Shared { gil: true }.python_analog(),
-            "CPython threading"
+        // As of Python 3.14: threads with and without the GIL, processes or subinterpreters.
+        assert!(
+            Mode::Shared { gil: true }
+                .python_analog()
+                .contains("with the GIL")
+        );
+        assert!(
+            Mode::Shared { gil: false }
+                .python_analog()
+                .contains("3.14t")
+        );
+        assert!(
+            Mode::Pool { reuse: true }
+                .python_analog()
+                .contains("InterpreterPoolExecutor")
         );
         for mode in Mode::ALL.into_iter().filter(|m| m.isolated()) {
             assert!(

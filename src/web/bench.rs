@@ -160,6 +160,7 @@ pub fn Bench(props: &BenchProps) -> Html {
                 <output for="bench-reps">{ format!("median of {}", b.settings.repetitions) }</output>
                 <span class="label">{ "Engines" }</span>
                 <div class="choices">{ for modes }</div>
+                <p class="hint analogs" id="bench-analogs">{ "In Python: " }{ props.engines.iter().map(|(mode, _)| format!("{} = {}", mode.label(), mode.python_analog())).collect::<Vec<_>>().join("; ") }{ "." }</p>
             </div>
             <details class="fault-injection" open={b.fault.is_some()}>
                 <summary>{ "⚠ Fault injection: make a task fail on purpose" }</summary>

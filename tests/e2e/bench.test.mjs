@@ -60,6 +60,11 @@ test('a small sweep draws one series per engine with a point per worker count', 
   const { page, errors } = await smallSweep({ width: 1280, height: 720 });
   const max = Number(await page.$eval('#bench-max', el => el.value));
   assert.equal(max, Number(await page.getAttribute('#workers', 'max')), 'the sweep goes to the page maximum by default');
+  // Each engine is named by what a Python learner runs today (3.14).
+  const analogs = await page.textContent('#bench-analogs');
+  for (const words of ['free-threaded CPython 3.14t', 'with the GIL', 'multiprocessing.Pool', 'InterpreterPoolExecutor']) {
+    assert.ok(analogs.includes(words), `the bench names "${words}": ${analogs}`);
+  }
   await page.click('#run-sweep');
   await page.waitForSelector('main[data-running=true]');
   await page.waitForSelector('main[data-running=false]', { timeout: 240_000 });
