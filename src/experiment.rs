@@ -9,6 +9,7 @@ mod cpu_bound;
 mod factorial_map;
 mod gil_threads;
 mod global_variable;
+mod race;
 mod list_append;
 mod pool_overhead;
 mod process_vs_pool;
@@ -90,6 +91,7 @@ pub enum PresetId {
     FactorialMap,
     PoolOverhead,
     ScalingSweep,
+    FreeThreadRace,
 }
 
 /// One preset: what the page says about it, the steps it runs and the lesson it writes from
@@ -134,7 +136,7 @@ fn per_task(join: Join) -> Mode {
 
 /// Every preset, in PRODUCT order (share links number them by it): entry `i` is the `i`-th
 /// variant of [`PresetId`].
-static PRESETS: [Preset; 11] = [
+static PRESETS: [Preset; 12] = [
     sleep_bound::PRESET,
     cpu_bound::PRESET,
     gil_threads::PRESET,
@@ -146,6 +148,7 @@ static PRESETS: [Preset; 11] = [
     factorial_map::PRESET,
     pool_overhead::PRESET,
     scaling_sweep::PRESET,
+    race::PRESET,
 ];
 
 // `PresetId::preset` looks a preset up by its variant's number.
@@ -161,8 +164,8 @@ const _: () = {
 };
 
 impl PresetId {
-    pub const ALL: [PresetId; 11] = {
-        let mut all = [PresetId::SleepBound; 11];
+    pub const ALL: [PresetId; 12] = {
+        let mut all = [PresetId::SleepBound; 12];
         let mut i = 0;
         while i < all.len() {
             all[i] = PRESETS[i].id;

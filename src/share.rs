@@ -987,7 +987,7 @@ mod tests {
         assert!(e.to_string().contains("between 10 and 1000"), "{e}");
         assert!(
             decode(&raw(Wire {
-                preset: 11,
+                preset: 12,
                 ..wire()
             }))
             .is_err()
@@ -1374,7 +1374,7 @@ mod tests {
             ("the quick run's workers", 1024, 1025, |w, v| {
                 w.workers = v as u16
             }),
-            ("the preset number", 10, 11, |w, v| w.preset = v as u8),
+            ("the preset number", 11, 12, |w, v| w.preset = v as u8),
             ("hardwareConcurrency", 1, 0, |w, v| {
                 results(w).hardware_concurrency = v as u16;
                 results(w).effective_cores = None;

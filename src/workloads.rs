@@ -387,6 +387,12 @@ pub enum Workload {
     QueueSquare { stagger_ms: u32 },
     /// Add `amount` to a global total and report the subtotal seen — seeds 000 and 004.
     SharedCounter { amount: i64 },
+    /// `total = total + 1`, `adds` times, on the same global total under `guard`, reporting the
+    /// subtotal last seen: the race free threads bring (see [`shared_counter::race`]).
+    Race {
+        adds: u32,
+        guard: shared_counter::Guard,
+    },
     /// Write and close a small file of `bytes` bytes — seed 001's I/O task.
     FileWrite { bytes: u32 },
     /// The visitor's own `fn task(i)`, in Rhai (see [`script`]).
@@ -405,6 +411,7 @@ impl Workload {
             Workload::Square => "square",
             Workload::QueueSquare { .. } => "queue square",
             Workload::SharedCounter { .. } => "shared counter",
+            Workload::Race { .. } => "race on a global",
             Workload::FileWrite { .. } => "write a file",
             Workload::Script { .. } => "your script",
         }
@@ -425,6 +432,13 @@ impl Workload {
             Workload::Factorial { offset } => format!("factorial — {offset}! and up"),
             Workload::Square => "square — 2^i, tiny".into(),
             Workload::SharedCounter { amount } => format!("shared counter — add {amount}"),
+            Workload::Race { adds, guard } => {
+                format!(
+                    "race on a global — {}, {} times",
+                    guard.describe(),
+                    grouped(u64::from(*adds))
+                )
+            }
             Workload::FileWrite { bytes } => {
                 format!("write a file — {bytes} bytes, {}", file_write::STAND_IN)
             }
@@ -470,6 +484,10 @@ impl Workload {
             },
             Workload::FileWrite { bytes } => Workload::FileWrite {
                 bytes: scale32(*bytes),
+            },
+            Workload::Race { adds, guard } => Workload::Race {
+                adds: scale32(*adds),
+                guard: *guard,
             },
             Workload::Square | Workload::SharedCounter { .. } | Workload::Script { .. } => {
                 self.clone()
@@ -546,6 +564,7 @@ impl Job {
             Workload::Square => Value::Float(square::pow2(i as u32)),
             Workload::QueueSquare { .. } => Value::Int((i * i) as i64),
             Workload::SharedCounter { amount } => Value::Int(shared_counter::add(*amount)),
+            Workload::Race { adds, guard } => Value::Int(shared_counter::race(*adds, *guard, cp)),
             Workload::FileWrite { bytes } => Value::Int(file_write::write_and_close(*bytes) as i64),
             Workload::Script { source } => script::run_task(source, i, cp, false).into(),
         }
@@ -647,6 +666,7 @@ impl Job {
             Workload::Square => Value::Float(2f64.powi(i as i32)),
             Workload::QueueSquare { .. } => Value::Int((i * i) as i64),
             Workload::SharedCounter { amount } => Value::Int(amount * (i as i64 + 1)),
+            Workload::Race { adds, .. } => Value::Int(i64::from(*adds) * (i as i64 + 1)),
             Workload::FileWrite { bytes } => Value::Int(i64::from(*bytes)),
         })
     }
@@ -669,6 +689,10 @@ impl Job {
             Workload::Factorial { .. } => Workload::Factorial { offset: 100 },
             Workload::QueueSquare { .. } => Workload::QueueSquare { stagger_ms: 0 },
             Workload::SharedCounter { .. } => Workload::SharedCounter { amount: 0 },
+            Workload::Race { guard, .. } => Workload::Race {
+                adds: 0,
+                guard: *guard,
+            },
             // The interpreter's own code is what needs optimizing, whatever the script; a
             // visitor's script may not even end.
             Workload::Script { .. } => Workload::Script {
@@ -682,7 +706,10 @@ impl Job {
     /// Whether the job's tasks are known to touch global state, so that each memory has its own
     /// answer. A script's answer says whether it did ([`Answer::total`]).
     pub fn uses_globals(&self) -> bool {
-        matches!(self.workload, Workload::SharedCounter { .. })
+        matches!(
+            self.workload,
+            Workload::SharedCounter { .. } | Workload::Race { .. }
+        )
     }
 }
 
@@ -756,6 +783,7 @@ impl Expecting {
         }
         let total = match self.job.workload {
             Workload::SharedCounter { amount } => Some(amount * self.order.len() as i64),
+            Workload::Race { adds, .. } => Some(i64::from(adds) * self.order.len() as i64),
             _ => self.total,
         };
         Some(Answer {

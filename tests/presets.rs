@@ -269,3 +269,46 @@ async fn the_sweep_runs_every_engine_at_every_worker_count() {
         );
     }
 }
+
+#[wasm_bindgen_test]
+async fn free_threads_lose_updates_that_the_gil_a_lock_and_an_atomic_keep() {
+    use corescope::workloads::shared_counter::Guard;
+    use corescope::workloads::{Job, Workload};
+    let r = run(PresetId::FreeThreadRace).await;
+    // The check has let each step's total through only at or under the serial total; guarded
+    // steps, and the GIL's (which changes hands between steps), exactly at it.
+    for id in ["serial", "gil", "lock", "atomic"] {
+        let run = r.run(id);
+        assert_eq!(Some(run.run.page_total), run.total, "{id}");
+    }
+    assert_eq!(
+        r.run("pool").run.page_total,
+        0,
+        "isolated workers leave the page's total"
+    );
+    // Unguarded free threads: short of the full sum in at least one of ten runs, never above.
+    let job = Job::new(
+        Workload::Race {
+            adds: 500_000,
+            guard: Guard::Unguarded,
+        },
+        4,
+    );
+    let full = 4 * 500_000;
+    let mut totals = Vec::new();
+    for _ in 0..10 {
+        let (outcome, _) =
+            engines::measure(Mode::Shared { gil: false }, &job, 4, &Cancel::new()).await;
+        let run = outcome.unwrap_or_else(|e| panic!("an unguarded race: {e}"));
+        assert!(run.run.page_total <= full, "{}", run.run.page_total);
+        totals.push(run.run.page_total);
+        if run.run.page_total < full {
+            break;
+        }
+    }
+    assert!(
+        totals.iter().any(|&t| t < full),
+        "4 unguarded threads lost no update in {} runs: {totals:?}",
+        totals.len()
+    );
+}

@@ -3,9 +3,38 @@
 //! The total is a static of this module's memory. Threads that share the page's memory share it;
 //! an isolated worker, with a memory of its own, has its own copy — like a process.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use super::{CHECK_EVERY, Checkpoint};
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 static TOTAL: AtomicI64 = AtomicI64::new(0);
+/// The lock a guarded `total = total + 1` takes: a spin lock, which a page's thread may take too
+/// (it may not block on a futex).
+static LOCK: AtomicBool = AtomicBool::new(false);
+
+/// How a race task's `total = total + 1` is kept whole, or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Guard {
+    /// Python's `total = total + 1` with no lock: a read, then a write of what was read plus
+    /// one. A thread that writes between another's read and write has its update lost.
+    Unguarded,
+    /// The same read and write inside `with lock:`.
+    Lock,
+    /// One atomic add (what `itertools.count` or a C extension's atomic gives).
+    Atomic,
+}
+
+impl Guard {
+    pub const ALL: [Guard; 3] = [Guard::Unguarded, Guard::Lock, Guard::Atomic];
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Guard::Unguarded => "total = total + 1, no lock",
+            Guard::Lock => "with lock: total = total + 1",
+            Guard::Atomic => "an atomic add",
+        }
+    }
+}
 
 /// `total += amount`, returning the new subtotal.
 pub fn add(amount: i64) -> i64 {
@@ -15,6 +44,49 @@ pub fn add(amount: i64) -> i64 {
 /// The total as this memory sees it.
 pub fn total() -> i64 {
     TOTAL.load(Ordering::SeqCst)
+}
+
+/// Adds 1 to the total `adds` times under `guard`, checking in every [`CHECK_EVERY`] adds and
+/// never inside one; returns the total as this task last saw it.
+///
+/// The unguarded step is a load and then a store of the atomic total: each is whole, so there
+/// is no data race in Rust's sense, but another thread's store may fall between them and be
+/// overwritten — the lost update a free-threaded `total = total + 1` suffers. Where a GIL
+/// switches only at check-ins, no two steps interleave, so none is lost.
+#[inline(never)]
+pub fn race(adds: u32, guard: Guard, cp: &mut dyn Checkpoint) -> i64 {
+    let mut seen = total();
+    let mut done = 0u32;
+    while done < adds {
+        let stop = adds.min(done.saturating_add(CHECK_EVERY as u32));
+        while done < stop {
+            seen = match guard {
+                Guard::Unguarded => {
+                    let read = TOTAL.load(Ordering::SeqCst);
+                    TOTAL.store(read + 1, Ordering::SeqCst);
+                    read + 1
+                }
+                Guard::Lock => {
+                    while LOCK
+                        .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+                        .is_err()
+                    {
+                        std::hint::spin_loop();
+                    }
+                    let read = TOTAL.load(Ordering::SeqCst);
+                    TOTAL.store(read + 1, Ordering::SeqCst);
+                    LOCK.store(false, Ordering::Release);
+                    read + 1
+                }
+                Guard::Atomic => add(1),
+            };
+            done += 1;
+        }
+        if !cp.check() {
+            break;
+        }
+    }
+    seen
 }
 
 /// Back to 0 before a run, like a fresh interpreter.
@@ -47,5 +119,46 @@ pub(crate) mod tests {
         assert_eq!(total(), 40);
         reset();
         assert_eq!(total(), 0);
+    }
+
+    /// Runs `threads` threads of `adds` guarded adds from 0; the total they leave.
+    fn raced(threads: usize, adds: u32, guard: Guard) -> i64 {
+        reset();
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| race(adds, guard, &mut crate::workloads::NoGil));
+            }
+        });
+        let left = total();
+        reset();
+        left
+    }
+
+    #[test]
+    fn one_thread_alone_loses_nothing_whatever_the_guard() {
+        let _alone = ALONE.lock();
+        for guard in Guard::ALL {
+            reset();
+            assert_eq!(race(10_000, guard, &mut crate::workloads::NoGil), 10_000);
+            assert_eq!(race(5, guard, &mut crate::workloads::NoGil), 10_005);
+        }
+        reset();
+    }
+
+    #[test]
+    fn unguarded_threads_lose_updates_and_guarded_ones_do_not() {
+        let _alone = ALONE.lock();
+        let (threads, adds) = (4, 200_000);
+        let full = threads as i64 * i64::from(adds);
+        assert_eq!(raced(threads, adds, Guard::Lock), full);
+        assert_eq!(raced(threads, adds, Guard::Atomic), full);
+        // Never more than the full sum; on a machine with two cores or more, short in some run.
+        let runs: Vec<i64> = (0..5)
+            .map(|_| raced(threads, adds, Guard::Unguarded))
+            .collect();
+        assert!(runs.iter().all(|&t| 0 < t && t <= full), "{runs:?}");
+        if std::thread::available_parallelism().map_or(1, |n| n.get()) > 1 {
+            assert!(runs.iter().any(|&t| t < full), "no update lost in {runs:?}");
+        }
     }
 }
