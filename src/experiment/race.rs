@@ -13,7 +13,7 @@ pub(super) const PRESET: Preset = Preset {
     key: "race",
     title: "The race free threads bring",
     seeds: "000, 004",
-    seed_found: "With the GIL, threads adding to one global total always ended at the full sum. Free-threaded CPython (3.14t, PEP 703) runs threads at once, and `total = total + 1` is a read and then a write: it needs a lock.",
+    seed_found: "With the GIL, threads adding to one global total ended at the full sum. The seeds predate free-threaded CPython (3.14t, PEP 703), where total = total + 1, a read and then a write, needs a lock.",
     steps,
     lesson,
 };
