@@ -22,6 +22,7 @@ fn colour(mode: Mode) -> RGBColor {
         Mode::Shared { gil: true } => RGBColor(214, 110, 20),
         Mode::Pool { reuse: true } => RGBColor(26, 127, 55),
         Mode::Pool { reuse: false } => RGBColor(140, 60, 190),
+        Mode::Asyncio => RGBColor(196, 38, 84),
         _ => RGBColor(90, 100, 118),
     }
 }
@@ -33,6 +34,8 @@ pub enum Marker {
     Triangle,
     Square,
     Diamond,
+    /// An upside-down triangle.
+    Wedge,
 }
 
 impl Marker {
@@ -41,6 +44,7 @@ impl Marker {
             Mode::Shared { gil: true } => Marker::Triangle,
             Mode::Pool { reuse: true } => Marker::Square,
             Mode::Pool { reuse: false } => Marker::Diamond,
+            Mode::Asyncio => Marker::Wedge,
             _ => Marker::Circle,
         }
     }
@@ -52,6 +56,7 @@ impl Marker {
             Marker::Triangle => "▲",
             Marker::Square => "■",
             Marker::Diamond => "◆",
+            Marker::Wedge => "▼",
         }
     }
 
@@ -73,6 +78,7 @@ impl Marker {
             Marker::Triangle => poly([(0, -5), (5, 4), (-5, 4), (0, -5)]),
             Marker::Square => poly([(-4, -4), (4, -4), (4, 4), (-4, 4)]),
             Marker::Diamond => poly([(0, -5), (5, 0), (0, 5), (-5, 0)]),
+            Marker::Wedge => poly([(0, 5), (5, -4), (-5, -4), (0, 5)]),
         }
     }
 }

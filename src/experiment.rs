@@ -5,6 +5,7 @@
 //! Each preset is one value in its own file below: its names, its seeds and what they found, its
 //! steps and its lesson. This file holds what they share, and the table of them all.
 
+mod asyncio_waits;
 mod cpu_bound;
 mod factorial_map;
 mod gil_threads;
@@ -92,6 +93,7 @@ pub enum PresetId {
     PoolOverhead,
     ScalingSweep,
     FreeThreadRace,
+    AsyncioWaits,
 }
 
 /// One preset: what the page says about it, the steps it runs and the lesson it writes from
@@ -122,12 +124,13 @@ struct StepsContext<'a> {
 }
 
 /// The modes the presets' steps run in, by short name: the page's reused pool, a pool created
-/// for the call, shared-memory threads without and with a GIL, and ([`per_task`]) a worker per
-/// task.
+/// for the call, shared-memory threads without and with a GIL, coroutines on the page's event
+/// loop, and ([`per_task`]) a worker per task.
 const POOL: Mode = Mode::Pool { reuse: true };
 const FRESH_POOL: Mode = Mode::Pool { reuse: false };
 const SHARED: Mode = Mode::Shared { gil: false };
 const GIL: Mode = Mode::Shared { gil: true };
+const ASYNCIO: Mode = Mode::Asyncio;
 
 /// A fresh worker per task, joined as `join` says.
 fn per_task(join: Join) -> Mode {
@@ -136,7 +139,7 @@ fn per_task(join: Join) -> Mode {
 
 /// Every preset, in PRODUCT order (share links number them by it): entry `i` is the `i`-th
 /// variant of [`PresetId`].
-static PRESETS: [Preset; 12] = [
+static PRESETS: [Preset; 13] = [
     sleep_bound::PRESET,
     cpu_bound::PRESET,
     gil_threads::PRESET,
@@ -149,6 +152,7 @@ static PRESETS: [Preset; 12] = [
     pool_overhead::PRESET,
     scaling_sweep::PRESET,
     race::PRESET,
+    asyncio_waits::PRESET,
 ];
 
 // `PresetId::preset` looks a preset up by its variant's number.
@@ -164,8 +168,8 @@ const _: () = {
 };
 
 impl PresetId {
-    pub const ALL: [PresetId; 12] = {
-        let mut all = [PresetId::SleepBound; 12];
+    pub const ALL: [PresetId; 13] = {
+        let mut all = [PresetId::SleepBound; 13];
         let mut i = 0;
         while i < all.len() {
             all[i] = PRESETS[i].id;

@@ -142,6 +142,54 @@ pub fn predict(mode: Mode, workers: usize, c: &Costs) -> f64 {
         Mode::PerTask {
             join: Join::ClockStopsBeforeJoin,
         } => 0.0,
+        Mode::Asyncio => event_loop(workers, c),
+    }
+}
+
+/// `workers` coroutines on one event loop, each taking the next task: its wait runs as a timer
+/// while others compute, and once due it waits for the loop, which computes one task at a time,
+/// the earliest due first. Returns when the last task is done.
+fn event_loop(workers: usize, c: &Costs) -> f64 {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let clean = |ms: f64| if ms.is_finite() { ms.max(0.0) } else { 0.0 };
+    let n = c.tasks.len();
+    // Tasks waiting for their timer or for the loop: (when due, in which order taken, task).
+    let mut due = BinaryHeap::new();
+    let take = |due: &mut BinaryHeap<_>, i: usize, now: f64| {
+        due.push(Reverse((Ms(now + clean(c.tasks[i].0)), i)));
+    };
+    let first = workers.min(n);
+    for i in 0..first {
+        take(&mut due, i, 0.0);
+    }
+    let (mut next, mut free) = (first, 0.0f64);
+    while let Some(Reverse((Ms(at), i))) = due.pop() {
+        free = free.max(at) + clean(c.tasks[i].1);
+        // The coroutine that computed it takes the next task.
+        if next < n {
+            take(&mut due, next, free);
+            next += 1;
+        }
+    }
+    free
+}
+
+/// Milliseconds ordered by `total_cmp`, for a heap.
+#[derive(Clone, Copy, PartialEq)]
+struct Ms(f64);
+
+impl Eq for Ms {}
+
+impl PartialOrd for Ms {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ms {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
     }
 }
 
@@ -263,7 +311,9 @@ pub fn largest_gap(points: &[Compared], cores: f64, single_runs: bool) -> Option
     let off = measured / predicted - 1.0;
     let cause = if off < 0.0 {
         "faster than the serial run's tasks suggest (the serial run paid for something the workers did not)"
-    } else if workers.min(tasks) as f64 > cores && !matches!(mode, Mode::Shared { gil: true }) {
+    } else if workers.min(tasks) as f64 > cores
+        && !matches!(mode, Mode::Shared { gil: true } | Mode::Asyncio)
+    {
         "more workers than cores: past the cores, the model's even sharing is optimistic"
     } else {
         match mode {
@@ -272,6 +322,9 @@ pub fn largest_gap(points: &[Compared], cores: f64, single_runs: bool) -> Option
                 "starting workers and sending them the job, beyond the start-up measured"
             }
             Mode::Pool { reuse: true } => "messages and scheduling beyond the measured round trip",
+            Mode::Asyncio => {
+                "the event loop's own work: timers that fire late, the browser's turns between tasks"
+            }
             _ => {
                 "what the threads share besides the cores (memory bandwidth, the allocator, scheduling)"
             }
@@ -343,6 +396,23 @@ mod tests {
         ] {
             assert!(close(predict(mode, 10, &c), 100.0), "{mode:?}");
         }
+    }
+
+    #[test]
+    fn an_event_loop_overlaps_waits_but_computes_one_task_at_a_time() {
+        // Ten waits of 100 ms with 1 ms of computing: gathered, about one wait.
+        let waits = costs(vec![(100.0, 1.0); 10], 4.0);
+        assert!(close(predict(Mode::Asyncio, 10, &waits), 110.0));
+        // Two coroutines take turns: five waits each, back to back, the second 1 ms behind.
+        assert!(close(predict(Mode::Asyncio, 2, &waits), 506.0));
+        // Computing never overlaps, whatever the cores.
+        let loops = costs(vec![(0.0, 80.0); 10], 4.0);
+        assert!(close(predict(Mode::Asyncio, 10, &loops), 800.0));
+        // One computes while another's timer runs; a task due while the loop is busy waits.
+        let mixed = costs(vec![(0.0, 50.0), (20.0, 10.0)], 1.0);
+        assert!(close(predict(Mode::Asyncio, 2, &mixed), 60.0));
+        let late = costs(vec![(0.0, 10.0), (30.0, 10.0)], 1.0);
+        assert!(close(predict(Mode::Asyncio, 2, &late), 40.0));
     }
 
     #[test]

@@ -60,11 +60,13 @@ pub fn sweep_workloads(scale: Scale) -> Vec<Workload> {
 }
 
 /// The modes the bench can sweep, in the chart's order.
-pub const BENCH_MODES: [Mode; 4] = [
+pub const BENCH_MODES: [Mode; 5] = [
     Mode::Shared { gil: false },
     Mode::Shared { gil: true },
     Mode::Pool { reuse: true },
     Mode::Pool { reuse: false },
+    // Last, so links made before it keep their numbers.
+    Mode::Asyncio,
 ];
 
 /// The largest `hardwareConcurrency` the limits are computed for (browsers report at most a

@@ -897,6 +897,36 @@ mod tests {
         postcard::from_bytes(&bytes[..bytes.len() - CRC_BYTES]).expect("fields")
     }
 
+    /// Links made before asyncio was an engine, by that page's own encoder: a sweep of every
+    /// engine it had, a timeline of its last engine, a configuration.
+    const MADE_BEFORE_ASYNCIO: [&str; 3] = [
+        "v1.AQpkDwECAAMLAQIKQ2hyb21lIDE1NgHqDwwEAQIJAAGAkLz9AoCoqdcCgPjOowMBAQGAkLz9AoCoqdcCgPjOowMBAgGAkLz9AoCoqdcCgPjOowMBAwGAkLz9AoCoqdcCgPjOowMBBAGAkLz9AoCoqdcCgPjOowMBAQKAiN6-AYDU1KsBgLzn0QEBAgKAiN6-AYDU1KsBgLzn0QEBAwKAiN6-AYDU1KsBgLzn0QEBBAKAiN6-AYDU1KsBgLzn0QEBAACuhvE",
+        "v1.AQpkDwECAAMLAQIKQ2hyb21lIDE1NgHqDwwEAQIAAQeIJwEAAQAAiCcAb1F0zw",
+        "v1.AQpkDwECAAMLAABR1tuQ",
+    ];
+
+    #[test]
+    fn links_made_before_asyncio_open_as_they_were() {
+        let before = &BENCH_MODES[..4];
+        for link in MADE_BEFORE_ASYNCIO {
+            let l = decode(link).unwrap_or_else(|e| panic!("{link}: {e}"));
+            assert_eq!(l.config.settings.modes, before, "{link}");
+            assert_eq!(l.config.preset, PresetId::FreeThreadRace);
+            assert_eq!((l.config.workers, l.config.settings.workload), (3, 1));
+        }
+        let sweep = decode(MADE_BEFORE_ASYNCIO[0]).unwrap().results.unwrap();
+        let modes: Vec<Mode> = sweep.points.iter().map(|p| p.point.mode).collect();
+        assert_eq!(modes.len(), 9);
+        assert_eq!(modes[1..5], *before);
+        let timeline = decode(MADE_BEFORE_ASYNCIO[1]).unwrap().timeline.unwrap();
+        assert_eq!(
+            timeline.mode,
+            Mode::PerTask {
+                join: crate::run::Join::ClockStopsBeforeJoin
+            }
+        );
+    }
+
     #[test]
     fn a_configuration_alone_is_short() {
         let link = Link {
@@ -987,7 +1017,7 @@ mod tests {
         assert!(e.to_string().contains("between 10 and 1000"), "{e}");
         assert!(
             decode(&raw(Wire {
-                preset: 12,
+                preset: 13,
                 ..wire()
             }))
             .is_err()
@@ -1004,7 +1034,7 @@ mod tests {
         );
         assert!(
             decode(&raw(Wire {
-                modes: 0b10000,
+                modes: 0b100000,
                 ..wire()
             }))
             .is_err()
@@ -1363,7 +1393,7 @@ mod tests {
             ("tasks", 1000, 1001, |w, v| w.tasks = v as u16),
             ("task size", 10, 9, |w, v| w.size_percent = v as u16),
             ("task size", 1000, 1001, |w, v| w.size_percent = v as u16),
-            ("the engine set", 15, 16, |w, v| w.modes = v as u8),
+            ("the engine set", 31, 32, |w, v| w.modes = v as u8),
             ("repetitions", 1, 0, |w, v| w.repetitions = v as u8),
             ("repetitions", 9, 10, |w, v| w.repetitions = v as u8),
             ("the sweep's top worker count", 1024, 1025, |w, v| {
@@ -1374,7 +1404,7 @@ mod tests {
             ("the quick run's workers", 1024, 1025, |w, v| {
                 w.workers = v as u16
             }),
-            ("the preset number", 11, 12, |w, v| w.preset = v as u8),
+            ("the preset number", 12, 13, |w, v| w.preset = v as u8),
             ("hardwareConcurrency", 1, 0, |w, v| {
                 results(w).hardware_concurrency = v as u16;
                 results(w).effective_cores = None;
@@ -1419,8 +1449,8 @@ mod tests {
                     }
                 },
             ),
-            ("a point's engine", 4, 5, |w, v| {
-                w.modes = 0b1111;
+            ("a point's engine", 5, 6, |w, v| {
+                w.modes = 0b11111;
                 results(w).points[1].mode = v as u8;
             }),
             ("a point's workers", 1, 0, |w, v| {
@@ -1445,7 +1475,7 @@ mod tests {
                 w.repetitions = 3;
                 results(w).points[1].samples = v as u8;
             }),
-            ("the timeline's engine", 7, 8, |w, v| {
+            ("the timeline's engine", 8, 9, |w, v| {
                 timeline(w).mode = v as u8
             }),
             (

@@ -29,6 +29,7 @@ impl Kind {
     pub fn shown_by(mode: Mode) -> &'static [Kind] {
         match mode {
             Mode::MainThread | Mode::Shared { gil: false } => &[Kind::Compute, Kind::Sleeping],
+            Mode::Asyncio => &[Kind::Compute],
             Mode::Shared { gil: true } => &[Kind::HoldingGil, Kind::WithoutGil],
             Mode::Pool { .. } | Mode::PerTask { .. } => &[
                 Kind::Startup,
@@ -103,6 +104,7 @@ pub fn lane_name(mode: Mode, worker: usize) -> String {
         Mode::Shared { .. } => format!("thread {worker}"),
         Mode::Pool { .. } => format!("worker {worker}"),
         Mode::PerTask { .. } => format!("task {worker}'s worker"),
+        Mode::Asyncio => "event loop".into(),
     }
 }
 
@@ -158,6 +160,17 @@ impl Timeline {
                     }
                 }
                 for r in tasks {
+                    // On one event loop a task's await overlaps others' computing in the same
+                    // lane: only the spans it held the loop are drawn.
+                    if mode == Mode::Asyncio {
+                        bars.extend(r.held.iter().map(|&(start_ms, end_ms)| Bar {
+                            kind: Kind::Compute,
+                            start_ms,
+                            end_ms: end_ms.max(start_ms),
+                            task: Some(r.index),
+                        }));
+                        continue;
+                    }
                     if r.held.is_empty() {
                         let woke = (r.start_ms + f64::from(job.wait_ms(r.index))).min(r.end_ms);
                         for (kind, start_ms, end_ms) in [
@@ -331,6 +344,13 @@ impl Timeline {
                 "{sleeping:.0} ms of sleeping summed over lanes, which takes no core"
             ));
         }
+        if self.mode == Mode::Asyncio {
+            parts.push(
+                "one thread's event loop: the tasks awaited their timers in the gaps, all at once, \
+                 and computed one at a time"
+                    .into(),
+            );
+        }
         if let Mode::Shared { gil: true } = self.mode {
             parts.push(format!(
                 "the GIL was held {:.0} ms in all and tasks spent {:.0} ms without it",
@@ -387,6 +407,41 @@ mod tests {
                 .collect(),
             elapsed_ms: 100.0,
         }
+    }
+
+    #[test]
+    fn an_event_loop_is_one_lane_of_the_spans_its_tasks_held_it() {
+        let job = Job::new(Workload::SleepAdd { ms: 100 }, 2);
+        let held = |index, from, to| TaskRecord {
+            held: vec![(from, to)],
+            ..task(index, 0, 0.0, to)
+        };
+        let run = RawRun {
+            records: vec![held(0, 100.0, 101.0), held(1, 101.0, 102.0)],
+            elapsed_ms: 102.0,
+            ..RawRun::default()
+        };
+        let t = Timeline::of(Mode::Asyncio, &job, &run);
+        assert_eq!(t.lanes.len(), 1);
+        let bars: Vec<_> = t.bars().map(|b| (b.kind, b.start_ms, b.task)).collect();
+        assert_eq!(
+            bars,
+            [
+                (Kind::Compute, 100.0, Some(0)),
+                (Kind::Compute, 101.0, Some(1))
+            ]
+        );
+        assert!(t.overlap_in_a_lane(0.0).is_none());
+        assert!(
+            t.summary(2)
+                .contains("1 lane; at most 1 task computing at once")
+        );
+        assert!(
+            t.summary(2).contains("computed one at a time"),
+            "{}",
+            t.summary(2)
+        );
+        assert_eq!(lane_name(Mode::Asyncio, 0), "event loop");
     }
 
     #[test]

@@ -711,6 +711,16 @@ impl Job {
             Workload::SharedCounter { .. } | Workload::Race { .. }
         )
     }
+
+    /// Whether threads running the job may lose updates to the global total: the race without
+    /// a guard, or a script that stores the total with `set_total` (where any end is possible).
+    pub fn may_lose_updates(&self) -> bool {
+        match &self.workload {
+            Workload::Race { guard, .. } => *guard == shared_counter::Guard::Unguarded,
+            Workload::Script { source } => source.contains("set_total"),
+            _ => false,
+        }
+    }
 }
 
 /// A job's serial answer: each task's value, and where the tasks touched a global total, the

@@ -312,3 +312,39 @@ async fn free_threads_lose_updates_that_the_gil_a_lock_and_an_atomic_keep() {
         totals.len()
     );
 }
+
+#[wasm_bindgen_test]
+async fn asyncio_overlaps_waits_on_one_thread_but_not_computing() {
+    use corescope::timeline::Timeline;
+    let r = run(PresetId::AsyncioWaits).await;
+    let (serial, gathered) = (r.ms("serial-waits"), r.ms("asyncio-waits"));
+    assert!(
+        gathered < 0.35 * serial,
+        "10 waits gathered took {gathered:.1} ms, serially {serial:.1} ms"
+    );
+    let (serial, gathered) = (r.ms("serial-loops"), r.ms("asyncio-loops"));
+    assert!(
+        gathered > 0.8 * serial,
+        "10 loops gathered on one thread took {gathered:.1} ms, serially {serial:.1} ms"
+    );
+    for id in ["asyncio-waits", "asyncio-loops"] {
+        let step = r.steps.iter().find(|s| s.id == id).unwrap();
+        let t = Timeline::of(Mode::Asyncio, &step.job, &r.run(id).run);
+        assert_eq!(t.lanes.len(), 1, "{id}: one event loop");
+        assert_eq!(t.most_computing_at_once(0.0), 1, "{id}");
+        assert!(t.overlap_in_a_lane(0.0).is_none(), "{id}");
+    }
+    // No await inside the step: on one event loop the race loses nothing.
+    use corescope::workloads::shared_counter::Guard;
+    use corescope::workloads::{Job, Workload};
+    let job = Job::new(
+        Workload::Race {
+            adds: 50_000,
+            guard: Guard::Unguarded,
+        },
+        4,
+    );
+    let (outcome, _) = engines::measure(Mode::Asyncio, &job, 4, &Cancel::new()).await;
+    let run = outcome.unwrap_or_else(|e| panic!("a race on one event loop: {e}"));
+    assert_eq!(run.run.page_total, 200_000);
+}

@@ -38,10 +38,11 @@ impl PoolStatus {
 }
 
 /// The quick run's engines: one row each.
-pub const QUICK_MODES: [Mode; 3] = [
+pub const QUICK_MODES: [Mode; 4] = [
     Mode::MainThread,
     Mode::Shared { gil: false },
     Mode::Pool { reuse: false },
+    Mode::Asyncio,
 ];
 
 /// The quick run's job: seed 000's `add_compute` over its ten pairs, at the seed's size.
@@ -111,7 +112,7 @@ impl State {
     /// Why `mode` cannot run now, or `None` when it can.
     pub fn unavailable_reason(&self, mode: Mode) -> Option<String> {
         match mode {
-            Mode::MainThread => None,
+            Mode::MainThread | Mode::Asyncio => None,
             Mode::Shared { .. } if !self.threaded => Some(isolation::shared_memory_off()),
             Mode::Shared { .. } => match &self.pool {
                 PoolStatus::Ready { .. } => None,

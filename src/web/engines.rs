@@ -2,6 +2,7 @@
 //! submission order, each task's record in arrival order, the timed span); [`measure`] runs one
 //! and checks it against the serial answer before anything shows its time.
 
+pub mod asyncio;
 #[cfg(feature = "threads")]
 pub mod calibrate;
 pub mod isolated;
@@ -206,6 +207,7 @@ pub async fn run(
         )),
         Mode::Pool { reuse } => isolated::run_pool(job, workers, reuse, cancel).await,
         Mode::PerTask { join } => isolated::run_per_task(job, join, cancel).await,
+        Mode::Asyncio => asyncio::run(job, workers, cancel).await,
     }
 }
 
@@ -291,7 +293,7 @@ pub async fn measure(
     // running first: the page's here, the shared-memory pool's host's in its warm-up, a reused
     // isolated pool's workers' in theirs. Fresh workers pay it inside the clock, as new
     // processes do.
-    if mode == Mode::MainThread {
+    if mode.on_page_thread() {
         reserve_memory(job.peak_memory_bytes());
     }
     // Let the page paint what changed (a new row, the chart, "running") before workers take the
@@ -299,7 +301,7 @@ pub async fn measure(
     after_paint().await;
     let probe = GapProbe::start();
     let raw = run(mode, job, workers, cancel).await;
-    let gap = if mode == Mode::MainThread {
+    let gap = if mode.on_page_thread() {
         probe.stop_serial()
     } else {
         probe.stop()

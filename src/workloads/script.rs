@@ -10,6 +10,8 @@
 //! - `add_to_total(x)` and `total()`: seed 000's `global total`, this memory's
 //!   ([`shared_counter`](super::shared_counter)): threads share one, each isolated worker has
 //!   its own, so with isolated workers the page's stays 0 and each worker counts from its own 0.
+//!   `add_to_total` is one atomic add; `set_total(x)` a plain store, so threads that run
+//!   `set_total(total() + x)` race as free-threaded `total = total + x` does and lose updates.
 //! - `rand()`: a float in [0, 1) from a generator seeded by the task's index, so every engine
 //!   sees the same numbers.
 //!
@@ -51,7 +53,7 @@ pub const MAX_CALL_LEVELS: usize = 64;
 pub const MAX_GROWTH_BYTES: u64 = 256 << 20;
 
 /// The seeds' tasks written as scripts: the editor's examples, and what a new page opens on.
-pub const EXAMPLES: [(&str, &str); 4] = [
+pub const EXAMPLES: [(&str, &str); 5] = [
     (
         "sleep-add (seed 000)",
         "// Seed 000's add: wait 100 ms (\"some complicated, slow calculation\"),\n\
@@ -73,6 +75,12 @@ pub const EXAMPLES: [(&str, &str); 4] = [
         "// Seed 000's increment: add 5 to the global total and return the total seen.\n\
          // Threads share one total; each isolated worker has its own and counts from 0.\n\
          fn task(i) {\n    add_to_total(5);\n    total()\n}\n",
+    ),
+    (
+        "race on the total (free-threaded 3.14t)",
+        "// total = total + 1 is a read, then a write: threads without a GIL lose updates.\n\
+         // The fix: add_to_total(1), one atomic add.\n\
+         fn task(i) {\n    for n in 0..20000 {\n        set_total(total() + 1);\n    }\n    i\n}\n",
     ),
 ];
 
@@ -306,6 +314,14 @@ mod imp {
                 PRIVATE_TOTAL.set(PRIVATE_TOTAL.get() + x);
             } else {
                 shared_counter::add(x);
+            }
+        })
+        .register_fn("set_total", |x: i64| {
+            if ANSWERING.get() {
+                TOUCHED.set(true);
+                PRIVATE_TOTAL.set(x);
+            } else {
+                shared_counter::set(x);
             }
         })
         .register_fn("total", || {

@@ -41,6 +41,12 @@ pub fn add(amount: i64) -> i64 {
     TOTAL.fetch_add(amount, Ordering::SeqCst) + amount
 }
 
+/// `total = value`: a whole store, but between a thread's read and this store another thread's
+/// may land and be overwritten (a script's `set_total(total() + x)` races so).
+pub fn set(value: i64) {
+    TOTAL.store(value, Ordering::SeqCst);
+}
+
 /// The total as this memory sees it.
 pub fn total() -> i64 {
     TOTAL.load(Ordering::SeqCst)
