@@ -409,17 +409,21 @@ pub fn run_details(
         .messaging_ms
         .map(|ms| format!(", messaging {ms:.1} ms"))
         .unwrap_or_default();
-    let gil = if r.gil_wait_ms() > 0.0 {
-        format!(", GIL waits {:.1} ms", r.gil_wait_ms())
-    } else {
-        String::new()
+    let waited = match (r.gil_wait_ms(), run.mode) {
+        (0.0, _) => String::new(),
+        (ms, Mode::Asyncio) => format!(", due tasks waited {ms:.1} ms for the loop"),
+        (ms, _) => format!(", GIL waits {ms:.1} ms"),
     };
     let (speedup, note) = speed_cells(run, serial_ms);
-    let details = format!(
-        " on {} of {}{startup}{messaging}{gil}{speedup}",
-        r.workers_used(),
-        count(run.workers, "worker")
-    );
+    let on = match run.mode {
+        Mode::Asyncio => format!(" {} on one thread", count(run.workers, "coroutine")),
+        _ => format!(
+            " on {} of {}",
+            r.workers_used(),
+            count(run.workers, "worker")
+        ),
+    };
+    let details = format!("{on}{startup}{messaging}{waited}{speedup}");
     (details, note)
 }
 

@@ -345,11 +345,17 @@ impl Timeline {
             ));
         }
         if self.mode == Mode::Asyncio {
-            parts.push(
-                "one thread's event loop: the tasks awaited their timers in the gaps, all at once, \
-                 and computed one at a time"
-                    .into(),
-            );
+            // What the loop's one lane leaves empty: the tasks' awaits, overlapping.
+            let idle = self.elapsed_ms - self.total_ms(Kind::Compute);
+            parts.push(if idle >= 1.0 {
+                format!(
+                    "one thread's event loop: the tasks computed one at a time, and for the {idle:.0} \
+                     ms between the bars the loop had nothing to compute (tasks awaiting timers, \
+                     the browser's turns)"
+                )
+            } else {
+                "one thread's event loop: the tasks computed one at a time".into()
+            });
         }
         if let Mode::Shared { gil: true } = self.mode {
             parts.push(format!(

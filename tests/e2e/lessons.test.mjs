@@ -61,3 +61,32 @@ test('the early clock of the sum-of-range preset is shown as a mistake, not a sp
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('asyncio, run twice on a fresh page: waits overlap on one thread, loops do not', async (t) => {
+  const { page, errors } = await openPage(env.browser, env.server.url);
+  await poolReady(page, errors);
+  await page.click('button[data-preset=asyncio]');
+  for (const run of ['first', 'second']) {
+    const { ms, lesson } = await runPreset(page);
+    const waits = ms['serial-waits'] / ms['asyncio-waits'];
+    const loops = ms['serial-loops'] / ms['asyncio-loops'];
+    t.diagnostic(`${run} run: waits serial ${ms['serial-waits'].toFixed(1)} ms, gathered ${ms['asyncio-waits'].toFixed(1)} ms (${waits.toFixed(2)}×); loops serial ${ms['serial-loops'].toFixed(1)} ms, gathered ${ms['asyncio-loops'].toFixed(1)} ms (${loops.toFixed(2)}×), free threads ${ms['free-loops'].toFixed(1)} ms`);
+    t.diagnostic(`${run} run's lesson: ${lesson}`);
+    // Ten waits on one thread: near ten times faster. Ten loops: no faster than one after another.
+    assert.ok(waits > 3, `${run} run: gathered waits only ${waits.toFixed(2)}× serial`);
+    assert.ok(loops < 1.25, `${run} run: gathered loops ${loops.toFixed(2)}× serial on one thread`);
+    assert.match(lesson, /the waits overlapped on one thread/);
+    assert.match(lesson, /the loops ran one after another/);
+  }
+  await page.click('tr[data-step="asyncio-loops"] button.show-timeline');
+  await page.waitForSelector('section.lessons #timeline svg');
+  const timeline = await page.$eval('#timeline', el => ({
+    lanes: Number(el.dataset.lanes), summary: el.querySelector('#timeline-summary').textContent,
+  }));
+  assert.equal(timeline.lanes, 1, timeline.summary);
+  assert.match(timeline.summary, /at most 1 task computing at once/);
+  t.diagnostic(`timeline: ${timeline.summary}`);
+  t.diagnostic(`screenshot: ${await screenshot(await page.$('section.lessons'), 'preset-asyncio.png')}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
