@@ -22,7 +22,7 @@ test('the page runs every engine under its Content-Security-Policy without a vio
   await page.click('#run');
   await page.waitForSelector('main[data-running=true]');
   await page.waitForSelector('main[data-running=false]', { timeout: 60_000 });
-  assert.equal(await page.$$eval('section.quick tr[data-status=ok]', r => r.length), 3);
+  assert.equal(await page.$$eval('section.quick tr[data-status=ok]', r => r.length), 4);
   assert.deepEqual(await page.evaluate(() => window.__violations), [], 'no violation during the runs');
   assert.deepEqual(errors, []);
   // An injected inline script does not run, and the browser reports why.
