@@ -280,10 +280,10 @@ impl CheckedRun {
             return show_list(&r.results, limit);
         };
         if self.mode.shares_page_memory() {
-            let who = if self.mode == Mode::MainThread {
-                "one memory's"
-            } else {
-                "threads share one"
+            let who = match self.mode {
+                Mode::MainThread => "one memory's",
+                Mode::Asyncio => "the event loop's coroutines share one",
+                _ => "threads share one",
             };
             let ended = match total - r.page_total {
                 0 => "as serially".to_string(),

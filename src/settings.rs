@@ -4,6 +4,7 @@
 //! speak these types; this module imports nothing of theirs.
 
 use crate::run::Mode;
+use crate::workloads::shared_counter::Guard;
 use crate::workloads::sum_range::SEED_NUMBERS;
 use crate::workloads::{Job, Workload, script};
 
@@ -111,14 +112,26 @@ pub const REPETITIONS: Limit = Limit {
     max: MAX_REPETITIONS,
 };
 /// The sweep's workloads, numbered as [`sweep_workloads`] lists them, then the visitor's
-/// script ([`SCRIPT_WORKLOAD`]).
+/// script ([`SCRIPT_WORKLOAD`]), then the race's three ([`race_workloads`] from
+/// [`RACE_WORKLOAD`]).
 pub const WORKLOAD: Limit = Limit {
     what: "the workload number",
     min: 0,
-    max: SCRIPT_WORKLOAD,
+    max: RACE_WORKLOAD + 2,
 };
 /// The workload number of the visitor's own script, after the built-in workloads.
 pub const SCRIPT_WORKLOAD: usize = 8;
+/// The first of the race's workload numbers: after the script's, so links made before the race
+/// was a workload keep their numbers.
+pub const RACE_WORKLOAD: usize = SCRIPT_WORKLOAD + 1;
+
+/// The race on one global total as the bench sweeps it: each task adds 1 many times, with no
+/// lock (free threads lose updates), with a lock, and with an atomic add (what keeping every
+/// update costs).
+pub fn race_workloads(scale: Scale) -> [Workload; 3] {
+    let adds = scale.pick(500_000, 50_000);
+    [Guard::Unguarded, Guard::Lock, Guard::Atomic].map(|guard| Workload::Race { adds, guard })
+}
 
 /// The sweep's top worker count on a page whose maximum is `page_max` (0, the page's maximum,
 /// is not typed).
@@ -215,6 +228,11 @@ impl Settings {
             let source = self.script.clone();
             return Job::new(Workload::Script { source }, self.tasks);
         }
+        if self.workload >= RACE_WORKLOAD {
+            let races = race_workloads(Scale::Full);
+            let race = &races[(self.workload - RACE_WORKLOAD).min(races.len() - 1)];
+            return Job::new(race.scaled(self.size_percent), self.tasks);
+        }
         let all = sweep_workloads(Scale::Full);
         let workload = &all[self.workload.min(all.len() - 1)];
         Job::new(workload.scaled(self.size_percent), self.tasks)
@@ -294,6 +312,24 @@ mod tests {
             ..Settings::default()
         };
         assert_eq!(s.job().workload.name(), "your script");
+        // The race's three come after the script's number, each its own guard, sized as set.
+        let races: Vec<Workload> = (RACE_WORKLOAD..=WORKLOAD.max)
+            .map(|workload| {
+                Settings {
+                    workload,
+                    size_percent: 10,
+                    ..Settings::default()
+                }
+                .job()
+                .workload
+            })
+            .collect();
+        let guards = [Guard::Unguarded, Guard::Lock, Guard::Atomic];
+        let expected = guards.map(|guard| Workload::Race {
+            adds: 50_000,
+            guard,
+        });
+        assert_eq!(races, expected);
     }
 
     #[test]

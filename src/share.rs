@@ -1388,7 +1388,7 @@ mod tests {
         let h = MAX_HARDWARE_CONCURRENCY as i128;
         let max_us = MAX_US as i128;
         let cases: Vec<(&str, i128, i128, Set)> = vec![
-            ("the workload number", 8, 9, |w, v| w.workload = v as u8),
+            ("the workload number", 11, 12, |w, v| w.workload = v as u8),
             ("tasks", 1, 0, |w, v| w.tasks = v as u16),
             ("tasks", 1000, 1001, |w, v| w.tasks = v as u16),
             ("task size", 10, 9, |w, v| w.size_percent = v as u16),

@@ -5,7 +5,6 @@
 
 use super::{GIL, Outcomes, POOL, Preset, PresetId, SHARED, Step, StepsContext, list};
 use crate::run::{CheckedRun, Mode};
-use crate::workloads::shared_counter::Guard;
 use crate::workloads::{Job, Workload, grouped};
 
 pub(super) const PRESET: Preset = Preset {
@@ -22,45 +21,45 @@ pub(super) const PRESET: Preset = Preset {
 const THREADS: usize = 4;
 
 fn steps(cx: &StepsContext) -> Vec<Step> {
-    let adds = cx.scale.pick(500_000, 50_000);
-    let job = |guard| Job::new(Workload::Race { adds, guard }, THREADS);
+    let [unguarded, lock, atomic] = crate::settings::race_workloads(cx.scale);
+    let job = |race: &Workload| Job::new(race.clone(), THREADS);
     vec![
         Step::new(
             "serial",
             "serial loop, no lock",
             Mode::MainThread,
             1,
-            job(Guard::Unguarded),
+            job(&unguarded),
         ),
         Step::new(
             "free",
             "4 free threads, no lock",
             SHARED,
             THREADS,
-            job(Guard::Unguarded),
+            job(&unguarded),
         ),
         Step::new(
             "gil",
             "4 threads with the GIL, no lock",
             GIL,
             THREADS,
-            job(Guard::Unguarded),
+            job(&unguarded),
         ),
         Step::new(
             "lock",
             "4 free threads, with a lock",
             SHARED,
             THREADS,
-            job(Guard::Lock),
+            job(&lock),
         ),
         Step::new(
             "atomic",
             "4 free threads, atomic add",
             SHARED,
             THREADS,
-            job(Guard::Atomic),
+            job(&atomic),
         ),
-        Step::new("pool", "Pool(2), no lock", POOL, 2, job(Guard::Unguarded)),
+        Step::new("pool", "Pool(2), no lock", POOL, 2, job(&unguarded)),
     ]
 }
 

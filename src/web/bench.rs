@@ -4,7 +4,8 @@
 use crate::cancel::Cancel;
 use crate::run::Mode;
 use crate::settings::{
-    MAX_REPETITIONS, SCRIPT_WORKLOAD, SIZE_PERCENT, Scale, TASK_SLIDER_MAX, View, sweep_workloads,
+    MAX_REPETITIONS, RACE_WORKLOAD, SCRIPT_WORKLOAD, SIZE_PERCENT, Scale, TASK_SLIDER_MAX, View,
+    race_workloads, sweep_workloads,
 };
 use crate::state::{Action, BenchState, ShownTimeline, Theirs};
 use crate::view::BenchView;
@@ -139,6 +140,7 @@ pub fn Bench(props: &BenchProps) -> Html {
                     if script::AVAILABLE {
                         <option value={SCRIPT_WORKLOAD.to_string()} selected={is_script}>{ "your script — write your own task" }</option>
                     }
+                    { for race_workloads(Scale::Full).iter().enumerate().map(|(i, w)| html! { <option value={(RACE_WORKLOAD + i).to_string()} selected={RACE_WORKLOAD + i == b.settings.workload}>{ w.describe() }</option> }) }
                 </select>
                 if !script::AVAILABLE {
                     <a class="playground-link" href="play.html">{ "Write your own task in the playground →" }</a>

@@ -200,3 +200,38 @@ test('the largest list append fits the shared memory and is accepted', async () 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the race sweeps as a workload: free threads may lose updates, the lock and the loop never', async (t) => {
+  const { page, errors } = await openPage(env.browser, env.server.url);
+  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  const options = await page.$$eval('#bench-workload option', os => os.map(o => [o.value, o.textContent]));
+  const races = options.filter(([, text]) => text.startsWith('race on a global'));
+  assert.deepEqual(races.map(([v]) => v), ['9', '10', '11'], 'after the script, so older links keep their numbers');
+  await page.check('input[data-mode=asyncio]');
+  await page.uncheck('input[data-mode=pool]');
+  await setRange(page, '#bench-tasks', 4);
+  await setRange(page, '#bench-size', 20);
+  await setRange(page, '#bench-max', 2);
+  const sweep = async (workload) => {
+    await page.selectOption('#bench-workload', workload);
+    await page.click('#run-sweep');
+    await page.waitForSelector('main[data-running=true]');
+    await page.waitForSelector('main[data-running=false]', { timeout: 240_000 });
+    assert.equal(await page.$$eval('.sweep-table tr.failed', r => r.length), 0);
+    return page.$$eval('.sweep-table tbody tr:not(.failed)', rows => rows.map(r => [r.dataset.mode, Number(r.dataset.workers), r.querySelector('td.checked').textContent]));
+  };
+  // 4 tasks of 100,000 adds each (20% of the seed's 500,000): 400,000 in all.
+  const full = 400_000;
+  const ended = text => Number(text.match(/it ended at (\d+)/)?.[1]);
+  for (const [mode, k, text] of await sweep('9')) {
+    t.diagnostic(`no lock, ${mode} × ${k}: ${text}`);
+    assert.ok(ended(text) <= full, text);
+    if (mode === 'asyncio' || mode === 'main' || mode === 'gil' || k === 1) assert.equal(ended(text), full, text);
+  }
+  for (const [mode, k, text] of await sweep('10')) {
+    assert.equal(ended(text), full, `with a lock, ${mode} × ${k}: ${text}`);
+  }
+  t.diagnostic(`screenshot: ${await screenshot(page, 'bench-race.png')}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
