@@ -226,6 +226,20 @@ impl RawRun {
             .len()
     }
 
+    /// Whether tasks took turns on one worker: one held it again after another had taken it
+    /// since its first turn (coroutines on one event loop, at their awaits).
+    pub fn turns_interleave(&self) -> bool {
+        let mut spans: Vec<(usize, f64, f64)> = self
+            .records
+            .iter()
+            .filter_map(|r| Some((r.worker, r.held.first()?.0, r.held.last()?.1)))
+            .collect();
+        spans.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        spans
+            .windows(2)
+            .any(|w| w[0].0 == w[1].0 && w[1].1 < w[0].2)
+    }
+
     /// Compute time summed over tasks.
     pub fn compute_ms(&self) -> f64 {
         self.records.iter().map(|r| r.end_ms - r.start_ms).sum()
@@ -431,8 +445,9 @@ fn check_globals(
         // values are the serial ones. The built-in counter's subtotals are taken atomically, so
         // threads see the serial ones in some order. A script's values, and a race's, may read
         // the total while other threads add to it, which no serial run shows: their check is
-        // where the total ends.
-        let threads = run.workers_used() > 1;
+        // where the total ends. Coroutines that took turns at their awaits are checked as
+        // threads are: another task may have run between a read and a write.
+        let threads = run.workers_used() > 1 || run.turns_interleave();
         let racing = matches!(job.workload, Workload::Race { .. });
         let values_right = if !threads {
             run.results == reference.values
@@ -701,6 +716,93 @@ mod tests {
         assert!(check(threads, 1, &racing, &reference, raw(vec![0; 4], &one, 15)).is_err());
         let (adding, reference) = script("fn task(i) { add_to_total(5); 0 }");
         assert!(check(threads, 2, &adding, &reference, raw(vec![0; 4], &order, 15)).is_err());
+    }
+
+    #[test]
+    fn coroutines_that_took_turns_at_their_awaits_are_checked_as_threads_are() {
+        // Serially each task adds 5, then reads the total: 5, 10, 15.
+        let job = Job::new(
+            Workload::Script {
+                source: "fn task(i) { add_to_total(5); sleep(10); total() }".into(),
+            },
+            3,
+        );
+        let reference = Answer {
+            values: [5, 10, 15].map(Value::Int).to_vec(),
+            total: Some(15),
+        };
+        let turns = |held: [&[(f64, f64)]; 3], seen: [i64; 3], total: i64| RawRun {
+            results: seen.map(Value::Int).to_vec(),
+            records: (0..3)
+                .map(|i| TaskRecord {
+                    held: held[i].to_vec(),
+                    ..record(i, 0)
+                })
+                .collect(),
+            page_total: total,
+            ..RawRun::default()
+        };
+        // Gathered: all three added before any read, so each read 15.
+        let gathered = turns(
+            [
+                &[(0.0, 1.0), (11.0, 12.0)],
+                &[(1.0, 2.0), (12.0, 13.0)],
+                &[(2.0, 3.0), (13.0, 14.0)],
+            ],
+            [15, 15, 15],
+            15,
+        );
+        assert!(gathered.turns_interleave());
+        let checked = check(Mode::Asyncio, 3, &job, &reference, gathered.clone())
+            .expect("interleaved coroutines read the total between others' adds");
+        assert!(
+            checked.result_text(12).contains(
+                "the event loop's coroutines share one total: it ended at 15, as serially"
+            ),
+            "{}",
+            checked.result_text(12)
+        );
+        assert!(
+            check(
+                Mode::Asyncio,
+                3,
+                &job,
+                &reference,
+                RawRun {
+                    page_total: 20,
+                    ..gathered
+                }
+            )
+            .is_err(),
+            "the total must still end where it does serially"
+        );
+        // One after another: the serial values, exactly.
+        let in_turn = [
+            &[(0.0, 1.0), (11.0, 12.0)][..],
+            &[(12.0, 13.0), (23.0, 24.0)],
+            &[(24.0, 25.0), (35.0, 36.0)],
+        ];
+        assert!(!turns(in_turn, [5, 10, 15], 15).turns_interleave());
+        assert!(
+            check(
+                Mode::Asyncio,
+                1,
+                &job,
+                &reference,
+                turns(in_turn, [5, 10, 15], 15)
+            )
+            .is_ok()
+        );
+        assert!(
+            check(
+                Mode::Asyncio,
+                1,
+                &job,
+                &reference,
+                turns(in_turn, [15, 15, 15], 15)
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -330,7 +330,13 @@ impl Timeline {
                 if busy == 1 { "" } else { "s" }
             ),
         }];
-        if self.script {
+        if self.script && self.mode == Mode::Asyncio {
+            parts.push(
+                "a script's sleeps at the top of task(i) are awaits, in the gaps between its \
+                 bars; any other sleep is inside a bar, holding the loop"
+                    .into(),
+            );
+        } else if self.script {
             parts.push(
                 "a script's sleeps are inside its tasks' bars: the timeline cannot tell them from \
                  its computing"
@@ -347,14 +353,15 @@ impl Timeline {
         if self.mode == Mode::Asyncio {
             // What the loop's one lane leaves empty: the tasks' awaits, overlapping.
             let idle = self.elapsed_ms - self.total_ms(Kind::Compute);
+            let did = if self.script { "ran" } else { "computed" };
             parts.push(if idle >= 1.0 {
                 format!(
-                    "one thread's event loop: the tasks computed one at a time, and for the {idle:.0} \
-                     ms between the bars the loop had nothing to compute (tasks awaiting timers, \
-                     the browser's turns)"
+                    "one thread's event loop: the tasks {did} one at a time, and for the {idle:.0} \
+                     ms between the bars the loop had nothing to run (tasks awaiting timers, the \
+                     browser's turns)"
                 )
             } else {
-                "one thread's event loop: the tasks computed one at a time".into()
+                format!("one thread's event loop: the tasks {did} one at a time")
             });
         }
         if let Mode::Shared { gil: true } = self.mode {
@@ -448,6 +455,33 @@ mod tests {
             t.summary(2)
         );
         assert_eq!(lane_name(Mode::Asyncio, 0), "event loop");
+        // A script's task is drawn as the stretches it held the loop, its awaits the gaps.
+        let script = Job::new(
+            Workload::Script {
+                source: "fn task(i) { sleep(30); i }".into(),
+            },
+            1,
+        );
+        let run = RawRun {
+            records: vec![TaskRecord {
+                held: vec![(0.0, 1.0), (31.0, 32.0)],
+                ..task(0, 0, 0.0, 32.0)
+            }],
+            elapsed_ms: 32.0,
+            ..RawRun::default()
+        };
+        let t = Timeline::of(Mode::Asyncio, &script, &run);
+        assert_eq!(t.bars().count(), 2);
+        let said = t.summary(2);
+        assert!(
+            said.contains("sleeps at the top of task(i) are awaits, in the gaps"),
+            "{said}"
+        );
+        assert!(
+            said.contains("the tasks ran one at a time, and for the 30 ms"),
+            "{said}"
+        );
+        assert!(!said.contains("cannot tell"), "{said}");
     }
 
     #[test]

@@ -373,7 +373,7 @@ pub enum Workload {
     SleepRamp { unit_ms: u32 },
     /// Count to `count`, then add the pair (10, i + 1) — seed 000's `add_compute`.
     EmptyLoop { count: u64 },
-    /// Sum 0..numbers[i] × `unit` — seed 002's `cpu_bound`.
+    /// Sum 0..numbers\[i\] × `unit` — seed 002's `cpu_bound`.
     SumRange { numbers: Vec<u64>, unit: u64 },
     /// Append `total / tasks` pseudo-random numbers to a list — seed 001's `list_append`, one big
     /// list split over the tasks.

@@ -3,13 +3,15 @@
 //! sleeping script overlaps on ten workers, a CPU-bound one gains nothing under the GIL, seed
 //! 000's global total ends at the full sum in shared memory and is counted from 0 by each
 //! isolated worker (its lesson, checked per memory, not a wrong result), an endless or greedy
-//! script is stopped with a clear message, and a sleep past a limit fails at once, naming it.
+//! script is stopped with a clear message, a sleep past a limit fails at once, naming it, and
+//! on asyncio's event loop a script's sleeps are awaits where other tasks run.
 #![cfg(target_arch = "wasm32")]
 
 mod support;
 
 use corescope::cancel::Cancel;
 use corescope::run::{Mode, RunError};
+use corescope::timeline::Timeline;
 use corescope::web::engines;
 use corescope::workloads::script::EXAMPLES;
 use corescope::workloads::{Job, Workload};
@@ -22,7 +24,15 @@ const POOL_THREADS: usize = 10;
 
 /// The engines a script runs on: every mode but the per-task pitfalls (joining inside the
 /// loop, stopping the clock early), which are seed 002's lessons about the page's own code.
-const ENGINES: &[Mode] = Mode::ALL.split_at(6).0;
+const ENGINES: [Mode; 7] = [
+    Mode::ALL[0],
+    Mode::ALL[1],
+    Mode::ALL[2],
+    Mode::ALL[3],
+    Mode::ALL[4],
+    Mode::ALL[5],
+    Mode::Asyncio,
+];
 
 fn script(source: &str, tasks: usize) -> Job {
     Job::new(
@@ -47,7 +57,7 @@ async fn measured(mode: Mode, job: &Job, workers: usize) -> (f64, i64) {
 async fn seed_000s_sleeping_add_overlaps_on_ten_workers_of_every_kind() {
     support::pool(POOL_THREADS).await;
     let job = script(EXAMPLES[0].1, 10);
-    for &mode in ENGINES {
+    for mode in ENGINES {
         let (ms, _) = measured(mode, &job, 10).await;
         if mode == Mode::MainThread {
             assert!(ms >= 990.0, "serial: ten 100 ms sleeps took {ms:.0} ms");
@@ -96,7 +106,7 @@ async fn the_global_total_is_shared_by_threads_and_copied_by_isolated_workers() 
     support::pool(POOL_THREADS).await;
     // Each task returns the total it saw: threads see one total, each isolated worker its own.
     let job = script("fn task(i) {\n  add_to_total(5);\n  total()\n}\n", 8);
-    for &mode in ENGINES {
+    for mode in ENGINES {
         let (outcome, _) = engines::measure(mode, &job, 2, &Cancel::new()).await;
         let run = outcome.unwrap_or_else(|e| panic!("{}: {e}", mode.label()));
         let shown = run.result_text(10);
@@ -137,7 +147,7 @@ async fn a_sleep_past_a_limit_fails_at_once_naming_it_on_every_engine() {
     // A day's sleep: every engine fails at once, naming the limit, and nothing is left asleep.
     let day = script("fn task(i) {\n  sleep(86400000);\n  i\n}\n", 2);
     let t0 = corescope::web::platform::now_ms();
-    for &mode in ENGINES {
+    for mode in ENGINES {
         let (outcome, _) = engines::measure(mode, &day, 2, &Cancel::new()).await;
         match outcome {
             Err(RunError::Failed(why)) => assert!(
@@ -156,7 +166,7 @@ async fn a_sleep_past_a_limit_fails_at_once_naming_it_on_every_engine() {
 async fn an_endless_script_stops_on_cancel_and_a_greedy_one_at_the_memory_limit() {
     support::pool(POOL_THREADS).await;
     let endless = script("fn task(i) {\n  loop { }\n}\n", 2);
-    for mode in &ENGINES[1..] {
+    for mode in ENGINES.iter().filter(|m| !m.on_page_thread()) {
         let cancel = Cancel::new();
         let stop = cancel.clone();
         gloo_timers::callback::Timeout::new(300, move || stop.cancel()).forget();
@@ -182,4 +192,55 @@ async fn an_endless_script_stops_on_cancel_and_a_greedy_one_at_the_memory_limit(
             other => panic!("{}: {other:?}", mode.label()),
         }
     }
+}
+
+#[wasm_bindgen_test]
+async fn on_the_event_loop_a_scripts_sleeps_are_awaits_where_other_tasks_run() {
+    support::pool(POOL_THREADS).await;
+    // Each task reads the total, sleeps, then stores what it read plus one: asyncio's own race.
+    let job = script(
+        "fn task(i) {\n  let t = total();\n  sleep(50);\n  set_total(t + 1);\n  t\n}\n",
+        10,
+    );
+    let (outcome, _) = engines::measure(Mode::Asyncio, &job, 10, &Cancel::new()).await;
+    let run = outcome.unwrap_or_else(|e| panic!("gathered: {e}"));
+    assert!(
+        run.run.elapsed_ms < 300.0,
+        "ten 50 ms sleeps, gathered, took {:.0} ms",
+        run.run.elapsed_ms
+    );
+    // Every task read the total before any stored it.
+    assert_eq!(run.run.page_total, 1);
+    assert!(
+        run.result_text(10)
+            .ends_with("it ended at 1, short of the serial 10 by 9 (90.0%): updates lost"),
+        "{}",
+        run.result_text(10)
+    );
+    let timeline = Timeline::of(Mode::Asyncio, &job, &run.run);
+    assert_eq!(timeline.lanes.len(), 1, "one event loop");
+    assert_eq!(
+        timeline.overlap_in_a_lane(0.0),
+        None,
+        "one stretch at a time"
+    );
+    for r in &run.run.records {
+        assert_eq!(
+            r.held.len(),
+            2,
+            "task {}: before and after its await",
+            r.index
+        );
+    }
+    // One coroutine runs them in turn: the serial values, exactly, ten sleeps long.
+    let (outcome, _) = engines::measure(Mode::Asyncio, &job, 1, &Cancel::new()).await;
+    let run = outcome.unwrap_or_else(|e| panic!("one coroutine: {e}"));
+    assert_eq!(run.run.page_total, 10);
+    assert!(run.run.elapsed_ms >= 500.0, "{:.0} ms", run.run.elapsed_ms);
+    // With one atomic add nothing is lost, gathered or not.
+    let fixed = script(
+        "fn task(i) {\n  sleep(50);\n  add_to_total(1);\n  i\n}\n",
+        10,
+    );
+    assert_eq!(measured(Mode::Asyncio, &fixed, 10).await.1, 10);
 }

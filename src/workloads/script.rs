@@ -6,7 +6,8 @@
 //! - `sleep(ms)`: a real blocking wait in a worker (with the GIL released around it, as CPython
 //!   does around `time.sleep`), at most [`MAX_SLEEP_MS`] in all per task; the page's own thread
 //!   may not block, so there it spins, and a sleep that would run past the page's time limit
-//!   fails at once.
+//!   fails at once. On asyncio's event loop a sleep at the top of `fn task` is awaited instead
+//!   (`script/steps.rs`, [`start_steps`]).
 //! - `add_to_total(x)` and `total()`: seed 000's `global total`, this memory's
 //!   ([`shared_counter`](super::shared_counter)): threads share one, each isolated worker has
 //!   its own, so with isolated workers the page's stays 0 and each worker counts from its own 0.
@@ -147,9 +148,29 @@ pub fn run_task(
     imp::run_task(source, i, cp, answering)
 }
 
+/// What a task run a stretch at a time ([`Stepped`]) asks of its event loop next.
+#[derive(Debug, PartialEq)]
+pub enum Step {
+    /// Sleep this many ms (0: go on at once), then run the next stretch.
+    Await(u32),
+    /// The task's value as text, as [`run_task`] gives it, or why it failed.
+    Done(Result<String, ScriptError>),
+}
+
+pub use imp::Stepped;
+
+/// Starts task `i` of `source` to be run a stretch at a time: its body cut at the sleeps at its
+/// top level (see `script/steps.rs`), which an event loop awaits instead of blocking in.
+pub fn start_steps(source: &str, i: usize) -> Result<Stepped, ScriptError> {
+    imp::start_steps(source, i)
+}
+
+#[cfg(feature = "script")]
+mod steps;
+
 #[cfg(not(feature = "script"))]
 mod imp {
-    use super::{Checkpoint, ScriptError};
+    use super::{Checkpoint, ScriptError, Step};
 
     const MISSING: &str =
         "this build of the module has no script interpreter (the `script` feature)";
@@ -175,10 +196,24 @@ mod imp {
     pub fn answer_total() -> Option<i64> {
         None
     }
+
+    /// Never made: without an interpreter [`start_steps`] fails.
+    pub enum Stepped {}
+
+    impl Stepped {
+        pub fn step(&mut self, _: &mut dyn Checkpoint) -> Step {
+            match *self {}
+        }
+    }
+
+    pub fn start_steps(_: &str, _: usize) -> Result<Stepped, ScriptError> {
+        Err(ScriptError::plain(MISSING))
+    }
 }
 
 #[cfg(feature = "script")]
 mod imp {
+    use super::steps::{self, Piece};
     use super::*;
     use crate::workloads::list_append::{next_unit, stream_seed};
     use crate::workloads::shared_counter;
@@ -199,6 +234,9 @@ mod imp {
     /// The task's checkpoint, reachable from the interpreter's hooks while the task runs.
     type Slot = Option<NonNull<dyn Checkpoint + 'static>>;
 
+    /// A script, its `fn task`'s parameter and its body's stretches.
+    type Cut = (String, String, Rc<[Piece]>);
+
     thread_local! {
         /// One interpreter per thread (each worker, each pool thread, the page).
         static ENGINE: Engine = engine();
@@ -218,6 +256,9 @@ mod imp {
         static REFUSED: RefCell<Option<ScriptError>> = const { RefCell::new(None) };
         /// The memory's size when the task started.
         static MEMORY_AT_START: Cell<u64> = const { Cell::new(0) };
+        /// The last script's `fn task` cut into stretches ([`steps`]): its parameter's name and
+        /// the stretches, which a job's tasks share.
+        static PIECES: RefCell<Option<Cut>> = const { RefCell::new(None) };
     }
 
     /// The size of this thread's wasm memory (natively, where the test runner's memory is not
@@ -338,7 +379,7 @@ mod imp {
     /// A script's `sleep(ms)`: fails at once, naming the limit, when it would take the task's
     /// sleeping past [`MAX_SLEEP_MS`] or the checkpoint cannot wait that long.
     fn sleep(ctx: &NativeCallContext, ms: f64) -> Result<(), Box<EvalAltResult>> {
-        if ANSWERING.get() || ms.is_nan() || ms <= 0.0 {
+        if ANSWERING.get() {
             return Ok(());
         }
         // A termination, which no `try` can catch. Rhai gives it the position of the task's
@@ -348,20 +389,30 @@ mod imp {
             REFUSED.set(Some(at(ctx.call_position(), format!("{STOPPED}{why}"))));
             EvalAltResult::ErrorTerminated(Dynamic::from(why), ctx.call_position()).into()
         };
-        let asked = ms.min(f64::from(u32::MAX)).ceil() as u32;
-        let slept = SLEPT.get() + u64::from(asked);
-        if slept > MAX_SLEEP_MS {
-            return Err(stop(format!(
-                "sleep({ms}) would bring this task's sleeping to {}, past the {} a task may sleep",
-                duration(slept),
-                duration(MAX_SLEEP_MS)
-            )));
-        }
+        let asked = allowed(ms, SLEPT.get()).map_err(stop)?;
         at_checkpoint(|cp| cp.sleep(asked))
             .unwrap_or(Ok(()))
             .map_err(stop)?;
-        SLEPT.set(slept);
+        SLEPT.set(SLEPT.get() + u64::from(asked));
         Ok(())
+    }
+
+    /// What `sleep(ms)` may wait, in whole ms, for a task that has slept `slept` ms (0 for no
+    /// wait at all), or why it may not: [`MAX_SLEEP_MS`] in all.
+    fn allowed(ms: f64, slept: u64) -> Result<u32, String> {
+        if ms.is_nan() || ms <= 0.0 {
+            return Ok(0);
+        }
+        let asked = ms.min(f64::from(u32::MAX)).ceil() as u32;
+        let slept = slept + u64::from(asked);
+        if slept > MAX_SLEEP_MS {
+            return Err(format!(
+                "sleep({ms}) would bring this task's sleeping to {}, past the {} a task may sleep",
+                duration(slept),
+                duration(MAX_SLEEP_MS)
+            ));
+        }
+        Ok(asked)
     }
 
     /// `ms` in whole seconds where it is some ("10 s", "86,400 s"), else in ms ("10,001 ms").
@@ -478,15 +529,105 @@ mod imp {
             if let Some(refused) = REFUSED.take() {
                 return Err(refused);
             }
-            let value = result.map_err(|e| run_error(&e))?;
-            Ok(if value.is_unit() {
-                "()".into()
-            } else if value.is_string() {
-                format!("{:?}", value.into_string().unwrap_or_default())
-            } else {
-                value.to_string()
+            result.map(shown).map_err(|e| run_error(&e))
+        })
+    }
+
+    /// A task's value as the engines compare it.
+    fn shown(value: Dynamic) -> String {
+        if value.is_unit() {
+            "()".into()
+        } else if value.is_string() {
+            format!("{:?}", value.into_string().unwrap_or_default())
+        } else {
+            value.to_string()
+        }
+    }
+
+    /// A task run a stretch at a time, with what it carries across its awaits: its variables,
+    /// its random stream and what it has slept (the thread's own are another task's meanwhile).
+    pub struct Stepped {
+        pieces: Rc<[Piece]>,
+        scope: Scope<'static>,
+        next: usize,
+        rng: u64,
+        slept: u64,
+    }
+
+    pub fn start_steps(source: &str, i: usize) -> Result<Stepped, ScriptError> {
+        with_ast(source, |_, ast| {
+            let kept = PIECES.with(|p| {
+                p.borrow()
+                    .as_ref()
+                    .filter(|(s, ..)| s == source)
+                    .map(|(_, param, pieces)| (param.clone(), pieces.clone()))
+            });
+            let (param, pieces) = kept.unwrap_or_else(|| {
+                let (param, pieces) = steps::cut(ast);
+                let pieces: Rc<[Piece]> = pieces.into();
+                PIECES.with(|p| {
+                    *p.borrow_mut() = Some((source.to_string(), param.clone(), pieces.clone()))
+                });
+                (param, pieces)
+            });
+            let mut scope = Scope::new();
+            scope.push(param, i as i64);
+            Ok(Stepped {
+                pieces,
+                scope,
+                next: 0,
+                rng: stream_seed(2017, i),
+                slept: 0,
             })
         })
+    }
+
+    impl Stepped {
+        /// Runs the next stretch, checking in with `cp`.
+        pub fn step(&mut self, cp: &mut dyn Checkpoint) -> Step {
+            let Some(piece) = self.pieces.get(self.next) else {
+                return Step::Done(Err(ScriptError::plain("the task has already ended")));
+            };
+            self.next += 1;
+            RNG.set(self.rng);
+            SLEPT.set(self.slept);
+            MEMORY_AT_START.set(memory_bytes());
+            REFUSED.set(None);
+            ANSWERING.set(false);
+            let scope = &mut self.scope;
+            let result = ENGINE.with(|engine| {
+                with_checkpoint(cp, || {
+                    engine.eval_ast_with_scope::<Dynamic>(scope, &piece.ast)
+                })
+            });
+            self.rng = RNG.get();
+            self.slept = SLEPT.get();
+            if let Some(refused) = REFUSED.take() {
+                return Step::Done(Err(refused));
+            }
+            let value = match result {
+                Ok(value) => value,
+                Err(e) => return Step::Done(Err(run_error(&e))),
+            };
+            let Some(pos) = piece.sleep else {
+                return Step::Done(Ok(shown(value)));
+            };
+            let ms = match (value.as_int(), value.as_float()) {
+                (Ok(n), _) => n as f64,
+                (_, Ok(x)) => x,
+                _ => {
+                    let why = format!("sleep(ms) takes a number of ms, not {}", value.type_name());
+                    return Step::Done(Err(at(pos, why)));
+                }
+            };
+            match allowed(ms, self.slept) {
+                Ok(asked) => {
+                    self.slept += u64::from(asked);
+                    Step::Await(asked)
+                }
+                Err(why) => Step::Done(Err(at(pos, format!("{STOPPED}{why}")))),
+            }
+        }
     }
 }
 
@@ -699,5 +840,121 @@ mod tests {
             Ok("0".into())
         );
         assert_eq!(answer_total(), None, "never touched");
+    }
+
+    /// Runs `task` a stretch at a time to its end: the sleeps it awaited, and its value.
+    fn stepped(
+        source: &str,
+        i: usize,
+        cp: &mut dyn Checkpoint,
+    ) -> (Vec<u32>, Result<String, ScriptError>) {
+        let mut task = start_steps(source, i).expect("it compiles");
+        let mut awaited = Vec::new();
+        loop {
+            match task.step(cp) {
+                Step::Await(ms) => awaited.push(ms),
+                Step::Done(value) => return (awaited, value),
+            }
+        }
+    }
+
+    #[test]
+    fn an_event_loop_awaits_the_sleeps_at_the_top_of_a_task() {
+        let mut cp = Sleeps(Vec::new());
+        assert_eq!(
+            stepped(EXAMPLES[0].1, 1, &mut cp),
+            (vec![100], Ok("12".into()))
+        );
+        let source = "fn task(n) {\n  let a = n * 2;\n  sleep(5);\n  let b = a + 1;\n  \
+                      sleep(a);\n  [a, b, rand()]\n}";
+        let (awaited, value) = stepped(source, 3, &mut cp);
+        assert_eq!(
+            awaited,
+            [5, 6],
+            "each sleep's argument, worked out where it stands"
+        );
+        assert!(cp.0.is_empty(), "no sleep blocked: {:?}", cp.0);
+        assert_eq!(
+            value,
+            run_task(source, 3, &mut cp, false),
+            "the same value as one call"
+        );
+        // Two tasks taking turns keep their own variables and random streams.
+        let mut one = start_steps(source, 1).unwrap();
+        let mut two = start_steps(source, 2).unwrap();
+        assert_eq!(one.step(&mut cp), Step::Await(5));
+        assert_eq!(two.step(&mut cp), Step::Await(5));
+        assert_eq!(one.step(&mut cp), Step::Await(2));
+        assert_eq!(two.step(&mut cp), Step::Await(4));
+        assert_eq!(
+            two.step(&mut cp),
+            Step::Done(run_task(source, 2, &mut cp, false))
+        );
+        assert_eq!(
+            one.step(&mut cp),
+            Step::Done(run_task(source, 1, &mut cp, false))
+        );
+    }
+
+    #[test]
+    fn a_sleep_that_is_no_place_to_pause_blocks_inside_its_stretch() {
+        let cases = [
+            // Nested in a block.
+            ("fn task(i) { if true { sleep(10); } i }", 1, "1"),
+            // Behind a return that may run: the stretch before it could end the task.
+            (
+                "fn task(i) { if i == 0 { return 7; } sleep(10); i }",
+                1,
+                "1",
+            ),
+            // The script's own sleep is a function like any other.
+            ("fn sleep(x) { x } fn task(i) { sleep(10); i }", 2, "2"),
+        ];
+        for (source, i, value) in cases {
+            let mut cp = Sleeps(Vec::new());
+            assert_eq!(
+                stepped(source, i, &mut cp),
+                (vec![], Ok(value.into())),
+                "{source}"
+            );
+            let blocked: &[u32] = if source.starts_with("fn sleep") {
+                &[]
+            } else {
+                &[10]
+            };
+            assert_eq!(cp.0, blocked, "{source}");
+        }
+        // A return that did run ends the task before the sleep.
+        let mut cp = Sleeps(Vec::new());
+        let source = "fn task(i) { if i == 0 { return 7; } sleep(10); i }";
+        assert_eq!(stepped(source, 0, &mut cp), (vec![], Ok("7".into())));
+        // A throw ends it with an error wherever it stands, so a sleep after one still pauses.
+        let source = "fn task(i) {\n  if i == 0 { throw \"no\"; }\n  sleep(10);\n  i\n}";
+        assert_eq!(stepped(source, 1, &mut cp), (vec![10], Ok("1".into())));
+        assert!(stepped(source, 0, &mut cp).1.is_err());
+    }
+
+    #[test]
+    fn an_awaited_sleep_keeps_the_limits_and_errors_of_a_blocking_one() {
+        let mut cp = Sleeps(Vec::new());
+        let source = "fn task(i) {\n  sleep(6000);\n  sleep(4000);\n  sleep(1);\n  i\n}";
+        let (awaited, value) = stepped(source, 0, &mut cp);
+        assert_eq!(awaited, [6000, 4000]);
+        assert_eq!(
+            value,
+            run_task(source, 0, &mut cp, false).map(|_| String::new())
+        );
+        let (_, value) = stepped("fn task(i) {\n  sleep(1);\n  i + y\n}", 0, &mut cp);
+        let err = value.expect_err("no y");
+        assert_eq!((err.line, err.column), (Some(3), Some(7)), "{err}");
+        let (_, value) = stepped("fn task(i) { sleep(\"x\"); i }", 0, &mut cp);
+        assert_eq!(
+            value.expect_err("not a number").to_string(),
+            "line 1, column 14: sleep(ms) takes a number of ms, not string"
+        );
+        assert_eq!(
+            stepped("fn task(i) { sleep(-1); sleep(0.5); i }", 4, &mut cp).0,
+            [0, 1]
+        );
     }
 }

@@ -116,6 +116,36 @@ test('a script that would sleep for a day ends on every engine without Cancel, n
   await page.close();
 });
 
+test('on asyncio a script\'s sleeps are awaits: two coroutines halve the sleeping, and a read, sleep, write loses updates', async (t) => {
+  const { page, errors } = await openPage(env.browser, `${env.server.url}play.html`, { width: 1280, height: 900 });
+  await poolReady(page, errors);
+  for (const mode of ['shared', 'gil', 'pool', 'isolated']) {
+    const box = `input[data-mode=${mode}]`;
+    if (await page.$(box) && await page.isChecked(box)) await page.uncheck(box);
+  }
+  if (!(await page.isChecked('input[data-mode=asyncio]'))) await page.check('input[data-mode=asyncio]');
+  await setRange(page, '#bench-tasks', 4);
+  await setRange(page, '#bench-max', 2);
+  // Seed 000's sleep-add: four 100 ms sleeps, serially 400 ms.
+  await page.selectOption('#script-example', { label: 'sleep-add (seed 000)' });
+  await sweep(page, /✓ \[11, 12, 13, 14\]/);
+  const ms = await page.$$eval('.sweep-table tbody tr', rows => Object.fromEntries(rows.map(r =>
+    [`${r.dataset.mode}@${r.dataset.workers}`, Number(r.querySelector('[data-ms]').dataset.ms)])));
+  t.diagnostic(JSON.stringify(ms));
+  assert.ok(ms['asyncio@1'] >= 400, `one coroutine sleeps in turn: ${ms['asyncio@1']} ms`);
+  assert.ok(ms['asyncio@2'] < 0.75 * ms['asyncio@1'], `two coroutines: ${ms['asyncio@2']} ms against ${ms['asyncio@1']} ms`);
+
+  // Read, await, write: every coroutine reads before any writes, so updates are lost.
+  await page.fill('#script', 'fn task(i) {\n  let t = total();\n  sleep(20);\n  set_total(t + 1);\n  t\n}\n');
+  await sweep(page, /✓ /);
+  const two = await page.textContent('.sweep-table tbody tr[data-mode=asyncio][data-workers="2"]');
+  assert.match(two, /it ended at 2, short of the serial 4 by 2 \(50\.0%\): updates lost/, two);
+  assert.match(await page.textContent('.sweep-table tbody tr[data-mode=asyncio][data-workers="1"]'), /it ended at 4, as serially/);
+  t.diagnostic(`asyncio: ${await screenshot(await page.$('.sweep-table'), 'playground-asyncio.png')}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a link carries the script and opens it in the editor without running it', async (t) => {
   const { page, errors } = await openPage(env.browser, `${env.server.url}play.html`);
   await poolReady(page, errors);

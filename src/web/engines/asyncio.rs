@@ -6,7 +6,10 @@
 //! browser handle what is queued, as asyncio's loop polls for I/O between its callbacks; that
 //! time stays inside the clock, since timers keep running through it.
 //!
-//! Each task's record holds the span it held the loop (`held`), and the time it was due but
+//! A visitor's script pauses at each `sleep(…)` at the top of its `fn task`, which is awaited
+//! as a timer too; the stretches between hold the loop (see `workloads::script::steps`).
+//!
+//! Each task's record holds the spans it held the loop (`held`), and the time it was due but
 //! waited for the loop because another task computed (`gil_wait_ms`): one lane in the
 //! timeline, tasks interleaved at their awaits.
 
@@ -15,7 +18,8 @@ use crate::run::{RawRun, RunError, TaskRecord};
 use crate::web::engines::main_thread::YIELD_EVERY_MS;
 use crate::web::panics::{guarded, install_hook};
 use crate::web::platform::{now_ms, yield_to_browser};
-use crate::workloads::{Job, PageThread, Value, shared_counter};
+use crate::workloads::script::{self, Step};
+use crate::workloads::{Job, PageThread, Value, Workload, shared_counter};
 use gloo_timers::future::TimeoutFuture;
 use std::cell::{Cell, RefCell};
 
@@ -56,11 +60,16 @@ impl Loop<'_> {
                 self.cancel.check()?;
                 due_ms = start_ms + f64::from(wait);
             }
-            let from = self.now();
-            let mut value = None;
-            guarded(|| value = Some(self.job.compute(i, &mut PageThread::for_job(self.job))))
-                .map_err(|why| format!("task {i} failed on the event loop: {why}"))?;
-            let value = value.expect("a task that returned has its value");
+            let (value, held, late_ms) = match &self.job.workload {
+                Workload::Script { source } => self.script_task(source, i, due_ms).await?,
+                _ => {
+                    let from = self.now();
+                    let value = self.compute(i, || {
+                        self.job.compute(i, &mut PageThread::for_job(self.job))
+                    })?;
+                    (value, vec![(from, self.now())], (from - due_ms).max(0.0))
+                }
+            };
             let end_ms = self.now();
             if let Value::Failed(why) = &value {
                 return Err(RunError::Failed(format!("task {i}: {why}")));
@@ -71,12 +80,52 @@ impl Loop<'_> {
                 worker: 0,
                 start_ms,
                 end_ms,
-                gil_wait_ms: (from - due_ms).max(0.0),
-                held: vec![(from, end_ms)],
+                gil_wait_ms: late_ms,
+                held,
             });
             if now_ms() - self.last_yield.get() >= YIELD_EVERY_MS {
                 yield_to_browser().await;
                 self.last_yield.set(now_ms());
+            }
+        }
+    }
+
+    /// Task `i`'s computing, holding the loop; a trap fails the run.
+    fn compute<T>(&self, i: usize, mut f: impl FnMut() -> T) -> Result<T, RunError> {
+        let mut value = None;
+        guarded(|| value = Some(f()))
+            .map_err(|why| format!("task {i} failed on the event loop: {why}"))?;
+        Ok(value.expect("a task that returned has its value"))
+    }
+
+    /// A script's task `i`, due at `due_ms`: its stretches between the sleeps at the top of its
+    /// body, each holding the loop, each sleep awaited as a timer (see `script::steps`). Its
+    /// value, the spans it held the loop, and how long it was due but waited for the loop.
+    async fn script_task(
+        &self,
+        source: &str,
+        i: usize,
+        mut due_ms: f64,
+    ) -> Result<(Value, Vec<(f64, f64)>, f64), RunError> {
+        let (mut held, mut late_ms) = (Vec::new(), 0.0);
+        let mut task = match script::start_steps(source, i) {
+            Ok(task) => task,
+            Err(e) => return Ok((Value::from(Err(e)), held, late_ms)),
+        };
+        loop {
+            let from = self.now();
+            late_ms += (from - due_ms).max(0.0);
+            let step = self.compute(i, || task.step(&mut PageThread::for_job(self.job)))?;
+            let to = self.now();
+            held.push((from, to));
+            match step {
+                Step::Done(value) => return Ok((value.into(), held, late_ms)),
+                Step::Await(0) => due_ms = to,
+                Step::Await(ms) => {
+                    TimeoutFuture::new(ms).await;
+                    self.cancel.check()?;
+                    due_ms = to + f64::from(ms);
+                }
             }
         }
     }
