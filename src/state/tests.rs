@@ -542,21 +542,26 @@ fn the_live_region_says_what_started_each_outcome_and_how_it_ended() {
     s.apply(Action::RunStarted);
     assert_eq!(s.announcement, "Quick run started.");
     assert_eq!(s.last_run, Some(RunKind::Quick));
+    let pool = Mode::Pool { reuse: false };
     s.apply(Action::EngineFinished {
-        mode: Mode::Pool { reuse: true },
+        mode: pool,
         outcome: Err(RunError::Failed("task 3 failed: it panicked".into())),
     });
     assert_eq!(
         s.announcement,
-        format!(
-            "{}: failed: task 3 failed: it panicked.",
-            Mode::Pool { reuse: true }.label()
-        )
+        format!("{}: failed: task 3 failed: it panicked.", pool.label())
     );
     s.apply(Action::RunFinished {
         responsiveness: None,
     });
-    assert_eq!(s.announcement, "Quick run finished.");
+    // Each engine's result again, since the next replaced each in the live region at once.
+    assert_eq!(
+        s.announcement,
+        format!(
+            "Quick run finished. {}: failed: task 3 failed: it panicked.",
+            pool.label()
+        )
+    );
 
     let plan = s.bench_plan();
     s.apply(Action::SweepStarted(plan.clone()));
@@ -587,6 +592,41 @@ fn the_live_region_says_what_started_each_outcome_and_how_it_ended() {
     assert_eq!(
         s.announcement,
         "Sweep finished: 1 point measured. Median times: serial 100.0 ms."
+    );
+
+    // Failed points: how many, each with why; a reason they share (a broken script's), once.
+    let failed = |s: &mut State, whys: &[&str]| {
+        s.apply(Action::SweepStarted(plan.clone()));
+        for (workers, why) in whys.iter().enumerate() {
+            s.apply(Action::PointFailed {
+                point: Point {
+                    mode: Mode::Shared { gil: false },
+                    workers: workers + 1,
+                },
+                why: why.to_string(),
+            });
+        }
+        s.apply(Action::SweepFinished {
+            cancelled: false,
+            responsiveness: None,
+        });
+        s.announcement.clone()
+    };
+    assert_eq!(
+        failed(
+            &mut s,
+            &["task 0: line 2, column 7: Variable not found: y"; 2]
+        ),
+        "Sweep finished: no point measured. 2 points failed, each with: task 0: line 2, \
+         column 7: Variable not found: y."
+    );
+    assert_eq!(
+        failed(
+            &mut s,
+            &["task 2 failed: it panicked", "task 2 failed: it trapped."]
+        ),
+        "Sweep finished: no point measured. 2 points failed: shared memory, 1 worker: task 2 \
+         failed: it panicked. shared memory, 2 workers: task 2 failed: it trapped."
     );
 }
 

@@ -110,7 +110,14 @@ pub fn Bench(props: &BenchProps) -> Html {
     let job = b.job();
     let view = &props.view;
     let narrow = platform::narrow_screen();
-    let svg = (!view.is_empty()).then(|| view.page_chart(narrow, "sweep-table").map(|c| c.svg));
+    let svg =
+        (!view.is_empty()).then(|| view.page_chart(narrow, "chart-description").map(|c| c.svg));
+    // The chart's name carries each engine's times; its description says how to read it, and
+    // where every point is.
+    let description = format!(
+        "One line per engine over 1 to {} workers, with hardwareConcurrency {} marked; the table that follows lists every point.",
+        props.top_workers, props.hardware_concurrency
+    );
     let legend = if narrow { view.legend() } else { Vec::new() };
     let (prediction_notes, fit_notes) = (&view.prediction_notes, &view.fit_notes);
     let views = [(View::Time, "time"), (View::Speedup, "speedup"), (View::Efficiency, "efficiency")].map(|(view, name)| {
@@ -193,6 +200,7 @@ pub fn Bench(props: &BenchProps) -> Html {
                 }} />
             }
             <div class="views" role="radiogroup" aria-label="Chart">{ for views }</div>
+            <p class="visually-hidden" id="chart-description">{ description }</p>
             <div class="chart" id="chart" tabindex="-1">
                 { match svg {
                     None => html! { <p class="placeholder">{ "Sweep to see elapsed time against workers." }</p> },
@@ -239,6 +247,9 @@ pub fn Bench(props: &BenchProps) -> Html {
     }
 }
 
+/// How long typing must pause before the script's check is announced.
+const SCRIPT_PAUSE_MS: u32 = 800;
+
 #[derive(Properties, PartialEq)]
 struct ScriptEditorProps {
     source: String,
@@ -252,6 +263,26 @@ struct ScriptEditorProps {
 #[component]
 fn ScriptEditor(p: &ScriptEditorProps) -> Html {
     let checked = script::check(&p.source);
+    // A screen reader hears the check only when the script turns valid or invalid, once typing
+    // pauses, not at every keystroke.
+    let said = use_state(String::new);
+    let valid_said = use_mut_ref(|| true);
+    {
+        let (said, valid_said, valid) = (said.clone(), valid_said.clone(), checked.is_ok());
+        let words = match &checked {
+            Ok(()) => "The script compiles.".to_string(),
+            Err(e) => format!("Script error: {e}"),
+        };
+        use_effect_with(p.source.clone(), move |_| {
+            let pause = gloo_timers::callback::Timeout::new(SCRIPT_PAUSE_MS, move || {
+                if *valid_said.borrow() != valid {
+                    *valid_said.borrow_mut() = valid;
+                    said.set(words);
+                }
+            });
+            move || drop(pause)
+        });
+    }
     html! {
         <div class="script-editor">
             <label for="script-example">{ "Example" }</label>
@@ -262,8 +293,9 @@ fn ScriptEditor(p: &ScriptEditorProps) -> Html {
             <label for="script">{ "Your task" }</label>
             <textarea id="script" class="script" spellcheck="false" autocapitalize="off" autocomplete="off"
                 rows={p.source.lines().count().clamp(6, 18).to_string()} value={p.source.clone()}
-                oninput={p.on_script.clone()} disabled={p.running} aria-describedby="script-check script-help" />
-            <p id="script-check" class={if checked.is_ok() { "script-check ok" } else { "script-check error" }} role="status">
+                oninput={p.on_script.clone()} disabled={p.running} aria-invalid={checked.is_err().to_string()} aria-describedby="script-check script-help" />
+            <p class="visually-hidden" id="script-said" role="status">{ (*said).clone() }</p>
+            <p id="script-check" class={if checked.is_ok() { "script-check ok" } else { "script-check error" }}>
                 { match &checked {
                     Ok(()) => "✓ compiles; each task calls task(i) with its index".to_string(),
                     Err(e) => e.to_string(),

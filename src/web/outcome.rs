@@ -21,6 +21,8 @@ pub fn timeline_button(
         return html! {};
     };
     let timeline = std::rc::Rc::new(Timeline::of(run.mode, job, &run.run));
+    // Named by its run: a page holds many of these buttons.
+    let name = format!("timeline: {title}");
     let dispatch = dispatch.clone();
     let onclick = Callback::from(move |_: MouseEvent| {
         dispatch.dispatch(Action::ShowTimeline(Some(ShownTimeline {
@@ -30,7 +32,7 @@ pub fn timeline_button(
             theirs: false,
         })))
     });
-    html! { <button class="link show-timeline" {onclick}>{ "timeline" }</button> }
+    html! { <button class="link show-timeline" aria-label={name} {onclick}>{ "timeline" }</button> }
 }
 
 /// The elapsed cell and the detail cell of a finished run.

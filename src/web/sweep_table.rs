@@ -48,6 +48,7 @@ pub fn SweepTable(props: &SweepTableProps) -> Html {
                 }
                 _ => None,
             };
+            let name = format!("timeline: {}", p.point.describe());
             let show = measured.and_then(|m| m.timeline.clone()).map(|timeline| {
                 let dispatch = dispatch.clone();
                 let title = p.point.describe();
@@ -63,7 +64,7 @@ pub fn SweepTable(props: &SweepTableProps) -> Html {
             rows.push(html! {
                 <tr data-whose={whose} data-mode={p.point.mode.key()} data-workers={p.point.workers.to_string()}>
                     if theirs.is_some() { <td data-label="run">{ whose }</td> }
-                    <td data-label="engine">{ p.point.mode.label() }</td>
+                    <th scope="row" data-label="engine">{ p.point.mode.label() }</th>
                     <td class="num" data-label="workers">{ p.point.workers }</td>
                     <td class="num" data-label="median ms" data-ms={format!("{:.3}", s.median_ms)}>{ format!("{:.1}", s.median_ms) }</td>
                     <td class="num" data-label="min ms">{ format!("{:.1}", s.min_ms) }</td>
@@ -74,7 +75,7 @@ pub fn SweepTable(props: &SweepTableProps) -> Html {
                             <span class="note why">{ format!(" {note}.") }</span>
                         }
                         if let Some(onclick) = show {
-                            <button class="link show-timeline" {onclick}>{ "timeline" }</button>
+                            <button class="link show-timeline" aria-label={name.clone()} {onclick}>{ "timeline" }</button>
                         }
                     </td>
                 </tr>
@@ -85,7 +86,7 @@ pub fn SweepTable(props: &SweepTableProps) -> Html {
         html! {
             <tr class="failed" data-mode={p.mode.key()} data-workers={p.workers.to_string()}>
                 if theirs.is_some() { <td data-label="run">{ "mine" }</td> }
-                <td data-label="engine">{ p.mode.label() }</td><td class="num" data-label="workers">{ p.workers }</td>
+                <th scope="row" data-label="engine">{ p.mode.label() }</th><td class="num" data-label="workers">{ p.workers }</td>
                 <td colspan="5" class="error" data-label="failed">{ why }</td>
             </tr>
         }
@@ -93,9 +94,23 @@ pub fn SweepTable(props: &SweepTableProps) -> Html {
     if rows.is_empty() && b.failures.is_empty() {
         return html! {};
     }
+    // On a phone the table folds to its one-line summary: every point stacked as a card is
+    // many screens long.
+    let narrow = crate::web::platform::narrow_screen();
+    let fold = format!(
+        "Every point: {} measured{}",
+        rows.len(),
+        match b.failures.len() {
+            0 => String::new(),
+            n => format!(", {n} failed"),
+        }
+    );
     html! {
+        <details class="sweep-fold" open={!narrow}>
+            <summary>{ fold }</summary>
             <div class="table-scroll" role="region" aria-label="Every measured point" tabindex="0">
             <table class="results sweep-table" id="sweep-table">
+                <caption>{ format!("Every point measured: the median, fastest and slowest of its runs, its speedup over serial and its result checked against serial{}.", if b.failures.is_empty() { String::new() } else { format!("; {} failed", crate::words::count(b.failures.len(), "point")) }) }</caption>
                 <thead><tr>
                     if theirs.is_some() { <th scope="col">{ "run" }</th> }
                     <th scope="col">{ "engine" }</th><th scope="col">{ "workers" }</th><th scope="col">{ "median ms" }</th>
@@ -104,5 +119,6 @@ pub fn SweepTable(props: &SweepTableProps) -> Html {
                 <tbody>{ for rows }{ for failures }</tbody>
             </table>
             </div>
+        </details>
     }
 }

@@ -24,7 +24,7 @@ async function workersSettleAt(page, want) {
 
 test('a task that panics or traps fails its run in every engine, naming it; the next sweep is correct', async (t) => {
   const { page, errors } = await openPage(env.browser, env.server.url, { width: 1280, height: 900 });
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
   const poolWorkers = page.workers().length;
   await setRange(page, '#bench-tasks', 4);
   await setRange(page, '#bench-size', 10);
@@ -39,6 +39,10 @@ test('a task that panics or traps fails its run in every engine, naming it; the 
     assert.deepEqual(failed.map(([mode]) => mode).sort(), ['gil', 'gil', 'isolated', 'isolated', 'main', 'pool', 'pool', 'shared', 'shared'], `${kind}: every point failed`);
     for (const [mode, text] of failed) assert.match(text, why, `${kind} in ${mode}`);
     assert.deepEqual(await goodRows(page), [], `${kind}: no point shows a time`);
+    // The live region says how many points failed, each with its engine and why.
+    const said = await page.textContent('#announcer');
+    assert.match(said, /^Sweep finished: no point measured\. 9 points failed: main thread, 1 worker: task 2 failed /, said);
+    assert.equal(said.match(/\d workers?: task 2 failed /g).length, 9, said);
     // Every pool of the sweep broke and was torn down; the shared-memory pool's host was
     // terminated and replaced at once, so only the new pool's workers are left.
     assert.equal(await workersSettleAt(page, poolWorkers), poolWorkers, `${kind}: the broken pools' workers were all terminated`);
