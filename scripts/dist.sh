@@ -61,8 +61,10 @@ done
 cp index.html www/* dist/
 # The playground: the same page, loading (and preloading) the module with the interpreter.
 sed -e 's|<html lang="en">|<html lang="en" data-playground>|' -e 's|"pkg/corescope|"pkg-script/corescope|g' \
-  -e 's|<title>corescope — |<title>corescope playground — |' index.html > dist/play.html
-for mark in data-playground pkg-script/corescope_bg.wasm; do
+  -e 's|<title>corescope — [^<]*</title>|<title>corescope playground — run your own task on every engine</title>|' \
+  -e 's|<meta name="description" content="[^"]*">|<meta name="description" content="Write a task and run it serially, on threads sharing memory with and without a GIL, on isolated workers and as asyncio coroutines, checked and timed in your browser.">|' \
+  index.html > dist/play.html
+for mark in data-playground pkg-script/corescope_bg.wasm "<title>corescope playground"; do
   grep -q "$mark" dist/play.html || { echo "error: dist/play.html has no $mark" >&2; exit 1; }
 done
 cp node_modules/coi-serviceworker/coi-serviceworker.js dist/

@@ -224,13 +224,48 @@ pub fn App(props: &AppProps) -> Html {
     let progress = state.preset_progress(&steps);
     let b = &state.bench;
 
+    // The page opens on the lessons; the playground on its editor, in the bench.
+    let playground = platform::is_playground();
+    let quick_run = html! {
+        <QuickRun rows={state.rows.iter().map(|(mode, status)| (*mode, status.clone(), reason(*mode))).collect::<Vec<_>>()}
+            workers={state.workers} max_workers={state.max_workers} running={state.running}
+            hardware_concurrency={state.hardware_concurrency} shown={shown(Section::Quick)}
+            dispatch={dispatch.clone()} on_run={quick} />
+    };
+    let bench_section = html! {
+        <Bench bench={b.clone()} theirs={state.theirs.clone()} view={Rc::new(BenchView::of(&state))}
+            engines={BENCH_MODES.map(|mode| (mode, state.is_off(mode).then(|| reason(mode).unwrap_or_default()))).to_vec()}
+            max_workers={state.max_workers} top_workers={state.bench_max_workers()}
+            hardware_concurrency={state.hardware_concurrency} running={state.running}
+            shown={shown(Section::Bench)} dispatch={dispatch.clone()} on_sweep={sweep}>
+            <SweepTable bench={b.clone()} theirs={state.theirs.clone()} dispatch={dispatch.clone()} />
+            <Share running={state.running} nothing={b.measured.is_empty() && state.theirs.is_none()}
+                no_timelines={b.measured.iter().all(|m| m.timeline.is_none())} {make} />
+        </Bench>
+    };
+    let lessons_section = html! {
+        <Lessons selected={state.preset.selected} sweep_workload={state.preset.sweep_workload}
+            unavailable={steps.iter().map(|s| reason(s.mode)).collect::<Vec<_>>()}
+            {steps} {results} running_step={state.preset.running} {progress}
+            cores={state.cores()} hardware_concurrency={state.hardware_concurrency} running={state.running}
+            shown={shown(Section::Lessons)} dispatch={dispatch.clone()} on_run={preset} />
+    };
     html! {
         <main class="page" data-running={state.running.to_string()}>
-            <a class="skip-link" href="#lessons-title">{ "Skip to the lessons" }</a>
+            if playground {
+                <a class="skip-link" href="#script">{ "Skip to the editor" }</a>
+            } else {
+                <a class="skip-link" href="#lessons-title">{ "Skip to the lessons" }</a>
+            }
             <p class="visually-hidden" id="announcer" role="status" aria-live="polite" aria-atomic="true">{ &state.announcement }</p>
             <header>
-                <h1>{ "corescope" }</h1>
-                <p class="tagline">{ "See parallelism on your own machine: the same tasks on the main thread, on workers that share memory, and on isolated workers." }</p>
+                if playground {
+                    <h1>{ "corescope playground" }</h1>
+                    <p class="intro">{ "Write one task as a small function of its index and run it serially, on threads that share memory (with and without a GIL), on isolated workers like Python's processes, and as asyncio coroutines, for real in your browser. Every engine's answer is checked against the serial one, and the chart shows how its time changes with the number of workers." }</p>
+                } else {
+                    <h1>{ "corescope" }</h1>
+                    <p class="intro">{ "The lessons of five Python tutorials on parallel programming (the seeds, numbered 000 to 004: threads and the GIL, processes and pools, asyncio) run for real in your browser, on your own cores. Pick a lesson and press Run: each engine's time is measured here, its answer checked against the serial one, and the lesson is written from your numbers." }</p>
+                }
             </header>
             <Facts hardware_concurrency={state.hardware_concurrency} cross_origin_isolated={state.cross_origin_isolated}
                 threaded={state.threaded} pool={state.pool.clone()} calibration={state.calibration.clone()}
@@ -238,24 +273,11 @@ pub fn App(props: &AppProps) -> Html {
             if let Some(notice) = &state.notice {
                 <p class="notice" role="alert">{ notice }</p>
             }
-            <QuickRun rows={state.rows.iter().map(|(mode, status)| (*mode, status.clone(), reason(*mode))).collect::<Vec<_>>()}
-                workers={state.workers} max_workers={state.max_workers} running={state.running}
-                hardware_concurrency={state.hardware_concurrency} shown={shown(Section::Quick)}
-                dispatch={dispatch.clone()} on_run={quick} />
-            <Bench bench={b.clone()} theirs={state.theirs.clone()} view={Rc::new(BenchView::of(&state))}
-                engines={BENCH_MODES.map(|mode| (mode, state.is_off(mode).then(|| reason(mode).unwrap_or_default()))).to_vec()}
-                max_workers={state.max_workers} top_workers={state.bench_max_workers()}
-                hardware_concurrency={state.hardware_concurrency} running={state.running}
-                shown={shown(Section::Bench)} dispatch={dispatch.clone()} on_sweep={sweep}>
-                <Share running={state.running} nothing={b.measured.is_empty() && state.theirs.is_none()}
-                    no_timelines={b.measured.iter().all(|m| m.timeline.is_none())} {make} />
-                <SweepTable bench={b.clone()} theirs={state.theirs.clone()} dispatch={dispatch.clone()} />
-            </Bench>
-            <Lessons selected={state.preset.selected} sweep_workload={state.preset.sweep_workload}
-                unavailable={steps.iter().map(|s| reason(s.mode)).collect::<Vec<_>>()}
-                {steps} {results} running_step={state.preset.running} {progress}
-                cores={state.cores()} hardware_concurrency={state.hardware_concurrency} running={state.running}
-                shown={shown(Section::Lessons)} dispatch={dispatch.clone()} on_run={preset} />
+            if playground {
+                { bench_section }{ lessons_section }{ quick_run }
+            } else {
+                { lessons_section }{ quick_run }{ bench_section }
+            }
             <p class="diagnostics" id="diagnostics">
                 { match state.responsiveness {
                     Some(r) => r.describe(crate::web::probe::long_tasks_supported()),

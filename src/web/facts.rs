@@ -1,5 +1,6 @@
 //! The platform's facts: hardwareConcurrency, isolation, which module loaded, the shared-memory
-//! pool, and the effective cores with the button that measures them.
+//! pool, and the effective cores with the button that measures them; one line, with the
+//! details on demand.
 
 use crate::state::{Calibration, PoolStatus};
 use crate::web::engines;
@@ -28,8 +29,24 @@ pub fn Facts(s: &FactsProps) -> Html {
         move || drop(interval)
     });
     let on_calibrate = s.on_calibrate.reform(|_: MouseEvent| ());
+    // One line on what the runs will meet; the details open on demand.
+    let pool_short = match &s.pool {
+        PoolStatus::Ready { .. } => "shared memory ready",
+        PoolStatus::Starting => "starting shared memory…",
+        PoolStatus::Unavailable(_) | PoolStatus::Failed(_) => "no shared memory (details)",
+    };
+    let cores = match s.calibration.effective_cores() {
+        Some(c) => format!(" · {c} effective cores"),
+        None => String::new(),
+    };
     html! {
-        <dl class="facts">
+        <details class="facts" id="facts">
+        <summary>
+            { format!("Your machine: {} logical cores", s.hardware_concurrency) }
+            <span class="why">{ " (navigator.hardwareConcurrency)" }</span>
+            { format!(" · {pool_short}{cores}") }
+        </summary>
+        <dl>
             <dt>{ "hardwareConcurrency" }</dt><dd id="hardware-concurrency">{ s.hardware_concurrency }</dd>
             <dt>{ "cross-origin isolated" }</dt><dd id="isolated">{ if s.cross_origin_isolated { "yes" } else { "no" } }</dd>
             <dt>{ "module" }</dt><dd id="build" data-threaded={s.threaded.to_string()}>{ if s.threaded { "threaded (shared memory)" } else { "single-threaded" } }</dd>
@@ -44,5 +61,6 @@ pub fn Facts(s: &FactsProps) -> Html {
                 </button>
             </dd>
         </dl>
+        </details>
     }
 }

@@ -116,8 +116,6 @@ pub fn Lessons(props: &LessonsProps) -> Html {
             <nav class="preset-picker" aria-label="Presets">{ for picker }</nav>
             <article class="preset" data-preset={selected.key()}>
                 <h3>{ selected.title() }<small>{ format!(" seed {}", selected.seeds()) }</small></h3>
-                <p class="seed-found"><strong>{ "The seed found: " }</strong>{ selected.seed_found() }</p>
-                <p class="sizes">{ experiment::sizes(steps) }</p>
                 <div class="controls">
                     if selected == PresetId::ScalingSweep {
                         <label for="sweep-workload">{ "Workload" }</label>
@@ -130,6 +128,8 @@ pub fn Lessons(props: &LessonsProps) -> Html {
                     <button id="run-preset" onclick={on_run} disabled={running}>{ "Run preset" }</button>
                     <span class="progress" id="preset-progress">{ &props.progress }</span>
                 </div>
+                <p class="seed-found"><strong>{ "The seed found: " }</strong>{ selected.seed_found() }</p>
+                <p class="sizes">{ experiment::sizes(steps) }</p>
                 <table class="results steps" id="preset-results" tabindex="-1" aria-label="The preset's steps and results">
                     <thead><tr><th scope="col">{ "step" }</th><th scope="col">{ "elapsed" }</th><th scope="col">{ "result (checked against serial)" }</th></tr></thead>
                     <tbody>{ for rows }</tbody>

@@ -78,8 +78,8 @@ pub fn QuickRun(props: &QuickRunProps) -> Html {
             <h2 id="quick-title">{ "Quick run" }</h2>
             <div class="controls">
                 <p class="workload">
-                    { "Workload: 10 tasks, each counts to 3,000,000 then adds the pair (10, i) — the seed's " }
-                    <code>{ "add_compute" }</code>{ ", at the seed's own size. Compiled, each task computes for milliseconds, so starting a fresh pool of isolated workers (inside the clock here) can outweigh the work: their row says how much of its time was start-up. The presets run larger tasks." }
+                    { "Seed 000's CPU-bound task, at its own size: 10 tasks, each counting to 3,000,000 and then adding two numbers (the tutorial's " }
+                    <code>{ "add_compute" }</code>{ "). Compiled, each task takes only milliseconds, so starting a fresh pool of isolated workers, which is timed with the work here, can cost more than the work: their row says how much of the time was start-up. The lessons run larger tasks." }
                 </p>
                 <label for="workers">{ "Workers" }</label>
                 <input id="workers" type="range" min="1" max={max.to_string()} step="1"

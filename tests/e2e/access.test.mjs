@@ -37,7 +37,7 @@ async function sweepByKeyboard(page) {
 
 test('keyboard and screen-reader users hear every run and keep their place', async (t) => {
   const { page, errors } = await openPage(env.browser, env.server.url, { width: 1280, height: 900 });
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
   assert.equal(await page.getAttribute('#announcer', 'aria-live'), 'polite');
   assert.equal(await page.getAttribute('.skip-link', 'href'), '#lessons-title');
 
@@ -46,7 +46,7 @@ test('keyboard and screen-reader users hear every run and keep their place', asy
   await page.waitForSelector('main[data-running=true]');
   await page.waitForSelector('main[data-running=false]', { timeout: 60_000 });
   assert.equal(await focused(page), 'quick-results', 'after a quick run, focus is on its results');
-  assert.equal(await page.textContent('#announcer'), 'Quick run finished.');
+  assert.match(await page.textContent('#announcer'), /^Quick run finished\. main thread: [\d.]+ ms\. /);
 
   const whileRunning = await sweepByKeyboard(page);
   assert.equal(whileRunning, 'cancel-sweep', 'while a sweep runs, focus is on Cancel');
@@ -54,12 +54,13 @@ test('keyboard and screen-reader users hear every run and keep their place', asy
   const said = await page.textContent('#announcer');
   assert.match(said, /^Sweep finished: 7 points measured\. Median times: serial [\d.]+ m?s; shared memory: /);
 
-  // The chart is named from its data and described by the table beside it.
+  // The chart is named from its data and described in a sentence that points to the table.
   const chart = await page.$eval('#chart svg', svg => ({ role: svg.getAttribute('role'), label: svg.getAttribute('aria-label'), by: svg.getAttribute('aria-describedby') }));
   assert.equal(chart.role, 'img');
   assert.match(chart.label, /^corescope — elapsed time against workers\. Median times: serial /);
-  assert.equal(chart.by, 'sweep-table');
-  assert.ok(await page.$('#sweep-table'), 'the table the chart names exists');
+  assert.equal(chart.by, 'chart-description');
+  assert.match(await page.textContent('#chart-description'), /^One line per engine over 1 to 2 workers, with hardwareConcurrency \d+ marked; the table that follows lists every point\.$/);
+  assert.ok(await page.$('#sweep-table'), 'the table the description points to exists');
   // Each engine's points have their own shape.
   const shapes = await page.$$eval('#chart svg g.plot .point', ps => [...new Set(ps.map(p => p.dataset.shape))]);
   assert.equal(shapes.length, 3, `three engines, three marker shapes: ${shapes}`);
@@ -89,8 +90,12 @@ test('keyboard and screen-reader users hear every run and keep their place', asy
 
 test('on a 360-px phone every result and timeline is reachable and readable', async (t) => {
   const { page, errors } = await openPage(env.browser, env.server.url, { width: 360, height: 800 });
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
   await sweepByKeyboard(page);
+  // The table folds to its summary on a phone, and opens on demand.
+  assert.equal(await page.getAttribute('.sweep-fold', 'open'), null);
+  assert.match(await page.textContent('.sweep-fold summary'), /^Every point: 7 measured$/);
+  await page.click('.sweep-fold summary');
   const rows = await page.$$eval('.sweep-table tbody tr', rows => rows.map(r => {
     const visible = el => { const b = el?.getBoundingClientRect(); return !!b && b.width > 0 && b.right <= document.documentElement.clientWidth + 1; };
     const box = el => { const b = el?.getBoundingClientRect(); return b && [Math.round(b.left), Math.round(b.right), Math.round(b.width)]; };
@@ -139,7 +144,7 @@ test('on a 360-px phone every result and timeline is reachable and readable', as
 
 test('an idle page gives back the workers and memory its runs grew', async (t) => {
   const { page, errors } = await openPage(env.browser, env.server.url);
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
   const atLoad = page.workers().length;
   // Four workers on two cores grows the shared pool to its largest size, and the reused
   // isolated pool to four.

@@ -12,7 +12,7 @@ const env = servedPage();
 /** A page with a small sweep configured: 2 tasks at 10% size, shared memory and the reused pool. */
 async function smallSweep(viewport) {
   const { page, errors } = await openPage(env.browser, env.server.url, viewport);
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
   await setRange(page, '#bench-tasks', 2);
   await setRange(page, '#bench-size', 10);
   await page.uncheck('input[data-mode=gil]');
@@ -203,7 +203,7 @@ test('the largest list append fits the shared memory and is accepted', async () 
 
 test('the race sweeps as a workload: free threads may lose updates, the lock and the loop never', async (t) => {
   const { page, errors } = await openPage(env.browser, env.server.url);
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
   const options = await page.$$eval('#bench-workload option', os => os.map(o => [o.value, o.textContent]));
   const races = options.filter(([, text]) => text.startsWith('race on a global'));
   assert.deepEqual(races.map(([v]) => v), ['9', '10', '11'], 'after the script, so older links keep their numbers');

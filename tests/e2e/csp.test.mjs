@@ -17,7 +17,7 @@ test('the page runs every engine under its Content-Security-Policy without a vio
     document.addEventListener('securitypolicyviolation', e => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   assert.match(await page.getAttribute('meta[http-equiv=Content-Security-Policy]', 'content'), /worker-src 'self' blob:;/);
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
   await setRange(page, '#workers', 2);
   await page.click('#run');
   await page.waitForSelector('main[data-running=true]');

@@ -105,7 +105,7 @@ export async function setRange(page, selector, value) {
 /** Waits for the shared-memory pool to be ready; on timeout, fails with what the page says. */
 export async function poolReady(page, errors = [], timeout = 60_000) {
   try {
-    await page.waitForSelector('#pool[data-ready=true]', { timeout });
+    await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout });
   } catch (e) {
     const says = await page.textContent('#pool').catch(() => '(no #pool element)');
     throw new Error(`the shared-memory pool did not get ready within ${timeout} ms: the page says "${says}"; console errors: ${JSON.stringify(errors)}`);

@@ -24,7 +24,7 @@ async function run(page) {
 
 test('the page reports its cores and cross-origin isolation, and starts the pool', async () => {
   const { page, errors } = await openPage(env.browser, env.server.url);
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
   const cores = Number(await page.textContent('#hardware-concurrency'));
   assert.ok(cores >= 1, `hardwareConcurrency shown as ${cores}`);
   assert.equal(cores, await page.evaluate(() => navigator.hardwareConcurrency));
@@ -36,7 +36,7 @@ test('the page reports its cores and cross-origin isolation, and starts the pool
 
 test('every engine returns the serial answer for 1 and 2 workers', async (t) => {
   const { page, errors } = await openPage(env.browser, env.server.url);
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
   for (const workers of [1, 2]) {
     await setWorkers(page, workers);
     assert.match(await page.textContent('#workers-value'), new RegExp(`^${workers} of \\d+$`));
@@ -63,7 +63,7 @@ test('every engine returns the serial answer for 1 and 2 workers', async (t) => 
 
 test('the page fits a phone screen', async (t) => {
   const { page, errors } = await openPage(env.browser, env.server.url, { width: 390, height: 844 });
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
   await run(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone screen`);
@@ -74,7 +74,7 @@ test('the page fits a phone screen', async (t) => {
 
 test('a lesson preset runs from one click and writes its lesson from the numbers', async (t) => {
   const { page, errors } = await openPage(env.browser, env.server.url);
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
   await page.click('button[data-preset=global]');
   await page.click('#run-preset');
   await page.waitForSelector('main[data-running=true]');

@@ -43,7 +43,7 @@ let shared = null;
 
 test('a copied link opens elsewhere with the same numbers, then runs here and overlays both', async (t) => {
   const sender = await freshPage(env.server.url);
-  await sender.page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await sender.page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
   await setRange(sender.page, '#bench-tasks', 4);
   await setRange(sender.page, '#bench-size', 10);
   await setRange(sender.page, '#bench-max', 4);
@@ -70,7 +70,7 @@ test('a copied link opens elsewhere with the same numbers, then runs here and ov
   assert.equal(await receiver.page.$eval('#bench-tasks', el => el.value), '4', 'the configuration came along');
   assert.equal(receiver.page.url(), link, 'the address bar keeps the link');
 
-  await receiver.page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await receiver.page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
   await receiver.page.click('#run-compare');
   await receiver.page.waitForSelector('main[data-running=true]');
   await receiver.page.waitForSelector('main[data-running=false]', { timeout: 120_000 });
@@ -135,7 +135,7 @@ test('a damaged or future link says why and leaves a usable page with the defaul
       t.diagnostic(`a damaged link shows: ${await page.textContent('.notice')}`);
       t.diagnostic(`screenshot: ${await screenshot(page, 'share-broken.png')}`);
       // Usable: the quick run works.
-      await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+      await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
       await page.click('#run');
       await page.waitForSelector('main[data-running=true]');
       await page.waitForSelector('main[data-running=false]', { timeout: 60_000 });

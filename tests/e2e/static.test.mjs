@@ -56,7 +56,7 @@ async function quickRun(page) {
 
 test('without headers or service worker: the single-threaded build, saying why', async (t) => {
   const { page, errors, context } = await open(`${plain.url}corescope/`, { serviceWorker: false });
-  await page.waitForSelector('#build');
+  await page.waitForSelector('#build', { state: 'attached' });
   assert.equal(await page.getAttribute('#build', 'data-threaded'), 'false');
   assert.equal(await page.textContent('#isolated'), 'no');
   const pool = await page.textContent('#pool');

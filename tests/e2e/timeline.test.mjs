@@ -45,7 +45,7 @@ async function presetTimeline(page, preset, step) {
 
 test('the GIL and sleep presets show their lanes on one clock', async (t) => {
   const { page, errors } = await openPage(env.browser, env.server.url, { width: 1280, height: 900 });
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
   const stepIds = async () => page.$$eval('section.lessons tr[data-step]', rows => rows.map(r => [r.dataset.step, r.dataset.engine]));
 
   await page.click('button[data-preset=gil]');
@@ -96,7 +96,7 @@ test('the GIL and sleep presets show their lanes on one clock', async (t) => {
 
 test('bench points and quick runs open their timelines; a sweep predicts and exports its trace', async (t) => {
   const { page, errors } = await openPage(env.browser, env.server.url);
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
   await setRange(page, '#workers', 2);
   await page.click('#run');
   await page.waitForSelector('main[data-running=true]');
@@ -169,8 +169,9 @@ test('the measured effective cores show beside hardwareConcurrency and travel in
   const context = await env.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   await page.goto(env.server.url);
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 30_000 });
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
   const started = Date.now();
+  await page.click('#facts summary');
   await page.click('#calibrate');
   await page.waitForSelector('#effective-cores[data-cores]', { timeout: 30_000 });
   const took = Date.now() - started;
