@@ -56,6 +56,18 @@ pub fn render(t: &Timeline, width: u32, labelled_by: &str) -> Result<String, Str
     ))
 }
 
+/// How wide a label of `chars` digits in `font_px` is drawn, at most: 0.62 em a digit in the
+/// sans-serif fonts browsers pick.
+fn label_px(chars: usize, font_px: f64) -> f64 {
+    chars.max(1) as f64 * 0.62 * font_px
+}
+
+/// How many time labels fit along `plot_px` drawn px, each `label` px wide with as much again
+/// between two, so no two touch in any browser's font.
+fn x_label_count(plot_px: f64, label: f64) -> usize {
+    ((plot_px / (2.0 * label)).floor() as usize).clamp(2, 10)
+}
+
 fn draw(
     svg: &mut String,
     t: &Timeline,
@@ -76,11 +88,20 @@ fn draw(
         .take(lanes)
         .map(|l| lane_name(t.mode, l.worker))
         .collect();
+    let (y_area, margin) = (if narrow { 80 } else { 120 }, 10);
+    let font_px = f64::from(font) / 1.24;
+    let widest = format!("{:.0}", hi.abs().max(lo.abs())).len();
+    // Room on the right for half the last label, which is centred on its tick.
+    let right = margin.max((label_px(widest, font_px) / 2.0).ceil() as u32 + 4);
     let mut chart = ChartBuilder::on(&root)
-        .margin(10)
-        .x_label_area_size(38)
-        .y_label_area_size(if narrow { 80 } else { 120 })
+        .margin(margin)
+        .margin_right(right)
+        // The tick labels, the axis title under them, and a gap between.
+        .x_label_area_size(if narrow { 46 } else { 42 })
+        .y_label_area_size(y_area)
         .build_cartesian_2d(lo - pad..hi + pad, 0f64..lanes as f64)?;
+    let plot_px = f64::from(size.0.saturating_sub(y_area + margin + right));
+    let x_labels = x_label_count(plot_px, label_px(widest, font_px));
     // The first lane on top: lane i occupies y from `lanes - 1 - i` to one above.
     let base = |i: usize| (lanes - 1 - i) as f64;
     chart
@@ -100,6 +121,7 @@ fn draw(
                 String::new()
             }
         })
+        .x_labels(x_labels)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .label_style(("sans-serif", font))
         .axis_desc_style(("sans-serif", font))
