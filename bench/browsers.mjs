@@ -1,8 +1,10 @@
 // The two browsers the bench drives, behind one interface: open(url), call(fn, ...args) on the
-// page's window.corescope, close(). Chromium through playwright-core (as the end-to-end tests);
-// Firefox through geckodriver's W3C WebDriver endpoint, since playwright drives only its own
-// patched Firefox build and Debian's firefox-esr is the one here. (Typed arrays are copied to
-// plain ones in the page: WebDriver may not read a page's typed array from Firefox's sandbox.)
+// page's window.corescope, eval(fn, ...args) of a function in the page, close(); for the
+// end-to-end tests in Firefox also visit(url, until) and resize(width, height) of the viewport.
+// Chromium through playwright-core (as the end-to-end tests); Firefox through geckodriver's W3C
+// WebDriver endpoint, since playwright drives only its own patched Firefox build and Debian's
+// firefox-esr is the one here. (Typed arrays are copied to plain ones in the page: WebDriver may
+// not read a page's typed array from Firefox's sandbox.)
 import { spawn } from 'node:child_process';
 import { launchChromium } from '../tests/e2e/harness.mjs';
 
@@ -62,7 +64,30 @@ export async function firefox({ geckodriver = 'geckodriver', binary = '/usr/bin/
       }
     },
     call: (fn, ...args) => script('(fn, args) => window.corescope[fn](...args)', [fn, args]),
-    eval: fn => script(String(fn)),
+    eval: (fn, ...args) => script(String(fn), args),
+    /** Opens `url` and waits, up to 60 s, until the page function `until` is true. */
+    async visit(url, until) {
+      await send('POST', `${session}/url`, { url });
+      for (let i = 0; !(await script(String(until))); i++) {
+        if (i > 600) throw new Error(`${url}: not ready within 60 s`);
+        await new Promise(r => setTimeout(r, 100));
+      }
+    },
+    /** Saves the viewport as a PNG at `file`. */
+    async shot(file) {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(file, Buffer.from(await send('GET', `${session}/screenshot`), 'base64'));
+    },
+    /** Sets the page's viewport (not the window's outer size) to `width` × `height`. */
+    async resize(width, height) {
+      let [w, h] = [width, height];
+      for (let i = 0; i < 3; i++) {
+        await send('POST', `${session}/window/rect`, { width: w, height: h });
+        const [iw, ih] = await script('() => [window.innerWidth, window.innerHeight]');
+        if (iw === width && ih === height) return;
+        [w, h] = [w + width - iw, h + height - ih];
+      }
+    },
     async close() {
       await send('DELETE', session).catch(() => {});
       driver.kill();

@@ -79,7 +79,7 @@ step native cargo test
 step wasm-chromium wasm_in chrome
 step wasm-firefox wasm_in firefox
 step build scripts/dist.sh
-step e2e-chromium node --test tests/e2e/
+step e2e node --test tests/e2e/
 step bench-unit node --test bench/
 # The bench at tiny sizes, one repetition: it must keep working (its figures are not checked).
 step bench-quick scripts/bench.sh --quick
