@@ -1,7 +1,7 @@
 // frontdoor.test.mjs's checks in Firefox ESR, driven through geckodriver's WebDriver endpoint
 // (bench/browsers.mjs) with the page functions of visitor.mjs: the first screen at 360 × 780 and
 // 1280 × 800, the live region after a quick run and after a broken script's sweep, distinct
-// timeline names, no overlapping timeline labels at 500 px, and axe with no violation.
+// timeline names, no overlapping timeline or chart labels at 500 px, and axe with no violation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './harness.mjs';
@@ -80,6 +80,15 @@ test('Firefox: every quick-run engine is said, timelines are named by their runs
   await waitFor(() => /Sleep-bound add — serial/.test(document.querySelector('#timeline-title')?.textContent ?? ''));
   const long = await ff.eval(overlappingTexts, '#timeline svg');
   assert.deepEqual(long.overlaps, [], `${long.texts} labels`);
+  // The chart's axes, over 1 to 16 workers.
+  await ff.eval(setValue, ['#bench-tasks', 2]);
+  await ff.eval(setValue, ['#bench-size', 10]);
+  await ff.eval(setValue, ['#bench-max', 16]);
+  await ff.eval(click, '#run-sweep');
+  await waitFor(() => /^Sweep finished/.test(document.querySelector('#announcer').textContent), undefined, 180);
+  const chart = await ff.eval(overlappingTexts, '#chart svg');
+  assert.ok(chart.texts >= 10, `${chart.texts} chart texts`);
+  assert.deepEqual(chart.overlaps, []);
 });
 
 test('Firefox: a broken script is said with its line and column; a failed sweep says why', async (t) => {
