@@ -196,6 +196,11 @@ impl Ord for Ms {
 /// Runs `units` on `workers` workers that are ready after `startup` ms, each taking the next
 /// unit as it comes free; computing phases share `capacity` cores evenly. Returns when the last
 /// unit is done.
+///
+/// Every computing phase runs at the same rate, so each is scheduled on one "virtual" clock,
+/// the work a computing phase has done since the start, and a wait on the real one: the next
+/// phase to end is the top of one of two heaps. That is O(log workers) a phase, so a link's
+/// 1,000 tasks on up to 1,024 workers take a fraction of a second to predict for every count.
 fn simulate(
     units: Vec<Unit>,
     workers: usize,
@@ -204,6 +209,8 @@ fn simulate(
     capacity: f64,
     c: &Costs,
 ) -> f64 {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
     // Every length finite and not negative, and some capacity, so that every step ends a phase.
     let clean = |ms: f64| if ms.is_finite() { ms.max(0.0) } else { 0.0 };
     let (startup, message) = (clean(startup), clean(message));
@@ -213,78 +220,93 @@ fn simulate(
         1.0
     };
     let mut queue = units.into_iter();
-    // Each worker's phases still to run; a worker still starting up waits first.
-    let mut work: Vec<Vec<Phase>> = (0..workers)
-        .map(|_| {
-            if startup > 0.0 {
-                vec![Phase::Cpu(startup)]
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
-    let mut started = vec![startup <= 0.0; workers];
-    let mut now = 0.0;
-    loop {
-        // Ready workers with nothing to do take the next unit.
-        for (w, phases) in work.iter_mut().enumerate() {
-            if phases.is_empty()
-                && started[w]
-                && let Some(unit) = queue.next()
-            {
-                // Stored in reverse: the next phase is the last.
-                let mut todo = Vec::new();
-                if message > 0.0 {
-                    todo.push(Phase::Wait(message));
-                }
-                for &i in &unit.tasks {
-                    let (wait, cpu) = (clean(c.tasks[i].0), clean(c.tasks[i].1));
-                    if wait > 0.0 {
-                        todo.push(Phase::Wait(wait));
-                    }
-                    todo.push(Phase::Cpu(cpu));
-                }
-                todo.reverse();
-                *phases = todo;
-            }
+    // Each worker's phases still to run, the next one last; a worker still starting up has its
+    // start-up (computing) to run first.
+    let mut work: Vec<Vec<Phase>> = vec![Vec::new(); workers];
+    // When each running phase ends: a wait on the clock, a computing phase on the virtual one.
+    let mut waits: BinaryHeap<Reverse<(Ms, usize)>> = BinaryHeap::new();
+    let mut cpus: BinaryHeap<Reverse<(Ms, usize)>> = BinaryHeap::new();
+    let (mut now, mut virt) = (0.0f64, 0.0f64);
+    let begin = |phase: Phase,
+                 w: usize,
+                 now: f64,
+                 virt: f64,
+                 waits: &mut BinaryHeap<_>,
+                 cpus: &mut BinaryHeap<_>| match phase {
+        Phase::Wait(ms) => waits.push(Reverse((Ms(now + ms), w))),
+        Phase::Cpu(ms) => cpus.push(Reverse((Ms(virt + ms), w))),
+    };
+    // Ready workers with nothing to do.
+    let mut idle: Vec<usize> = Vec::new();
+    for (w, phases) in work.iter_mut().enumerate() {
+        if startup > 0.0 {
+            phases.push(Phase::Cpu(startup));
+            begin(Phase::Cpu(startup), w, now, virt, &mut waits, &mut cpus);
+        } else {
+            idle.push(w);
         }
-        if work.iter().all(Vec::is_empty) {
+    }
+    loop {
+        // Ready workers with nothing to do take the next units.
+        while let Some(&w) = idle.last() {
+            let Some(unit) = queue.next() else { break };
+            idle.pop();
+            // Stored in reverse: the next phase is the last.
+            let mut todo = Vec::new();
+            if message > 0.0 {
+                todo.push(Phase::Wait(message));
+            }
+            for &i in &unit.tasks {
+                let (wait, cpu) = (clean(c.tasks[i].0), clean(c.tasks[i].1));
+                if wait > 0.0 {
+                    todo.push(Phase::Wait(wait));
+                }
+                todo.push(Phase::Cpu(cpu));
+            }
+            todo.reverse();
+            match todo.last() {
+                Some(&next) => begin(next, w, now, virt, &mut waits, &mut cpus),
+                None => idle.push(w),
+            }
+            work[w] = todo;
+        }
+        if waits.is_empty() && cpus.is_empty() {
             return now;
         }
-        let computing = work
-            .iter()
-            .filter(|p| matches!(p.last(), Some(Phase::Cpu(_))))
-            .count();
-        let rate = if computing == 0 {
-            1.0
-        } else {
-            (capacity / computing as f64).min(1.0)
+        let rate = match cpus.len() {
+            0 => 1.0,
+            computing => (capacity / computing as f64).min(1.0),
         };
         // The next moment a phase ends.
-        let dt = work
-            .iter()
-            .filter_map(|p| match p.last()? {
-                Phase::Wait(ms) => Some(*ms),
-                Phase::Cpu(ms) => Some(ms / rate),
-            })
+        let next_wait = waits.peek().map(|Reverse((Ms(end), _))| *end);
+        let next_cpu = cpus
+            .peek()
+            .map(|Reverse((Ms(end), _))| now + (end - virt).max(0.0) / rate);
+        let at = [next_wait, next_cpu]
+            .into_iter()
+            .flatten()
             .fold(f64::INFINITY, f64::min)
-            .max(0.0);
-        now += dt;
-        for (w, phases) in work.iter_mut().enumerate() {
-            let done = match phases.last_mut() {
-                Some(Phase::Wait(ms)) => {
-                    *ms -= dt;
-                    *ms <= 1e-9
-                }
-                Some(Phase::Cpu(ms)) => {
-                    *ms -= dt * rate;
-                    *ms <= 1e-9
-                }
-                None => false,
-            };
-            if done {
-                phases.pop();
-                started[w] = true;
+            .max(now);
+        virt += (at - now) * rate;
+        now = at;
+        let mut ended = Vec::new();
+        while let Some(&Reverse((Ms(end), w))) = waits.peek()
+            && end - now <= 1e-9
+        {
+            waits.pop();
+            ended.push(w);
+        }
+        while let Some(&Reverse((Ms(end), w))) = cpus.peek()
+            && end - virt <= 1e-9
+        {
+            cpus.pop();
+            ended.push(w);
+        }
+        for w in ended {
+            work[w].pop();
+            match work[w].last() {
+                Some(&next) => begin(next, w, now, virt, &mut waits, &mut cpus),
+                None => idle.push(w),
             }
         }
     }
@@ -358,6 +380,117 @@ pub fn ms_text(ms: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// The schedule as first written, step by step over every worker: what [`super::simulate`]
+    /// must agree with.
+    fn reference(
+        units: Vec<Unit>,
+        workers: usize,
+        startup: f64,
+        message: f64,
+        capacity: f64,
+        c: &Costs,
+    ) -> f64 {
+        let clean = |ms: f64| if ms.is_finite() { ms.max(0.0) } else { 0.0 };
+        let (startup, message) = (clean(startup), clean(message));
+        let capacity = if capacity.is_finite() {
+            capacity.max(0.01)
+        } else {
+            1.0
+        };
+        let mut queue = units.into_iter();
+        let mut work: Vec<Vec<Phase>> = (0..workers)
+            .map(|_| {
+                if startup > 0.0 {
+                    vec![Phase::Cpu(startup)]
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let mut started = vec![startup <= 0.0; workers];
+        let mut now = 0.0;
+        loop {
+            for (w, phases) in work.iter_mut().enumerate() {
+                if phases.is_empty()
+                    && started[w]
+                    && let Some(unit) = queue.next()
+                {
+                    let mut todo = Vec::new();
+                    if message > 0.0 {
+                        todo.push(Phase::Wait(message));
+                    }
+                    for &i in &unit.tasks {
+                        let (wait, cpu) = (clean(c.tasks[i].0), clean(c.tasks[i].1));
+                        if wait > 0.0 {
+                            todo.push(Phase::Wait(wait));
+                        }
+                        todo.push(Phase::Cpu(cpu));
+                    }
+                    todo.reverse();
+                    *phases = todo;
+                }
+            }
+            if work.iter().all(Vec::is_empty) {
+                return now;
+            }
+            let computing = work
+                .iter()
+                .filter(|p| matches!(p.last(), Some(Phase::Cpu(_))))
+                .count();
+            let rate = if computing == 0 {
+                1.0
+            } else {
+                (capacity / computing as f64).min(1.0)
+            };
+            let dt = work
+                .iter()
+                .filter_map(|p| match p.last()? {
+                    Phase::Wait(ms) => Some(*ms),
+                    Phase::Cpu(ms) => Some(ms / rate),
+                })
+                .fold(f64::INFINITY, f64::min)
+                .max(0.0);
+            now += dt;
+            for (w, phases) in work.iter_mut().enumerate() {
+                let done = match phases.last_mut() {
+                    Some(Phase::Wait(ms)) => {
+                        *ms -= dt;
+                        *ms <= 1e-9
+                    }
+                    Some(Phase::Cpu(ms)) => {
+                        *ms -= dt * rate;
+                        *ms <= 1e-9
+                    }
+                    None => false,
+                };
+                if done {
+                    phases.pop();
+                    started[w] = true;
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_heap_schedule_ends_when_the_step_by_step_one_does(
+            tasks in proptest::collection::vec((0u32..50, 0u32..50), 1..40),
+            workers in 1usize..24,
+            chunk in 1usize..6,
+            startup in 0u32..20,
+            message in 0u32..5,
+            capacity in 1u32..8,
+        ) {
+            let c = costs(tasks.iter().map(|&(w, cpu)| (f64::from(w) / 4.0, f64::from(cpu) / 4.0)).collect(), f64::from(capacity));
+            let n = c.tasks.len();
+            let units = || (0..n).step_by(chunk).map(|s| Unit { tasks: (s..(s + chunk).min(n)).collect() }).collect::<Vec<_>>();
+            let (startup, message, capacity) = (f64::from(startup) / 2.0, f64::from(message) / 2.0, f64::from(capacity) / 2.0);
+            let fast = simulate(units(), workers, startup, message, capacity, &c);
+            let slow = reference(units(), workers, startup, message, capacity, &c);
+            proptest::prop_assert!((fast - slow).abs() <= 1e-6 * slow.max(1.0), "{fast} against {slow}");
+        }
+    }
+
     use super::*;
 
     fn costs(tasks: Vec<(f64, f64)>, cores: f64) -> Costs {

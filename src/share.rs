@@ -207,12 +207,15 @@ fn ns(ms: f64) -> u64 {
 const CRC_BYTES: usize = 4;
 
 /// The fragment for `link`, without the `#`. What the predictions were made from is left out
-/// where a decoder would refuse it (a time over an hour); where the link would be longer than a
-/// decoder accepts, the timeline is left out, then what the predictions were made from.
+/// where a decoder would refuse it (a time over an hour, or costs that contradict the points);
+/// where the link would be longer than a decoder accepts, the timeline is left out, then what
+/// the predictions were made from.
 pub fn encode(link: &Link) -> String {
     let mut link = link.clone();
     if let Some(r) = &mut link.results
-        && r.costs.as_ref().is_some_and(|c| !costs_travel(c))
+        && (r.costs.as_ref()).is_some_and(|c| {
+            !costs_travel(c) || agree_with_their_points(&c.quantized(), r).is_err()
+        })
     {
         r.costs = None;
     }
@@ -365,6 +368,7 @@ pub fn decode_fields(bytes: &[u8]) -> Result<Link, LinkError> {
         let (source, rest): (String, &[u8]) = postcard::take_from_bytes(rest)
             .map_err(|_| LinkError::Damaged("its script does not read"))?;
         script::check_size(&source).map_err(LinkError::Invalid)?;
+        script::check_text(&source).map_err(LinkError::Invalid)?;
         (Some(source), rest)
     } else {
         (None, rest)
@@ -480,6 +484,19 @@ fn check(w: Wire, script: Option<String>, costs: Option<WireCosts>) -> Result<Li
             ..check_timeline(t)?
         }),
     };
+    // A bar's task is one of the sweep's.
+    for task in timeline
+        .iter()
+        .flat_map(|t| t.bars())
+        .filter_map(|b| b.task)
+    {
+        range(
+            "a timeline bar's task number (from 0, under the link's task count)",
+            task as u64,
+            0,
+            config.settings.tasks as u64 - 1,
+        )?;
+    }
     Ok(Link {
         config,
         results,
@@ -598,14 +615,65 @@ fn check_costs(c: WireCosts, config: &Config, results: &Results) -> Result<Costs
     range("a worker's start-up (µs)", c.startup_us, 0, MAX_US)?;
     range("a batch's messaging (µs)", c.message_us, 0, MAX_US)?;
     let ms = |us: u64| us as f64 / 1000.0;
-    Ok(Costs {
+    let costs = Costs {
         tasks: (c.tasks.into_iter())
             .map(|(wait, cpu)| (ms(wait), ms(cpu)))
             .collect(),
         cores: results.machine.cores(),
         startup_ms: ms(c.startup_us),
         message_ms: ms(c.message_us),
-    })
+    };
+    agree_with_their_points(&costs, results)?;
+    Ok(costs)
+}
+
+/// How far, at most, a serial run's tasks may add up to from its point's times: the costs are
+/// read from one of its repetitions' timelines, which took between the point's fastest and
+/// slowest; half and twice those, and the clock's resolution, leave room for what a timeline
+/// leaves out between its bars.
+const SERIAL_SLACK_MS: f64 = 2.0;
+
+/// Refuses costs that contradict the link's own measurements: costs need the serial point they
+/// were read from, tasks that took some time, a sum of tasks near that point's time, and a
+/// worker start-up above 0 where fresh pools were measured (each starts its workers).
+fn agree_with_their_points(costs: &Costs, results: &Results) -> Result<(), LinkError> {
+    let Some(serial) = (results.points.iter()).find(|p| p.point.mode == Mode::MainThread) else {
+        return Err(LinkError::Invalid(
+            "the link has what predictions are made from, but not the serial point they were \
+             measured in"
+                .into(),
+        ));
+    };
+    let (wait, cpu) = (costs.tasks.iter()).fold((0.0, 0.0), |(w, c), t| (w + t.0, c + t.1));
+    if wait + cpu <= 0.0 {
+        return Err(LinkError::Invalid(
+            "the link's predictions are made from tasks that took no time (computing 0 ms, \
+             waiting 0 ms), which no sweep measures"
+                .into(),
+        ));
+    }
+    let s = serial.summary;
+    let (lo, hi) = (
+        s.min_ms / 2.0 - SERIAL_SLACK_MS,
+        2.0 * s.max_ms + SERIAL_SLACK_MS,
+    );
+    if !(lo..=hi).contains(&(wait + cpu)) {
+        return Err(LinkError::Invalid(format!(
+            "the link's serial tasks add up to {:.1} ms (computing {cpu:.1} ms, waiting \
+             {wait:.1} ms), but its serial point took {:.1} to {:.1} ms",
+            wait + cpu,
+            s.min_ms,
+            s.max_ms
+        )));
+    }
+    let fresh = (results.points.iter()).any(|p| p.point.mode == Mode::Pool { reuse: false });
+    if fresh && costs.startup_ms <= 0.0 {
+        return Err(LinkError::Invalid(format!(
+            "the link measured {} but says a worker starts in 0 µs",
+            Mode::Pool { reuse: false }.label()
+        )));
+    }
+    Ok(())
 }
 
 fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> {
@@ -1293,6 +1361,16 @@ mod tests {
         decode_fields(&bytes)
     }
 
+    /// The complete wire with its serial point taking `min_ms` to `max_ms`.
+    fn serial_took(min_ms: u64, max_ms: u64) -> Wire {
+        let mut w = complete_wire();
+        let serial = &mut results(&mut w).points[0];
+        assert_eq!(serial.mode, 0, "the serial point");
+        (serial.min_ns, serial.median_ns, serial.max_ns) =
+            (min_ms * 1_000_000, min_ms * 1_000_000, max_ms * 1_000_000);
+        w
+    }
+
     #[test]
     fn a_link_carries_what_its_predictions_are_made_from() {
         let costs = |tasks: usize| WireCosts {
@@ -1300,7 +1378,9 @@ mod tests {
             startup_us: 41_500,
             message_us: 731,
         };
-        let link = fields_with_costs(&complete_wire(), &costs(10)).expect("decodes");
+        // Ten tasks of 123.456 ms: the serial point took 1.2 to 1.3 s.
+        let measured = serial_took(1_200, 1_300);
+        let link = fields_with_costs(&measured, &costs(10)).expect("decodes");
         let got = link.results.as_ref().and_then(|r| r.costs.clone());
         assert_eq!(
             got,
@@ -1354,21 +1434,20 @@ mod tests {
 
     #[test]
     fn a_link_too_long_for_its_costs_leaves_them_out_after_its_timeline() {
-        // Three hundred points, and a thousand tasks of an hour's waiting and computing: over
-        // 14,000 bytes.
-        let mut w = complete_wire();
+        // Six hundred points, and a thousand tasks of 3.5 s waiting and computing: over
+        // 15,000 bytes.
+        // Their serial point took an hour, and its thousand tasks 7,000 s: within twice it.
+        let mut w = serial_took(3_600_000, 3_600_000);
         let point = results(&mut w).points[1].clone();
-        results(&mut w).points = (0..300)
-            .map(|k| WirePoint {
-                workers: k + 1,
-                ..point.clone()
-            })
-            .collect();
+        results(&mut w).points.truncate(1);
+        results(&mut w).points.extend((0..599).map(|k| WirePoint {
+            workers: k + 1,
+            ..point.clone()
+        }));
         let mut link = fields(&w).expect("decodes");
-        let hour = MAX_NS as f64 / 1e6;
         let results = link.results.as_mut().expect("results");
         results.costs = Some(Costs {
-            tasks: vec![(hour, hour); MAX_TASKS],
+            tasks: vec![(3_500.0, 3_500.0); MAX_TASKS],
             cores: results.machine.cores(),
             startup_ms: 0.0,
             message_ms: 0.0,
@@ -1525,7 +1604,8 @@ mod tests {
             ("a bar's length (µs)", max_us, max_us + 1, |w, v| {
                 timeline(w).lanes[0].bars[1].len_us = v as u64
             }),
-            ("a bar's task", 999, 1000, |w, v| {
+            // One of the sweep's ten tasks.
+            ("a timeline bar's task number", 9, 10, |w, v| {
                 timeline(w).lanes[0].bars[1].task = Some(v as u16)
             }),
         ];

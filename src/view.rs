@@ -7,7 +7,7 @@ use crate::chart::{self, Caption, Drawn, Frame, LegendItem, Set};
 use crate::fits;
 use crate::settings::View;
 use crate::state::State;
-use crate::sweep::{self, Predictions};
+use crate::sweep;
 
 /// The bench's chart and the notes under it.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,9 +42,8 @@ impl BenchView {
         let mut sets = Vec::new();
         let (mut prediction_notes, mut fit_notes) = (Vec::new(), Vec::new());
         if let (Some(plan), false) = (&b.plan, mine.is_empty()) {
-            // Predicted once this page's serial baseline has run.
-            let predicted =
-                Predictions::of(&b.measured, &plan.modes, plan.max_workers, state.cores());
+            // Predicted once this page's serial baseline has run (kept in the state).
+            let predicted = b.predicted.clone();
             let whose = theirs.map(|_| "mine");
             if let Some(p) = &predicted {
                 prediction_notes.extend(p.notes(&mine, whose));
@@ -69,12 +68,8 @@ impl BenchView {
         if let Some(t) = theirs {
             let cores = t.results.machine.hardware_concurrency;
             let settings = &t.config.settings;
-            // Redrawn from what their link carries.
-            let predicted = t
-                .results
-                .costs
-                .clone()
-                .map(|costs| Predictions::from_costs(costs, &settings.modes, their_top));
+            // Redrawn from what their link carries, when it was opened.
+            let predicted = t.predicted.clone();
             if let Some(p) = &predicted {
                 prediction_notes.extend(p.notes(&t.results.points, Some("theirs")));
             }

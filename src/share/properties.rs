@@ -48,8 +48,12 @@ fn config(cores: usize) -> impl Strategy<Value = Config> {
                 script,
             )| {
                 // A link carries a script only when its workload is one.
+                // A script holds text, tabs and newlines only (the decoder refuses the rest).
                 let script = if workload == crate::settings::SCRIPT_WORKLOAD {
-                    script
+                    let text = |c: char| {
+                        c == '\n' || crate::workloads::script::check_text(&c.to_string()).is_ok()
+                    };
+                    script.chars().filter(|&c| text(c)).collect()
                 } else {
                     Settings::default().script
                 };
@@ -143,21 +147,49 @@ fn results(config: &Config, cores: usize) -> impl Strategy<Value = Results> + us
                 )
             },
         )
-        .prop_map(|((chosen, costs), summaries, machine)| Results {
-            costs: costs
-                .filter(|_| !chosen.is_empty())
-                .map(|(tasks, startup_ms, message_ms)| Costs {
-                    tasks,
-                    cores: machine.cores(),
-                    startup_ms,
-                    message_ms,
-                }),
-            machine,
-            points: chosen
+        .prop_map(|((chosen, costs), summaries, machine)| {
+            let mut points: Vec<PointSummary> = chosen
                 .into_iter()
                 .zip(summaries)
                 .map(|(point, summary)| PointSummary { point, summary })
-                .collect(),
+                .collect();
+            // Costs as a page measures them: read from the serial point's run, so their tasks
+            // add up to its time, and a worker's start-up above 0 where fresh pools ran.
+            let fresh = points
+                .iter()
+                .any(|p| p.point.mode == Mode::Pool { reuse: false });
+            let costs = costs.and_then(|(tasks, startup_ms, message_ms)| {
+                let sum_us: u64 = tasks
+                    .iter()
+                    .map(|&(w, c)| ((w + c) * 1000.0).round() as u64)
+                    .sum();
+                let serial = points
+                    .iter_mut()
+                    .find(|p| p.point.mode == Mode::MainThread)?;
+                // A point takes at most an hour.
+                if sum_us == 0 || sum_us > MAX_NS / 1000 {
+                    return None;
+                }
+                let ms = (sum_us * 1000) as f64 / 1e6;
+                serial.summary.min_ms = ms;
+                serial.summary.median_ms = ms;
+                serial.summary.max_ms = ms;
+                Some(Costs {
+                    tasks,
+                    cores: machine.cores(),
+                    startup_ms: if fresh {
+                        startup_ms.max(0.001)
+                    } else {
+                        startup_ms
+                    },
+                    message_ms,
+                })
+            });
+            Results {
+                costs,
+                machine,
+                points,
+            }
         })
         // A sweep takes time: a page writes at least one median above 0 (the decoder refuses
         // results whose medians are all 0).
@@ -221,9 +253,21 @@ fn link() -> impl Strategy<Value = Link> {
             (Just(config), results, prop::option::of(timeline()))
         })
         .prop_map(|(config, results, timeline)| Link {
-            // A link's timeline is a script's when its workload is.
+            // A link's timeline is a script's when its workload is, and its bars' tasks are the
+            // sweep's.
             timeline: timeline.filter(|_| results.is_some()).map(|t| Timeline {
                 script: config.settings.workload == crate::settings::SCRIPT_WORKLOAD,
+                lanes: (t.lanes.into_iter())
+                    .map(|lane| Lane {
+                        bars: (lane.bars.into_iter())
+                            .map(|b| Bar {
+                                task: b.task.map(|i| i % config.settings.tasks),
+                                ..b
+                            })
+                            .collect(),
+                        ..lane
+                    })
+                    .collect(),
                 ..t
             }),
             config,
@@ -448,9 +492,137 @@ proptest! {
             l.results.as_mut().expect("results").costs = Some(q.clone());
             super::encode_all(&l).len() <= super::MAX_LINK_CHARS
         };
+        // Costs that contradict the link's own points stay out too.
+        let agree = super::agree_with_their_points(&q, link.results.as_ref().expect("results")).is_ok();
         prop_assert_eq!(
             back.results.expect("results").costs,
-            (travels && fits).then_some(q)
+            (travels && fits && agree).then_some(q)
         );
+    }
+}
+
+/// A way a link can contradict itself, which the decoder must refuse naming what is wrong.
+#[derive(Clone, Debug)]
+enum Breach {
+    /// Its tasks took no time at all.
+    ZeroCosts,
+    /// Its tasks add up to far more than its serial point took.
+    CostsPastTheSerialPoint(u32),
+    /// Costs without the serial point they were read from.
+    NoSerialPoint,
+    /// Fresh pools measured, yet a worker starts in no time.
+    NoStartUp,
+    /// A control character, or a bidirectional override, in its script.
+    ControlCharacter(char, usize),
+    /// A timeline bar whose task is not one of the sweep's.
+    StrangeTask(usize),
+}
+
+fn breach() -> impl Strategy<Value = Breach> {
+    prop_oneof![
+        Just(Breach::ZeroCosts),
+        (3u32..1000).prop_map(Breach::CostsPastTheSerialPoint),
+        Just(Breach::NoSerialPoint),
+        Just(Breach::NoStartUp),
+        (
+            prop::sample::select(vec![
+                '\0', '\u{1b}', '\r', '\u{7f}', '\u{85}', '\u{202e}', '\u{2066}'
+            ]),
+            any::<usize>()
+        )
+            .prop_map(|(c, at)| Breach::ControlCharacter(c, at)),
+        (0usize..5).prop_map(Breach::StrangeTask),
+    ]
+}
+
+/// `link` broken by `breach`, and the words its refusal must have; `None` where the link has no
+/// place for it (no costs, no fresh pool, no script, no timeline).
+fn broken(mut link: Link, breach: &Breach) -> Option<(Link, &'static str)> {
+    let tasks = link.config.settings.tasks;
+    let results = link.results.as_mut()?;
+    let said = match breach {
+        Breach::ZeroCosts => {
+            let costs = results.costs.as_mut()?;
+            costs.tasks.iter_mut().for_each(|t| *t = (0.0, 0.0));
+            "took no time"
+        }
+        Breach::CostsPastTheSerialPoint(times) => {
+            let serial = results
+                .points
+                .iter()
+                .find(|p| p.point.mode == Mode::MainThread)?
+                .summary;
+            let costs = results.costs.as_mut()?;
+            // Every task as long as the serial point's slowest run, times a factor.
+            let each = ((2.0 * serial.max_ms + 3.0) * f64::from(*times))
+                .round()
+                .min(3_600_000.0);
+            costs.tasks.iter_mut().for_each(|t| *t = (0.0, each));
+            // Where an hour a task cannot reach past twice the point's slowest run, no breach.
+            if each * costs.tasks.len() as f64 <= 2.0 * serial.max_ms + 2.0 {
+                return None;
+            }
+            "add up to"
+        }
+        Breach::NoSerialPoint => {
+            results.costs.as_ref()?;
+            results.points.retain(|p| p.point.mode != Mode::MainThread);
+            if results.points.is_empty() {
+                return None;
+            }
+            "not the serial point"
+        }
+        Breach::NoStartUp => {
+            if !results
+                .points
+                .iter()
+                .any(|p| p.point.mode == Mode::Pool { reuse: false })
+            {
+                return None;
+            }
+            results.costs.as_mut()?.startup_ms = 0.0;
+            "starts in 0 µs"
+        }
+        Breach::ControlCharacter(c, at) => {
+            if link.config.settings.workload != crate::settings::SCRIPT_WORKLOAD {
+                return None;
+            }
+            let script = &mut link.config.settings.script;
+            let chars: Vec<char> = script.chars().collect();
+            let at = at % (chars.len() + 1);
+            *script = chars[..at].iter().chain([c]).chain(&chars[at..]).collect();
+            "the script has the character U+"
+        }
+        Breach::StrangeTask(past) => {
+            let bar = link
+                .timeline
+                .as_mut()?
+                .lanes
+                .iter_mut()
+                .flat_map(|l| &mut l.bars)
+                .next()?;
+            bar.task = Some(tasks + past);
+            "a timeline bar's task number"
+        }
+    };
+    Some((link, said))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1_000))]
+
+    /// A link that contradicts itself (costs of no time, or far from its serial point, or
+    /// without it; no start-up where fresh pools ran; control characters in its script; a
+    /// timeline bar of a task the sweep has not got) is refused, naming what is wrong, however
+    /// it was written.
+    #[test]
+    fn links_that_contradict_themselves_are_refused_naming_the_field(
+        link in link(),
+        breach in breach(),
+    ) {
+        if let Some((link, said)) = broken(link, &breach) {
+            let why = decode(&super::encode_all(&link)).expect_err("refused").to_string();
+            prop_assert!(why.contains(said), "{:?}: {}", breach, why);
+        }
     }
 }

@@ -31,6 +31,9 @@ pub struct BenchState {
     pub swept: Option<Config>,
     /// A task made to fail on purpose (the bench's fault injection); never in a link.
     pub fault: Option<Fault>,
+    /// The measured points' predictions, worked out again when a point or the cores change
+    /// (see `State::repredict`), never per render.
+    pub predicted: Option<Predictions>,
 }
 
 /// A sweep received in a share link, shown beside this page's own.
@@ -39,9 +42,26 @@ pub struct Theirs {
     pub config: Config,
     pub results: Results,
     pub timeline: Option<Rc<Timeline>>,
+    /// Their sweep's predictions, redrawn once from the costs the link carries (see
+    /// [`Theirs::new`]), never per render.
+    pub predicted: Option<Predictions>,
 }
 
 impl Theirs {
+    /// A link's sweep, with its predictions worked out from the costs it carries.
+    pub fn new(config: Config, results: Results, timeline: Option<Rc<Timeline>>) -> Self {
+        let mut theirs = Theirs {
+            config,
+            results,
+            timeline,
+            predicted: None,
+        };
+        let top = theirs.top_workers();
+        theirs.predicted = (theirs.results.costs.clone())
+            .map(|costs| Predictions::from_costs(costs, &theirs.config.settings.modes, top));
+        theirs
+    }
+
     /// Their sweep's top worker count, on their page.
     pub fn top_workers(&self) -> usize {
         let their_max = page_max_workers(self.results.machine.hardware_concurrency);

@@ -160,12 +160,8 @@ impl State {
                 theirs: true,
             });
         }
-        self.theirs = link.results.map(|results| {
-            Rc::new(Theirs {
-                config: c,
-                results,
-                timeline: link.timeline.map(Rc::new),
-            })
-        });
+        self.theirs = link
+            .results
+            .map(|results| Rc::new(Theirs::new(c, results, link.timeline.map(Rc::new))));
     }
 }

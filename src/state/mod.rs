@@ -193,6 +193,7 @@ impl State {
                 plan: None,
                 measured: Vec::new(),
                 failures: Vec::new(),
+                predicted: None,
                 cancelled: false,
                 swept: None,
                 fault: None,
@@ -217,6 +218,15 @@ impl State {
     /// hardwareConcurrency (as [`Machine::cores`] counts them for the machine a link names).
     pub fn cores(&self) -> f64 {
         self.effective_cores().unwrap_or(self.hardware_concurrency) as f64
+    }
+
+    /// Works out the measured points' predictions again: after each sample, a new sweep, and
+    /// a new measure of the cores, what they are made from.
+    fn repredict(&mut self) {
+        let cores = self.cores();
+        let b = &mut self.bench;
+        b.predicted = (b.plan.as_ref())
+            .and_then(|plan| Predictions::of(&b.measured, &plan.modes, plan.max_workers, cores));
     }
 
     /// A run, preset, sweep or measurement ended: the page takes input again, and a link
@@ -369,12 +379,14 @@ impl State {
             Action::CalibrationFinished(curve) => {
                 self.run_ended();
                 self.calibration = Calibration::finished(curve);
+                self.repredict();
             }
             Action::ShowTimeline(shown) => self.timeline = shown,
             Action::SweepStarted(plan) => {
                 self.run_started(Some(RunKind::Sweep));
                 let swept = self.link_config();
                 self.bench.start(plan, swept);
+                self.repredict();
             }
             Action::PointStarted { done, current } => {
                 if let Some(p) = &mut self.bench.progress {
@@ -387,13 +399,16 @@ impl State {
                 elapsed_ms,
                 result,
                 timeline,
-            } => record(
-                &mut self.bench.measured,
-                point,
-                elapsed_ms,
-                result,
-                timeline,
-            ),
+            } => {
+                record(
+                    &mut self.bench.measured,
+                    point,
+                    elapsed_ms,
+                    result,
+                    timeline,
+                );
+                self.repredict();
+            }
             Action::PointFailed { point, why } => self.bench.failures.push((point, why)),
             Action::SweepFinished {
                 cancelled,

@@ -43,6 +43,27 @@ pub fn check_size(source: &str) -> Result<(), String> {
         _ => Ok(()),
     }
 }
+/// Checks that `source` holds text, tabs and newlines only: no other control character (a NUL,
+/// an escape), and no bidirectional override or isolate, which can make code read otherwise
+/// than it runs. The editor's check and a link's decoder make it.
+pub fn check_text(source: &str) -> Result<(), String> {
+    for (n, line) in source.split('\n').enumerate() {
+        for (column, c) in line.chars().enumerate() {
+            let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            if (c.is_control() && c != '\t') || bidi {
+                return Err(format!(
+                    "the script has the character U+{:04X} at line {}, column {}: a script \
+                     holds text, tabs and newlines only",
+                    u32::from(c),
+                    n + 1,
+                    column + 1
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The most a task may sleep in all, in ms: a task that would sleep longer fails at the call
 /// that would pass it, at once, rather than hold a worker for a day.
 pub const MAX_SLEEP_MS: u64 = 10_000;
@@ -122,6 +143,7 @@ pub const AVAILABLE: bool = cfg!(feature = "script");
 
 /// Compiles `source` and checks that it defines `fn task(i)`: the editor's check before a run.
 pub fn check(source: &str) -> Result<(), ScriptError> {
+    check_text(source).map_err(ScriptError::plain)?;
     imp::with_ast(source, |_, _| Ok(()))
 }
 

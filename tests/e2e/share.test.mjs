@@ -1,10 +1,11 @@
 // Share links and exports end to end in headless Chromium: a sweep's link, copied to the
 // clipboard, opens in a fresh browser context with the sender's numbers and nothing run; one
-// click runs it there and overlays both; the exports hold both; a damaged link says why and
-// leaves a usable page.
+// click runs it there and overlays both; the exports hold both; a damaged link, or one whose
+// predictions contradict its own points, says why and leaves a usable page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 import { servedPage, screenshot, setRange } from './harness.mjs';
 
 const env = servedPage();
@@ -113,7 +114,27 @@ test('a copied link opens elsewhere with the same numbers, then runs here and ov
   await receiver.context.close();
 });
 
-test('a damaged or future link says why and leaves a usable page with the defaults', async (t) => {
+/** `link` (of a sweep of `tasks` tasks) with what its predictions are made from set to 0 ms for
+ * every task, and its checksum made anew. The costs end the link's fields, as varints: their
+ * task count, each task's wait and computing, the start-up and the messaging; a varint's last
+ * byte is the one under 0x80, so they are found from the end. */
+function withZeroCosts(link, tasks) {
+  const at = link.indexOf('#v1.') + 4;
+  const bytes = Buffer.from(link.slice(at), 'base64url');
+  const fields = bytes.subarray(0, bytes.length - 4);
+  let start = fields.length;
+  for (let n = 0; n < 2 * tasks + 3; n++) {
+    start--;
+    while (start > 0 && fields[start - 1] & 0x80) start--;
+  }
+  assert.equal(fields[start], tasks, 'the costs begin with their task count');
+  const zeroed = Buffer.concat([fields.subarray(0, start), Buffer.from([tasks, ...new Array(2 * tasks + 2).fill(0)])]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32LE(crc32(zeroed));
+  return link.slice(0, at) + Buffer.concat([zeroed, crc]).toString('base64url');
+}
+
+test('a damaged, future or self-contradicting link says why and leaves a usable page with the defaults', async (t) => {
   assert.ok(shared, 'the first test made a link');
   const at = shared.indexOf('#v1.') + 20;
   const damaged = shared.slice(0, at) + (shared[at] === 'A' ? 'B' : 'A') + shared.slice(at + 1);
@@ -123,6 +144,9 @@ test('a damaged or future link says why and leaves a usable page with the defaul
     [shared.replace('#v1.', '#v9.'), /made by a newer corescope \(format 9\); this page reads format 1/],
     [`${env.server.url}#<img src=x onerror=alert(1)>`, /is not a corescope link/],
   ];
+  // The same link, its predictions' costs set to 0 ms for every task: it contradicts its own
+  // serial point, so it is refused, not drawn as "computing 0 ms" beside seconds.
+  cases.push([withZeroCosts(shared, 4), /This link could not be opened: the link's predictions are made from tasks that took no time \(computing 0 ms, waiting 0 ms\)/]);
   for (const [url, message] of cases) {
     const { page, errors, context } = await freshPage(url);
     await page.waitForSelector('.notice');
