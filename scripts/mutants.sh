@@ -7,7 +7,7 @@
 # tests caught ÷ (caught + missed), leaving out those scripts/mutants-equivalent.txt lists as
 # equivalent, with why. Exits non-zero when a file scores under 97% or that list names a
 # mutant the tests now catch. Arguments go to cargo-mutants (e.g. `--re '^src/gil\.rs'` for one
-# file).
+# file), after an optional `--changed [REV]` (the files changed since REV).
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 cd "$ROOT"
@@ -15,6 +15,19 @@ cd "$ROOT"
 if ! cargo mutants --version 2>/dev/null | grep -qF " 27.1.0"; then
   note "installing cargo-mutants 27.1.0 from crates.io (takes minutes, once)"
   (cd / && cargo install cargo-mutants --version "=27.1.0" --locked --force)
+fi
+
+# `--changed [REV]`: only the examined files changed since REV (default: origin's main, else
+# HEAD~1), for a change too small to wait an hour for.
+if [ "${1:-}" = --changed ]; then
+  shift
+  base=${1:-$(git rev-parse -q --verify origin/main || git rev-parse HEAD~1)}
+  [ $# -gt 0 ] && shift
+  files=$(git diff --name-only "$base" -- 'src/*.rs' | grep -v '^src/web' | grep -v '^src/bin' || true)
+  [ -n "$files" ] || { note "no pure-core file changed since $base"; exit 0; }
+  re=$(sed -e 's/[.]/\\./g' -e 's/^/^/' <<<"$files" | paste -sd '|')
+  note "examining the files changed since $base: $(paste -sd ' ' <<<"$files")"
+  set -- --re "$re" "$@"
 fi
 
 OUT=artifacts/mutants

@@ -515,6 +515,89 @@ mod tests {
         );
     }
 
+    /// The trace read as a viewer reads it: every process and thread an event is on is named by
+    /// a metadata event; every run (process) has one "run" slice with its engine and elapsed
+    /// time; every task slice, and every span inside one, says its task's index; every slice,
+    /// flow and instant has its category.
+    #[test]
+    fn a_viewer_finds_every_process_and_thread_named_and_every_run_and_task_described() {
+        let trace = traced();
+        let all = events(&trace);
+        let id = |e: &Value, k: &str| e[k].as_u64().expect("a number");
+        let named = |what: &str| -> Vec<(u64, u64, String)> {
+            (all.iter())
+                .filter(|e| e["ph"] == "M" && e["name"] == what)
+                .map(|e| {
+                    (
+                        id(e, "pid"),
+                        id(e, "tid"),
+                        e["args"]["name"].as_str().expect("a name").to_string(),
+                    )
+                })
+                .collect()
+        };
+        let processes = named("process_name");
+        let threads = named("thread_name");
+        assert_eq!(
+            processes.iter().map(|p| p.2.as_str()).collect::<Vec<_>>(),
+            [
+                "shared memory + GIL, 2 workers",
+                "isolated pool (reused), 2 workers",
+                "isolated pool (created per call), 2 workers"
+            ],
+            "one process a run, named by it"
+        );
+        for e in all.iter().filter(|e| e["ph"] != "M") {
+            let (pid, tid) = (id(e, "pid"), id(e, "tid"));
+            assert!(
+                processes.iter().any(|p| p.0 == pid),
+                "an unnamed process: {e}"
+            );
+            if e["ph"] != "C" {
+                assert!(
+                    threads.iter().any(|t| (t.0, t.1) == (pid, tid)),
+                    "an unnamed thread: {e}"
+                );
+                assert!(e["cat"].is_string(), "no category: {e}");
+            }
+        }
+        let engines = [
+            Mode::Shared { gil: true },
+            Mode::Pool { reuse: true },
+            Mode::Pool { reuse: false },
+        ]
+        .map(Mode::label);
+        for (n, (pid, _, _)) in processes.iter().enumerate() {
+            let runs: Vec<&Value> = (all.iter())
+                .filter(|e| id(e, "pid") == *pid && e["cat"] == "run")
+                .collect();
+            assert_eq!(runs.len(), 1, "process {pid}: one run slice");
+            assert_eq!(runs[0]["args"]["engine"], engines[n], "{}", runs[0]);
+            let elapsed = runs[0]["args"]["elapsed_ms"]
+                .as_f64()
+                .expect("its elapsed ms");
+            assert!([10.0, 12.6].contains(&elapsed), "{}", runs[0]);
+            assert_eq!(
+                runs[0]["dur"].as_i64(),
+                Some((elapsed * 1000.0).round() as i64)
+            );
+        }
+        let tasks: Vec<&Value> = all
+            .iter()
+            .filter(|e| e["cat"] == "task" || e["cat"] == "gil")
+            .collect();
+        assert!(tasks.len() >= 10, "{} task slices", tasks.len());
+        for e in tasks {
+            let task = e["args"]["task"]
+                .as_u64()
+                .expect("a task slice says its task");
+            assert!(task < 3, "{e}");
+            if e["cat"] == "task" {
+                assert_eq!(e["name"], format!("task {task}"));
+            }
+        }
+    }
+
     #[test]
     fn slices_of_a_thread_nest_or_do_not_overlap_and_gil_spans_sit_in_their_task() {
         let trace = traced();
