@@ -380,114 +380,121 @@ pub fn ms_text(ms: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    /// The schedule as first written, step by step over every worker: what [`super::simulate`]
-    /// must agree with.
-    fn reference(
-        units: Vec<Unit>,
-        workers: usize,
-        startup: f64,
-        message: f64,
-        capacity: f64,
-        c: &Costs,
-    ) -> f64 {
-        let clean = |ms: f64| if ms.is_finite() { ms.max(0.0) } else { 0.0 };
-        let (startup, message) = (clean(startup), clean(message));
-        let capacity = if capacity.is_finite() {
-            capacity.max(0.01)
-        } else {
-            1.0
-        };
-        let mut queue = units.into_iter();
-        let mut work: Vec<Vec<Phase>> = (0..workers)
-            .map(|_| {
-                if startup > 0.0 {
-                    vec![Phase::Cpu(startup)]
-                } else {
-                    Vec::new()
-                }
-            })
-            .collect();
-        let mut started = vec![startup <= 0.0; workers];
-        let mut now = 0.0;
-        loop {
-            for (w, phases) in work.iter_mut().enumerate() {
-                if phases.is_empty()
-                    && started[w]
-                    && let Some(unit) = queue.next()
-                {
-                    let mut todo = Vec::new();
-                    if message > 0.0 {
-                        todo.push(Phase::Wait(message));
-                    }
-                    for &i in &unit.tasks {
-                        let (wait, cpu) = (clean(c.tasks[i].0), clean(c.tasks[i].1));
-                        if wait > 0.0 {
-                            todo.push(Phase::Wait(wait));
-                        }
-                        todo.push(Phase::Cpu(cpu));
-                    }
-                    todo.reverse();
-                    *phases = todo;
-                }
-            }
-            if work.iter().all(Vec::is_empty) {
-                return now;
-            }
-            let computing = work
-                .iter()
-                .filter(|p| matches!(p.last(), Some(Phase::Cpu(_))))
-                .count();
-            let rate = if computing == 0 {
-                1.0
+    /// The heap schedule against the step-by-step one it replaced (proptest is not built for
+    /// wasm32, where these tests also compile).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod against_the_reference {
+        use super::*;
+
+        /// The schedule as first written, step by step over every worker: what [`super::simulate`]
+        /// must agree with.
+        fn reference(
+            units: Vec<Unit>,
+            workers: usize,
+            startup: f64,
+            message: f64,
+            capacity: f64,
+            c: &Costs,
+        ) -> f64 {
+            let clean = |ms: f64| if ms.is_finite() { ms.max(0.0) } else { 0.0 };
+            let (startup, message) = (clean(startup), clean(message));
+            let capacity = if capacity.is_finite() {
+                capacity.max(0.01)
             } else {
-                (capacity / computing as f64).min(1.0)
+                1.0
             };
-            let dt = work
-                .iter()
-                .filter_map(|p| match p.last()? {
-                    Phase::Wait(ms) => Some(*ms),
-                    Phase::Cpu(ms) => Some(ms / rate),
+            let mut queue = units.into_iter();
+            let mut work: Vec<Vec<Phase>> = (0..workers)
+                .map(|_| {
+                    if startup > 0.0 {
+                        vec![Phase::Cpu(startup)]
+                    } else {
+                        Vec::new()
+                    }
                 })
-                .fold(f64::INFINITY, f64::min)
-                .max(0.0);
-            now += dt;
-            for (w, phases) in work.iter_mut().enumerate() {
-                let done = match phases.last_mut() {
-                    Some(Phase::Wait(ms)) => {
-                        *ms -= dt;
-                        *ms <= 1e-9
+                .collect();
+            let mut started = vec![startup <= 0.0; workers];
+            let mut now = 0.0;
+            loop {
+                for (w, phases) in work.iter_mut().enumerate() {
+                    if phases.is_empty()
+                        && started[w]
+                        && let Some(unit) = queue.next()
+                    {
+                        let mut todo = Vec::new();
+                        if message > 0.0 {
+                            todo.push(Phase::Wait(message));
+                        }
+                        for &i in &unit.tasks {
+                            let (wait, cpu) = (clean(c.tasks[i].0), clean(c.tasks[i].1));
+                            if wait > 0.0 {
+                                todo.push(Phase::Wait(wait));
+                            }
+                            todo.push(Phase::Cpu(cpu));
+                        }
+                        todo.reverse();
+                        *phases = todo;
                     }
-                    Some(Phase::Cpu(ms)) => {
-                        *ms -= dt * rate;
-                        *ms <= 1e-9
-                    }
-                    None => false,
+                }
+                if work.iter().all(Vec::is_empty) {
+                    return now;
+                }
+                let computing = work
+                    .iter()
+                    .filter(|p| matches!(p.last(), Some(Phase::Cpu(_))))
+                    .count();
+                let rate = if computing == 0 {
+                    1.0
+                } else {
+                    (capacity / computing as f64).min(1.0)
                 };
-                if done {
-                    phases.pop();
-                    started[w] = true;
+                let dt = work
+                    .iter()
+                    .filter_map(|p| match p.last()? {
+                        Phase::Wait(ms) => Some(*ms),
+                        Phase::Cpu(ms) => Some(ms / rate),
+                    })
+                    .fold(f64::INFINITY, f64::min)
+                    .max(0.0);
+                now += dt;
+                for (w, phases) in work.iter_mut().enumerate() {
+                    let done = match phases.last_mut() {
+                        Some(Phase::Wait(ms)) => {
+                            *ms -= dt;
+                            *ms <= 1e-9
+                        }
+                        Some(Phase::Cpu(ms)) => {
+                            *ms -= dt * rate;
+                            *ms <= 1e-9
+                        }
+                        None => false,
+                    };
+                    if done {
+                        phases.pop();
+                        started[w] = true;
+                    }
                 }
             }
         }
-    }
 
-    proptest::proptest! {
-        #[test]
-        fn the_heap_schedule_ends_when_the_step_by_step_one_does(
-            tasks in proptest::collection::vec((0u32..50, 0u32..50), 1..40),
-            workers in 1usize..24,
-            chunk in 1usize..6,
-            startup in 0u32..20,
-            message in 0u32..5,
-            capacity in 1u32..8,
-        ) {
-            let c = costs(tasks.iter().map(|&(w, cpu)| (f64::from(w) / 4.0, f64::from(cpu) / 4.0)).collect(), f64::from(capacity));
-            let n = c.tasks.len();
-            let units = || (0..n).step_by(chunk).map(|s| Unit { tasks: (s..(s + chunk).min(n)).collect() }).collect::<Vec<_>>();
-            let (startup, message, capacity) = (f64::from(startup) / 2.0, f64::from(message) / 2.0, f64::from(capacity) / 2.0);
-            let fast = simulate(units(), workers, startup, message, capacity, &c);
-            let slow = reference(units(), workers, startup, message, capacity, &c);
-            proptest::prop_assert!((fast - slow).abs() <= 1e-6 * slow.max(1.0), "{fast} against {slow}");
+        proptest::proptest! {
+            #[test]
+            fn the_heap_schedule_ends_when_the_step_by_step_one_does(
+                tasks in proptest::collection::vec((0u32..50, 0u32..50), 1..40),
+                workers in 1usize..24,
+                chunk in 1usize..6,
+                startup in 0u32..20,
+                message in 0u32..5,
+                capacity in 1u32..8,
+            ) {
+                let c = costs(tasks.iter().map(|&(w, cpu)| (f64::from(w) / 4.0, f64::from(cpu) / 4.0)).collect(), f64::from(capacity));
+                let n = c.tasks.len();
+                let units = || (0..n).step_by(chunk).map(|s| Unit { tasks: (s..(s + chunk).min(n)).collect() }).collect::<Vec<_>>();
+                let (startup, message, capacity) = (f64::from(startup) / 2.0, f64::from(message) / 2.0, f64::from(capacity) / 2.0);
+                let fast = simulate(units(), workers, startup, message, capacity, &c);
+                let slow = reference(units(), workers, startup, message, capacity, &c);
+                proptest::prop_assert!((fast - slow).abs() <= 1e-6 * slow.max(1.0), "{fast} against {slow}");
+            }
         }
     }
 
