@@ -601,7 +601,13 @@ fn broken(mut link: Link, breach: &Breach) -> Option<(Link, &'static str)> {
                 .iter_mut()
                 .flat_map(|l| &mut l.bars)
                 .next()?;
-            bar.task = Some(tasks + past);
+            // A number the wire can carry (under the most tasks a link may have), past the
+            // sweep's own; a sweep of the most tasks has no such number.
+            let task = (tasks + past).min(crate::settings::MAX_TASKS - 1);
+            if task < tasks {
+                return None;
+            }
+            bar.task = Some(task);
             "a timeline bar's task number"
         }
     };
