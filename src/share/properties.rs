@@ -20,6 +20,15 @@ use crate::timeline::{Bar, Kind, Lane, Timeline};
 use proptest::prelude::*;
 use proptest::sample::subsequence;
 
+/// `usual` random cases, or at most `PROPTEST_CASES` where that is set: a mutation run
+/// (`scripts/mutants.sh`) rebuilds and reruns these tests once per mutant and sets it.
+fn cases(usual: u32) -> ProptestConfig {
+    let cap = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    ProptestConfig::with_cases(cap.map_or(usual, |cap: u32| usual.min(cap)))
+}
+
 fn config(cores: usize) -> impl Strategy<Value = Config> {
     let page_max = page_max_workers(cores);
     (
@@ -343,7 +352,7 @@ fn accepted_is_canonical(link: &Link) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(20_000))]
+    #![proptest_config(cases(20_000))]
 
     #[test]
     fn every_valid_link_survives_the_round_trip(link in link()) {
@@ -363,7 +372,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(40_000))]
+    #![proptest_config(cases(40_000))]
 
     #[test]
     fn random_text_never_panics(text in "(#?v1\\.)?[A-Za-z0-9_=<>&;#-]{0,200}|.{0,200}") {
@@ -416,7 +425,7 @@ fn measured_link() -> impl Strategy<Value = Link> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2_000))]
+    #![proptest_config(cases(2_000))]
 
     /// The calibration measures at most 2 × hardwareConcurrency workers, so a link claiming
     /// more effective cores is refused, naming the field and its limit.
@@ -450,7 +459,7 @@ proptest! {
 
 proptest! {
     // Each case encodes up to a thousand tasks' costs: fewer cases.
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(cases(300))]
 
     /// Costs as a page measures them (fractions of a microsecond, below 0, not a number, past
     /// the hour) travel as `Costs::quantized`, or stay out of the link where a time is past the
@@ -615,7 +624,7 @@ fn broken(mut link: Link, breach: &Breach) -> Option<(Link, &'static str)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1_000))]
+    #![proptest_config(cases(1_000))]
 
     /// A link that contradicts itself (costs of no time, or far from its serial point, or
     /// without it; no start-up where fresh pools ran; control characters in its script; a
