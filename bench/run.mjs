@@ -98,6 +98,32 @@ try {
   const spawn = summarize(await browser.call('bench_spawn_to_ready', cfg.spawn));
   const trips = summarize(await browser.call('bench_round_trips', cfg.trips));
 
+  log('the largest valid link, opened on fresh pages…');
+  // A thousand tasks on every engine from a 512-core machine (predictions to 1,024 workers):
+  // how long the page took to decode it and make its predictions (between its marks), when it
+  // was first drawn, and how long a click on the chart's view then took to be drawn.
+  const largest = execFileSync(path.join(ROOT, 'target/native/bench-native'), ['--largest-link'], { encoding: 'utf8' }).trim();
+  const opened = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++) {
+    await browser.open(`${server.url}?bench&open=${i}#${largest}`);
+    opened.push(await browser.eval(async () => {
+      const at = name => performance.getEntriesByName(`corescope:${name}`)[0]?.startTime;
+      if (!document.querySelector('#theirs')) throw new Error(`the largest link was not opened: ${document.querySelector('.notice')?.textContent}`);
+      const view = document.querySelector('input[name=view]:not(:checked)');
+      const t0 = performance.now();
+      view.click();
+      await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+      return { link_ms: at('link-opened') - at('module-ready'), drawn_ms: at('first-render'), click_ms: performance.now() - t0 };
+    }));
+    log(`  open ${i + 1}: link ${opened[i].link_ms.toFixed(1)} ms, first drawn at ${opened[i].drawn_ms.toFixed(0)} ms, click ${opened[i].click_ms.toFixed(1)} ms`);
+  }
+  const largest_link = {
+    chars: largest.length,
+    link: summarize(opened.map(o => o.link_ms)),
+    drawn: summarize(opened.map(o => o.drawn_ms)),
+    click: summarize(opened.map(o => o.click_ms)),
+  };
+
   log('scripts on shared memory and on the reused pool…');
   const scripts = [];
   await browser.open(`${server.url}play?bench`);
@@ -143,7 +169,7 @@ try {
     machine: { cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, os: `${os.type()} ${os.release()}` },
     config: cfg, points, dispatch, spawn, trips, pool_created, pool_reused, tiny_tasks: cfg.tiny, scripts,
     references: { js_echo: echo, python },
-    pool_ready: poolReady,
+    pool_ready: poolReady, largest_link,
     longest_task_ms: longestTask, sizes,
   };
   results.figures = figures(results);

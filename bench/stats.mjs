@@ -73,6 +73,12 @@ export function figures(r) {
   if (r.pool_ready) {
     add(`page start → shared pool ready (${r.pool_ready.threads} threads)`, r.pool_ready.ms, 'ms', { at_most: 300 }, 0);
   }
+  if (r.largest_link) {
+    const l = r.largest_link, n = l.link?.n ?? 0;
+    add(`largest link (${l.chars} characters): decoded and predicted (median of ${n} fresh pages)`, l.link?.median, 'ms', { at_most: 100 }, 1);
+    add('largest link: page start → first drawn', l.drawn?.median, 'ms', null, 0);
+    add('largest link: a click on the chart\'s view → drawn', l.click?.median, 'ms', { at_most: 100 }, 1);
+  }
   add('shared-pool dispatch cost per tiny task', r.dispatch?.median * 1000, 'µs', null, 1);
   add(`isolated worker spawn-to-ready (median of ${r.spawn?.n ?? 0})`, r.spawn?.median, 'ms', { at_most: 40 }, 1);
   add(`postMessage round trip (median of ${r.trips?.n ?? 0})`, r.trips?.median * 1000, 'µs', null, 1);

@@ -146,6 +146,21 @@ pub fn predict(mode: Mode, workers: usize, c: &Costs) -> f64 {
     }
 }
 
+/// The fewest workers that run `mode`'s schedule for `workers` workers on `tasks` tasks, so
+/// that a prediction made for it holds for both: past a worker per task, more threads,
+/// coroutines or reused pool workers only stand idle (a pool's chunks are single tasks by
+/// then), and a process per task takes no worker count at all. A fresh pool's extra workers
+/// still start up, sharing the cores, so each count is its own.
+pub fn same_schedule_as(mode: Mode, workers: usize, tasks: usize) -> usize {
+    match mode {
+        Mode::MainThread | Mode::PerTask { .. } => 1,
+        Mode::Pool { reuse: false } => workers.max(1),
+        Mode::Shared { .. } | Mode::Asyncio | Mode::Pool { reuse: true } => {
+            workers.clamp(1, tasks.max(1))
+        }
+    }
+}
+
 /// `workers` coroutines on one event loop, each taking the next task: its wait runs as a timer
 /// while others compute, and once due it waits for the loop, which computes one task at a time,
 /// the earliest due first. Returns when the last task is done.
@@ -495,6 +510,31 @@ mod tests {
                 let slow = reference(units(), workers, startup, message, capacity, &c);
                 proptest::prop_assert!((fast - slow).abs() <= 1e-6 * slow.max(1.0), "{fast} against {slow}");
             }
+
+            /// Predicting the fewest workers that run the same schedule gives the same time,
+            /// and a fresh pool's count is always its own (its extra workers start up).
+            #[test]
+            fn the_fewest_workers_with_the_same_schedule_take_the_same_time(
+                tasks in proptest::collection::vec((0u32..50, 0u32..50), 1..30),
+                workers in 1usize..60,
+                startup in 0u32..20,
+                message in 0u32..5,
+                capacity in 1u32..8,
+                mode in proptest::sample::select(Mode::ALL.to_vec()),
+            ) {
+                let mut c = costs(tasks.iter().map(|&(w, cpu)| (f64::from(w) / 4.0, f64::from(cpu) / 4.0)).collect(), f64::from(capacity) / 2.0);
+                (c.startup_ms, c.message_ms) = (f64::from(startup) / 2.0, f64::from(message) / 2.0);
+                let fewest = same_schedule_as(mode, workers, c.tasks.len());
+                proptest::prop_assert!(fewest >= 1 && fewest <= workers);
+                let (theirs, ours) = (predict(mode, fewest, &c), predict(mode, workers, &c));
+                proptest::prop_assert!((theirs - ours).abs() <= 1e-9 * ours.max(1.0), "{fewest}: {theirs}, {workers}: {ours}");
+                if mode == (Mode::Pool { reuse: false }) {
+                    proptest::prop_assert_eq!(fewest, workers);
+                } else {
+                    // No more than a worker per task.
+                    proptest::prop_assert!(fewest <= c.tasks.len());
+                }
+            }
         }
     }
 
@@ -620,6 +660,22 @@ mod tests {
     }
 
     #[test]
+    fn a_process_joined_inside_the_loop_runs_its_whole_life_before_the_next_starts() {
+        let c = Costs {
+            startup_ms: 25.0,
+            message_ms: 3.0,
+            ..costs(vec![(7.0, 10.0), (1.0, 2.0)], 4.0)
+        };
+        let inside = Mode::PerTask {
+            join: Join::InsideLoop,
+        };
+        // (25 + 3 + 7 + 10) + (25 + 3 + 1 + 2), whatever the worker count.
+        for workers in [1, 2, 8] {
+            assert!(close(predict(inside, workers, &c), 76.0));
+        }
+    }
+
+    #[test]
     fn lengths_that_are_not_numbers_still_end() {
         let odd = Costs {
             tasks: vec![(f64::NAN, f64::INFINITY), (-5.0, 10.0)],
@@ -720,5 +776,37 @@ mod tests {
             close(c.startup_ms, 3.0) && close(c.message_ms, 2.0),
             "{c:?}"
         );
+        // Of many runs: the shortest start-up, and a batch is twice the median message (three
+        // batches' messages of 2, 3 and 5 ms there and 6, 1 and 4 ms back: 2 × 4 ms).
+        let run = |ready: f64, there: f64, back: f64| RawRun {
+            records: vec![record(0, 0, ready + there, ready + there + 1.0)],
+            lives: vec![WorkerLife {
+                worker: 0,
+                spawn_ms: 0.0,
+                ready_ms: ready,
+            }],
+            messages: vec![MessageSpan {
+                worker: 0,
+                sent_ms: ready,
+                received_ms: ready + there + 1.0 + back,
+            }],
+            elapsed_ms: ready + there + 1.0 + back,
+            ..RawRun::default()
+        };
+        let runs: Vec<Timeline> = [(9.0, 2.0, 6.0), (4.0, 3.0, 1.0), (5.0, 5.0, 4.0)]
+            .into_iter()
+            .map(|(ready, there, back)| {
+                Timeline::of(Mode::Pool { reuse: false }, &job, &run(ready, there, back))
+            })
+            .collect();
+        let c = c.with_overheads(runs.iter());
+        assert!(close(c.startup_ms, 4.0), "{c:?}");
+        let mut messages: Vec<f64> = (runs.iter().flat_map(|t| t.bars()))
+            .filter(|b| b.kind == Kind::Messaging)
+            .map(|b| b.end_ms - b.start_ms)
+            .collect();
+        messages.sort_by(f64::total_cmp);
+        assert_eq!(messages, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        assert!(close(c.message_ms, 8.0), "{c:?}");
     }
 }

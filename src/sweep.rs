@@ -305,8 +305,8 @@ pub struct Predictions {
 }
 
 impl Predictions {
-    /// The predictions for `modes` at 1…`max_workers` workers, made from `measured` once it
-    /// has its serial baseline.
+    /// The predictions for `modes` up to `max_workers` workers (see [`Self::from_costs`]), made
+    /// from `measured` once it has its serial baseline.
     pub fn of(
         measured: &[Measured],
         modes: &[Mode],
@@ -317,6 +317,7 @@ impl Predictions {
             Self::costs(measured, cores)?,
             modes,
             max_workers,
+            measured.iter().map(|m| m.point.workers),
         ))
     }
 
@@ -336,15 +337,32 @@ impl Predictions {
         )
     }
 
-    /// The predictions for `modes` at 1…`max_workers` workers from `costs`: how a page redraws
-    /// those of a sweep that a link carries.
-    pub fn from_costs(costs: Costs, modes: &[Mode], max_workers: usize) -> Self {
+    /// The predictions for `modes` from `costs` at every worker count in `measured` and every
+    /// count their lines are drawn through up to `max_workers` ([`drawn_counts`]); how a page
+    /// also redraws those of a sweep that a link carries. A count that runs the same schedule
+    /// as a smaller one ([`predict::same_schedule_as`]) is not simulated again, so a thousand
+    /// tasks on up to 1,024 workers take a few hundred simulations, not five thousand.
+    pub fn from_costs(
+        costs: Costs,
+        modes: &[Mode],
+        max_workers: usize,
+        measured: impl IntoIterator<Item = usize>,
+    ) -> Self {
+        let n = costs.tasks.len();
+        let mut counts = drawn_counts(max_workers, n);
+        counts.extend(measured.into_iter().filter(|&k| k >= 1));
         let series = modes
             .iter()
             .filter(|&&m| m != Mode::MainThread)
             .map(|&mode| {
-                let ks = (1..=max_workers.max(1))
-                    .map(|k| (k, predict::predict(mode, k, &costs)))
+                let mut simulated = std::collections::HashMap::new();
+                let ks = (counts.iter())
+                    .map(|&k| {
+                        let fewest = predict::same_schedule_as(mode, k, n);
+                        let ms = *(simulated.entry(fewest))
+                            .or_insert_with(|| predict::predict(mode, fewest, &costs));
+                        (k, ms)
+                    })
                     .collect();
                 (mode, ks)
             })
@@ -413,6 +431,29 @@ impl Predictions {
     }
 }
 
+/// The worker counts a predicted line is drawn through, 1 to `max_workers`, for `tasks` tasks:
+/// every count to 32, then one every 6% or so (a chart a thousand workers wide has no room for
+/// more), and both sides of each count past which the tasks take a round fewer (⌈tasks ÷ r⌉
+/// for up to 16 rounds), where an even split's line drops.
+pub fn drawn_counts(max_workers: usize, tasks: usize) -> std::collections::BTreeSet<usize> {
+    let max = max_workers.max(1);
+    let mut counts: std::collections::BTreeSet<usize> = (1..=max.min(32)).collect();
+    let mut k = 32;
+    while k < max {
+        k = (k + k.div_ceil(16)).min(max);
+        counts.insert(k);
+    }
+    for rounds in 1..=16 {
+        let fewest = tasks.max(1).div_ceil(rounds);
+        counts.extend(
+            [fewest - 1, fewest]
+                .into_iter()
+                .filter(|k| (1..=max).contains(k)),
+        );
+    }
+    counts
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -467,7 +508,7 @@ pub(crate) mod tests {
         assert!(notes[0].starts_with("Predicted (thin dotted lines): each engine's schedule simulated from the serial run's 4 tasks (computing 100 ms"), "{notes:?}");
         assert!(notes[1].starts_with("Largest gap: shared memory + GIL, 4 workers: predicted 100 ms, measured 180 ms (+80%)"), "{notes:?}");
         // A link's sweep redraws them from what it carries, and its notes say whose they are.
-        let theirs = Predictions::from_costs(p.costs.clone(), &[gil], 4);
+        let theirs = Predictions::from_costs(p.costs.clone(), &[gil], 4, []);
         let ks = (1..=4).map(|k| (k, 100.0)).collect();
         assert_eq!(
             theirs.series,
@@ -725,5 +766,55 @@ pub(crate) mod tests {
         };
         let s = m.summary().expect("samples");
         assert_eq!((s.min_ms, s.max_ms, s.median_ms), (1.0, 3.0, 2.000_001));
+    }
+
+    #[test]
+    fn a_predicted_line_goes_through_every_small_count_each_jump_and_enough_between() {
+        let counts: Vec<usize> = drawn_counts(1024, 1000).into_iter().collect();
+        assert_eq!(counts[..32], (1..=32).collect::<Vec<_>>()[..]);
+        assert_eq!(counts.last(), Some(&1024));
+        for pair in counts.windows(2) {
+            assert!(pair[1] - pair[0] <= pair[0].div_ceil(16), "{pair:?}");
+        }
+        // A thousand tasks take 2 rounds on 500 to 999 workers, 3 on 334 to 499, ... 16 on
+        // 63 to 66: the line is drawn on both sides of each drop.
+        for k in [999, 1000, 499, 500, 333, 334, 62, 63] {
+            assert!(counts.contains(&k), "{k}");
+        }
+        assert!(counts.len() < 150, "{} counts", counts.len());
+        assert_eq!(drawn_counts(4, 1000), (1..=4).collect());
+        assert_eq!(drawn_counts(0, 0), [1].into());
+        assert_eq!(drawn_counts(40, 3).into_iter().max(), Some(40));
+    }
+
+    #[test]
+    fn predictions_are_the_schedules_at_every_measured_count_and_drawn_one() {
+        let costs = Costs {
+            tasks: (0..100)
+                .map(|i| (f64::from(i % 7), 1.0 + f64::from(i % 5)))
+                .collect(),
+            cores: 3.0,
+            startup_ms: 4.0,
+            message_ms: 0.5,
+        };
+        let p = Predictions::from_costs(costs.clone(), &Mode::ALL, 200, [77, 150, 0]);
+        assert_eq!(
+            p.series.len(),
+            Mode::ALL.len() - 1,
+            "every engine but serial"
+        );
+        for (mode, ks) in &p.series {
+            let counts: Vec<usize> = ks.iter().map(|&(k, _)| k).collect();
+            let mut expected = drawn_counts(200, 100);
+            expected.extend([77, 150]);
+            assert_eq!(counts, expected.into_iter().collect::<Vec<_>>(), "{mode:?}");
+            for &(k, ms) in ks {
+                let schedule = predict::predict(*mode, k, &costs);
+                assert!(
+                    (ms - schedule).abs() <= 1e-9 * schedule,
+                    "{mode:?} {k}: {ms}"
+                );
+            }
+        }
     }
 }

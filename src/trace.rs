@@ -18,6 +18,8 @@ use serde::Serialize;
 pub struct Traced<'a> {
     pub name: String,
     pub timeline: &'a Timeline,
+    /// Its worker count, where known (a link's timeline travels without it).
+    pub workers: Option<usize>,
 }
 
 /// How to open a downloaded trace, for the page.
@@ -66,6 +68,8 @@ struct Args {
     elapsed_ms: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     engine: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workers: Option<usize>,
 }
 
 impl Args {
@@ -76,6 +80,7 @@ impl Args {
             && self.tasks.is_none()
             && self.elapsed_ms.is_none()
             && self.engine.is_none()
+            && self.workers.is_none()
     }
 }
 
@@ -223,6 +228,7 @@ fn process_events(pid: usize, run: &Traced<'_>, flow: &mut u64, events: &mut Vec
         args: Args {
             elapsed_ms: Some(t.elapsed_ms),
             engine: Some(t.mode.label()),
+            workers: run.workers,
             ..Args::default()
         },
         ..Event::slice("run", "run", pid, PAGE_TID, us(0.0), us(t.elapsed_ms))
@@ -464,6 +470,7 @@ mod tests {
             .map(|(name, timeline)| Traced {
                 name: name.clone(),
                 timeline,
+                workers: Some(2),
             })
             .collect();
         let text = trace(&runs, json!({"workload": "sleep-add"}), &machine());
@@ -573,6 +580,7 @@ mod tests {
                 .collect();
             assert_eq!(runs.len(), 1, "process {pid}: one run slice");
             assert_eq!(runs[0]["args"]["engine"], engines[n], "{}", runs[0]);
+            assert_eq!(runs[0]["args"]["workers"], 2, "{}", runs[0]);
             let elapsed = runs[0]["args"]["elapsed_ms"]
                 .as_f64()
                 .expect("its elapsed ms");

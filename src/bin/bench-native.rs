@@ -4,6 +4,9 @@
 //! Prints JSON for `bench/run.mjs`.
 //!
 //! Usage: bench-native --max-workers N --reps R --size PERCENT --tasks T WORKLOAD_INDEX…
+//!
+//! `bench-native --largest-link` prints instead the fragment of the largest link a page must
+//! open (see `largest_link`), for the bench to time.
 
 // Natively std's clock is the right one (clippy.toml bans it for the browser, where it panics).
 #![cfg_attr(not(target_arch = "wasm32"), allow(clippy::disallowed_methods))]
@@ -102,8 +105,90 @@ mod native {
             .ok_or(format!("{name} needs a number"))
     }
 
+    /// The largest valid link a page may have to open: a thousand tasks of seed 000's sleep-add
+    /// (a wait, then a little computing, so each task is two phases to predict) on every engine,
+    /// from a machine of the most cores a link may name, so that predictions reach 1,024
+    /// workers; its points at 1, 2, 4, … workers, and the costs its predictions are made from.
+    fn largest_link() -> Result<String, String> {
+        use corescope::experiment::PresetId;
+        use corescope::machine::{Date, Machine};
+        use corescope::predict::{Costs, predict};
+        use corescope::run::Mode;
+        use corescope::settings::{BENCH_MODES, MAX_HARDWARE_CONCURRENCY, MAX_TASKS, Settings};
+        use corescope::share::{self, Config, Link, Results};
+        use corescope::sweep::{Point, PointSummary, Summary};
+        let machine = Machine {
+            hardware_concurrency: MAX_HARDWARE_CONCURRENCY,
+            browser: "Chrome 156".into(),
+            cross_origin_isolated: true,
+            date: Date {
+                year: 2026,
+                month: 12,
+                day: 6,
+            },
+            effective_cores: None,
+        };
+        let costs = Costs {
+            tasks: (0..MAX_TASKS)
+                .map(|i| (100.0 + (i % 7) as f64 * 0.25, 1.0 + (i % 5) as f64 * 0.5))
+                .collect(),
+            cores: machine.cores(),
+            startup_ms: 12.0,
+            message_ms: 0.25,
+        };
+        let settings = Settings {
+            workload: 1,
+            tasks: MAX_TASKS,
+            modes: BENCH_MODES.to_vec(),
+            ..Settings::default()
+        };
+        let top = settings.top_workers(corescope::settings::page_max_workers(
+            machine.hardware_concurrency,
+        ));
+        let point = |mode, workers| {
+            let ms = predict(mode, workers, &costs);
+            PointSummary {
+                point: Point { mode, workers },
+                summary: Summary {
+                    median_ms: ms,
+                    min_ms: ms * 0.98,
+                    max_ms: ms * 1.05,
+                    samples: 1,
+                },
+            }
+        };
+        let mut points = vec![point(Mode::MainThread, 1)];
+        for mode in BENCH_MODES {
+            let counts = std::iter::successors(Some(1), |k| Some(k * 2)).take_while(|&k| k <= top);
+            points.extend(counts.map(|k| point(mode, k)));
+        }
+        let link = Link {
+            config: Config {
+                settings,
+                workers: 2,
+                preset: PresetId::SleepBound,
+            },
+            results: Some(Results {
+                machine,
+                points,
+                costs: Some(costs.quantized()),
+            }),
+            timeline: None,
+        };
+        let fragment = share::encode(&link);
+        let back = share::decode(&fragment).map_err(|e| e.to_string())?;
+        match back.results.and_then(|r| r.costs) {
+            Some(_) => Ok(fragment),
+            None => Err("the largest link lost its costs on the way".into()),
+        }
+    }
+
     pub fn main() -> Result<(), String> {
         let args: Vec<String> = std::env::args().skip(1).collect();
+        if args.iter().any(|a| a == "--largest-link") {
+            println!("{}", largest_link()?);
+            return Ok(());
+        }
         let (max_workers, reps) = (arg(&args, "--max-workers")?, arg(&args, "--reps")?);
         let (size, tasks) = (arg(&args, "--size")? as u32, arg(&args, "--tasks")?);
         let all = sweep_workloads(Scale::Full);

@@ -57,8 +57,10 @@ impl Theirs {
             predicted: None,
         };
         let top = theirs.top_workers();
-        theirs.predicted = (theirs.results.costs.clone())
-            .map(|costs| Predictions::from_costs(costs, &theirs.config.settings.modes, top));
+        theirs.predicted = (theirs.results.costs.clone()).map(|costs| {
+            let measured = theirs.results.points.iter().map(|p| p.point.workers);
+            Predictions::from_costs(costs, &theirs.config.settings.modes, top, measured)
+        });
         theirs
     }
 

@@ -157,6 +157,7 @@ impl State {
                     results.machine.date
                 ),
                 timeline: Rc::new(timeline.clone()),
+                workers: None,
                 theirs: true,
             });
         }

@@ -41,6 +41,8 @@ pub struct ShownTimeline {
     /// Which run, in words.
     pub title: String,
     pub timeline: Rc<Timeline>,
+    /// Its worker count, where known (a link's timeline travels without it).
+    pub workers: Option<usize>,
     /// Opened from a share link (so not shared on as this page's own).
     pub theirs: bool,
 }

@@ -109,7 +109,11 @@ pub fn arrival() -> State {
         engines::THREADED,
     );
     match route(&links::fragment()) {
-        Some(open) => state.apply(open),
+        Some(open) => {
+            state.apply(open);
+            // The bench reads how long a link took to open (its predictions made with it).
+            platform::mark("corescope:link-opened");
+        }
         // The playground opens on the editor.
         None if script::AVAILABLE => state.apply(Action::SetBenchWorkload(SCRIPT_WORKLOAD)),
         None => {}
@@ -131,6 +135,9 @@ pub struct AppProps {
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let state = use_reducer(|| props.first.clone());
+
+    // The bench reads when the page was first drawn (effects run after the render).
+    use_effect_with((), |_| platform::mark("corescope:first-render"));
 
     {
         // The address bar follows the configuration (with their results while it is theirs),

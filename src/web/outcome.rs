@@ -21,6 +21,7 @@ pub fn timeline_button(
         return html! {};
     };
     let timeline = std::rc::Rc::new(Timeline::of(run.mode, job, &run.run));
+    let workers = run.workers;
     // Named by its run: a page holds many of these buttons.
     let name = format!("timeline: {title}");
     let dispatch = dispatch.clone();
@@ -29,6 +30,7 @@ pub fn timeline_button(
             section,
             title: title.clone(),
             timeline: timeline.clone(),
+            workers: Some(workers),
             theirs: false,
         })))
     });

@@ -72,6 +72,7 @@ fn sweep_trace(state: &State) -> Result<String, String> {
             Some(crate::trace::Traced {
                 name: m.point.describe(),
                 timeline: m.timeline.as_ref()?,
+                workers: Some(m.point.workers),
             })
         })
         .collect();

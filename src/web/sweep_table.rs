@@ -51,12 +51,13 @@ pub fn SweepTable(props: &SweepTableProps) -> Html {
             let name = format!("timeline: {}", p.point.describe());
             let show = measured.and_then(|m| m.timeline.clone()).map(|timeline| {
                 let dispatch = dispatch.clone();
-                let title = p.point.describe();
+                let (title, workers) = (p.point.describe(), p.point.workers);
                 Callback::from(move |_: MouseEvent| {
                     dispatch.dispatch(Action::ShowTimeline(Some(ShownTimeline {
                         section: Section::Bench,
                         title: title.clone(),
                         timeline: timeline.clone(),
+                        workers: Some(workers),
                         theirs: false,
                     })))
                 })

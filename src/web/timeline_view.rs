@@ -214,6 +214,7 @@ pub fn TimelinePanel(props: &TimelineProps) -> Html {
             let runs = [crate::trace::Traced {
                 name: shown.title.clone(),
                 timeline: &shown.timeline,
+                workers: shown.workers,
             }];
             let settings = serde_json::json!({
                 "run": shown.title,
