@@ -46,6 +46,7 @@ test('figures compare each workload with its native twin and check the targets',
     pool_reused: s(2),
     tiny_tasks: 1000,
     pool_ready: { ms: 669.4, threads: 16 },
+    largest_link: { chars: 8118, link: { median: 42.5, n: 3 }, drawn: { median: 310, n: 3 }, click: { median: 120.4, n: 3 } },
     references: { js_echo: s(0.04), python: { version: '3.11.7', pool_created: s(9), pool_reused: s(1) } },
     longest_task_ms: 12,
     sizes: { 'pkg/corescope_bg.wasm': { raw: 1_000_000, gzip: 280_000 }, 'pkg/corescope.js': { raw: 60_000, gzip: 11_000 } },
@@ -73,6 +74,10 @@ test('figures compare each workload with its native twin and check the targets',
   assert.equal(f['JS + wasm the page fetches, gzip'].met, true);
   assert.equal(f['page start → shared pool ready (16 threads)'].value, 669.4);
   assert.equal(f['page start → shared pool ready (16 threads)'].met, false);
+  assert.equal(f['largest link (8118 characters): decoded and predicted (median of 3 fresh pages)'].met, true);
+  assert.equal(f['largest link: page start → first drawn'].value, 310);
+  assert.equal(f["largest link: a click on the chart's view → drawn"].value, 120.4);
+  assert.equal(f["largest link: a click on the chart's view → drawn"].met, false);
   const noPython = figures({ ...r, references: { js_echo: null, python: { missing: 'python3 is not installed here' } } });
   assert.ok(noPython.some(x => x.name === "Python's Pool: not measured, python3 is not installed here" && x.value === null));
   assert.ok(!noPython.some(x => x.name.includes('echo')), 'no echo measured, no ratio');
