@@ -318,6 +318,15 @@ mod tests {
         );
         assert!(!n.contains('%'), "{n}");
         assert!(n.contains("at 2 and 3 workers, past the 1 core, "), "{n}");
+        // Two cores and only 1 worker measured: the machine has a second core to fit at.
+        let points = sweep(&[(SHARED, &[1.0])]);
+        assert_eq!(
+            notes(&points, &[SHARED], 2, 10, None),
+            [
+                "shared memory: no Amdahl fit: it needs a point measured at 2 workers, where each \
+              worker can have a core of its own."
+            ]
+        );
         // Four cores, but only 1 worker measured: nothing to fit, nothing past the cores.
         let points = sweep(&[(SHARED, &[1.0])]);
         assert_eq!(
@@ -327,6 +336,21 @@ mod tests {
               worker can have a core of its own."
             ]
         );
+    }
+
+    #[test]
+    fn a_tails_boundaries_fall_on_the_side_they_name() {
+        // A spread of exactly half a hundredth (0.01 − 0.005 is exact) is a range, not one value.
+        let said = tail_clause(Tail::Flat, (0.01, 2), (0.005, 0.01), 2, 10);
+        assert!(
+            said.starts_with("the speedup stayed between 0.01× and 0.01×"),
+            "{said}"
+        );
+        // Reaching exactly what the cores give is still within it.
+        let said = tail_clause(Tail::Grows, (1.5, 2), (2.0, 2.0), 2, 10);
+        assert!(said.ends_with("still within the 2× that 2 cores can give: the cores were better used, not outgrown"), "{said}");
+        let said = tail_clause(Tail::Grows, (1.5, 2), (2.0, 2.01), 2, 10);
+        assert!(said.contains("beyond the 2× that 2 cores give"), "{said}");
     }
 
     #[test]

@@ -743,6 +743,69 @@ mod tests {
     }
 
     #[test]
+    fn a_gap_is_the_largest_in_ms_either_way_and_needs_both_times() {
+        let shared = Mode::Shared { gil: false };
+        // 1,000 ms measured 700 (300 ms faster), 100 ms measured 350 (250 slower), 10 ms
+        // measured 200: in whichever order, the 300 ms gap is the largest.
+        let points = [
+            (shared, 1, 10, 1000.0, 700.0),
+            (shared, 2, 10, 100.0, 350.0),
+            (shared, 3, 10, 10.0, 200.0),
+        ];
+        for order in [[0, 1, 2], [1, 0, 2], [2, 1, 0], [1, 2, 0]] {
+            let said = largest_gap(&order.map(|i| points[i]), 4.0, false).expect("a gap");
+            assert_eq!(
+                said,
+                "shared memory, 1 worker: predicted 1.00 s, measured 700 ms (-30%) — faster than \
+                 the serial run's tasks suggest (the serial run paid for something the workers \
+                 did not)",
+                "{order:?}"
+            );
+        }
+        // A point with no prediction (a clock that stops before any task) or no time measured
+        // has no gap to speak of.
+        let stops = Mode::PerTask {
+            join: Join::ClockStopsBeforeJoin,
+        };
+        assert_eq!(largest_gap(&[(stops, 4, 10, 0.0, 50.0)], 4.0, false), None);
+        assert_eq!(
+            largest_gap(&[(shared, 4, 10, 100.0, 0.0)], 4.0, false),
+            None
+        );
+    }
+
+    #[test]
+    fn each_engine_names_what_its_model_leaves_out() {
+        let cause = |mode: Mode| {
+            let said = largest_gap(&[(mode, 2, 10, 100.0, 150.0)], 4.0, false).expect("a gap");
+            said.split(" — ").nth(1).expect("a cause").to_string()
+        };
+        assert_eq!(
+            cause(Mode::Pool { reuse: true }),
+            "messages and scheduling beyond the measured round trip"
+        );
+        for mode in [
+            Mode::Pool { reuse: false },
+            Mode::PerTask {
+                join: Join::AfterAll,
+            },
+        ] {
+            assert_eq!(
+                cause(mode),
+                "starting workers and sending them the job, beyond the start-up measured"
+            );
+        }
+        assert_eq!(
+            cause(Mode::Asyncio),
+            "the event loop's own work: timers that fire late, the browser's turns between tasks"
+        );
+        assert_eq!(
+            cause(Mode::Shared { gil: false }),
+            "what the threads share besides the cores (memory bandwidth, the allocator, scheduling)"
+        );
+    }
+
+    #[test]
     fn costs_are_read_from_the_serial_timeline_and_the_runs_measured() {
         use crate::run::{MessageSpan, RawRun, TaskRecord, WorkerLife};
         use crate::workloads::{Job, Workload};

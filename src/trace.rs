@@ -554,6 +554,16 @@ mod tests {
             ],
             "one process a run, named by it"
         );
+        // An event with nothing to add has no `args` at all.
+        assert!(
+            all.iter().any(|e| e.get("args").is_none()),
+            "some events have no args"
+        );
+        for e in all {
+            if let Some(args) = e.get("args") {
+                assert!(!args.as_object().expect("an object").is_empty(), "{e}");
+            }
+        }
         for e in all.iter().filter(|e| e["ph"] != "M") {
             let (pid, tid) = (id(e, "pid"), id(e, "tid"));
             assert!(
