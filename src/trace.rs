@@ -600,6 +600,18 @@ mod tests {
                 Some((elapsed * 1000.0).round() as i64)
             );
         }
+        // Each pool run: its three tasks' sleeps inside their slices, and each worker's batch on
+        // its way there (ending as its first task starts) and its answer on the way back.
+        for (pid, _, _) in &processes[1..] {
+            let named = |name: &str| {
+                (all.iter())
+                    .filter(|e| id(e, "pid") == *pid && e["ph"] == "X" && e["name"] == name)
+                    .count()
+            };
+            assert_eq!(named("sleeping"), 3, "process {pid}");
+            assert_eq!(named("tasks in flight"), 2, "process {pid}");
+            assert_eq!(named("answer in flight"), 2, "process {pid}");
+        }
         let tasks: Vec<&Value> = all
             .iter()
             .filter(|e| e["cat"] == "task" || e["cat"] == "gil")
