@@ -71,11 +71,15 @@ export function figures(r) {
     }
   }
   if (r.pool_ready) {
-    add(`page start → shared pool ready (${r.pool_ready.threads} threads)`, r.pool_ready.ms, 'ms', { at_most: 300 }, 0);
+    add(`page start → shared pool ready (${r.pool_ready.threads} threads, median of ${r.pool_ready.pages ?? 1} fresh pages)`, r.pool_ready.ms, 'ms', { at_most: 300 }, 0);
+    for (const [phase, ms] of Object.entries(r.pool_ready.phases ?? {}).sort((a, b) => a[1] - b[1])) {
+      add(`page start → ${phase}`, ms, 'ms', null, 0);
+    }
   }
   if (r.largest_link) {
     const l = r.largest_link, n = l.link?.n ?? 0;
     add(`largest link (${l.chars} characters): decoded and predicted (median of ${n} fresh pages)`, l.link?.median, 'ms', { at_most: 100 }, 1);
+    add('largest link: its first render (chart, table, notes)', l.render?.median, 'ms', { at_most: 100 }, 1);
     add('largest link: page start → first drawn', l.drawn?.median, 'ms', null, 0);
     add('largest link: a click on the chart\'s view → drawn', l.click?.median, 'ms', { at_most: 100 }, 1);
   }

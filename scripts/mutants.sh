@@ -24,22 +24,37 @@ if [ "${1:-}" = --changed ]; then
   shift
   base=${1:-$(git rev-parse -q --verify origin/main || git rev-parse HEAD~1)}
   [ $# -gt 0 ] && shift
-  files=$(comm -12 <(git diff --name-only "$base" -- 'src/*.rs' | sort) \
-    <(cargo mutants --list-files | sort))
+  examined=$(cargo mutants --list-files)
+  files=$(comm -12 <(git diff --name-only "$base" -- 'src/*.rs' | sort) <(sort <<<"$examined"))
   [ -n "$files" ] || { note "no pure-core file changed since $base"; exit 0; }
   note "examining the files changed since $base: $(paste -sd ' ' <<<"$files")"
   set -- $(sed 's/^/--file /' <<<"$files") "$@"
 fi
 
 # cargo-mutants adds `--file` globs to the config's list rather than replacing it: leave out
-# every other examined file.
+# every other examined file. Each glob must match an examined file.
 wanted=()
 for ((i = 1; i <= $#; i++)); do
-  [ "${!i}" = --file ] && { j=$((i + 1)); wanted+=("${!j}"); }
+  case ${!i} in
+    --file | -f)
+      j=$((i + 1))
+      [ $j -le $# ] || { echo "error: --file needs a file" >&2; exit 2; }
+      wanted+=("${!j}")
+      ;;
+    --file=* | -f?*) echo "error: write --file FILE, as two arguments" >&2; exit 2 ;;
+  esac
 done
 if [ ${#wanted[@]} -gt 0 ]; then
-  for f in $(cargo mutants --list-files); do
-    printf '%s\n' "${wanted[@]}" | grep -qxF "$f" || set -- "$@" --exclude "$f"
+  examined=$(cargo mutants --list-files)
+  for w in "${wanted[@]}"; do
+    # shellcheck disable=SC2053 # a glob, as cargo-mutants reads it
+    grep -q . <<<"$(for f in $examined; do [[ $f == $w || $f == */$w ]] && echo "$f"; done)" ||
+      { echo "error: --file $w matches none of the examined files (cargo mutants --list-files)" >&2; exit 2; }
+  done
+  for f in $examined; do
+    keep=false
+    for w in "${wanted[@]}"; do [[ $f == $w || $f == */$w ]] && keep=true; done
+    $keep || set -- "$@" --exclude "$f"
   done
 fi
 

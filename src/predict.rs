@@ -517,6 +517,9 @@ mod tests {
         }
 
         proptest::proptest! {
+            // Their own count, whatever PROPTEST_CASES says (a mutation run sets it).
+            #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
             #[test]
             fn the_heap_schedule_ends_when_the_step_by_step_one_does(
                 tasks in proptest::collection::vec((0u32..50, 0u32..50), 1..40),

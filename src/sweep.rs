@@ -317,7 +317,7 @@ impl Predictions {
             Self::costs(measured, cores)?,
             modes,
             max_workers,
-            measured.iter().map(|m| m.point.workers),
+            measured.iter().map(|m| m.point),
         ))
     }
 
@@ -337,27 +337,37 @@ impl Predictions {
         )
     }
 
-    /// The predictions for `modes` from `costs` at every worker count in `measured` and every
-    /// count their lines are drawn through up to `max_workers` ([`drawn_counts`]); how a page
-    /// also redraws those of a sweep that a link carries. A count that runs the same schedule
-    /// as a smaller one ([`predict::same_schedule_as`]) is not simulated again, so a thousand
-    /// tasks on up to 1,024 workers take a few hundred simulations, not five thousand.
+    /// The predictions for `modes` from `costs` at each engine's own `measured` worker counts
+    /// and at the counts its line is drawn through up to `max_workers` ([`drawn_counts`]); how
+    /// a page also redraws those of a sweep that a link carries. A count that runs the same
+    /// schedule as a smaller one ([`predict::same_schedule_as`]) is not simulated again, and the
+    /// drawn counts are thinned so that every engine together schedules at most
+    /// [`MOST_SIMULATED`] tasks: a link of a thousand tasks on up to 1,024 workers takes a few
+    /// hundred simulations, not five thousand. Measured counts are always predicted.
     pub fn from_costs(
         costs: Costs,
         modes: &[Mode],
         max_workers: usize,
-        measured: impl IntoIterator<Item = usize>,
+        measured: impl IntoIterator<Item = Point>,
     ) -> Self {
         let n = costs.tasks.len();
-        let mut counts = drawn_counts(max_workers, n);
-        counts.extend(measured.into_iter().filter(|&k| k >= 1));
-        let series = modes
-            .iter()
-            .filter(|&&m| m != Mode::MainThread)
-            .map(|&mode| {
+        let measured: Vec<Point> = measured.into_iter().collect();
+        let engines: Vec<Mode> = (modes.iter().copied())
+            .filter(|&m| m != Mode::MainThread)
+            .collect();
+        let each = MOST_SIMULATED / n.max(1) / engines.len().max(1);
+        let drawn: Vec<usize> = drawn_counts(max_workers, n).into_iter().collect();
+        let series = engines
+            .into_iter()
+            .map(|mode| {
+                let mut counts: std::collections::BTreeSet<usize> = (measured.iter())
+                    .filter(|p| p.mode == mode && p.workers >= 1)
+                    .map(|p| p.workers)
+                    .collect();
+                counts.extend(evenly(&drawn, each.saturating_sub(counts.len())));
                 let mut simulated = std::collections::HashMap::new();
-                let ks = (counts.iter())
-                    .map(|&k| {
+                let ks = (counts.into_iter())
+                    .map(|k| {
                         let fewest = predict::same_schedule_as(mode, k, n);
                         let ms = *(simulated.entry(fewest))
                             .or_insert_with(|| predict::predict(mode, fewest, &costs));
@@ -428,6 +438,22 @@ impl Predictions {
             None => {}
         }
         notes
+    }
+}
+
+/// The most tasks a sweep's predictions schedule, over every engine and worker count: three
+/// hundred schedules of a thousand tasks, about 50 ms of one core where workers share cores.
+pub const MOST_SIMULATED: usize = 300_000;
+
+/// At most `most` of `counts`, spread evenly by position, the first and last among them.
+fn evenly(counts: &[usize], most: usize) -> Vec<usize> {
+    match (counts.len(), most) {
+        (len, _) if len <= most => counts.to_vec(),
+        (_, 0) => Vec::new(),
+        (_, 1) => counts[..1].to_vec(),
+        (len, most) => (0..most)
+            .map(|i| counts[(i * (len - 1) + (most - 1) / 2) / (most - 1)])
+            .collect(),
     }
 }
 
@@ -797,7 +823,12 @@ pub(crate) mod tests {
             startup_ms: 4.0,
             message_ms: 0.5,
         };
-        let p = Predictions::from_costs(costs.clone(), &Mode::ALL, 200, [77, 150, 0]);
+        let shared = Mode::Shared { gil: false };
+        let measured = [77, 150, 0].map(|workers| Point {
+            mode: shared,
+            workers,
+        });
+        let p = Predictions::from_costs(costs.clone(), &Mode::ALL, 200, measured);
         assert_eq!(
             p.series.len(),
             Mode::ALL.len() - 1,
@@ -806,7 +837,10 @@ pub(crate) mod tests {
         for (mode, ks) in &p.series {
             let counts: Vec<usize> = ks.iter().map(|&(k, _)| k).collect();
             let mut expected = drawn_counts(200, 100);
-            expected.extend([77, 150]);
+            if *mode == shared {
+                // Its own measured counts; other engines' are not its to compare with.
+                expected.extend([77, 150]);
+            }
             assert_eq!(counts, expected.into_iter().collect::<Vec<_>>(), "{mode:?}");
             for &(k, ms) in ks {
                 let schedule = predict::predict(*mode, k, &costs);
@@ -816,5 +850,38 @@ pub(crate) mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_drawn_counts_are_thinned_to_what_all_engines_may_schedule_and_measured_ones_kept() {
+        let n = crate::settings::MAX_TASKS;
+        let costs = Costs {
+            tasks: vec![(100.0, 2.0); n],
+            cores: 1.0,
+            startup_ms: 1.0,
+            message_ms: 0.5,
+        };
+        let modes = crate::settings::BENCH_MODES;
+        let gil = Mode::Shared { gil: true };
+        let measured = (1..=300).map(|k| Point {
+            mode: gil,
+            workers: 3 * k,
+        });
+        let p = Predictions::from_costs(costs, &modes, 1024, measured);
+        let each = MOST_SIMULATED / n / modes.len();
+        for (mode, ks) in &p.series {
+            let counts: Vec<usize> = ks.iter().map(|&(k, _)| k).collect();
+            if *mode == gil {
+                assert_eq!(counts, (1..=300).map(|k| 3 * k).collect::<Vec<_>>());
+            } else {
+                assert_eq!(counts.len(), each, "{mode:?}");
+                assert_eq!((counts[0], counts[each - 1]), (1, 1024), "{mode:?}");
+            }
+        }
+        assert_eq!(evenly(&[1, 2, 3, 4, 5], 3), [1, 3, 5]);
+        assert_eq!(evenly(&[1, 2, 3, 4, 5], 2), [1, 5]);
+        assert_eq!(evenly(&[1, 2, 3, 4, 5], 1), [1]);
+        assert_eq!(evenly(&[1, 2, 3, 4, 5], 0), Vec::<usize>::new());
+        assert_eq!(evenly(&[1, 2, 3], 7), [1, 2, 3]);
     }
 }

@@ -105,10 +105,12 @@ mod native {
             .ok_or(format!("{name} needs a number"))
     }
 
-    /// The largest valid link a page may have to open: a thousand tasks of seed 000's sleep-add
-    /// (a wait, then a little computing, so each task is two phases to predict) on every engine,
-    /// from a machine of the most cores a link may name, so that predictions reach 1,024
-    /// workers; its points at 1, 2, 4, … workers, and the costs its predictions are made from.
+    /// The largest valid link a page may have to open, and the hardest to predict: a thousand
+    /// tasks of seed 000's sleep-add (a wait, then a little computing, so each task is two
+    /// phases) on every engine, from a machine of the most cores a link may name (predictions
+    /// reach 1,024 workers) of which one scaled (so every count shares it, the slowest schedule
+    /// to simulate), with the costs its predictions are made from and as many points, at as
+    /// many different counts, as the link can hold beside them.
     fn largest_link() -> Result<String, String> {
         use corescope::experiment::PresetId;
         use corescope::machine::{Date, Machine};
@@ -126,7 +128,7 @@ mod native {
                 month: 12,
                 day: 6,
             },
-            effective_cores: None,
+            effective_cores: Some(1),
         };
         let costs = Costs {
             tasks: (0..MAX_TASKS)
@@ -157,12 +159,7 @@ mod native {
                 },
             }
         };
-        let mut points = vec![point(Mode::MainThread, 1)];
-        for mode in BENCH_MODES {
-            let counts = std::iter::successors(Some(1), |k| Some(k * 2)).take_while(|&k| k <= top);
-            points.extend(counts.map(|k| point(mode, k)));
-        }
-        let link = Link {
+        let mut link = Link {
             config: Config {
                 settings,
                 workers: 2,
@@ -170,17 +167,30 @@ mod native {
             },
             results: Some(Results {
                 machine,
-                points,
+                points: vec![point(Mode::MainThread, 1)],
                 costs: Some(costs.quantized()),
             }),
             timeline: None,
         };
-        let fragment = share::encode(&link);
-        let back = share::decode(&fragment).map_err(|e| e.to_string())?;
-        match back.results.and_then(|r| r.costs) {
-            Some(_) => Ok(fragment),
-            None => Err("the largest link lost its costs on the way".into()),
+        // A point for each engine in turn, each at a count not used yet (spread over 1…top),
+        // until one more would leave no room for the costs.
+        let keeps_costs = |link: &Link| {
+            let fragment = share::encode(link);
+            let back = share::decode(&fragment).ok()?;
+            back.results?.costs.map(|_| fragment)
+        };
+        let mut fragment = keeps_costs(&link).ok_or("the link has no room for its costs")?;
+        for j in 0.. {
+            let mode = BENCH_MODES[j % BENCH_MODES.len()];
+            let k = 1 + (j * 389) % top;
+            let results = link.results.as_mut().ok_or("no results")?;
+            results.points.push(point(mode, k));
+            match keeps_costs(&link) {
+                Some(longer) => fragment = longer,
+                None => break,
+            }
         }
+        Ok(fragment)
     }
 
     pub fn main() -> Result<(), String> {

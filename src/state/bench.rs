@@ -58,7 +58,7 @@ impl Theirs {
         };
         let top = theirs.top_workers();
         theirs.predicted = (theirs.results.costs.clone()).map(|costs| {
-            let measured = theirs.results.points.iter().map(|p| p.point.workers);
+            let measured = theirs.results.points.iter().map(|p| p.point);
             Predictions::from_costs(costs, &theirs.config.settings.modes, top, measured)
         });
         theirs
