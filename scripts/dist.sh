@@ -67,6 +67,20 @@ sed -e 's|<html lang="en">|<html lang="en" data-playground>|' -e 's|"pkg/coresco
 for mark in data-playground pkg-script/corescope_bg.wasm "<title>corescope playground"; do
   grep -q "$mark" dist/play.html || { echo "error: dist/play.html has no $mark" >&2; exit 1; }
 done
+# The glue imports its snippets (the pool host's and isolated workers' scripts, the guard,
+# wasm-bindgen-rayon's helpers) before the module can be instantiated: preload them with it,
+# so they arrive with the glue rather than after it is parsed.
+preload_snippets() { # PAGE PKG
+  local links
+  links=$(cd dist && find "$2/snippets" -name '*.js' | sort | sed 's|.*|  <link rel="modulepreload" href="&">|')
+  [ -n "$links" ] || { echo "error: no snippets in dist/$2" >&2; exit 1; }
+  awk -v links="$links" -v glue="href=\"$2/corescope.js\"" \
+    '{ print } index($0, glue) && index($0, "modulepreload") { print links }' "$1" > "$1.tmp"
+  mv "$1.tmp" "$1"
+  grep -q "$2/snippets/" "$1" || { echo "error: $1 preloads no snippet" >&2; exit 1; }
+}
+preload_snippets dist/index.html pkg
+preload_snippets dist/play.html pkg-script
 cp node_modules/coi-serviceworker/coi-serviceworker.js dist/
 gz() { gzip -9c "$1" | wc -c | awk '{ printf "%d KB", $1 / 1000 }'; }
 note "built dist/ ($(du -sh dist | cut -f1)); gzip: threaded wasm $(gz dist/pkg/corescope_bg.wasm) + JS $(gz dist/pkg/corescope.js), single-threaded wasm $(gz dist/pkg-single/corescope_bg.wasm); the playground's threaded wasm $(gz dist/pkg-script/corescope_bg.wasm)"

@@ -10,6 +10,18 @@
 const threaded = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
 const playground = document.documentElement.hasAttribute('data-playground');
 
+// Only a page that is not isolated needs the service worker that isolates it (on a host that
+// cannot send the headers; see coi-config.js), so only such a page fetches its two scripts,
+// in order, while the single-threaded module loads.
+if (self.crossOriginIsolated !== true) {
+  const load = src => new Promise(resolve => {
+    const script = Object.assign(document.createElement('script'), { src, async: false });
+    script.onload = script.onerror = resolve;
+    document.head.append(script);
+  });
+  load('coi-config.js').then(() => load('coi-serviceworker.js'));
+}
+
 try {
   const glue = await import(!threaded ? './pkg-single/corescope.js'
     : playground ? './pkg-script/corescope.js' : './pkg/corescope.js');
