@@ -268,6 +268,37 @@ mod tests {
             lines[2]
         );
         assert!(lines[4].starts_with("theirs,"));
+        assert!(
+            lines[2].contains(",empty loop at 100% of the seed's size,10,2,"),
+            "the workload and its size: {}",
+            lines[2]
+        );
+    }
+
+    #[test]
+    fn a_point_the_model_has_no_time_for_exports_no_prediction() {
+        // A process per task whose clock stops before any task: the model predicts 0 ms.
+        let (config, mut results) = sweep_data();
+        let stops = Mode::PerTask {
+            join: crate::run::Join::ClockStopsBeforeJoin,
+        };
+        let mut point = results.points[1];
+        point.point.mode = stops;
+        results.points.push(point);
+        let text = json(&[Sweep {
+            whose: "mine",
+            settings: &config,
+            results: &results,
+            timelines: Vec::new(),
+        }]);
+        let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        let points = &v["sweeps"][0]["points"];
+        assert_eq!(points[1]["predicted_ms"], 50.0);
+        assert!(points[2]["predicted_ms"].is_null(), "{}", points[2]);
+        assert_eq!(
+            v["sweeps"][0]["workload"],
+            "empty loop at 100% of the seed's size"
+        );
     }
 
     #[test]

@@ -233,9 +233,10 @@ impl Settings {
             let race = &races[(self.workload - RACE_WORKLOAD).min(races.len() - 1)];
             return Job::new(race.scaled(self.size_percent), self.tasks);
         }
+        // Every number under the script's is one of these (a test holds SCRIPT_WORKLOAD to
+        // their count).
         let all = sweep_workloads(Scale::Full);
-        let workload = &all[self.workload.min(all.len() - 1)];
-        Job::new(workload.scaled(self.size_percent), self.tasks)
+        Job::new(all[self.workload].scaled(self.size_percent), self.tasks)
     }
 
     /// The sweep's top worker count on a page whose maximum is `page_max`: as set, else the
@@ -276,6 +277,20 @@ mod tests {
         assert_eq!(page_max_workers(9), 18);
         assert_eq!(page_max_workers(12), 24);
         assert_eq!(MAX_WORKERS, 1024);
+    }
+
+    #[test]
+    fn a_workload_number_past_the_races_runs_the_last_race() {
+        let job = |workload| {
+            Settings {
+                workload,
+                ..Settings::default()
+            }
+            .job()
+        };
+        let last = RACE_WORKLOAD + race_workloads(Scale::Full).len() - 1;
+        assert_eq!(job(last + 5), job(last));
+        assert_ne!(job(last), job(last - 1));
     }
 
     #[test]

@@ -839,3 +839,144 @@ fn while_a_run_goes_nothing_it_runs_with_changes_and_the_notice_says_so() {
         assert_eq!(s, before, "{action:?} changed the state");
     }
 }
+
+#[test]
+fn predictions_count_on_the_cores_measured_once_they_are_and_on_hardware_concurrency_before() {
+    let mut s = State::new(8, true, true);
+    assert_eq!((s.effective_cores(), s.cores()), (None, 8.0));
+    let plan = s.bench_plan();
+    let serial = crate::run::RawRun {
+        records: (0..plan.job.tasks)
+            .map(|i| crate::run::TaskRecord::new(i, 0, 10.0 * i as f64, 10.0 * (i + 1) as f64))
+            .collect(),
+        elapsed_ms: 10.0 * plan.job.tasks as f64,
+        ..Default::default()
+    };
+    let serial = Timeline::of(Mode::MainThread, &plan.job, &serial);
+    s.apply(Action::SweepStarted(plan));
+    s.apply(Action::Sampled {
+        point: Point {
+            mode: Mode::MainThread,
+            workers: 1,
+        },
+        elapsed_ms: 100.0,
+        result: "[1]".into(),
+        timeline: Some(serial),
+    });
+    let cores = |s: &State| s.bench.predicted.as_ref().expect("predictions").costs.cores;
+    assert_eq!(cores(&s), 8.0, "hardwareConcurrency, before any measure");
+    s.apply(Action::SweepFinished {
+        cancelled: false,
+        responsiveness: None,
+    });
+    // Throughput that stops growing at 3 workers: 3 cores really scale.
+    let curve = (1..=8).map(|k: usize| (k, k.min(3) as f64)).collect();
+    s.apply(Action::CalibrationFinished(Ok(curve)));
+    assert_eq!((s.effective_cores(), s.cores()), (Some(3), 3.0));
+    assert_eq!(cores(&s), 3.0, "worked out again on the cores measured");
+}
+
+/// A link of their sweep from a 16-core machine, with a timeline, asking for `workers` workers
+/// in the quick run and `top` at the top of the sweep.
+fn their_link(workers: usize, top: usize) -> String {
+    let settings = Settings {
+        max_workers: top,
+        ..Settings::default()
+    };
+    let job = settings.job();
+    let run = RawRun {
+        records: vec![
+            TaskRecord::new(0, 0, 0.0, 50.0),
+            TaskRecord::new(1, 1, 0.0, 50.0),
+        ],
+        elapsed_ms: 50.0,
+        ..Default::default()
+    };
+    let timeline = Timeline::of(Mode::Shared { gil: false }, &job, &run).quantized();
+    let summary = |ms: f64| crate::sweep::Summary {
+        median_ms: ms,
+        min_ms: ms,
+        max_ms: ms,
+        samples: 1,
+    };
+    let point = |mode, workers, ms| crate::sweep::PointSummary {
+        point: Point { mode, workers },
+        summary: summary(ms),
+    };
+    share::encode(&Link {
+        config: Config {
+            settings,
+            workers,
+            preset: PresetId::SleepBound,
+        },
+        results: Some(Results {
+            machine: machine(16),
+            points: vec![
+                point(Mode::MainThread, 1, 500.0),
+                point(Mode::Shared { gil: false }, 2, 250.0),
+            ],
+            costs: None,
+        }),
+        timeline: Some(timeline),
+    })
+}
+
+#[test]
+fn their_results_stay_in_the_address_while_their_configuration_does_and_are_not_shared_as_ours() {
+    let mut s = State::new(2, true, true);
+    s.apply(open_link(format!("#{}", their_link(2, 0))));
+    assert_eq!(s.notice, None);
+    let carried = |s: &State| {
+        share::decode(&s.address())
+            .expect("decodes")
+            .results
+            .is_some()
+    };
+    assert!(
+        carried(&s),
+        "their configuration: their results in the address"
+    );
+    assert!(s.timeline.as_ref().expect("their timeline").theirs);
+    let shared = s.share_link(machine(2));
+    assert_eq!(
+        shared.timeline, None,
+        "their timeline is not shared on as this page's"
+    );
+    assert_eq!(shared.results, None, "nothing measured here");
+    s.apply(Action::SetBenchTasks(25));
+    assert!(
+        !carried(&s),
+        "a configuration of this page's own: no results of theirs"
+    );
+}
+
+#[test]
+fn a_link_at_this_pages_most_workers_opens_as_it_is_and_one_past_it_is_lowered_saying_so() {
+    let most = page_max_workers(2);
+    let mut s = State::new(2, true, true);
+    s.apply(open_link(format!("#{}", their_link(most, most))));
+    assert_eq!(s.notice, None);
+    assert_eq!((s.workers, s.bench.settings.max_workers), (most, most));
+    let mut s = State::new(2, true, true);
+    s.apply(open_link(format!("#{}", their_link(most + 1, most + 1))));
+    let notice = s.notice.clone().expect("a notice");
+    assert!(
+        notice.contains("the quick run's 17 workers and the sweep's 17 workers"),
+        "{notice}"
+    );
+    assert_eq!((s.workers, s.bench.settings.max_workers), (most, most));
+}
+
+#[test]
+fn a_sweep_cancelled_before_any_point_shares_the_controls_configuration() {
+    let mut s = State::new(2, true, true);
+    let plan = s.bench_plan();
+    s.apply(Action::SweepStarted(plan));
+    s.apply(Action::SweepFinished {
+        cancelled: true,
+        responsiveness: None,
+    });
+    s.apply(Action::SetBenchTasks(25));
+    let link = s.share_link(machine(2));
+    assert_eq!((link.config.settings.tasks, link.results), (25, None));
+}
