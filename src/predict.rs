@@ -87,6 +87,11 @@ impl Costs {
     }
 }
 
+/// A length as the schedule uses it: finite and not negative (anything else counts as 0).
+fn clean(ms: f64) -> f64 {
+    if ms.is_finite() { ms.max(0.0) } else { 0.0 }
+}
+
 /// A worker's work: a batch of tasks after its messages, once the worker is ready.
 struct Unit {
     tasks: Vec<usize>,
@@ -167,7 +172,6 @@ pub fn same_schedule_as(mode: Mode, workers: usize, tasks: usize) -> usize {
 fn event_loop(workers: usize, c: &Costs) -> f64 {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
-    let clean = |ms: f64| if ms.is_finite() { ms.max(0.0) } else { 0.0 };
     let n = c.tasks.len();
     // Tasks waiting for their timer or for the loop: (when due, in which order taken, task).
     let mut due = BinaryHeap::new();
@@ -214,8 +218,8 @@ impl Ord for Ms {
 ///
 /// Every computing phase runs at the same rate, so each is scheduled on one "virtual" clock,
 /// the work a computing phase has done since the start, and a wait on the real one: the next
-/// phase to end is the top of one of two heaps. That is O(log workers) a phase, so a link's
-/// 1,000 tasks on up to 1,024 workers take a fraction of a second to predict for every count.
+/// phase to end is the top of one of two heaps: O(log workers) a phase. Where every worker has
+/// a core of its own, [`uncontended`] schedules a unit at a time instead.
 fn simulate(
     units: Vec<Unit>,
     workers: usize,
@@ -226,8 +230,7 @@ fn simulate(
 ) -> f64 {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
-    // Every length finite and not negative, and some capacity, so that every step ends a phase.
-    let clean = |ms: f64| if ms.is_finite() { ms.max(0.0) } else { 0.0 };
+    // Every length `clean`, and some capacity, so that every step ends a phase.
     let (startup, message) = (clean(startup), clean(message));
     let capacity = if capacity.is_finite() {
         capacity.max(0.01)
@@ -336,7 +339,6 @@ fn simulate(
 fn uncontended(units: Vec<Unit>, workers: usize, startup: f64, message: f64, c: &Costs) -> f64 {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
-    let clean = |ms: f64| if ms.is_finite() { ms.max(0.0) } else { 0.0 };
     let mut free: BinaryHeap<Reverse<Ms>> = (0..workers).map(|_| Reverse(Ms(startup))).collect();
     for unit in units {
         let Some(Reverse(Ms(at))) = free.pop() else {
