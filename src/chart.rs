@@ -479,9 +479,9 @@ fn caption_band(caption: &Caption, width: u32) -> (String, u32) {
 /// A legend swatch 26 px wide, centred on `y`.
 fn swatch(item: &LegendItem, x: u32, y: u32) -> String {
     let dash = match item.stroke {
-        Stroke::Solid => "",
-        Stroke::Dashed => " stroke-dasharray=\"6 4\"",
-        Stroke::Dotted => " stroke-dasharray=\"0.1 4.5\" stroke-linecap=\"round\"",
+        Stroke::Solid => String::new(),
+        Stroke::Dashed => format!(" stroke-dasharray=\"{DASHED}\""),
+        Stroke::Dotted => format!(" stroke-dasharray=\"{DOTTED}\" stroke-linecap=\"round\""),
     };
     let colour = css(item.colour);
     let mut svg = format!(
@@ -551,8 +551,8 @@ fn plot(
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE)?;
-        let mut chart = axes(&root, sets, view, max_workers, narrow)?;
-        draw_series(&mut chart, sets, view, max_workers)?;
+        let chart = axes(&root, sets, view, max_workers, narrow)?;
+        curves += &draw_series(&chart, sets, view, max_workers);
         for set in sets {
             let Some(serial) = set.serial() else {
                 continue;
@@ -570,7 +570,7 @@ fn plot(
                     curves,
                     "<polyline class=\"fit\" data-mode=\"{}\" data-whose=\"{}\" points=\"{}\" \
                      fill=\"none\" stroke=\"{}\" stroke-width=\"2\" stroke-linecap=\"round\" \
-                     stroke-dasharray=\"0.1 4.5\"/>",
+                     stroke-dasharray=\"{DOTTED}\"/>",
                     mode.key(),
                     set.whose.unwrap_or("mine"),
                     points.join(" "),
@@ -665,32 +665,47 @@ fn axes<'a, 'b>(
     Ok(chart)
 }
 
-/// A line through `points`: solid for this page's results, dashed for a link's.
+/// How lines are dashed, as SVG's `stroke-dasharray`: a link's lines 6 px on, 4 off; a
+/// prediction 2 on, 3 off.
+const DASHED: &str = "6 4";
+const PREDICTED: &str = "2 3";
+/// A fitted curve's dots: round caps 4.5 px apart.
+const DOTTED: &str = "0.1 4.5";
+
+/// A line through `points` as one `<polyline>`, its dashes (if any) left to the browser:
+/// plotters' own dashed series writes every dash as an element of its own, which made a link's
+/// chart over a thousand workers hundreds of kilobytes.
 fn line(
-    chart: &mut Chart,
-    points: Vec<(f64, f64)>,
-    style: ShapeStyle,
-    dashed: bool,
-) -> Result<(), Box<dyn std::error::Error>> {
-    if dashed {
-        chart.draw_series(DashedLineSeries::new(points, 6, 4, style))?;
-    } else {
-        chart.draw_series(LineSeries::new(points, style))?;
-    }
-    Ok(())
+    out: &mut String,
+    chart: &Chart,
+    points: &[(f64, f64)],
+    (colour, width): (RGBColor, u32),
+    dash: Option<&str>,
+) {
+    let points: Vec<String> = points
+        .iter()
+        .map(|p| {
+            let (x, y) = chart.backend_coord(p);
+            format!("{x},{y}")
+        })
+        .collect();
+    let dash = dash.map_or(String::new(), |d| format!(" stroke-dasharray=\"{d}\""));
+    write!(
+        out,
+        "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"{width}\"{dash} points=\"{}\"/>",
+        css(colour),
+        points.join(" ")
+    )
+    .expect("writing to a String");
 }
 
 /// Every set's reference lines and measured series, as the legend lists them.
-fn draw_series(
-    chart: &mut Chart,
-    sets: &[Set],
-    view: View,
-    max_workers: usize,
-) -> Result<(), Box<dyn std::error::Error>> {
+fn draw_series(chart: &Chart, sets: &[Set], view: View, max_workers: usize) -> String {
+    let mut out = String::new();
     let max_k = max_workers.max(1) as f64;
     let top = chart.y_range().end;
     for (i, set) in sets.iter().enumerate() {
-        let dashed = set.dashed;
+        let dash = set.dashed.then_some(DASHED);
         let serial = set.serial();
         if draws_ideal(i, set, view) {
             let ideal: Vec<(f64, f64)> = (1..=max_workers)
@@ -704,43 +719,35 @@ fn draw_series(
                     Some((k, y))
                 })
                 .collect();
-            line(chart, ideal, GREY.stroke_width(1), dashed)?;
+            line(&mut out, chart, &ideal, (GREY, 1), dash);
         }
         if let (View::Time, Some(s)) = (view, serial) {
             line(
+                &mut out,
                 chart,
-                vec![(0.5, s), (max_k + 0.5, s)],
-                GREY.stroke_width(2),
-                dashed,
-            )?;
+                &[(0.5, s), (max_k + 0.5, s)],
+                (GREY, 2),
+                dash,
+            );
         }
         if draws_cores(set, max_workers) {
             let hc = set.cores as f64;
-            line(
-                chart,
-                vec![(hc, 0.0), (hc, top)],
-                CORES.stroke_width(1),
-                dashed,
-            )?;
+            line(&mut out, chart, &[(hc, 0.0), (hc, top)], (CORES, 1), dash);
         }
-        for Series {
-            mode,
-            values: points,
-            ..
-        } in set.series(view)
-        {
+        for Series { mode, values, .. } in set.series(view) {
             if let Some(predicted) = set.predicted(mode, view) {
-                chart.draw_series(DashedLineSeries::new(
-                    predicted,
-                    2,
-                    3,
-                    colour(mode).stroke_width(1),
-                ))?;
+                line(
+                    &mut out,
+                    chart,
+                    &predicted,
+                    (colour(mode), 1),
+                    Some(PREDICTED),
+                );
             }
-            line(chart, points, colour(mode).stroke_width(2), dashed)?;
+            line(&mut out, chart, &values, (colour(mode), 2), dash);
         }
     }
-    Ok(())
+    out
 }
 
 #[cfg(test)]
@@ -863,6 +870,31 @@ mod tests {
         assert!(theirs.contains("fill=\"#FFFFFF\" stroke=\"rgb(47, 111, 222)\""));
         // The fit of each mode, over 1 to the cores.
         assert_eq!(mine.matches("class=\"fit\"").count(), 2);
+    }
+
+    #[test]
+    fn a_links_lines_are_one_dashed_element_each_however_many_workers_they_cross() {
+        let frame = Frame {
+            size: (900, 460),
+            ..Frame::default()
+        };
+        let dashed = "stroke-dasharray=\"6 4\" points=";
+        for max_workers in [4, 1024] {
+            let theirs = render(&[set(None, true)], View::Time, max_workers, frame)
+                .unwrap()
+                .svg;
+            // The ideal, the serial time, the cores and the two series.
+            assert_eq!(theirs.matches(dashed).count(), 5, "{max_workers} workers");
+            let mine = render(&[set(None, false)], View::Time, max_workers, frame)
+                .unwrap()
+                .svg;
+            // Dashes cost an attribute per line, and hollow markers a few bytes each.
+            assert!(theirs.len() < mine.len() + 500, "{} bytes", theirs.len());
+            assert_eq!(mine.matches(dashed).count(), 0);
+            // The series' lines (plotters' mesh is drawn in polylines too, with an opacity).
+            let lines = "<polyline fill=\"none\" stroke=";
+            assert_eq!(mine.matches(lines).count(), 5, "{max_workers} workers");
+        }
     }
 
     #[test]
