@@ -559,13 +559,7 @@ fn plot(
             };
             for Series { mode, fit, .. } in set.series(view) {
                 let Some(fit) = fit else { continue };
-                let points: Vec<String> = fitted(&fit, serial, view)
-                    .iter()
-                    .map(|p| {
-                        let (x, y) = chart.backend_coord(p);
-                        format!("{x},{y}")
-                    })
-                    .collect();
+                let points = pixels(&chart, &fitted(&fit, serial, view));
                 write!(
                     curves,
                     "<polyline class=\"fit\" data-mode=\"{}\" data-whose=\"{}\" points=\"{}\" \
@@ -573,7 +567,7 @@ fn plot(
                      stroke-dasharray=\"{DOTTED}\"/>",
                     mode.key(),
                     set.whose.unwrap_or("mine"),
-                    points.join(" "),
+                    points,
                     css(fit_colour(mode))
                 )
                 .expect("writing to a String");
@@ -682,21 +676,47 @@ fn line(
     (colour, width): (RGBColor, u32),
     dash: Option<&str>,
 ) {
-    let points: Vec<String> = points
-        .iter()
-        .map(|p| {
-            let (x, y) = chart.backend_coord(p);
-            format!("{x},{y}")
-        })
-        .collect();
     let dash = dash.map_or(String::new(), |d| format!(" stroke-dasharray=\"{d}\""));
     write!(
         out,
         "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"{width}\"{dash} points=\"{}\"/>",
         css(colour),
-        points.join(" ")
+        pixels(chart, points)
     )
     .expect("writing to a String");
+}
+
+/// `points` in the chart's pixels, as a polyline's `points`: of the points that fall in one
+/// pixel column only the first, the highest, the lowest and the last are kept, in their order,
+/// which draws the same line. A curve sampled twenty times per worker over a thousand workers
+/// is then a few hundred points, not twenty thousand.
+fn pixels(chart: &Chart, points: &[(f64, f64)]) -> String {
+    let mut kept: Vec<(i32, i32)> = Vec::new();
+    let mut column: Vec<(i32, i32)> = Vec::new();
+    let mut flush = |column: &mut Vec<(i32, i32)>| {
+        let ys = || column.iter().enumerate().map(|(i, &(_, y))| (y, i));
+        let (Some((_, top)), Some((_, bottom))) = (ys().min(), ys().max()) else {
+            return;
+        };
+        let mut ends = [0, top, bottom, column.len() - 1];
+        ends.sort_unstable();
+        for i in ends {
+            if kept.last() != Some(&column[i]) {
+                kept.push(column[i]);
+            }
+        }
+        column.clear();
+    };
+    for p in points {
+        let p = chart.backend_coord(p);
+        if column.first().is_some_and(|c| c.0 != p.0) {
+            flush(&mut column);
+        }
+        column.push(p);
+    }
+    flush(&mut column);
+    let kept: Vec<String> = kept.iter().map(|(x, y)| format!("{x},{y}")).collect();
+    kept.join(" ")
 }
 
 /// Every set's reference lines and measured series, as the legend lists them.
@@ -895,6 +915,45 @@ mod tests {
             let lines = "<polyline fill=\"none\" stroke=";
             assert_eq!(mine.matches(lines).count(), 5, "{max_workers} workers");
         }
+    }
+
+    #[test]
+    fn a_curve_over_a_thousand_workers_keeps_a_few_points_per_pixel_column() {
+        let frame = Frame {
+            size: (900, 460),
+            ..Frame::default()
+        };
+        let mut wide = set(None, false);
+        wide.points = std::iter::once(point(Mode::MainThread, 1, 1000.0))
+            .chain((0..=10).map(|e| 1 << e).map(|k| {
+                let amdahl = 1000.0 * (0.05 + 0.95 / k as f64);
+                point(SHARED, k, amdahl)
+            }))
+            .collect();
+        wide.modes = vec![SHARED];
+        let svg = render(&[wide], View::Time, 1024, frame).unwrap().svg;
+        let fit = svg.split("<polyline class=\"fit\"").nth(1).expect("a fit");
+        let points = fit
+            .split("points=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let xy: Vec<(i32, i32)> = (points.split(' '))
+            .map(|p| p.split_once(',').unwrap())
+            .map(|(x, y)| (x.parse().unwrap(), y.parse().unwrap()))
+            .collect();
+        let columns = xy.last().unwrap().0 - xy[0].0 + 1;
+        assert!(xy.len() <= 2 * columns as usize, "{} points", xy.len());
+        assert!(xy.windows(2).all(|w| w[0].0 <= w[1].0), "left to right");
+        // The curve falls from the serial time: its first column holds its whole steep start.
+        let first: Vec<i32> = (xy.iter())
+            .filter(|p| p.0 == xy[0].0)
+            .map(|p| p.1)
+            .collect();
+        assert!(first.len() == 2 && first[0] < first[1], "{first:?}");
+        assert!(svg.len() < 60_000, "{} bytes", svg.len());
     }
 
     #[test]

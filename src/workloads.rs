@@ -919,6 +919,8 @@ mod tests {
             [20, 10, 0]
         );
         assert_eq!(Job::new(Workload::EmptyLoop { count: 1 }, 2).wait_ms(1), 0);
+        // An index past the last task is treated as the last, which waits nothing.
+        assert_eq!((queue.wait_ms(3), queue.wait_ms(9)), (0, 0));
     }
 
     #[test]
@@ -970,6 +972,61 @@ mod tests {
             .to_string(),
             "list of 3 (#000000ff)"
         );
+        let digits = "9".repeat(24);
+        assert_eq!(
+            Value::Big(digits.clone()).to_string(),
+            digits,
+            "24 digits fit"
+        );
+        let forty = "é".repeat(40);
+        assert_eq!(
+            Value::Text(forty.clone()).to_string(),
+            forty,
+            "40 characters fit"
+        );
+        assert_eq!(
+            Value::Text("é".repeat(41)).to_string(),
+            format!("{}…", "é".repeat(39))
+        );
+        assert_eq!(Value::Failed("why".into()).to_string(), "failed: why");
+    }
+
+    #[test]
+    fn lists_of_values_are_shown_to_a_limit_and_the_first_failure_is_named() {
+        let values: Vec<Value> = (1..=3).map(Value::Int).collect();
+        assert_eq!(show_list(&values, 3), "[1, 2, 3]");
+        assert_eq!(show_list(&values, 2), "[1, 2, … (3 in all)]");
+        assert_eq!(show_list(&values, 4), "[1, 2, 3]");
+        assert_eq!(first_failure(&values), None);
+        let failing = [
+            Value::Text("ok".into()),
+            Value::Failed("line 2: x is not defined".into()),
+            Value::Failed("later".into()),
+        ];
+        assert_eq!(
+            first_failure(&failing).as_deref(),
+            Some("task 1: line 2: x is not defined")
+        );
+        let slots = vec![Some(Value::Int(7)), Some(Value::Int(8))];
+        assert_eq!(
+            in_submission_order(slots),
+            Ok(vec![Value::Int(7), Value::Int(8)])
+        );
+        let missing = vec![Some(Value::Int(7)), None, None];
+        assert_eq!(
+            in_submission_order(missing),
+            Err("task 1 never came back".to_string())
+        );
+    }
+
+    #[test]
+    fn memory_reserved_for_a_run_is_kept_for_the_next() {
+        use std::sync::atomic::Ordering;
+        let mb = 1 << 20;
+        reserve_memory(3 * mb);
+        assert!(RESERVED.load(Ordering::Relaxed) >= 3 * mb);
+        reserve_memory(mb);
+        assert!(RESERVED.load(Ordering::Relaxed) >= 3 * mb, "never less");
     }
 
     #[test]
@@ -1099,6 +1156,10 @@ mod tests {
         assert!(!warm.call(|| std::thread::sleep(ms(10))));
         assert!(!warm.call(|| std::thread::sleep(ms(20))), "slower");
         std::thread::sleep(ms(250));
+        assert!(
+            !warm.call(|| std::thread::sleep(ms(30))),
+            "past a third, but slower"
+        );
         assert!(warm.call(|| {}), "twice as fast, past a third");
         let mut spent = WarmUp::new(ms(10));
         assert!(!spent.call(|| {}));
@@ -1177,5 +1238,9 @@ mod tests {
         let why = too_big.check_memory().expect_err("120 million numbers");
         assert!(why.contains("915 MiB") && why.contains("768 MiB"), "{why}");
         assert_eq!(Job::new(Workload::Square, 1000).check_memory(), Ok(()));
+        // Each isolated worker holds one task's list at a time: a tenth of the whole.
+        assert_eq!(fits.peak_memory_bytes(), 10_000_000 * LIST_BYTES_PER_NUMBER);
+        assert_eq!(fits.peak_task_bytes(), 1_000_000 * LIST_BYTES_PER_NUMBER);
+        assert_eq!(Job::new(Workload::Square, 1000).peak_task_bytes(), 0);
     }
 }
