@@ -20,18 +20,24 @@ pub struct Piece {
 /// The name of `fn task`'s parameter, and its body cut into [`Piece`]s (one, when it has no
 /// place to pause). `ast` has a `fn task(i)` (see `with_ast`).
 pub fn cut(ast: &AST) -> (String, Vec<Piece>) {
-    let task =
-        ast.clone_functions_only_filtered(|_, _, _, name, params| name == "task" && params == 1);
-    let param = task
-        .iter_functions()
-        .next()
-        .and_then(|f| f.params.first().map(|p| p.to_string()))
-        .unwrap_or_else(|| "i".into());
+    // (Rhai's `clone_functions_only_filtered` keeps every function when it copies into an empty
+    // library, so the task's body is told apart by where it stands in the source.)
+    let task = (ast.iter_fn_def()).find(|f| f.name == "task" && f.params.len() == 1);
+    let param = (task.and_then(|f| f.params.first())).map_or_else(|| "i".into(), |p| p.to_string());
+    let at = |p: Position| (p.line().unwrap_or(0), p.position().unwrap_or(0));
+    let span = task.map(|f| (at(f.body.start_position()), at(f.body.end_position())));
+    let in_task = |p: Position| span.is_some_and(|(start, end)| (start..=end).contains(&at(p)));
     // A script's own `fn sleep` is called, not awaited.
     let own_sleep = ast.iter_functions().any(|f| f.name == "sleep");
     let mut body: Vec<Stmt> = Vec::new();
     let mut first_return = None;
-    task.walk(&mut |path: &[ASTNode]| {
+    ast.walk(&mut |path: &[ASTNode]| {
+        let Some(ASTNode::Stmt(outer)) = path.first() else {
+            return true;
+        };
+        if !in_task(outer.position()) {
+            return true;
+        }
         if let [ASTNode::Stmt(stmt)] = path {
             body.push((*stmt).clone());
         }
@@ -74,5 +80,51 @@ fn sleep_call(stmt: &Stmt) -> Option<(Expr, Position)> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `fn task`'s parameter and, per piece, the line of the sleep it ends at.
+    fn pauses(source: &str) -> (String, Vec<Option<usize>>) {
+        let ast = rhai::Engine::new_raw().compile(source).expect("a script");
+        let (param, pieces) = cut(&ast);
+        (
+            param,
+            pieces
+                .iter()
+                .map(|p| p.sleep.and_then(|s| s.line()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_task_pauses_at_each_sleep_of_its_own_body_before_any_return() {
+        let two = "fn task(n) {\n  let a = n;\n  sleep(5);\n  a += 1;\n  sleep(a);\n  a\n}";
+        assert_eq!(pauses(two), ("n".into(), vec![Some(3), Some(5), None]));
+        let returning = "fn task(i) {\n  sleep(5);\n  return i;\n  sleep(6);\n}";
+        assert_eq!(pauses(returning).1, [Some(2), None]);
+        let inside = "fn task(i) {\n  sleep(if i > 0 { return 1 } else { 5 });\n  sleep(6);\n}";
+        assert_eq!(
+            pauses(inside).1,
+            [None],
+            "the sleep's own stretch might return"
+        );
+        // Another function's body, even of one parameter and first, is not the task's.
+        let helper =
+            "fn twice(x) {\n  sleep(1);\n  x * 2\n}\nfn task(k) {\n  sleep(2);\n  twice(k)\n}";
+        assert_eq!(pauses(helper), ("k".into(), vec![Some(6), None]));
+        let other = "fn task(i, j) {\n  sleep(1);\n}\nfn task(i) {\n  sleep(2);\n  i\n}";
+        assert_eq!(pauses(other).1, [Some(5), None]);
+    }
+
+    #[test]
+    fn only_a_call_of_sleep_with_one_argument_is_a_pause() {
+        let calls = "fn task(i) {\n  abs(i);\n  sleep(1, 2);\n  let s = sleep;\n  i\n}";
+        assert_eq!(pauses(calls).1, [None]);
+        let own = "fn sleep(ms) { ms }\nfn task(i) {\n  sleep(1);\n  i\n}";
+        assert_eq!(pauses(own).1, [None], "a script's own sleep is called");
     }
 }
