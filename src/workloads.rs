@@ -1020,6 +1020,21 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_is_worked_out_a_few_steps_at_a_time() {
+        let mut squares = Job::new(Workload::Square, 5).expecting();
+        assert!(squares.advance(2).is_none(), "two of five");
+        assert!(squares.advance(2).is_none(), "four of five");
+        let answer = squares.advance(2).expect("all five");
+        assert_eq!(answer.values[4], Value::Float(16.0));
+        let race = Workload::Race {
+            adds: 1000,
+            guard: shared_counter::Guard::Atomic,
+        };
+        let totals = [1000, 2000, 3000].map(Value::Int);
+        assert_eq!(Job::new(race, 3).expected(), totals, "each task's subtotal");
+    }
+
+    #[test]
     fn memory_reserved_for_a_run_is_kept_for_the_next() {
         use std::sync::atomic::Ordering;
         let mb = 1 << 20;

@@ -98,4 +98,10 @@ mod tests {
             "3M-step loop took {long:?}, 3k-step loop {short:?}: the loop was optimized away"
         );
     }
+
+    #[test]
+    fn each_step_is_marsaglias_xorshift() {
+        // Worked out independently: (s ^= s << 13; s ^= s >> 7; s ^= s << 17) mod 2^64.
+        assert_eq!(step(START), 0xDC1B_77AE_0BF3_4DAD);
+    }
 }

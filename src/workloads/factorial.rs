@@ -47,4 +47,18 @@ mod tests {
         }
         assert_eq!(by_primes(25), "15511210043330985984000000");
     }
+
+    #[test]
+    fn checks_in_every_64_factors() {
+        struct Count(u32);
+        impl Checkpoint for Count {
+            fn check(&mut self) -> bool {
+                self.0 += 1;
+                true
+            }
+        }
+        let mut c = Count(0);
+        assert_eq!(factorial(256, &mut c), by_primes(256));
+        assert_eq!(c.0, 4, "at 64, 128, 192 and 256");
+    }
 }

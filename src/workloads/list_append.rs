@@ -150,4 +150,32 @@ mod tests {
             checksum_only(1000, stream_seed(42, 1))
         );
     }
+
+    #[test]
+    fn the_numbers_are_splitmix64s_and_the_checksum_fnv_1a() {
+        // SplitMix64's published outputs from a state of 0.
+        let mut state = 0;
+        assert_eq!(splitmix64(&mut state), 0xE220_A839_7B1D_CDAF);
+        assert_eq!(splitmix64(&mut state), 0x6E78_9E6A_A1B9_65F4);
+        // FNV-1a (32-bit) over an f64's little-endian bytes, worked out independently.
+        assert_eq!(fold(FNV_OFFSET, 1.0), 0x8C6A_9878);
+        assert_eq!(fold(FNV_OFFSET, 0.5), 0x0C92_7168);
+        // Task i's stream starts at the seed xor (i + 1) × the golden ratio's 64 bits.
+        assert_eq!(stream_seed(7, 0), 0x9E37_79B9_7F4A_7C12);
+        assert_eq!(stream_seed(7, 2), 0xDAA6_6D2C_7DDF_7438);
+        assert_eq!(append(3, stream_seed(7, 2), &mut NoGil), (3, 0x7F82_B8B7));
+    }
+
+    #[test]
+    fn a_list_longer_than_a_check_is_appended_whole_and_counted_down() {
+        let count = 2 * CHECK_EVERY + 5;
+        let (len, checksum) = append(count, 7, &mut NoGil);
+        assert_eq!((len, checksum), checksum_only(count, 7));
+        let mut sum = Checksum::new(10, 7);
+        assert_eq!(sum.left(), 10);
+        sum.advance(4);
+        assert_eq!(sum.left(), 6);
+        sum.advance(99);
+        assert_eq!(sum.left(), 0);
+    }
 }

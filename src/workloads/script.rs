@@ -191,47 +191,8 @@ pub fn start_steps(source: &str, i: usize) -> Result<Stepped, ScriptError> {
 mod steps;
 
 #[cfg(not(feature = "script"))]
-mod imp {
-    use super::{Checkpoint, ScriptError, Step};
-
-    const MISSING: &str =
-        "this build of the module has no script interpreter (the `script` feature)";
-
-    pub fn with_ast(
-        _: &str,
-        _: impl FnOnce(&(), &()) -> Result<(), ScriptError>,
-    ) -> Result<(), ScriptError> {
-        Err(ScriptError::plain(MISSING))
-    }
-
-    pub fn run_task(
-        _: &str,
-        _: usize,
-        _: &mut dyn Checkpoint,
-        _: bool,
-    ) -> Result<String, ScriptError> {
-        Err(ScriptError::plain(MISSING))
-    }
-
-    pub fn start_answer(_: i64) {}
-
-    pub fn answer_total() -> Option<i64> {
-        None
-    }
-
-    /// Never made: without an interpreter [`start_steps`] fails.
-    pub enum Stepped {}
-
-    impl Stepped {
-        pub fn step(&mut self, _: &mut dyn Checkpoint) -> Step {
-            match *self {}
-        }
-    }
-
-    pub fn start_steps(_: &str, _: usize) -> Result<Stepped, ScriptError> {
-        Err(ScriptError::plain(MISSING))
-    }
-}
+#[path = "script/missing.rs"]
+mod imp;
 
 #[cfg(feature = "script")]
 mod imp {
@@ -656,7 +617,8 @@ mod imp {
     }
 }
 
-#[cfg(all(test, feature = "script"))]
+#[cfg(test)]
+#[cfg(feature = "script")]
 mod tests {
     use super::*;
     use crate::workloads::{NoGil, shared_counter};
@@ -710,6 +672,46 @@ mod tests {
         assert!(no_task.to_string().contains("fn task(i)"), "{no_task}");
         let long = "// x\n".repeat(MAX_SOURCE_BYTES);
         assert!(check(&long).expect_err("too long").message.contains("8 KB"));
+    }
+
+    #[test]
+    fn a_run_error_keeps_the_interpreters_words_without_their_position() {
+        let missing = run("fn task(i) {\n  i + y\n}", 0).expect_err("no y");
+        assert_eq!(missing.message, "Variable not found: y");
+        let thrown = run("fn task(i) { throw \"odd (line 9\" }", 0).expect_err("thrown");
+        assert_eq!(thrown.message, "Runtime error: odd (line 9");
+        let mut cp = Sleeps(Vec::new());
+        let nan = run_task("fn task(i) { sleep(0.0 / 0.0); i }", 0, &mut cp, false);
+        assert_eq!(
+            (nan, cp.0),
+            (Ok("0".into()), vec![]),
+            "NaN ms waits nothing"
+        );
+        let line_only = ScriptError {
+            line: Some(3),
+            column: None,
+            message: "m".into(),
+        };
+        assert_eq!(line_only.to_string(), "line 3: m");
+    }
+
+    #[test]
+    fn a_running_script_checks_in_every_1024_operations() {
+        struct Count(u64);
+        impl Checkpoint for Count {
+            fn check(&mut self) -> bool {
+                self.0 += 1;
+                true
+            }
+            fn sleep(&mut self, _: u32) -> Result<(), String> {
+                Ok(())
+            }
+        }
+        let mut cp = Count(0);
+        let source = "fn task(i) { let s = 0; for k in 0..20000 { s += k; } s }";
+        assert_eq!(run_task(source, 0, &mut cp, false), Ok("199990000".into()));
+        // Some 40,000 to 100,000 operations: a check per 1,024 of them, not per operation.
+        assert!((30..=100).contains(&cp.0), "{} checks", cp.0);
     }
 
     #[test]

@@ -169,4 +169,22 @@ pub(crate) mod tests {
             assert!(runs.iter().any(|&t| t < full), "no update lost in {runs:?}");
         }
     }
+
+    #[test]
+    fn a_set_total_is_what_the_next_read_sees_and_each_guard_says_what_it_is() {
+        let _alone = ALONE.lock();
+        set(41);
+        assert_eq!(total(), 41);
+        assert_eq!(add(1), 42);
+        reset();
+        let said: Vec<&str> = Guard::ALL.iter().map(|g| g.describe()).collect();
+        assert_eq!(
+            said,
+            [
+                "total = total + 1, no lock",
+                "with lock: total = total + 1",
+                "an atomic add"
+            ]
+        );
+    }
 }

@@ -54,6 +54,7 @@ mod tests {
     #[test]
     fn numbers_cycle_over_tasks() {
         assert_eq!(limit(&SEED_NUMBERS, 10, 0), 110);
+        assert_eq!(limit(&SEED_NUMBERS, 10, 2), 530);
         assert_eq!(limit(&SEED_NUMBERS, 10, 5), 230);
         assert_eq!(limit(&[], 10, 3), 0);
     }
