@@ -804,8 +804,18 @@ impl Expecting {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A checkpoint that counts how often a task checks in, and never stops it.
+    pub(crate) struct CountChecks(pub u64);
+
+    impl Checkpoint for CountChecks {
+        fn check(&mut self) -> bool {
+            self.0 += 1;
+            true
+        }
+    }
 
     #[test]
     fn the_expected_answer_in_slices_is_the_whole_answer() {

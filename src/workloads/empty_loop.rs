@@ -43,7 +43,7 @@ pub fn add(count: u64, (x, y): (i64, i64), cp: &mut dyn Checkpoint) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workloads::NoGil;
+    use crate::workloads::{NoGil, tests::CountChecks};
     use std::hint::black_box;
 
     #[test]
@@ -54,14 +54,7 @@ mod tests {
 
     #[test]
     fn checks_in_regularly() {
-        struct Count(u32);
-        impl Checkpoint for Count {
-            fn check(&mut self) -> bool {
-                self.0 += 1;
-                true
-            }
-        }
-        let mut c = Count(0);
+        let mut c = CountChecks(0);
         add(3 * CHECK_EVERY, (0, 0), &mut c);
         assert_eq!(c.0, 3);
     }

@@ -38,7 +38,7 @@ pub fn by_primes(n: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workloads::NoGil;
+    use crate::workloads::{NoGil, tests::CountChecks};
 
     #[test]
     fn both_routes_agree() {
@@ -50,14 +50,7 @@ mod tests {
 
     #[test]
     fn checks_in_every_64_factors() {
-        struct Count(u32);
-        impl Checkpoint for Count {
-            fn check(&mut self) -> bool {
-                self.0 += 1;
-                true
-            }
-        }
-        let mut c = Count(0);
+        let mut c = CountChecks(0);
         assert_eq!(factorial(256, &mut c), by_primes(256));
         assert_eq!(c.0, 4, "at 64, 128, 192 and 256");
     }

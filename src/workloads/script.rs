@@ -697,17 +697,7 @@ mod tests {
 
     #[test]
     fn a_running_script_checks_in_every_1024_operations() {
-        struct Count(u64);
-        impl Checkpoint for Count {
-            fn check(&mut self) -> bool {
-                self.0 += 1;
-                true
-            }
-            fn sleep(&mut self, _: u32) -> Result<(), String> {
-                Ok(())
-            }
-        }
-        let mut cp = Count(0);
+        let mut cp = crate::workloads::tests::CountChecks(0);
         let source = "fn task(i) { let s = 0; for k in 0..20000 { s += k; } s }";
         assert_eq!(run_task(source, 0, &mut cp, false), Ok("199990000".into()));
         // Some 40,000 to 100,000 operations: a check per 1,024 of them, not per operation.
