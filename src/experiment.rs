@@ -155,18 +155,6 @@ static PRESETS: [Preset; 13] = [
     asyncio_waits::PRESET,
 ];
 
-// `PresetId::preset` looks a preset up by its variant's number.
-const _: () = {
-    let mut i = 0;
-    while i < PRESETS.len() {
-        assert!(
-            PRESETS[i].id as usize == i,
-            "PRESETS follows PresetId's order"
-        );
-        i += 1;
-    }
-};
-
 impl PresetId {
     pub const ALL: [PresetId; 13] = {
         let mut all = [PresetId::SleepBound; 13];
@@ -178,7 +166,7 @@ impl PresetId {
         all
     };
 
-    /// Everything about this preset.
+    /// Everything about this preset: [`PRESETS`] is in the variants' order (a test checks).
     fn preset(self) -> &'static Preset {
         &PRESETS[self as usize]
     }
@@ -317,17 +305,17 @@ impl<'a> Outcomes<'a> {
                 let tasks = if step.job == serial.job {
                     costs.tasks.clone()
                 } else {
-                    let n = costs.tasks.len().max(1) as f64;
                     let total = costs
                         .tasks
                         .iter()
                         .fold((0.0, 0.0), |(w, c), t| (w + t.0, c + t.1));
-                    let k = step.job.tasks.max(1) as f64;
-                    let each = match step.job.workload {
-                        Workload::ListAppend { .. } => (total.0 / k, total.1 / k),
-                        _ => (total.0 / n, total.1 / n),
+                    // The serial total split over this step's tasks, or the serial tasks' average.
+                    let share = match step.job.workload {
+                        Workload::ListAppend { .. } => step.job.tasks,
+                        _ => costs.tasks.len(),
                     };
-                    vec![each; step.job.tasks]
+                    let share = share.max(1) as f64;
+                    vec![(total.0 / share, total.1 / share); step.job.tasks]
                 };
                 let costs = Costs {
                     tasks,
@@ -464,16 +452,12 @@ pub fn speed_cells(
     };
     let overhead = startup_in_clock + r.messaging_ms.unwrap_or(0.0);
     let note = match (serial_ms, speedup) {
-        (Some(serial), Some(x))
-            if x < 1.0 && overhead > 0.0 && overhead >= r.elapsed_ms - serial =>
-        {
-            Some((
-                "why",
-                format!(
-                    " Slower than serial because of its overheads, not its computing: starting workers and passing messages took {overhead:.1} ms of it, while all the tasks together compute for {serial:.1} ms serially. Larger tasks hide the overheads."
-                ),
-            ))
-        }
+        (Some(serial), Some(x)) if x < 1.0 && overhead >= r.elapsed_ms - serial => Some((
+            "why",
+            format!(
+                " Slower than serial because of its overheads, not its computing: starting workers and passing messages took {overhead:.1} ms of it, while all the tasks together compute for {serial:.1} ms serially. Larger tasks hide the overheads."
+            ),
+        )),
         _ => match run.mode {
             Mode::Pool { .. } => {
                 chunking_note(r.results.len(), run.workers).map(|n| ("why", format!(" {n}.")))
@@ -593,6 +577,23 @@ mod tests {
             assert_eq!(PresetId::from_key(p.key()), Some(p));
         }
         assert_eq!(PresetId::from_key("nope"), None);
+        for (i, p) in PresetId::ALL.into_iter().enumerate() {
+            assert_eq!(p as usize, i, "PRESETS follows PresetId's order");
+        }
+    }
+
+    #[test]
+    fn every_preset_names_itself_and_the_seed_it_follows() {
+        let gil = PresetId::GilThreads;
+        assert_eq!(gil.title(), "GIL threads");
+        assert_eq!(gil.seeds(), "000");
+        assert!(gil.seed_found().contains("0.958 s"), "{}", gil.seed_found());
+        let distinct = |f: fn(PresetId) -> &'static str| {
+            let all: std::collections::BTreeSet<_> = PresetId::ALL.into_iter().map(f).collect();
+            all.len() == PresetId::ALL.len() && !all.contains("")
+        };
+        assert!(distinct(PresetId::title));
+        assert!(distinct(PresetId::seed_found));
     }
 
     /// The lesson of `preset` on `cores` from elapsed times by step id (other steps missing).
@@ -626,9 +627,15 @@ mod tests {
         }
         assert!(!run_again(&five));
         assert!(!run_again(&[run(1500.0)]), "a long step runs once");
+        assert!(
+            !run_again(&[run(SHORT_STEP_MS)]),
+            "so does one just long enough"
+        );
         // Two slow runs out of five do not move the median.
         assert_eq!(median_run(five.to_vec()).run.elapsed_ms, 135.0);
         assert_eq!(median_run(vec![run(7.0)]).run.elapsed_ms, 7.0);
+        let four = [40.0, 10.0, 30.0, 20.0].map(run).to_vec();
+        assert_eq!(median_run(four).run.elapsed_ms, 20.0, "the lower middle");
     }
 
     #[test]
@@ -808,5 +815,184 @@ mod tests {
             );
             assert!(!text.is_empty(), "{p:?} wrote no lesson");
         }
+    }
+
+    /// `step`'s outcome whose tasks ran one after another on worker 0, task i for `lens[i]` ms.
+    fn ran(step: &Step, lens: &[f64]) -> Option<Outcome> {
+        let mut run = fake(step, lens.iter().sum()).expect("a fake run");
+        let mut at = 0.0;
+        for (r, len) in run.run.records.iter_mut().zip(lens) {
+            (r.worker, r.start_ms, r.end_ms) = (0, at, at + len);
+            at += len;
+        }
+        Some(Ok(std::rc::Rc::new(run)))
+    }
+
+    #[test]
+    fn a_step_is_predicted_from_the_serial_run_of_its_job_else_of_its_workload() {
+        let step = |id: &str, mode, workload: &Workload, tasks| {
+            Step::new(id, id, mode, 1, Job::new(workload.clone(), tasks))
+        };
+        let list = Workload::ListAppend {
+            total: 1000,
+            seed: 1,
+        };
+        let nap = Workload::SleepAdd { ms: 5 };
+        let steps = [
+            step("serial-4", Mode::MainThread, &Workload::Square, 4),
+            step("serial-2", Mode::MainThread, &Workload::Square, 2),
+            step("shared-2", SHARED, &Workload::Square, 2),
+            step("shared-3", SHARED, &Workload::Square, 3),
+            step("fresh-2", FRESH_POOL, &Workload::Square, 2),
+            step("list-1", Mode::MainThread, &list, 1),
+            step("list-4", SHARED, &list, 4),
+            step("naps-2", Mode::MainThread, &nap, 2),
+            step("naps-4", SHARED, &nap, 4),
+        ];
+        let mut fresh = ran(&steps[4], &[30.0, 30.0]).expect("ran");
+        if let Ok(run) = &mut fresh {
+            std::rc::Rc::make_mut(run).run.lives = vec![crate::run::WorkerLife {
+                worker: 0,
+                spawn_ms: 0.0,
+                ready_ms: 25.0,
+            }];
+        }
+        let results = [
+            ran(&steps[0], &[10.0; 4]),
+            ran(&steps[1], &[30.0; 2]),
+            None,
+            None,
+            Some(fresh),
+            ran(&steps[5], &[40.0]),
+            None,
+            ran(&steps[7], &[10.0; 2]),
+            None,
+        ];
+        let o = Outcomes {
+            steps: &steps,
+            results: &results,
+        };
+        let fresh_costs = Costs {
+            tasks: vec![(0.0, 30.0); 2],
+            cores: 2.0,
+            startup_ms: 25.0,
+            message_ms: 0.0,
+        };
+        let with_startup = predict::predict(FRESH_POOL, 1, &fresh_costs);
+        assert!(with_startup > 60.0, "{with_startup}");
+        assert_eq!(
+            o.predictions(2.0),
+            [
+                Some(40.0),
+                Some(60.0),
+                Some(60.0), // serial-2's own tasks
+                Some(30.0), // three of serial-4's average task
+                Some(with_startup),
+                Some(40.0),
+                Some(40.0), // one list split four ways
+                Some(20.0),
+                Some(40.0), // four tasks that each sleep 5 ms and compute 5 ms
+            ]
+        );
+    }
+
+    #[test]
+    fn a_serial_run_too_short_to_time_predicts_nothing() {
+        let steps = [Step::new(
+            "serial",
+            "serial",
+            Mode::MainThread,
+            1,
+            Job::new(Workload::Square, 2),
+        )];
+        let results = [ran(&steps[0], &[0.0, 0.0])];
+        let o = Outcomes {
+            steps: &steps,
+            results: &results,
+        };
+        assert_eq!(o.predictions(2.0), [None]);
+    }
+
+    #[test]
+    fn coroutines_wait_for_the_loop_where_threads_wait_for_the_gil() {
+        let job = Job::new(Workload::Square, 2);
+        let asyncio = Step::new("asyncio", "asyncio", ASYNCIO, 2, job.clone());
+        let Ok(mut run) = fake(&asyncio, 10.0) else {
+            unreachable!()
+        };
+        run.run.records[1].gil_wait_ms = 3.0;
+        let (details, _) = run_details(&run, None);
+        assert_eq!(
+            details,
+            " 2 coroutines on one thread, due tasks waited 3.0 ms for the loop"
+        );
+        run.mode = GIL;
+        let (details, _) = run_details(&run, None);
+        assert_eq!(details, " on 2 of 2 workers, GIL waits 3.0 ms");
+    }
+
+    /// The speedup cell and the note of a run of `mode` on `tasks` tasks and `workers` that took
+    /// `elapsed_ms` (with `startup_ms` and `messaging_ms`) beside a serial run of `serial_ms`.
+    fn cells(
+        mode: Mode,
+        (tasks, workers): (usize, usize),
+        (elapsed_ms, startup_ms, messaging_ms): (f64, Option<f64>, Option<f64>),
+        serial_ms: f64,
+    ) -> (String, Option<(&'static str, String)>) {
+        let step = Step::new("s", "s", mode, workers, Job::new(Workload::Square, tasks));
+        let Ok(mut run) = fake(&step, elapsed_ms) else {
+            unreachable!()
+        };
+        (run.run.startup_ms, run.run.messaging_ms) = (startup_ms, messaging_ms);
+        speed_cells(&run, Some(serial_ms))
+    }
+
+    #[test]
+    fn a_speedup_under_a_hundredth_is_said_to_be() {
+        let cell = |elapsed| cells(SHARED, (2, 2), (elapsed, None, None), 1.0).0;
+        assert_eq!(cell(200.0), ", under 0.01× serial");
+        assert_eq!(cell(100.0), ", 0.01× serial");
+        assert_eq!(cell(0.5), ", 2.00× serial");
+    }
+
+    #[test]
+    fn a_run_is_blamed_on_its_overheads_only_when_they_cover_its_slowness() {
+        let why = |mode, timed, serial| cells(mode, (4, 2), timed, serial).1;
+        let slower = |ms: f64| {
+            Some((
+                "why",
+                format!(
+                    " Slower than serial because of its overheads, not its computing: starting workers and passing messages took {ms:.1} ms of it, while all the tasks together compute for 40.0 ms serially. Larger tasks hide the overheads."
+                ),
+            ))
+        };
+        // Start-up and messages together, 40 ms, cover the 30 ms it lost.
+        assert_eq!(
+            why(FRESH_POOL, (70.0, Some(30.0), Some(10.0)), 40.0),
+            slower(40.0)
+        );
+        // Exactly covered.
+        assert_eq!(
+            why(FRESH_POOL, (70.0, Some(20.0), Some(10.0)), 40.0),
+            slower(30.0)
+        );
+        // Not covered: 10 ms of overheads do not explain losing 60.
+        assert_eq!(why(FRESH_POOL, (100.0, Some(10.0), None), 40.0), None);
+        // A reused pool started before the clock: its start-up is not in its time.
+        assert_eq!(why(POOL, (50.0, Some(100.0), None), 40.0), None);
+        // As fast as serial, or faster: nothing to explain.
+        assert_eq!(why(FRESH_POOL, (40.0, Some(5.0), None), 40.0), None);
+        assert_eq!(why(FRESH_POOL, (20.0, Some(5.0), None), 40.0), None);
+        // Slower with no overheads at all.
+        assert_eq!(why(SHARED, (50.0, None, None), 40.0), None);
+    }
+
+    #[test]
+    fn a_pool_that_chunked_unevenly_says_so() {
+        let note = chunking_note(50, 4).map(|n| ("why", format!(" {n}.")));
+        assert!(note.is_some(), "50 tasks in chunks of 4 over 4 workers");
+        assert_eq!(cells(POOL, (50, 4), (10.0, None, None), 20.0).1, note);
+        assert_eq!(cells(FRESH_POOL, (50, 4), (10.0, None, None), 20.0).1, note);
+        assert_eq!(cells(SHARED, (50, 4), (10.0, None, None), 20.0).1, None);
     }
 }
