@@ -7,7 +7,7 @@
 //! as `time.sleep` does inside a coroutine. Nor is a sleep after a `return` that might run: the
 //! stretch before it could end the task.
 
-use rhai::{AST, ASTFlags, ASTNode, Expr, FnCallExpr, Position, Stmt};
+use rhai::{AST, ASTFlags, ASTNode, Expr, Position, Stmt};
 
 /// One stretch of a task's body, run without a pause. Where it ends at a sleep, its last
 /// statement is that sleep's argument, so the stretch's value is how long to sleep, and
@@ -71,14 +71,14 @@ pub fn cut(ast: &AST) -> (String, Vec<Piece>) {
 }
 
 /// A statement that is a call of `sleep` with one argument: that argument and where it stands.
+/// (Only Rhai's optimizer, which the interpreter is built without, makes a call statement a
+/// `Stmt::FnCall`: the parser's is an expression statement.)
 fn sleep_call(stmt: &Stmt) -> Option<(Expr, Position)> {
-    let one = |call: &FnCallExpr| (call.name == "sleep" && call.args.len() == 1).then_some(());
-    match stmt {
-        Stmt::FnCall(call, pos) => one(call).map(|()| (call.args[0].clone(), *pos)),
-        Stmt::Expr(expr) => match expr.as_ref() {
-            Expr::FnCall(call, pos) => one(call).map(|()| (call.args[0].clone(), *pos)),
-            _ => None,
-        },
+    let Stmt::Expr(expr) = stmt else { return None };
+    match expr.as_ref() {
+        Expr::FnCall(call, pos) if call.name == "sleep" && call.args.len() == 1 => {
+            Some((call.args[0].clone(), *pos))
+        }
         _ => None,
     }
 }
