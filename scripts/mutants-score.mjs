@@ -1,9 +1,12 @@
 // The mutation score per file from cargo-mutants' outcomes.json, leaving out the mutants that
 // scripts/mutants-equivalent.txt lists as equivalent. Prints one row per file and each surviving
 // mutant; exits 1 when a file is under the target or an entry of the list matches no mutant.
+// After an `--iterate` run, which tests only what earlier runs did not catch, the mutants listed
+// in previously_caught.txt beside outcomes.json count as caught.
 //
 //   node scripts/mutants-score.mjs OUTCOMES_JSON EQUIVALENT_TXT [TARGET_PERCENT]
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const [outcomesPath, equivalentPath, targetArg = '97'] = process.argv.slice(2);
 const target = Number(targetArg);
@@ -52,13 +55,25 @@ for (const o of JSON.parse(readFileSync(outcomesPath, 'utf8')).outcomes) {
   } else throw new Error(`unknown outcome ${o.summary} for ${m.name}`);
 }
 
+const previously = join(dirname(outcomesPath), 'previously_caught.txt');
+if (existsSync(previously)) {
+  for (const name of readFileSync(previously, 'utf8').split('\n').filter(Boolean)) {
+    if (tested.has(key(name))) continue;
+    const file = name.split(':')[0];
+    const f = files.get(file) ?? { caught: 0, missed: [], equivalent: 0, unviable: 0 };
+    files.set(file, f);
+    f.caught++;
+  }
+}
+
 let ok = true;
-console.log('file                 caught  missed  equivalent  unviable  score');
+const width = Math.max(20, ...[...files.keys()].map((f) => f.length));
+console.log(`${'file'.padEnd(width)} caught  missed  equivalent  unviable  score`);
 for (const [file, f] of [...files].sort()) {
   const score = (100 * f.caught) / Math.max(1, f.caught + f.missed.length);
   if (score < target) ok = false;
   console.log(
-    `${file.padEnd(20)} ${String(f.caught).padStart(6)}  ${String(f.missed.length).padStart(6)}  ` +
+    `${file.padEnd(width)} ${String(f.caught).padStart(6)}  ${String(f.missed.length).padStart(6)}  ` +
       `${String(f.equivalent).padStart(10)}  ${String(f.unviable).padStart(8)}  ${score.toFixed(1)}%`,
   );
 }
