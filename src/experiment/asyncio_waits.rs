@@ -130,6 +130,24 @@ mod tests {
     use crate::experiment::PresetId;
     use crate::experiment::tests::lesson_from;
 
+    /// The lesson's sentence on ten waits, serial and gathered, taking these times.
+    fn waits(serial: f64, gathered: f64) -> String {
+        lesson_from(
+            PresetId::AsyncioWaits,
+            2,
+            &[("serial-waits", serial), ("asyncio-waits", gathered)],
+        )
+    }
+
+    /// The lesson's sentence on ten loops, serial and gathered, taking these times.
+    fn loops(serial: f64, gathered: f64) -> String {
+        lesson_from(
+            PresetId::AsyncioWaits,
+            2,
+            &[("serial-loops", serial), ("asyncio-loops", gathered)],
+        )
+    }
+
     #[test]
     fn the_lesson_says_waits_overlap_and_loops_do_not_from_the_numbers() {
         let text = lesson_from(
@@ -172,5 +190,30 @@ mod tests {
         assert!(text.contains("the waits did not overlap here"), "{text}");
         assert!(text.contains("the serial run paid for something"), "{text}");
         assert!(!text.contains("free threads"), "{text}");
+    }
+
+    #[test]
+    fn waits_gathered_in_exactly_half_the_serial_time_are_not_said_to_overlap() {
+        assert_eq!(
+            waits(1000.0, 500.0),
+            "10 waits: serial 1.00 s, gathered on one event loop 500.0 ms (2.00× as fast): the \
+             waits did not overlap here."
+        );
+    }
+
+    #[test]
+    fn loops_gathered_in_over_four_fifths_of_serial_ran_one_after_another_and_at_it_did_not() {
+        assert_eq!(
+            loops(1000.0, 900.0),
+            "10 loops: serial 1.00 s, gathered 900.0 ms (1.11× as fast): the loops ran one after \
+             another: a task that computes never awaits, so it holds the loop's one thread, and \
+             the page could not repaint meanwhile."
+        );
+        assert_eq!(
+            loops(1000.0, 800.0),
+            "10 loops: serial 1.00 s, gathered 800.0 ms (1.25× as fast): faster than one thread \
+             computes them one after another, which the event loop cannot explain: the serial \
+             run paid for something this one did not."
+        );
     }
 }

@@ -104,6 +104,24 @@ mod tests {
     use crate::experiment::PresetId;
     use crate::experiment::tests::lesson_from;
 
+    /// The lesson's sentence on Pool(1) and Pool(10) taking these times, on 2 cores.
+    fn pools(one: f64, ten: f64) -> String {
+        lesson_from(PresetId::CpuBound, 2, &[("pool-1", one), ("pool-10", ten)])
+    }
+
+    /// The lesson's sentence on 1, 2 (the cores) and 10 shared-memory threads taking these times.
+    fn threads(one: f64, at_cores: f64, ten: f64) -> String {
+        lesson_from(
+            PresetId::CpuBound,
+            2,
+            &[
+                ("shared-1", one),
+                ("shared-cores", at_cores),
+                ("shared-10", ten),
+            ],
+        )
+    }
+
     #[test]
     fn the_pool_ratio_is_named_by_what_it_compares_and_its_clause_follows_it() {
         let usual = lesson_from(
@@ -165,6 +183,41 @@ mod tests {
         assert!(
             within.contains("still within what 2 cores can give"),
             "{within}"
+        );
+    }
+
+    #[test]
+    fn ten_workers_up_to_a_twentieth_over_the_cores_are_within_them_and_past_it_are_not() {
+        assert_eq!(
+            pools(2100.0, 1000.0),
+            "Pool(1) took 2.10 s, Pool(10) 1.00 s: ten workers ran 2.10× as fast as one, no more \
+             than the 2 cores that run them can give."
+        );
+        assert_eq!(
+            pools(2000.0, 800.0),
+            "Pool(1) took 2.00 s, Pool(10) 800.0 ms: ten workers ran 2.50× as fast as one, more \
+             than 2 cores can give: more cores took part than the browser reports, or the \
+             one-worker run was slowed by a busy machine."
+        );
+    }
+
+    #[test]
+    fn ten_threads_within_a_tenth_of_the_cores_count_are_said_to_take_turns() {
+        assert_eq!(
+            threads(1000.0, 500.0, 480.0),
+            "Shared memory: 1 thread 1.00 s, 2 threads 500.0 ms (2.00× as fast as 1), 10 threads \
+             480.0 ms (2.08×). Past the cores, more workers only took turns: 10 threads gained \
+             nothing over the cores' count."
+        );
+    }
+
+    #[test]
+    fn ten_threads_at_exactly_a_twentieth_over_the_cores_are_still_within_them() {
+        assert_eq!(
+            threads(2100.0, 1500.0, 1000.0),
+            "Shared memory: 1 thread 2.10 s, 2 threads 1.50 s (1.40× as fast as 1), 10 threads \
+             1.00 s (2.10×). 10 threads gained 1.50× over 2, still within what 2 cores can give: \
+             this time 2 threads left some of the cores' time unused."
         );
     }
 }

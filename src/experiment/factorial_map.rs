@@ -62,3 +62,22 @@ fn lesson(_: usize, o: &Outcomes<'_>) -> Vec<String> {
     })());
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::experiment::PresetId;
+    use crate::experiment::tests::lesson_from;
+
+    #[test]
+    fn processes_and_threads_returning_the_same_factorials_are_said_to_agree() {
+        assert_eq!(
+            lesson_from(
+                PresetId::FactorialMap,
+                2,
+                &[("processes", 5.0), ("threads", 3.0)],
+            ),
+            "Processes returned [1, 1, 2, 6, 24, 120, 720, 5040, 40320, 362880] and threads \
+             [1, 1, 2, 6, 24, 120, 720, 5040, 40320, 362880] — the same list."
+        );
+    }
+}

@@ -108,11 +108,11 @@ fn lesson(_: usize, o: &Outcomes<'_>) -> Vec<String> {
             o.ms("square-fresh")?,
             o.ms("square-reused")?,
         );
-        let new_pool = if fresh > serial {
-            format!(
-                "ran {} slower in a new pool than serially",
-                times(fresh / serial.max(1e-3))
-            )
+        let slower = fresh / serial.max(1e-3);
+        let new_pool = if times(slower) == times(1.0) {
+            "took as long in a new pool as serially".to_string()
+        } else if slower > 1.0 {
+            format!("ran {} slower in a new pool than serially", times(slower))
         } else {
             format!(
                 "ran {} faster in a new pool than serially",
@@ -136,6 +136,20 @@ fn lesson(_: usize, o: &Outcomes<'_>) -> Vec<String> {
 mod tests {
     use crate::experiment::PresetId;
     use crate::experiment::tests::lesson_from;
+
+    /// The lesson's sentence on 1000 tiny squares taking these times serially, in a pool created
+    /// per call and in the reused pool.
+    fn squares(serial: f64, fresh: f64, reused: f64) -> String {
+        lesson_from(
+            PresetId::PoolOverhead,
+            2,
+            &[
+                ("square-serial", serial),
+                ("square-fresh", fresh),
+                ("square-reused", reused),
+            ],
+        )
+    }
 
     #[test]
     fn a_pool_of_five_sleeps_is_bound_by_its_longest_sleep_or_says_it_was_not() {
@@ -174,6 +188,24 @@ mod tests {
         assert!(
             squares.contains("faster in a new pool") && squares.contains("saved nothing"),
             "{squares}"
+        );
+    }
+
+    #[test]
+    fn a_new_pool_slower_than_serial_says_how_much_and_what_reusing_it_saved() {
+        assert_eq!(
+            squares(0.5, 129.0, 4.0),
+            "1000 tiny squares ran 258.00× slower in a new pool than serially; reusing the pool \
+             saved 125.0 ms of start-up."
+        );
+    }
+
+    #[test]
+    fn a_new_pool_as_fast_as_serial_is_not_called_slower_nor_an_as_fast_reuse_a_saving() {
+        assert_eq!(
+            squares(3.0, 3.0, 3.0),
+            "1000 tiny squares took as long in a new pool as serially; reusing the pool saved \
+             nothing this time."
         );
     }
 }

@@ -1,7 +1,7 @@
 //! Process vs Pool for I/O (seed 001): small files written by a worker per file, by a pool
 //! created for the call and by a reused pool.
 
-use super::{FRESH_POOL, Outcomes, POOL, Preset, PresetId, Step, StepsContext, per_task};
+use super::{FRESH_POOL, Outcomes, POOL, Preset, PresetId, Step, StepsContext, per_task, times};
 use crate::run::{Join, Mode};
 use crate::stats::secs;
 use crate::workloads::{Job, Workload, file_write};
@@ -57,9 +57,23 @@ fn lesson(cores: usize, o: &Outcomes<'_>) -> Vec<String> {
         let tasks = o.run("process")?.run.results.len();
         let startup = o.run("process")?.run.startup_ms?;
         let write = o.ms("serial")? / tasks.max(1) as f64;
-        let why = if process > fresh && fresh > reused {
+        let started = format!(
+            "{tasks} for a worker per file, {cores} for the new pool, none for the reused one"
+        );
+        let why = if process > fresh && fresh > reused && startup > write {
+            let cost = if write > 0.0 {
+                format!("{} as much as", times(startup / write))
+            } else {
+                "more than".to_string()
+            };
             format!(
-                "Starting a worker ({} here) costs far more than writing a small file ({} each, serially), so the fewer workers started inside the clock, the faster: {tasks} for a worker per file, {cores} for the new pool, none for the reused one.",
+                "Starting a worker ({} here) costs {cost} writing a small file ({} each, serially), so the fewer workers started inside the clock, the faster: {started}.",
+                secs(startup),
+                secs(write)
+            )
+        } else if process > fresh && fresh > reused {
+            format!(
+                "The fewer workers started inside the clock, the faster ({started}), though starting one took {} and writing a file {} serially.",
                 secs(startup),
                 secs(write)
             )
@@ -82,4 +96,94 @@ fn lesson(cores: usize, o: &Outcomes<'_>) -> Vec<String> {
         file_write::STAND_IN
     )));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::experiment::tests::fake;
+    use crate::experiment::{Outcome, Outcomes, PresetId, Scale, lesson, steps};
+    use crate::workloads::Workload;
+    use std::rc::Rc;
+
+    /// The lesson for ten files written in 5.0 ms serially, and by a worker per file, a new pool
+    /// and a reused pool in these times, on 2 cores, with workers that took 30.0 ms to start.
+    fn lesson_for(process: f64, fresh: f64, reused: f64) -> String {
+        lesson_started(30.0, process, fresh, reused)
+    }
+
+    /// As [`lesson_for`], with workers that took `startup` ms to start.
+    fn lesson_started(startup: f64, process: f64, fresh: f64, reused: f64) -> String {
+        let steps = steps(
+            PresetId::ProcessVsPool,
+            Scale::Full,
+            2,
+            16,
+            &Workload::Square,
+        );
+        let results: Vec<Option<Outcome>> = steps
+            .iter()
+            .map(|s| {
+                let ms = match s.id.as_str() {
+                    "serial" => 5.0,
+                    "process" => process,
+                    "pool" => fresh,
+                    _ => reused,
+                };
+                let mut run = fake(s, ms).expect("a fake run");
+                run.run.startup_ms = Some(startup);
+                Some(Ok(Rc::new(run)))
+            })
+            .collect();
+        let outcomes = Outcomes {
+            steps: &steps,
+            results: &results,
+        };
+        lesson(PresetId::ProcessVsPool, 2, &outcomes).join(" ")
+    }
+
+    #[test]
+    fn fewer_workers_started_inside_the_clock_finishing_sooner_is_put_down_to_startup() {
+        assert_eq!(
+            lesson_for(300.0, 200.0, 100.0),
+            "A worker per file took 300.0 ms; a pool created for the call 200.0 ms; a reused pool \
+             100.0 ms. Starting a worker (30.0 ms here) costs 60.00× as much as writing a small file \
+             (0.5 ms each, serially), so the fewer workers started inside the clock, the faster: \
+             10 for a worker per file, 2 for the new pool, none for the reused one. The file here \
+             is an in-memory file (a stand-in for disk I/O)."
+        );
+    }
+
+    #[test]
+    fn a_start_up_no_longer_than_a_write_is_not_said_to_cost_more() {
+        let lesson = lesson_started(0.5, 300.0, 200.0, 100.0);
+        assert!(
+            lesson.contains(
+                "a reused pool 100.0 ms. The fewer workers started inside the clock, the faster \
+                 (10 for a worker per file, 2 for the new pool, none for the reused one), though \
+                 starting one took 0.5 ms and writing a file 0.5 ms serially."
+            ),
+            "{lesson}"
+        );
+    }
+
+    #[test]
+    fn a_tie_in_the_order_is_not_said_to_follow_the_workers_started() {
+        let not_followed = "Starting a worker took 30.0 ms and writing a file 0.5 ms serially; \
+                            this time the order did not follow the number of workers started. \
+                            The file here is an in-memory file (a stand-in for disk I/O).";
+        assert_eq!(
+            lesson_for(200.0, 200.0, 100.0),
+            format!(
+                "A worker per file took 200.0 ms; a pool created for the call 200.0 ms; a reused \
+                 pool 100.0 ms. {not_followed}"
+            )
+        );
+        assert_eq!(
+            lesson_for(300.0, 200.0, 200.0),
+            format!(
+                "A worker per file took 300.0 ms; a pool created for the call 200.0 ms; a reused \
+                 pool 200.0 ms. {not_followed}"
+            )
+        );
+    }
 }

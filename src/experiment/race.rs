@@ -146,6 +146,37 @@ mod tests {
     use crate::settings::Scale;
     use std::rc::Rc;
 
+    /// The lesson of the quick race, whose every step should end at 200,000, from `runs` by step
+    /// id: the time and the total the page ended at (the other steps not run).
+    fn race(runs: &[(&str, f64, i64)]) -> String {
+        let steps = crate::experiment::steps(
+            PresetId::FreeThreadRace,
+            Scale::Quick,
+            2,
+            16,
+            &Workload::Square,
+        );
+        let results: Vec<Option<Outcome>> = steps
+            .iter()
+            .map(|s| {
+                let &(_, ms, page_total) = runs.iter().find(|r| r.0 == s.id)?;
+                let mut run = fake(s, ms).expect("a fake run");
+                run.run.page_total = page_total;
+                Some(Ok(Rc::new(run)))
+            })
+            .collect();
+        let outcomes = Outcomes {
+            steps: &steps,
+            results: &results,
+        };
+        lesson(PresetId::FreeThreadRace, 2, &outcomes).join(" ")
+    }
+
+    /// What the lesson says of free threads that lost no update.
+    const NONE_LOST: &str = "Free threads, no lock: the total ended at 200,000: none lost; this \
+                             time no write fell between another thread's read and write; run it \
+                             again, and the total usually ends short.";
+
     #[test]
     fn the_lesson_says_how_many_updates_each_step_lost_and_what_the_lock_cost() {
         let steps = crate::experiment::steps(
@@ -187,5 +218,24 @@ mod tests {
         ] {
             assert!(text.contains(said), "{said} — in: {text}");
         }
+    }
+
+    #[test]
+    fn free_threads_that_lost_updates_are_told_how_and_those_that_lost_none_are_told_to_retry() {
+        assert_eq!(
+            race(&[("free", 40.0, 160_000)]),
+            "Free threads, no lock: the total ended at 160,000 of 200,000: 40,000 updates lost \
+             (20.0%); each lost update is a thread's write landing between another's read and \
+             write, which then writes back the old value plus one. It varies from run to run."
+        );
+        assert_eq!(race(&[("free", 40.0, 200_000)]), NONE_LOST);
+    }
+
+    #[test]
+    fn a_lock_is_not_compared_with_unguarded_threads_that_took_no_measurable_time() {
+        assert_eq!(
+            race(&[("free", 0.0, 200_000), ("lock", 120.0, 200_000)]),
+            format!("{NONE_LOST} With a lock: the total ended at 200,000: none lost, in 120.0 ms.")
+        );
     }
 }

@@ -67,6 +67,7 @@ fn lesson(_: usize, o: &Outcomes<'_>) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use crate::experiment::tests::lesson_from;
     use crate::experiment::{PresetId, Scale, steps};
     use crate::workloads::Workload;
 
@@ -75,5 +76,28 @@ mod tests {
         let steps = steps(PresetId::ScalingSweep, Scale::Full, 4, 8, &Workload::Square);
         assert_eq!(steps.len(), 1 + 3 * 8);
         assert_eq!(steps.iter().map(|s| s.workers).max(), Some(8));
+    }
+
+    #[test]
+    fn each_kind_of_worker_is_credited_with_its_own_best_speedup() {
+        let text = lesson_from(
+            PresetId::ScalingSweep,
+            2,
+            &[
+                ("serial", 1000.0),
+                ("shared-1", 1000.0),
+                ("shared-2", 520.0),
+                ("gil-1", 1000.0),
+                ("gil-2", 1900.0),
+                ("pool-1", 1100.0),
+                ("pool-2", 600.0),
+            ],
+        );
+        assert_eq!(
+            text,
+            "shared memory: best 1.92× over serial, at 2 workers. shared memory + GIL: best 1.00× \
+             over serial, at 1 worker. isolated pool (reused): best 1.67× over serial, at 2 \
+             workers."
+        );
     }
 }

@@ -91,6 +91,15 @@ mod tests {
     use crate::experiment::{Outcome, Outcomes, PresetId, Scale, lesson, steps};
     use crate::workloads::Workload;
 
+    /// The lesson's sentence on Pool(10) against serial taking these times, on 2 cores.
+    fn pool(serial: f64, pool: f64) -> String {
+        lesson_from(
+            PresetId::SleepBound,
+            2,
+            &[("serial", serial), ("pool", pool)],
+        )
+    }
+
     #[test]
     fn lessons_are_written_from_the_numbers() {
         let steps = steps(PresetId::SleepBound, Scale::Full, 2, 16, &Workload::Square);
@@ -142,5 +151,36 @@ mod tests {
             &[("serial", 1004.0), ("pool", 110.0)],
         );
         assert!(usual.contains("a waiting task needs no core"), "{usual}");
+    }
+
+    #[test]
+    fn a_pool_is_said_to_overlap_its_waits_only_past_a_quarter_over_the_cores() {
+        assert_eq!(
+            pool(1000.0, 400.0),
+            "Serial: 1.00 s for 10 waits of 100.0 ms. Pool(10): 400.0 ms — 2.50× as fast as serial \
+             on a machine that reports 2 cores, no more than 2 cores could give: the waits did \
+             not overlap here."
+        );
+        assert_eq!(
+            pool(900.0, 300.0),
+            "Serial: 900.0 ms for 10 waits of 90.0 ms. Pool(10): 300.0 ms — 3.00× as fast as \
+             serial on a machine that reports 2 cores, more than the 2 cores could give: a \
+             waiting task needs no core, so waits overlap however few cores there are."
+        );
+    }
+
+    #[test]
+    fn threads_in_exactly_half_the_serial_time_are_not_said_to_overlap_their_waits() {
+        let text = lesson_from(
+            PresetId::SleepBound,
+            2,
+            &[("serial", 1000.0), ("gil", 500.0), ("shared", 100.0)],
+        );
+        assert_eq!(
+            text,
+            "10 threads: 500.0 ms with a GIL, 100.0 ms without (2.00× and 10.00× as fast as \
+             serial): with the GIL the waits did not overlap here, although CPython releases the \
+             GIL while a thread sleeps."
+        );
     }
 }

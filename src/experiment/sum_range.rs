@@ -91,3 +91,30 @@ fn lesson(_: usize, o: &Outcomes<'_>) -> Vec<String> {
     })());
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::experiment::PresetId;
+    use crate::experiment::tests::lesson_from;
+
+    #[test]
+    fn each_way_of_joining_is_timed_against_serial_and_the_early_clock_called_startup() {
+        let text = lesson_from(
+            PresetId::SumRange,
+            2,
+            &[
+                ("serial", 1208.0),
+                ("start-then-join", 650.0),
+                ("join-in-loop", 1300.0),
+                ("clock-before-join", 2.0),
+            ],
+        );
+        assert_eq!(
+            text,
+            "Serial 1.21 s; starting all four workers, then joining, 650.0 ms (1.86×). Joining \
+             inside the loop took 1.30 s — 1.08× of serial: each worker finishes before the next \
+             starts. Stopping the clock before joining reports 2.0 ms: that is only the time to \
+             start the workers, not to run them."
+        );
+    }
+}
