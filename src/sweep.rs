@@ -350,34 +350,7 @@ impl Predictions {
         max_workers: usize,
         measured: impl IntoIterator<Item = Point>,
     ) -> Self {
-        let n = costs.tasks.len();
-        let measured: Vec<Point> = measured.into_iter().collect();
-        let engines: Vec<Mode> = (modes.iter().copied())
-            .filter(|&m| m != Mode::MainThread)
-            .collect();
-        let each = MOST_SIMULATED / n.max(1) / engines.len().max(1);
-        let drawn: Vec<usize> = drawn_counts(max_workers, n).into_iter().collect();
-        let series = engines
-            .into_iter()
-            .map(|mode| {
-                let mut counts: std::collections::BTreeSet<usize> = (measured.iter())
-                    .filter(|p| p.mode == mode && p.workers >= 1)
-                    .map(|p| p.workers)
-                    .collect();
-                counts.extend(evenly(&drawn, each.saturating_sub(counts.len())));
-                let mut simulated = std::collections::HashMap::new();
-                let ks = (counts.into_iter())
-                    .map(|k| {
-                        let fewest = predict::same_schedule_as(mode, k, n);
-                        let ms = *(simulated.entry(fewest))
-                            .or_insert_with(|| predict::predict(mode, fewest, &costs));
-                        (k, ms)
-                    })
-                    .collect();
-                (mode, ks)
-            })
-            .collect();
-        Predictions { costs, series }
+        Predicting::new(costs, modes, max_workers, measured).finish()
     }
 
     /// The prediction for `mode` at `workers`.
@@ -438,6 +411,85 @@ impl Predictions {
             None => {}
         }
         notes
+    }
+}
+
+/// Predictions being made: the counts each engine is predicted at, chosen up front (see
+/// [`Predictions::from_costs`]), simulated a few at a time by [`Predicting::step`] so that a
+/// page making them can answer its visitor in between.
+#[derive(Clone, Debug)]
+pub struct Predicting {
+    costs: Costs,
+    /// Each engine and its counts, with the predictions made so far.
+    series: Vec<(Mode, Vec<(usize, f64)>)>,
+    /// The counts still to predict: (engine's place in `series`, count), in order.
+    todo: std::vec::IntoIter<(usize, usize)>,
+    /// The schedules simulated, by engine and fewest workers that run them.
+    simulated: std::collections::HashMap<(Mode, usize), f64>,
+}
+
+impl Predicting {
+    /// Chooses the counts to predict; simulates nothing yet.
+    pub fn new(
+        costs: Costs,
+        modes: &[Mode],
+        max_workers: usize,
+        measured: impl IntoIterator<Item = Point>,
+    ) -> Self {
+        let n = costs.tasks.len();
+        let measured: Vec<Point> = measured.into_iter().collect();
+        let engines: Vec<Mode> = (modes.iter().copied())
+            .filter(|&m| m != Mode::MainThread)
+            .collect();
+        let each = MOST_SIMULATED / n.max(1) / engines.len().max(1);
+        let drawn: Vec<usize> = drawn_counts(max_workers, n).into_iter().collect();
+        let mut todo = Vec::new();
+        let series = (engines.into_iter().enumerate())
+            .map(|(e, mode)| {
+                let mut counts: std::collections::BTreeSet<usize> = (measured.iter())
+                    .filter(|p| p.mode == mode && p.workers >= 1)
+                    .map(|p| p.workers)
+                    .collect();
+                counts.extend(evenly(&drawn, each.saturating_sub(counts.len())));
+                todo.extend(counts.into_iter().map(|k| (e, k)));
+                (mode, Vec::new())
+            })
+            .collect();
+        Predicting {
+            costs,
+            series,
+            todo: todo.into_iter(),
+            simulated: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Predicts the next counts, up to `schedules` new simulations (a count whose schedule was
+    /// simulated already costs none); whether every count is predicted.
+    pub fn step(&mut self, schedules: usize) -> bool {
+        let n = self.costs.tasks.len();
+        let mut left = schedules;
+        while left > 0 {
+            let Some((e, k)) = self.todo.next() else {
+                return true;
+            };
+            let mode = self.series[e].0;
+            let fewest = predict::same_schedule_as(mode, k, n);
+            let ms = *(self.simulated.entry((mode, fewest))).or_insert_with(|| {
+                left -= 1;
+                predict::predict(mode, fewest, &self.costs)
+            });
+            self.series[e].1.push((k, ms));
+        }
+        self.todo.len() == 0
+    }
+
+    /// Every prediction, made now where `step` has not made them yet.
+    pub fn finish(mut self) -> Predictions {
+        while !self.step(usize::MAX) {}
+        Predictions {
+            costs: self.costs,
+            series: self.series,
+        }
     }
 }
 
@@ -850,6 +902,45 @@ pub(crate) mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn predictions_made_a_schedule_at_a_time_are_those_made_at_once() {
+        let costs = Costs {
+            tasks: (0..40)
+                .map(|i| (f64::from(i % 3), 1.0 + f64::from(i % 4)))
+                .collect(),
+            cores: 2.0,
+            startup_ms: 3.0,
+            message_ms: 0.5,
+        };
+        let modes = crate::settings::BENCH_MODES;
+        let measured = [5, 64, 90].map(|workers| Point {
+            mode: Mode::Pool { reuse: false },
+            workers,
+        });
+        let at_once = Predictions::from_costs(costs.clone(), &modes, 64, measured);
+        let schedules: usize = (at_once.series.iter())
+            .map(|(mode, ks)| {
+                (ks.iter())
+                    .map(|&(k, _)| predict::same_schedule_as(*mode, k, 40))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len()
+            })
+            .sum();
+        let mut predicting = Predicting::new(costs, &modes, 64, measured);
+        assert!(!predicting.step(0), "nothing predicted yet");
+        let mut steps = 1;
+        while !predicting.step(1) {
+            steps += 1;
+        }
+        // One schedule a step; the last may find only counts already simulated.
+        assert!(
+            steps == schedules || steps == schedules + 1,
+            "{steps} steps for {schedules} schedules"
+        );
+        assert!(predicting.step(1), "and then nothing is left");
+        assert_eq!(predicting.finish(), at_once);
     }
 
     #[test]

@@ -42,26 +42,29 @@ pub struct Theirs {
     pub config: Config,
     pub results: Results,
     pub timeline: Option<Rc<Timeline>>,
-    /// Their sweep's predictions, redrawn once from the costs the link carries (see
-    /// [`Theirs::new`]), never per render.
+    /// Their sweep's predictions, made once from the costs the link carries after the link is
+    /// shown ([`Theirs::predicting`], [`Action::Predicted`]), never per render.
     pub predicted: Option<Predictions>,
 }
 
 impl Theirs {
-    /// A link's sweep, with its predictions worked out from the costs it carries.
+    /// A link's sweep, its predictions not made yet.
     pub fn new(config: Config, results: Results, timeline: Option<Rc<Timeline>>) -> Self {
-        let mut theirs = Theirs {
+        Theirs {
             config,
             results,
             timeline,
             predicted: None,
-        };
-        let top = theirs.top_workers();
-        theirs.predicted = (theirs.results.costs.clone()).map(|costs| {
-            let measured = theirs.results.points.iter().map(|p| p.point);
-            Predictions::from_costs(costs, &theirs.config.settings.modes, top, measured)
-        });
-        theirs
+        }
+    }
+
+    /// The predictions of their sweep, to be made from the costs the link carries (none
+    /// without them): a link from a machine of hundreds of cores may need hundreds of
+    /// schedules simulated, which the page makes a few at a time.
+    pub fn predicting(&self) -> Option<Predicting> {
+        let measured = self.results.points.iter().map(|p| p.point);
+        let (modes, top) = (&self.config.settings.modes, self.top_workers());
+        (self.results.costs.clone()).map(|costs| Predicting::new(costs, modes, top, measured))
     }
 
     /// Their sweep's top worker count, on their page.

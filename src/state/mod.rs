@@ -10,7 +10,7 @@ use crate::settings::{self, Limit, Settings, View, page_max_workers};
 use crate::settings::{Scale, sweep_workloads};
 use crate::share::{self, Config, Link, LinkError, Results};
 use crate::stats::{CoreEstimate, Responsiveness, effective_cores};
-use crate::sweep::{Measured, Plan, Point, Predictions, record, summaries};
+use crate::sweep::{Measured, Plan, Point, Predicting, Predictions, record, summaries};
 use crate::timeline::Timeline;
 use crate::workloads::{Fault, Job, Workload};
 use std::rc::Rc;
@@ -154,6 +154,12 @@ pub enum Action {
     /// shows its results (after the run, if one is going), or says why it cannot and changes
     /// nothing.
     OpenLink(Result<Link, LinkError>),
+    /// A link's predictions, made after it was shown ([`Theirs::predicting`]): kept if that
+    /// link is still the one shown.
+    Predicted {
+        of: Rc<Theirs>,
+        predictions: Predictions,
+    },
     ClearTheirs,
     CalibrationStarted,
     /// The throughput curve `(workers, tasks per second)`, or why it could not be measured.
@@ -373,6 +379,16 @@ impl State {
             Action::ToggleMode(mode) => self.bench.settings.toggle(mode),
             Action::SetView(view) => self.bench.settings.view = view,
             Action::OpenLink(link) => self.open_link(link),
+            Action::Predicted { of, predictions } => {
+                if let Some(shown) = &self.theirs
+                    && Rc::ptr_eq(shown, &of)
+                {
+                    self.theirs = Some(Rc::new(Theirs {
+                        predicted: Some(predictions),
+                        ..(*of).clone()
+                    }));
+                }
+            }
             Action::ClearTheirs => self.theirs = None,
             Action::CalibrationStarted => {
                 self.run_started(None);

@@ -730,6 +730,37 @@ fn a_shared_sweep_opens_on_another_page_as_theirs_with_the_same_configuration() 
             .all(|&(w, c)| w == 0.0 && (c - 2.5).abs() < 0.0015)
     );
     assert_eq!(receiver.link_config(), theirs.config);
+    // Its predictions are made after it is shown, and kept while it is the link shown.
+    assert_eq!(theirs.predicted, None);
+    let predicting = theirs.predicting().expect("costs to predict from");
+    let predictions = predicting.finish();
+    assert_eq!(
+        predictions,
+        Predictions::from_costs(
+            costs.clone(),
+            &theirs.config.settings.modes,
+            theirs.top_workers(),
+            theirs.results.points.iter().map(|p| p.point)
+        )
+    );
+    let mut reopened = receiver.clone();
+    reopened.apply(open_link(format!("#{fragment}")));
+    reopened.apply(Action::Predicted {
+        of: theirs.clone(),
+        predictions: predictions.clone(),
+    });
+    assert_eq!(
+        reopened.theirs.as_ref().map(|t| t.predicted.is_some()),
+        Some(false),
+        "made for a link no longer shown"
+    );
+    receiver.apply(Action::Predicted {
+        of: theirs.clone(),
+        predictions: predictions.clone(),
+    });
+    let theirs = receiver.theirs.clone().expect("their results");
+    assert_eq!(theirs.predicted, Some(predictions));
+    assert_eq!(theirs.results.costs, Some(costs.clone()));
     assert!(theirs.describe().contains(
         "with hardwareConcurrency 8 (effective cores measured: 3), cross-origin isolated, on \
          2026-11-22: 40 tasks of "

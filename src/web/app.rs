@@ -100,6 +100,9 @@ impl Runs {
     }
 }
 
+/// How long the page computes a link's predictions before it lets its visitor's input in.
+const PREDICTING_SLICE: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// The page's state as it arrives: this browser's facts, and the link in the address opened
 /// (a script's link sends the page to the playground instead).
 pub fn arrival() -> State {
@@ -175,6 +178,34 @@ pub fn App(props: &AppProps) -> Html {
                         listener.as_ref().unchecked_ref(),
                     );
                 }
+            }
+        });
+    }
+
+    {
+        // A link's predictions are made after it is shown, a slice at a time, so that the page
+        // answers in between; a link opened meanwhile leaves them unused.
+        let dispatch = state.dispatcher();
+        let unpredicted = state.theirs.clone().filter(|t| t.predicted.is_none());
+        let key = unpredicted.as_ref().map(|t| Rc::as_ptr(t) as usize);
+        use_effect_with(key, move |_| {
+            if let Some(of) = unpredicted
+                && let Some(mut predicting) = of.predicting()
+            {
+                spawn_local(async move {
+                    loop {
+                        let slice = web_time::Instant::now();
+                        while slice.elapsed() < PREDICTING_SLICE {
+                            if predicting.step(1) {
+                                let predictions = predicting.finish();
+                                platform::mark("corescope:link-predicted");
+                                dispatch.dispatch(Action::Predicted { of, predictions });
+                                return;
+                            }
+                        }
+                        gloo_timers::future::TimeoutFuture::new(0).await;
+                    }
+                });
             }
         });
     }
