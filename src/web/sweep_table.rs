@@ -8,6 +8,9 @@ use crate::web::props::Dispatcher;
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// The most rows the table draws in one task.
+const ROWS_AT_ONCE: usize = 100;
+
 #[derive(Properties, PartialEq)]
 pub struct SweepTableProps {
     pub bench: BenchState,
@@ -20,14 +23,27 @@ pub fn SweepTable(props: &SweepTableProps) -> Html {
     let (b, dispatch) = (&props.bench, &props.dispatch);
     let mine = sweep::summaries(&b.measured);
     let theirs = props.theirs.as_ref();
-    let mut rows: Vec<Html> = Vec::new();
     let mut all: Vec<(&'static str, &[PointSummary])> = vec![("mine", &mine)];
     if let Some(t) = theirs {
         all.push(("theirs", &t.results.points));
     }
+    let points: usize = all.iter().map(|(_, p)| p.len()).sum();
+    // A link of hundreds of points gets its rows a hundred at a time, one batch per task, so
+    // that the page answers while they are drawn.
+    let drawn = use_state(|| ROWS_AT_ONCE);
+    {
+        let drawn = drawn.clone();
+        use_effect_with((*drawn, points), move |&(n, points)| {
+            let more = (n < points).then(|| {
+                gloo_timers::callback::Timeout::new(0, move || drawn.set(n + ROWS_AT_ONCE))
+            });
+            move || drop(more)
+        });
+    }
+    let mut rows: Vec<Html> = Vec::new();
     for (whose, points) in all {
         let serial = sweep::serial_ms(points);
-        for p in points {
+        for p in points.iter().take(drawn.saturating_sub(rows.len())) {
             let s = p.summary;
             let speedup = serial
                 .and_then(|t| crate::stats::speedup(t, s.median_ms))
@@ -92,7 +108,7 @@ pub fn SweepTable(props: &SweepTableProps) -> Html {
             </tr>
         }
     });
-    if rows.is_empty() && b.failures.is_empty() {
+    if points == 0 && b.failures.is_empty() {
         return html! {};
     }
     // On a phone the table folds to its one-line summary: every point stacked as a card is
@@ -100,7 +116,7 @@ pub fn SweepTable(props: &SweepTableProps) -> Html {
     let narrow = crate::web::platform::narrow_screen();
     let fold = format!(
         "Every point: {} measured{}",
-        rows.len(),
+        points,
         match b.failures.len() {
             0 => String::new(),
             n => format!(", {n} failed"),
