@@ -551,9 +551,6 @@ fn check_timeline(t: WireTimeline) -> Result<Timeline, LinkError> {
                 MAX_US,
             )?;
             range("a bar's length (µs)", b.len_us, 0, MAX_US)?;
-            if let Some(task) = b.task {
-                range("a bar's task", task, 0, MAX_TASKS as u64 - 1)?;
-            }
             if b.start_us < end {
                 return Err(LinkError::Invalid(format!(
                     "two bars of worker {}'s lane overlap",
@@ -1430,6 +1427,55 @@ mod tests {
             decode_fields(&bytes),
             Err(LinkError::Damaged("it has bytes after its last field"))
         );
+    }
+
+    #[test]
+    fn a_links_serial_tasks_add_up_to_half_its_fastest_run_to_twice_its_slowest() {
+        // The serial point took 1.2 to 1.3 s: its tasks may add up to 598 ms to 2,602 ms.
+        let measured = serial_took(1_200, 1_300);
+        let summing = |us: u64| {
+            let mut tasks = vec![(0, 0); 10];
+            tasks[0].1 = us;
+            fields_with_costs(
+                &measured,
+                &WireCosts {
+                    tasks,
+                    startup_us: 41_500,
+                    message_us: 731,
+                },
+            )
+        };
+        assert!(summing(598_000).is_ok());
+        assert!(summing(2_602_000).is_ok());
+        for us in [597_999, 2_602_001] {
+            let e = summing(us).expect_err("too far from the serial point").to_string();
+            assert!(
+                e.contains("but its serial point took 1200.0 to 1300.0 ms"),
+                "{us} µs: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn costs_over_an_hour_are_left_out_of_a_link_and_an_hour_kept() {
+        // The serial point took an hour, and its tasks that hour and one ms more or less.
+        let w = serial_took(3_600_000, 3_600_000);
+        let with_task = |ms: f64| {
+            let mut link = fields(&w).expect("decodes");
+            let results = link.results.as_mut().expect("results");
+            let mut tasks = vec![(0.0, 0.0); 10];
+            tasks[0].1 = ms;
+            results.costs = Some(Costs {
+                tasks,
+                cores: results.machine.cores(),
+                startup_ms: 1.0,
+                message_ms: 0.0,
+            });
+            let back = decode(&encode(&link)).expect("decodes");
+            back.results.expect("results").costs
+        };
+        assert!(with_task(3_600_000.0).is_some(), "an hour travels");
+        assert_eq!(with_task(3_600_001.0), None, "one ms more does not");
     }
 
     #[test]
