@@ -128,22 +128,35 @@ try {
     opened.push(await browser.eval(async () => {
       const at = name => performance.getEntriesByName(`corescope:${name}`)[0]?.startTime;
       if (!document.querySelector('#theirs')) throw new Error(`the largest link was not opened: ${document.querySelector('.notice')?.textContent}`);
+      while (at('link-predicted') === undefined) await new Promise(r => setTimeout(r, 10));
+      // The page's longest task from its start until the predictions were made (Chromium's
+      // Long Tasks API: tasks over 50 ms; none is 0), the longest a click could have waited.
+      const longest = !PerformanceObserver.supportedEntryTypes.includes('longtask') ? null
+        : await new Promise(r => {
+          new PerformanceObserver((list, o) => { o.disconnect(); r(Math.max(...list.getEntries().map(e => e.duration))); })
+            .observe({ type: 'longtask', buffered: true });
+          setTimeout(() => r(0), 200);
+        });
       const view = document.querySelector('input[name=view]:not(:checked)');
       const t0 = performance.now();
       view.click();
       await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
       return {
         link_ms: at('link-opened') - at('module-ready'), render_ms: at('first-render') - at('link-opened'),
-        drawn_ms: at('first-render'), click_ms: performance.now() - t0,
+        drawn_ms: at('first-render'), predicted_ms: at('link-predicted') - at('link-opened'),
+        longest_task_ms: longest, click_ms: performance.now() - t0,
       };
     }));
-    log(`  open ${i + 1}: link ${opened[i].link_ms.toFixed(1)} ms, its first render ${opened[i].render_ms.toFixed(1)} ms, first drawn at ${opened[i].drawn_ms.toFixed(0)} ms, click ${opened[i].click_ms.toFixed(1)} ms`);
+    const o = opened[i];
+    log(`  open ${i + 1}: link ${o.link_ms.toFixed(1)} ms, its first render ${o.render_ms.toFixed(1)} ms, first drawn at ${o.drawn_ms.toFixed(0)} ms, predicted ${o.predicted_ms.toFixed(0)} ms after opening, longest task ${o.longest_task_ms?.toFixed(0) ?? '(not reported)'} ms, click ${o.click_ms.toFixed(1)} ms`);
   }
   const largest_link = {
     chars: largest.length,
     link: summarize(opened.map(o => o.link_ms)),
     render: summarize(opened.map(o => o.render_ms)),
     drawn: summarize(opened.map(o => o.drawn_ms)),
+    predicted: summarize(opened.map(o => o.predicted_ms)),
+    longest_task: opened[0].longest_task_ms === null ? null : summarize(opened.map(o => o.longest_task_ms)),
     click: summarize(opened.map(o => o.click_ms)),
   };
 
