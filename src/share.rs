@@ -799,6 +799,8 @@ fn check_results(r: WireResults, config: &Config) -> Result<Results, LinkError> 
     })
 }
 
+pub mod largest;
+
 // Property tests: 124,300 generated links, valid and broken, through the codec.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod properties;
@@ -1448,7 +1450,9 @@ mod tests {
         assert!(summing(598_000).is_ok());
         assert!(summing(2_602_000).is_ok());
         for us in [597_999, 2_602_001] {
-            let e = summing(us).expect_err("too far from the serial point").to_string();
+            let e = summing(us)
+                .expect_err("too far from the serial point")
+                .to_string();
             assert!(
                 e.contains("but its serial point took 1200.0 to 1300.0 ms"),
                 "{us} µs: {e}"
@@ -1476,6 +1480,39 @@ mod tests {
         };
         assert!(with_task(3_600_000.0).is_some(), "an hour travels");
         assert_eq!(with_task(3_600_001.0), None, "one ms more does not");
+    }
+
+    #[test]
+    fn the_largest_link_fits_with_its_costs_and_each_measured_count_is_predicted() {
+        let fragment = largest::link().expect("a link");
+        assert!(fragment.len() <= MAX_LINK_CHARS);
+        let link = decode(&fragment).expect("decodes");
+        let results = link.results.expect("results");
+        let costs = results.costs.expect("its costs");
+        assert_eq!(costs.tasks.len(), MAX_TASKS);
+        assert!(
+            results.points.len() > 300,
+            "{} points",
+            results.points.len()
+        );
+        let top = (link.config.settings).top_workers(settings::page_max_workers(
+            results.machine.hardware_concurrency,
+        ));
+        assert_eq!(top, 1024);
+        let measured = results.points.iter().map(|p| p.point);
+        let modes = &link.config.settings.modes;
+        let p = crate::sweep::Predictions::from_costs(costs, modes, top, measured);
+        for (mode, ks) in &p.series {
+            let theirs = results
+                .points
+                .iter()
+                .filter(|q| q.point.mode == *mode)
+                .count();
+            assert!(
+                ks.len() >= theirs,
+                "{mode:?}: every measured count predicted"
+            );
+        }
     }
 
     #[test]

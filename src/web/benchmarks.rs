@@ -88,3 +88,10 @@ pub async fn bench_round_trips(n: usize) -> Result<Vec<f64>, JsValue> {
         .await
         .map_err(|e| JsValue::from_str(&e))
 }
+
+/// The fragment of the largest valid link a page may have to open
+/// ([`crate::share::largest::link`]), for the browser tests to open.
+#[wasm_bindgen]
+pub fn bench_largest_link() -> Result<String, JsValue> {
+    crate::share::largest::link().map_err(|e| JsValue::from_str(&e))
+}

@@ -1,7 +1,8 @@
 // Share links and exports end to end in headless Chromium: a sweep's link, copied to the
 // clipboard, opens in a fresh browser context with the sender's numbers and nothing run; one
 // click runs it there and overlays both; the exports hold both; a damaged link, or one whose
-// predictions contradict its own points, says why and leaves a usable page.
+// predictions contradict its own points, says why and leaves a usable page; the largest valid
+// link shows at once and draws the rest in slices.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -168,4 +169,24 @@ test('a damaged, future or self-contradicting link says why and leaves a usable 
     assert.deepEqual(errors, []);
     await context.close();
   }
+});
+
+test('the largest valid link shows at once, then draws its rows and predictions in slices', async (t) => {
+  const maker = await freshPage(`${env.server.url}?bench`);
+  await maker.page.waitForFunction(() => window.corescope);
+  const fragment = await maker.page.evaluate(() => window.corescope.bench_largest_link());
+  await maker.context.close();
+  const { page, errors, context } = await freshPage(`${env.server.url}#${fragment}`);
+  await page.waitForSelector('#theirs');
+  const points = Number((await page.textContent('.sweep-fold summary')).match(/^Every point: (\d+) measured$/)[1]);
+  assert.ok(points > 300, `${points} points`);
+  // Every row comes, a hundred a task, and the predictions for every engine to 1,024 workers.
+  await page.waitForFunction(n => document.querySelectorAll('.sweep-table tbody tr').length === n, points, { timeout: 60_000 });
+  await page.waitForSelector('#predictions', { timeout: 60_000 });
+  assert.match(await page.textContent('#predictions'), /^Predicted for theirs \(thin dotted lines\): each engine's schedule simulated from the serial run's 1,?000 tasks/);
+  const lines = await page.$$eval('#chart svg polyline', l => l.length);
+  assert.ok(lines >= 8, `${lines} lines: each engine measured and predicted`);
+  t.diagnostic(`the largest link (${fragment.length} characters, ${points} points): ${await screenshot(page, 'share-largest.png')}`);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
