@@ -21,7 +21,8 @@ export async function chromium() {
       await page.waitForFunction(() => window.corescope && document.querySelector('#pool[data-ready=true]'), null, { timeout: 60_000 });
     },
     call: (fn, ...args) => page.evaluate(CALL, [fn, args]),
-    eval: fn => page.evaluate(fn),
+    // The function's source, called with `args` (as Firefox's below): evaluate passes one.
+    eval: (fn, ...args) => page.evaluate(`(${fn})(...${JSON.stringify(args)})`),
     close: () => browser.close(),
   };
 }

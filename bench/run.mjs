@@ -15,7 +15,7 @@ import path from 'node:path';
 import { ROOT, startServer } from '../tests/e2e/harness.mjs';
 import { summarize, figures, figuresTable, pointsTable, scriptsTable } from './stats.mjs';
 import { chromium, firefox } from './browsers.mjs';
-import { ECHO, pythonPool } from './references.mjs';
+import { ECHO, JS_POOL, pythonPool } from './references.mjs';
 
 const { values: opts } = parseArgs({
   options: { site: { type: 'string' }, quick: { type: 'boolean' }, firefox: { type: 'boolean' }, out: { type: 'string' } },
@@ -187,8 +187,10 @@ try {
     }
   }
 
-  log('references: a plain-JS echo worker, Python\'s multiprocessing.Pool…');
+  log('references: a plain-JS echo worker, plain-JS worker pools, Python\'s multiprocessing.Pool…');
   const echo = summarize(await browser.eval(ECHO));
+  const js = await browser.eval(JS_POOL, hc, cfg.tiny, Math.max(cfg.reps, 3));
+  const jsPool = { created: summarize(js.created), reused: summarize(js.reused) };
   const python = pythonPool(hc, cfg.tiny, Math.max(cfg.reps, 3));
 
   // What the threaded page fetches: its module, its JS, its snippets, its boot script.
@@ -204,7 +206,7 @@ try {
     browser: browser.name, date: new Date().toISOString(), quick, hardware_concurrency: hc, native_cores: native.cores,
     machine: { cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, os: `${os.type()} ${os.release()}` },
     config: cfg, points, dispatch, spawn, trips, pool_created, pool_reused, tiny_tasks: cfg.tiny, scripts,
-    references: { js_echo: echo, python },
+    references: { js_echo: echo, js_pool: jsPool, python },
     pool_ready: poolReady, largest_link,
     longest_task_ms: longestTask, sizes,
   };

@@ -94,11 +94,21 @@ export function figures(r) {
   if (echo) {
     add('postMessage round trip ÷ a plain-JS echo worker\'s (same browser)', ratio(r.trips?.median, echo.median), '×', { at_most: 1.2 });
   }
+  const js = r.references?.js_pool;
   add(`pool created + ${r.tiny_tasks} tiny squares`, r.pool_created?.median, 'ms', null, 1);
+  if (js?.created) {
+    add('pool created + tiny squares ÷ plain-JS workers created the same way', ratio(r.pool_created?.median, js.created.median), '×', { at_most: 1.5 });
+  }
   if (python?.pool_created) {
-    add(`pool created + tiny squares ÷ Python ${python.version}'s fork Pool doing the same`, ratio(r.pool_created?.median, python.pool_created.median), '×', { at_most: 1 });
+    add(`pool created + tiny squares ÷ Python ${python.version}'s ${python.default_method ?? 'fork'} Pool (its default) doing the same`, ratio(r.pool_created?.median, python.pool_created.median), '×', { at_most: 1 });
+  }
+  for (const [method, s] of Object.entries(python?.pool_created_by ?? {}).sort()) {
+    add(`Python's Pool created by ${method} + tiny squares`, s?.median, 'ms', null, 1);
   }
   add(`reused pool, per 1,000 tiny tasks`, r.pool_reused?.median * 1000 / r.tiny_tasks, 'ms', null, 2);
+  if (js?.reused) {
+    add('plain-JS reused workers, per 1,000 tiny tasks', js.reused.median * 1000 / r.tiny_tasks, 'ms', null, 2);
+  }
   if (python?.missing) add(`Python's Pool: not measured, ${python.missing}`, null, '', null);
   if (python?.pool_reused) {
     add(`reused pool ÷ Python ${python.version}'s reused Pool, same tasks`, ratio(r.pool_reused?.median, python.pool_reused.median), '×', { at_most: 1 });
