@@ -9,11 +9,14 @@ use crate::fits;
 use crate::run::Mode;
 use crate::settings::View;
 use crate::sweep::{self, AmdahlFit, PointSummary};
+mod svg;
+
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write;
+use svg::Svg;
 
 /// One colour per mode, and for the reference lines.
 fn colour(mode: Mode) -> RGBColor {
@@ -549,7 +552,7 @@ fn plot(
     let mut svg = String::new();
     let mut curves = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let root = Svg(SVGBackend::with_string(&mut svg, size)).into_drawing_area();
         root.fill(&WHITE)?;
         let chart = axes(&root, sets, view, max_workers, narrow)?;
         curves += &draw_series(&chart, sets, view, max_workers);
@@ -597,11 +600,11 @@ fn plot(
 }
 
 /// The plot: workers across, the view's value up, both continuous.
-type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type Chart<'a, 'b> = ChartContext<'a, Svg<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// The axes and their mesh, scaled to every value drawn.
 fn axes<'a, 'b>(
-    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    root: &'a DrawingArea<Svg<'b>, plotters::coord::Shift>,
     sets: &[Set],
     view: View,
     max_workers: usize,

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// The most rows the table draws in one task.
-const ROWS_AT_ONCE: usize = 100;
+const ROWS_AT_ONCE: usize = 50;
 
 #[derive(Properties, PartialEq)]
 pub struct SweepTableProps {
@@ -28,7 +28,7 @@ pub fn SweepTable(props: &SweepTableProps) -> Html {
         all.push(("theirs", &t.results.points));
     }
     let points: usize = all.iter().map(|(_, p)| p.len()).sum();
-    // A link of hundreds of points gets its rows a hundred at a time, one batch per task, so
+    // A link of hundreds of points gets its rows fifty at a time, one batch per task, so
     // that the page answers while they are drawn.
     let drawn = use_state(|| ROWS_AT_ONCE);
     {
