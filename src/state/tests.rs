@@ -1011,3 +1011,154 @@ fn a_sweep_cancelled_before_any_point_shares_the_controls_configuration() {
     let link = s.share_link(machine(2));
     assert_eq!((link.config.settings.tasks, link.results), (25, None));
 }
+
+/// `mode`'s outcome taking `ms`.
+fn took(mode: Mode, ms: f64) -> Outcome {
+    let Ok(run) = done(mode) else { unreachable!() };
+    let mut run = (*run).clone();
+    run.run.elapsed_ms = ms;
+    Ok(Rc::new(run))
+}
+
+#[test]
+fn a_preset_is_announced_step_by_step_and_ends_with_its_failures_and_lesson() {
+    let mut s = State::new(2, true, true);
+    s.apply(Action::SelectPreset(PresetId::GilThreads));
+    let steps = s.preset_steps(Scale::Quick);
+    let n = steps.len();
+    s.apply(Action::PresetStarted(steps.clone()));
+    assert_eq!(s.announcement, format!("GIL threads started: {n} steps."));
+    s.apply(Action::StepStarted(0));
+    let first = format!("Step 1 of {n}: {}.", steps[0].label);
+    assert_eq!(s.announcement, first);
+    // Starting anything while it runs is refused, and not announced.
+    for refused in [
+        Action::RunStarted,
+        Action::PresetStarted(steps.clone()),
+        Action::SweepStarted(s.bench_plan()),
+    ] {
+        s.apply(refused);
+        assert_eq!(s.announcement, first);
+    }
+    s.apply(Action::StepFinished(0, took(Mode::MainThread, 6.0)));
+    assert_eq!(
+        s.announcement,
+        format!("{}: 6.0 ms, the same result as serial.", steps[0].label)
+    );
+    s.apply(Action::StepFinished(
+        1,
+        Err(RunError::Failed("task 0 failed: it trapped".into())),
+    ));
+    s.apply(Action::RunFinished {
+        responsiveness: None,
+    });
+    assert_eq!(
+        s.announcement,
+        format!(
+            "Preset finished. 1 step failed. {}: failed: task 0 failed: it trapped.",
+            steps[1].label
+        )
+    );
+}
+
+#[test]
+fn a_quick_runs_summary_gives_each_engine_its_speedup_over_serial() {
+    let (serial, pool) = (Mode::MainThread, Mode::Pool { reuse: false });
+    let mut s = State::new(2, true, true);
+    s.apply(Action::RunStarted);
+    s.apply(Action::EngineFinished {
+        mode: serial,
+        outcome: took(serial, 6.0),
+    });
+    s.apply(Action::EngineFinished {
+        mode: pool,
+        outcome: took(pool, 3.0),
+    });
+    s.apply(Action::RunFinished {
+        responsiveness: None,
+    });
+    assert_eq!(
+        s.announcement,
+        format!(
+            "Quick run finished. {}: 6.0 ms. {}: 3.0 ms, 2.00× serial.",
+            serial.label(),
+            pool.label()
+        )
+    );
+    // Without a serial time, no speedup.
+    s.apply(Action::RunStarted);
+    s.apply(Action::EngineFinished {
+        mode: pool,
+        outcome: took(pool, 3.0),
+    });
+    s.apply(Action::RunFinished {
+        responsiveness: None,
+    });
+    assert_eq!(
+        s.announcement,
+        format!("Quick run finished. {}: 3.0 ms.", pool.label())
+    );
+}
+
+#[test]
+fn a_sweeps_failed_point_is_announced_and_counted_with_its_reason() {
+    let mut s = State::new(2, true, true);
+    let plan = s.bench_plan();
+    s.apply(Action::SweepStarted(plan));
+    let point = Point {
+        mode: Mode::Shared { gil: false },
+        workers: 1,
+    };
+    s.apply(Action::PointFailed {
+        point,
+        why: "task 2 failed: it panicked".into(),
+    });
+    assert_eq!(
+        s.announcement,
+        format!("{}: failed: task 2 failed: it panicked", point.describe())
+    );
+    s.apply(Action::SweepFinished {
+        cancelled: false,
+        responsiveness: None,
+    });
+    assert_eq!(
+        s.announcement,
+        format!(
+            "Sweep finished: no point measured. 1 point failed: {}: task 2 failed: it panicked.",
+            point.describe()
+        )
+    );
+}
+
+#[test]
+fn the_sweep_workload_is_one_the_list_has_and_its_last_run_shown_only_for_it() {
+    let mut s = State::new(2, true, true);
+    let all = sweep_workloads(Scale::Full).len();
+    s.apply(Action::SelectPreset(PresetId::ScalingSweep));
+    s.apply(Action::SelectSweepWorkload(all));
+    assert_eq!(
+        s.notice,
+        Some(format!("there is no sweep workload number {all}"))
+    );
+    assert_eq!(s.preset.sweep_workload, 0);
+    s.apply(Action::SelectSweepWorkload(all - 1));
+    assert_eq!(s.sweep_workload(), sweep_workloads(Scale::Full)[all - 1]);
+    // A run of the sweep shows while its workload is picked, not once another is.
+    let plan = s.preset_steps(Scale::Full);
+    s.apply(Action::PresetStarted(plan.clone()));
+    s.apply(Action::StepFinished(0, done(plan[0].mode)));
+    s.apply(Action::RunFinished {
+        responsiveness: None,
+    });
+    assert!(s.shown_preset().1[0].is_some());
+    s.apply(Action::SelectSweepWorkload(0));
+    let (steps, results) = s.shown_preset();
+    assert_eq!(steps, s.preset_steps(Scale::Full));
+    assert!(
+        results.iter().all(Option::is_none),
+        "the other workload's plan"
+    );
+    // A step said to start when no preset runs shows no progress.
+    s.apply(Action::StepStarted(0));
+    assert_eq!(s.preset_progress(&steps), "");
+}
