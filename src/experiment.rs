@@ -596,6 +596,28 @@ mod tests {
         assert!(distinct(PresetId::seed_found));
     }
 
+    /// The lesson of `preset` on 2 cores from every step's fake run of `ms`, as `set` leaves it.
+    pub(super) fn lesson_of(
+        preset: PresetId,
+        ms: f64,
+        set: impl Fn(&Step, &mut CheckedRun),
+    ) -> String {
+        let steps = steps(preset, Scale::Full, 2, 16, &Workload::Square);
+        let results: Vec<Option<Outcome>> = steps
+            .iter()
+            .map(|s| {
+                let mut run = fake(s, ms).expect("a fake run");
+                set(s, &mut run);
+                Some(Ok(std::rc::Rc::new(run)))
+            })
+            .collect();
+        let o = Outcomes {
+            steps: &steps,
+            results: &results,
+        };
+        lesson(preset, 2, &o).join(" ")
+    }
+
     /// The lesson of `preset` on `cores` from elapsed times by step id (other steps missing).
     pub(super) fn lesson_from(preset: PresetId, cores: usize, times: &[(&str, f64)]) -> String {
         let steps = steps(preset, Scale::Full, cores, 16, &Workload::Square);

@@ -57,41 +57,24 @@ fn lesson(_: usize, o: &Outcomes<'_>) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::experiment::tests::fake;
-    use crate::experiment::{Outcome, Outcomes, PresetId, Scale, lesson, steps};
-    use crate::workloads::{Value, Workload};
-    use std::rc::Rc;
+    use crate::experiment::PresetId;
+    use crate::experiment::tests::lesson_of;
+    use crate::workloads::Value;
 
     #[test]
     fn threads_share_one_total_while_each_process_counts_in_its_own_copy() {
-        let steps = steps(
-            PresetId::GlobalVariable,
-            Scale::Full,
-            2,
-            16,
-            &Workload::Square,
-        );
-        let results: Vec<Option<Outcome>> = steps
-            .iter()
-            .map(|s| {
-                let mut run = fake(s, 10.0).expect("a fake run");
-                let r = &mut run.run;
-                if s.id == "pool" {
-                    // Worker 0 ran tasks 0, 2, 4, 6 and worker 1 the others, each from its own 0.
-                    r.results = [5, 5, 10, 10, 15, 15, 20, 20].map(Value::Int).to_vec();
-                } else {
-                    r.records.swap(0, 1);
-                    r.page_total = 40;
-                }
-                Some(Ok(Rc::new(run)))
-            })
-            .collect();
-        let o = Outcomes {
-            steps: &steps,
-            results: &results,
-        };
+        let lesson = lesson_of(PresetId::GlobalVariable, 10.0, |s, run| {
+            let r = &mut run.run;
+            if s.id == "pool" {
+                // Worker 0 ran tasks 0, 2, 4, 6 and worker 1 the others, each from its own 0.
+                r.results = [5, 5, 10, 10, 15, 15, 20, 20].map(Value::Int).to_vec();
+            } else {
+                r.records.swap(0, 1);
+                r.page_total = 40;
+            }
+        });
         assert_eq!(
-            lesson(PresetId::GlobalVariable, 2, &o).join(" "),
+            lesson,
             "Threads share one total: it ended at 40 after subtotals seen in the order [10, 5, 15, \
              20, 25, 30, 35, 40]. Processes each add to their own copy: worker 0: [5, 10, 15, 20]; \
              worker 1: [5, 10, 15, 20]. The page's total is still 0."

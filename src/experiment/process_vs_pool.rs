@@ -100,10 +100,8 @@ fn lesson(cores: usize, o: &Outcomes<'_>) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::experiment::tests::fake;
-    use crate::experiment::{Outcome, Outcomes, PresetId, Scale, lesson, steps};
-    use crate::workloads::Workload;
-    use std::rc::Rc;
+    use crate::experiment::PresetId;
+    use crate::experiment::tests::lesson_of;
 
     /// The lesson for ten files written in 5.0 ms serially, and by a worker per file, a new pool
     /// and a reused pool in these times, on 2 cores, with workers that took 30.0 ms to start.
@@ -113,32 +111,15 @@ mod tests {
 
     /// As [`lesson_for`], with workers that took `startup` ms to start.
     fn lesson_started(startup: f64, process: f64, fresh: f64, reused: f64) -> String {
-        let steps = steps(
-            PresetId::ProcessVsPool,
-            Scale::Full,
-            2,
-            16,
-            &Workload::Square,
-        );
-        let results: Vec<Option<Outcome>> = steps
-            .iter()
-            .map(|s| {
-                let ms = match s.id.as_str() {
-                    "serial" => 5.0,
-                    "process" => process,
-                    "pool" => fresh,
-                    _ => reused,
-                };
-                let mut run = fake(s, ms).expect("a fake run");
-                run.run.startup_ms = Some(startup);
-                Some(Ok(Rc::new(run)))
-            })
-            .collect();
-        let outcomes = Outcomes {
-            steps: &steps,
-            results: &results,
-        };
-        lesson(PresetId::ProcessVsPool, 2, &outcomes).join(" ")
+        lesson_of(PresetId::ProcessVsPool, 0.0, |s, run| {
+            run.run.elapsed_ms = match s.id.as_str() {
+                "serial" => 5.0,
+                "process" => process,
+                "pool" => fresh,
+                _ => reused,
+            };
+            run.run.startup_ms = Some(startup);
+        })
     }
 
     #[test]

@@ -82,30 +82,18 @@ fn lesson(_: usize, o: &Outcomes<'_>) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::experiment::tests::fake;
-    use crate::experiment::{Outcome, Outcomes, PresetId, Scale, lesson, steps};
-    use crate::workloads::Workload;
-    use std::rc::Rc;
+    use crate::experiment::PresetId;
+    use crate::experiment::tests::lesson_of;
 
     #[test]
     fn squares_that_arrived_in_reverse_are_called_out_of_order_and_pool_map_restores_them() {
-        let steps = steps(PresetId::QueueOrder, Scale::Full, 2, 16, &Workload::Square);
-        let results: Vec<Option<Outcome>> = steps
-            .iter()
-            .map(|s| {
-                let mut run = fake(s, 50.0).expect("a fake run");
-                if s.id != "queue" {
-                    run.run.records.reverse();
-                }
-                Some(Ok(Rc::new(run)))
-            })
-            .collect();
-        let o = Outcomes {
-            steps: &steps,
-            results: &results,
-        };
+        let lesson = lesson_of(PresetId::QueueOrder, 50.0, |s, run| {
+            if s.id != "queue" {
+                run.run.records.reverse();
+            }
+        });
         assert_eq!(
-            lesson(PresetId::QueueOrder, 2, &o).join(" "),
+            lesson,
             "Equal tasks arrived as [0, 1, 4, 9, 16] — in order this time; sorting by the task \
              index restores [0, 1, 4, 9, 16]. Uneven tasks arrived as [16, 9, 4, 1, 0] — out of \
              order; sorting by the task index restores [0, 1, 4, 9, 16]. Pool.map returned [0, \

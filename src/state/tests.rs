@@ -1065,38 +1065,31 @@ fn a_preset_is_announced_step_by_step_and_ends_with_its_failures_and_lesson() {
 fn a_quick_runs_summary_gives_each_engine_its_speedup_over_serial() {
     let (serial, pool) = (Mode::MainThread, Mode::Pool { reuse: false });
     let mut s = State::new(2, true, true);
-    s.apply(Action::RunStarted);
-    s.apply(Action::EngineFinished {
-        mode: serial,
-        outcome: took(serial, 6.0),
-    });
-    s.apply(Action::EngineFinished {
-        mode: pool,
-        outcome: took(pool, 3.0),
-    });
-    s.apply(Action::RunFinished {
-        responsiveness: None,
-    });
+    let mut quick = |finished: &[(Mode, f64)]| {
+        s.apply(Action::RunStarted);
+        for &(mode, ms) in finished {
+            s.apply(Action::EngineFinished {
+                mode,
+                outcome: took(mode, ms),
+            });
+        }
+        s.apply(Action::RunFinished {
+            responsiveness: None,
+        });
+        s.announcement.clone()
+    };
     assert_eq!(
-        s.announcement,
+        quick(&[(serial, 6.0), (pool, 3.0)]),
         format!(
             "Quick run finished. {}: 6.0 ms. {}: 3.0 ms, 2.00× serial.",
             serial.label(),
             pool.label()
         )
     );
-    // Without a serial time, no speedup.
-    s.apply(Action::RunStarted);
-    s.apply(Action::EngineFinished {
-        mode: pool,
-        outcome: took(pool, 3.0),
-    });
-    s.apply(Action::RunFinished {
-        responsiveness: None,
-    });
     assert_eq!(
-        s.announcement,
-        format!("Quick run finished. {}: 3.0 ms.", pool.label())
+        quick(&[(pool, 3.0)]),
+        format!("Quick run finished. {}: 3.0 ms.", pool.label()),
+        "without a serial time, no speedup"
     );
 }
 
