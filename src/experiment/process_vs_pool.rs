@@ -135,6 +135,24 @@ mod tests {
     }
 
     #[test]
+    fn writes_too_quick_to_time_leave_start_up_costing_more_not_infinitely_more() {
+        let lesson = lesson_of(PresetId::ProcessVsPool, 0.0, |s, run| {
+            run.run.elapsed_ms = match s.id.as_str() {
+                "serial" => 0.0,
+                "process" => 300.0,
+                "pool" => 200.0,
+                _ => 100.0,
+            };
+            run.run.startup_ms = Some(30.0);
+        });
+        assert!(
+            lesson
+                .contains("Starting a worker (30.0 ms here) costs more than writing a small file"),
+            "{lesson}"
+        );
+    }
+
+    #[test]
     fn a_start_up_no_longer_than_a_write_is_not_said_to_cost_more() {
         let lesson = lesson_started(0.5, 300.0, 200.0, 100.0);
         assert!(
