@@ -111,9 +111,14 @@ mod tests {
 
     /// As [`lesson_for`], with workers that took `startup` ms to start.
     fn lesson_started(startup: f64, process: f64, fresh: f64, reused: f64) -> String {
+        lesson_timed(5.0, startup, process, fresh, reused)
+    }
+
+    /// As [`lesson_started`], with the ten files written serially in `serial` ms.
+    fn lesson_timed(serial: f64, startup: f64, process: f64, fresh: f64, reused: f64) -> String {
         lesson_of(PresetId::ProcessVsPool, 0.0, |s, run| {
             run.run.elapsed_ms = match s.id.as_str() {
-                "serial" => 5.0,
+                "serial" => serial,
                 "process" => process,
                 "pool" => fresh,
                 _ => reused,
@@ -136,15 +141,7 @@ mod tests {
 
     #[test]
     fn writes_too_quick_to_time_leave_start_up_costing_more_not_infinitely_more() {
-        let lesson = lesson_of(PresetId::ProcessVsPool, 0.0, |s, run| {
-            run.run.elapsed_ms = match s.id.as_str() {
-                "serial" => 0.0,
-                "process" => 300.0,
-                "pool" => 200.0,
-                _ => 100.0,
-            };
-            run.run.startup_ms = Some(30.0);
-        });
+        let lesson = lesson_timed(0.0, 30.0, 300.0, 200.0, 100.0);
         assert!(
             lesson
                 .contains("Starting a worker (30.0 ms here) costs more than writing a small file"),
