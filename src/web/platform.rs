@@ -58,7 +58,6 @@ pub fn hardware_concurrency() -> usize {
         .map_or(1, |n| n as usize)
 }
 
-/// `crossOriginIsolated`, read as a global property: web-sys has no binding for it on `Window`.
 /// Whether this is the playground's page (`play.html`, which loads the module with the script
 /// interpreter where it can).
 pub fn is_playground() -> bool {
@@ -68,6 +67,7 @@ pub fn is_playground() -> bool {
         .is_some_and(|e| e.has_attribute("data-playground"))
 }
 
+/// `crossOriginIsolated`, read as a global property: web-sys has no binding for it on `Window`.
 pub fn cross_origin_isolated() -> bool {
     js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
         .map(|v| v.is_truthy())
@@ -78,6 +78,8 @@ thread_local! {
     static PERFORMANCE: web_sys::Performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
         .expect("every window and worker has performance")
         .unchecked_into();
+    /// `performance.timeOrigin`, which never changes in a context: read once, not per task.
+    static TIME_ORIGIN: f64 = PERFORMANCE.with(|p| p.time_origin());
 }
 
 /// Milliseconds on this context's `performance.now()` clock (5–20 µs resolution when isolated).
@@ -107,7 +109,7 @@ pub fn memory_bytes() -> u64 {
 /// Milliseconds since the Unix epoch, as `performance.timeOrigin + performance.now()`: one clock
 /// for the page and every worker.
 pub fn epoch_ms() -> f64 {
-    PERFORMANCE.with(|p| p.time_origin() + p.now())
+    TIME_ORIGIN.with(|origin| origin + now_ms())
 }
 
 /// Lets the browser handle what is queued (input, a timer due, a frame) and comes back as soon

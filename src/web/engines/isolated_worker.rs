@@ -3,9 +3,8 @@
 //! [`isolated`](super::isolated), the page's side, and `isolated_worker.js`, which loads the
 //! module into the worker and calls [`isolated_worker_main`]).
 
-use crate::web::engines::isolated::{Batch, Done, Reply};
+use crate::web::engines::isolated::{Batch, Ran, Reply};
 use crate::web::engines::message::{read, written};
-use crate::web::platform::epoch_ms;
 use crate::workloads::{NoGil, reserve_memory, shared_counter};
 use std::cell::Cell;
 use wasm_bindgen::JsCast;
@@ -51,22 +50,11 @@ pub fn isolated_worker_main() {
 fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
     // The page cancels a batch by terminating the worker.
     let never = crate::cancel::Cancel::new();
-    send(Reply::Done(
-        batch
-            .indices
-            .iter()
-            .map(|&index| {
-                let start_epoch_ms = epoch_ms();
-                let value = batch.job.run_blocking(index, &mut NoGil, &never);
-                Done {
-                    index,
-                    value,
-                    start_epoch_ms,
-                    end_epoch_ms: epoch_ms(),
-                }
-            })
-            .collect(),
-    ));
+    let mut ran = Ran::for_tasks(batch.indices.len());
+    for &index in &batch.indices {
+        ran.push(batch.job.run_blocking(index, &mut NoGil, &never));
+    }
+    send(Reply::Done(ran));
 }
 
 /// Runs a batch in this worker and hands the reply to `send`. The single-threaded module's
@@ -75,20 +63,14 @@ fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
 #[cfg(not(feature = "threads"))]
 fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
     wasm_bindgen_futures::spawn_local(async move {
-        let mut done = Vec::with_capacity(batch.indices.len());
+        let mut ran = Ran::for_tasks(batch.indices.len());
         for &index in &batch.indices {
-            let start_epoch_ms = epoch_ms();
             let wait = batch.job.wait_ms(index);
             if wait > 0 {
                 gloo_timers::future::TimeoutFuture::new(wait).await;
             }
-            done.push(Done {
-                index,
-                value: batch.job.compute(index, &mut NoGil),
-                start_epoch_ms,
-                end_epoch_ms: epoch_ms(),
-            });
+            ran.push(batch.job.compute(index, &mut NoGil));
         }
-        send(Reply::Done(done));
+        send(Reply::Done(ran));
     });
 }

@@ -79,8 +79,10 @@ struct Run {
     job: Job,
     gil: Option<Gil>,
     next: AtomicUsize,
-    /// Completion order: pushed under the lock the moment a task finishes.
-    done: Mutex<Vec<(TaskRecord, Value)>>,
+    /// Each finished task with its place in the completion order, added by each loop as it ends.
+    done: Mutex<Vec<(usize, TaskRecord, Value)>>,
+    /// Tasks ended so far: the next one's place in the completion order.
+    ended: AtomicUsize,
     /// The task each pool thread is computing, by thread index: what a failure names.
     current: Vec<AtomicUsize>,
     loops_left: AtomicUsize,
@@ -102,31 +104,40 @@ impl Run {
         self.offset_ms + at.saturating_duration_since(self.t0).as_secs_f64() * 1000.0
     }
 
-    /// One of the run's loops: takes the next task until none is left or the run stops.
+    /// One of the run's loops: takes the next task until none is left or the run stops. The
+    /// clock is read once per task (a task ends as the loop's next begins: the few instructions
+    /// between them are well under its resolution), and each record is kept by its thread with
+    /// its place in the completion order until the loop ends, so tasks that end together on
+    /// different threads never wait on one lock.
     fn work(&self) {
         let thread = rayon::current_thread_index().expect("pool jobs run on pool threads");
+        let mut mine = Vec::new();
+        let mut at = Instant::now();
         while !self.stop.is_cancelled() {
             let index = self.next.fetch_add(1, Ordering::Relaxed);
             if index >= self.job.tasks {
                 break;
             }
             self.current[thread].store(index, Ordering::SeqCst);
-            let start_ms = self.ms(Instant::now());
             let (value, waited, holds) = run_task(&self.job, index, self.gil.as_ref(), &self.stop);
+            let end = Instant::now();
             self.current[thread].store(IDLE, Ordering::SeqCst);
+            let place = self.ended.fetch_add(1, Ordering::Relaxed);
             let record = TaskRecord {
                 index,
                 worker: thread,
-                start_ms,
-                end_ms: self.ms(Instant::now()),
+                start_ms: self.ms(at),
+                end_ms: self.ms(end),
                 gil_wait_ms: waited.as_secs_f64() * 1000.0,
                 held: holds
                     .into_iter()
                     .map(|(a, b)| (self.ms(a), self.ms(b)))
                     .collect(),
             };
-            locked(&self.done).push((record, value));
+            mine.push((place, record, value));
+            at = end;
         }
+        locked(&self.done).append(&mut mine);
         if self.loops_left.fetch_sub(1, Ordering::SeqCst) == 1
             && let Some(tx) = locked(&self.finished).take()
         {
@@ -269,6 +280,7 @@ async fn host_run(id: u64, job: Job, workers: usize, gil: bool, t0_epoch_ms: f64
         gil: gil.then(Gil::new),
         next: AtomicUsize::new(0),
         done: Mutex::new(Vec::with_capacity(tasks)),
+        ended: AtomicUsize::new(0),
         current: (0..threads).map(|_| AtomicUsize::new(IDLE)).collect(),
         loops_left: AtomicUsize::new(workers),
         finished: Mutex::new(Some(tx)),
@@ -286,10 +298,14 @@ async fn host_run(id: u64, job: Job, workers: usize, gil: bool, t0_epoch_ms: f64
         });
     }
     let _ = rx.await;
-    let done = std::mem::take(&mut *locked(&run.done));
+    let mut done = std::mem::take(&mut *locked(&run.done));
+    done.sort_unstable_by_key(|(place, ..)| *place);
     reply(&Reply::Done {
         run: id,
-        done,
+        done: done
+            .into_iter()
+            .map(|(_, record, value)| (record, value))
+            .collect(),
         page_total: shared_counter::total(),
         memory_bytes: crate::web::platform::memory_bytes(),
     });
