@@ -22,10 +22,26 @@ if (self.crossOriginIsolated !== true) {
   load('coi-config.js').then(() => load('coi-serviceworker.js'));
 }
 
+const pkg = !threaded ? './pkg-single' : playground ? './pkg-script' : './pkg';
+
 try {
-  const glue = await import(!threaded ? './pkg-single/corescope.js'
-    : playground ? './pkg-script/corescope.js' : './pkg/corescope.js');
-  await glue.default();
+  // The module is fetched and compiled here, once, while the glue loads. The threaded module's
+  // pool host starts now too (its script is preloaded, as the glue's snippets are: see
+  // scripts/dist.sh): it loads the glue while the module compiles, and instantiates its copy
+  // and starts its threads while the page instantiates its own and renders.
+  const wasm = new URL(`${pkg}/corescope_bg.wasm`, import.meta.url);
+  const compiling = fetch(wasm).then(async (response) => {
+    if (!response.ok) throw new Error(`${wasm} answered ${response.status} ${response.statusText}`);
+    // A host that sends another type for .wasm (compileStreaming refuses it) costs a copy.
+    return response.headers.get('Content-Type') === 'application/wasm'
+      ? WebAssembly.compileStreaming(response)
+      : WebAssembly.compile(await response.arrayBuffer());
+  });
+  const glueUrl = new URL(`${pkg}/corescope.js`, import.meta.url).href;
+  const host = threaded && document.querySelector('link[rel="modulepreload"][href$="/pool_host.js"]');
+  if (host) (await import(host.href)).startPoolHostEarly(glueUrl, compiling);
+  const glue = await import(glueUrl);
+  await glue.default({ module_or_path: await compiling });
   glue.start_app();
   // scripts/bench.sh drives the module's bench functions from here.
   if (new URLSearchParams(location.search).has('bench')) window.corescope = glue;

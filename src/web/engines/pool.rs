@@ -29,6 +29,10 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 extern "C" {
     #[wasm_bindgen(js_name = spawnPoolHost, catch)]
     fn spawn_pool_host() -> Result<Worker, JsValue>;
+    /// The host `boot.js` started with the page for `threads` threads, and what it has sent so
+    /// far (`[worker, events]`); undefined if there is none or it has another size (it is ended).
+    #[wasm_bindgen(js_name = takeEarlyPoolHost)]
+    fn take_early_pool_host(threads: usize) -> JsValue;
 }
 
 /// How long a new host may take to load the module and start every pool thread.
@@ -103,9 +107,20 @@ pub struct Pool {
 impl Pool {
     async fn build(threads: usize) -> Result<Self, String> {
         let (tx, rx) = mpsc::unbounded();
-        let worker =
-            spawn_pool_host().map_err(|e| format!("could not start the pool's host: {e:?}"))?;
-        crate::web::platform::mark("corescope:pool-host-spawned");
+        let early = take_early_pool_host(threads);
+        let adopted = early.is_truthy();
+        let (worker, heard) = match adopted {
+            true => {
+                let pair = js_sys::Array::from(&early);
+                (pair.get(0).unchecked_into::<Worker>(), pair.get(1))
+            }
+            false => {
+                let worker = spawn_pool_host()
+                    .map_err(|e| format!("could not start the pool's host: {e:?}"))?;
+                crate::web::platform::mark("corescope:pool-host-spawned");
+                (worker, JsValue::UNDEFINED)
+            }
+        };
         let on_message = {
             let tx = tx.clone();
             move |event: MessageEvent| {
@@ -138,7 +153,11 @@ impl Pool {
             )));
         };
         let host = Spawned::new(worker, Kind::PoolHost, on_message, on_error);
-        host.boot(&[("threads", JsValue::from(threads as u32))])?;
+        match adopted {
+            // boot.js sent it the module; what it said since goes to the handlers now.
+            true => host.replay(&js_sys::Array::from(&heard)),
+            false => host.boot(&[("threads", JsValue::from(threads as u32))])?,
+        }
         let mut inbox = rx;
         let ready = select(inbox.next(), TimeoutFuture::new(READY_WITHIN_MS as u32)).await;
         let started_threads = match ready {

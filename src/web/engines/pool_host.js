@@ -16,6 +16,45 @@ export function spawnPoolHost() {
   return new Worker(new URL(import.meta.url), { type: 'module', name: HOST_NAME });
 }
 
+/** The host boot.js started before the module was compiled (see startPoolHostEarly). */
+let early = null;
+
+/**
+ * Called by boot.js as the page starts, before its module is compiled: starts the host, which
+ * loads the glue now and instantiates the module once `compiling` gives it, with a thread per
+ * core, while the page instantiates its own and renders. What the host says before the page
+ * takes it (takeEarlyPoolHost) is kept for it.
+ */
+export function startPoolHostEarly(glueUrl, compiling) {
+  const host = spawnPoolHost();
+  const heard = [];
+  host.onmessage = (e) => heard.push(e);
+  host.onerror = (e) => {
+    e.preventDefault();
+    heard.push(e);
+  };
+  const cores = navigator.hardwareConcurrency;
+  const threads = Number.isFinite(cores) && cores >= 1 ? Math.floor(cores) : 1;
+  host.postMessage({ glueUrl });
+  compiling.then((module) => host.postMessage({ module, threads }), () => host.terminate());
+  early = { host, heard, threads };
+  performance.mark('corescope:pool-host-spawned');
+}
+
+/**
+ * The host boot.js started, with the events it sent so far, if it was started with `threads`
+ * threads: `[worker, events]`, once. A host of another size is ended.
+ */
+export function takeEarlyPoolHost(threads) {
+  const taken = early;
+  early = null;
+  if (taken === null) return undefined;
+  taken.host.onmessage = taken.host.onerror = null;
+  if (taken.threads === threads) return [taken.host, taken.heard];
+  taken.host.terminate();
+  return undefined;
+}
+
 /** Called on each pool thread once the pool is up: the rayon index a trap report names. */
 export function noteThreadIndex(index) {
   self.corescopeThread = index;
@@ -26,14 +65,30 @@ const describe = (e) => (e instanceof Error ? `${e.name}: ${e.message}` : String
 if (typeof WorkerGlobalScope !== 'undefined' && self.name === HOST_NAME) {
   // Where a start has got to, for the page to name if the pool never gets ready.
   const progress = (message) => self.postMessage({ kind: 'progress', message });
-  self.addEventListener('message', async ({ data }) => {
+  // The start's messages: `{glueUrl, module, threads}` at once (from the page's module), or
+  // `{glueUrl}` as the page starts and `{module, threads}` once its module is compiled (from
+  // boot.js, so the glue loads here while the page compiles). Rust answers every later message.
+  const waiting = [];
+  let wake = null;
+  const hear = ({ data }) => (wake ? (wake(data), (wake = null)) : waiting.push(data));
+  const next = () => (waiting.length ? Promise.resolve(waiting.shift()) : new Promise((r) => (wake = r)));
+  self.addEventListener('message', hear);
+  (async () => {
     let glue;
     let threads = 0;
     let readyThreads = 0;
     const Base = self.Worker;
     try {
+      let data = await next();
       progress('loading the module\'s JavaScript');
-      glue = await import(data.glueUrl);
+      const loading = import(data.glueUrl);
+      loading.catch(() => {}); // awaited below, perhaps after it fails
+      if (data.module === undefined) {
+        progress('waiting for the page to compile the module');
+        data = { ...data, ...(await next()) };
+      }
+      self.removeEventListener('message', hear);
+      glue = await loading;
       progress('instantiating the module');
       await glue.default({ module_or_path: data.module });
       progress(`fetching the pool threads' script (0 of ${data.threads} threads created)`);
@@ -79,7 +134,7 @@ if (typeof WorkerGlobalScope !== 'undefined' && self.name === HOST_NAME) {
       self.Worker = Base;
     }
     self.postMessage({ kind: 'ready', threads });
-  }, { once: true });
+  })();
 }
 
 if (typeof WorkerGlobalScope !== 'undefined' && self.name === THREAD_NAME) {

@@ -134,6 +134,17 @@ impl Spawned {
             .map_err(|e| format!("could not send the module to a worker: {e:?}"))
     }
 
+    /// Hands `events` (its messages and errors, heard before this took the worker) to the
+    /// handlers, in order.
+    pub(crate) fn replay(&self, events: &js_sys::Array) {
+        for event in events.iter() {
+            // An event that was dispatched once may be dispatched again; never refused here.
+            let _ = self
+                .worker
+                .dispatch_event(event.unchecked_ref::<web_sys::Event>());
+        }
+    }
+
     /// How far its start has got, for a worker that never gets ready to be reported by.
     pub(crate) fn reached(&self) -> String {
         self.reached.borrow().clone()
