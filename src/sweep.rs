@@ -606,6 +606,56 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn prediction_notes_name_measured_costs_and_say_when_every_point_is_close() {
+        let shared = Mode::Shared { gil: false };
+        let costs = |startup_ms, message_ms| Costs {
+            tasks: vec![(0.0, 25.0); 4],
+            cores: 2.0,
+            startup_ms,
+            message_ms,
+        };
+        let p = Predictions::from_costs(costs(1.5, 0.25), &[shared], 2, []);
+        assert_eq!(p.at(shared, 2), Some(50.0));
+        let notes = p.notes(&[], None);
+        assert_eq!(
+            notes,
+            [
+                "Predicted (thin dotted lines): each engine's schedule simulated from the serial \
+              run's 4 tasks (computing 100 ms, waiting 0 ms in all), 2 cores' worth of computing, \
+              1.5 ms per fresh worker's start-up and 0.25 ms per batch's messages."
+            ],
+            "no point measured: nothing to compare"
+        );
+        let unmeasured =
+            Predictions::from_costs(costs(0.0, 0.0), &[shared], 2, []).notes(&[], None);
+        assert!(
+            unmeasured[0].ends_with(
+                "nothing (not measured yet) per fresh worker's start-up and nothing (not \
+                 measured yet) per batch's messages."
+            ),
+            "{unmeasured:?}"
+        );
+        // Within 10% of their predictions: no gap, and the sentence that says so.
+        let close = [at(shared, 1, 104.0), at(shared, 2, 48.0)];
+        let notes = p.notes(&close, Some("theirs"));
+        assert_eq!(
+            notes[1],
+            "Every point measured in theirs is within 10% or 2 ms of its prediction (2 points)."
+        );
+        // A gap from points measured more than once is not put down to noise.
+        let mut repeated = at(shared, 2, 80.0);
+        repeated.summary.samples = 3;
+        let notes = p.notes(&[at(shared, 1, 100.0), repeated], None);
+        assert!(notes[1].starts_with("Largest gap: "), "{notes:?}");
+        assert!(!notes[1].contains("noise"), "{notes:?}");
+        let notes = p.notes(&[at(shared, 2, 80.0)], None);
+        assert!(
+            notes[1].contains("(or noise: the point is a single run"),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
     fn a_runs_progress_names_its_engine_workers_and_repetition() {
         let point = |workers| Point {
             mode: Mode::Pool { reuse: true },
