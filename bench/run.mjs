@@ -43,8 +43,9 @@ const server = await startServer({ root: opts.site });
 const browser = opts.firefox ? await firefox() : await chromium();
 try {
   // How long after the page's start the shared pool was ready (the page marks it), its size,
-  // and the phases on the way: when boot.js, the glue and its snippets arrived, and the page's
-  // marks (module ready, first drawn, the pool's host spawned). The median of fresh pages (five;
+  // and the phases on the way: when boot.js, the glue, its snippets and the modules arrived, and
+  // the page's marks (module compiled and ready, first drawn, the pool's host spawned and each
+  // phase of its start as the page heard it). The median of fresh pages (five;
   // two in a quick run), each a new load of the page in the same browser.
   const starts = [];
   for (let i = 0; i < (quick ? 2 : 5); i++) {
@@ -52,7 +53,7 @@ try {
     starts.push(await browser.eval(() => {
       const marks = performance.getEntriesByType('mark').filter(m => m.name.startsWith('corescope:'))
         .map(m => [m.name.slice('corescope:'.length), m.startTime]);
-      const arrived = performance.getEntriesByType('resource').filter(r => /boot\.js|corescope\.js|snippets\//.test(r.name))
+      const arrived = performance.getEntriesByType('resource').filter(r => /boot\.js|corescope\.js|snippets\/|\.wasm$/.test(r.name))
         .map(r => [`${r.name.replace(/.*\//, '')} arrived`, r.responseEnd]);
       return {
         ms: performance.getEntriesByName('corescope:pool-ready')[0]?.startTime ?? null,

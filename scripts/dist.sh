@@ -4,6 +4,8 @@
 #   pkg/          the threaded module (shared memory; needs cross-origin isolation)
 #   pkg-script/   the threaded module with the script interpreter, which play.html loads
 #   pkg-single/   the single-threaded module, loaded where isolation is impossible
+#   pkg-worker/   the isolated workers' module (worker/: the workloads and the batch loop)
+#   pkg-worker-script/  the same with the script interpreter, for the playground's workers
 #   coi-*.js      the service worker that isolates the page on hosts without header control
 #   _headers      COOP/COEP for hosts that read it (Netlify, Cloudflare Pages)
 # Both modules go through wasm-opt.
@@ -22,19 +24,28 @@ mkdir -p dist
 # Both threaded modules build into one file: each is bound before the next is built.
 note "building the threaded release module"
 (source scripts/wasm-env.sh && cargo build --release --target wasm32-unknown-unknown --lib \
-  --no-default-features --features threads)
+  --no-default-features --features page,threads)
 bindgen target/wasm32-unknown-unknown/release/corescope.wasm dist/pkg
 note "building the threaded release module with the script interpreter (the playground's)"
 (source scripts/wasm-env.sh && cargo build --release --target wasm32-unknown-unknown --lib \
-  --no-default-features --features threads,script)
+  --no-default-features --features page,threads,script)
 bindgen target/wasm32-unknown-unknown/release/corescope.wasm dist/pkg-script
 note "building the single-threaded release module"
 # No atomics, no shared memory, no rebuilt std: a set RUSTFLAGS (here empty) replaces the
 # wasm32 flags of .cargo/config.toml.
 env -u CARGO_UNSTABLE_BUILD_STD RUSTFLAGS="" cargo build --release --target wasm32-unknown-unknown --lib --no-default-features \
-  --target-dir target/single
-
+  --features page --target-dir target/single
 bindgen target/single/wasm32-unknown-unknown/release/corescope.wasm dist/pkg-single
+# The isolated workers' module: its own crate, single-threaded (a worker's memory is its own),
+# so every page can use it; the playground's has the interpreter.
+note "building the isolated workers' modules"
+worker_module() { # DIR [FEATURES]
+  env -u CARGO_UNSTABLE_BUILD_STD RUSTFLAGS="" cargo build --release --target wasm32-unknown-unknown \
+    --package corescope-worker --target-dir target/single ${2:+--features "$2"}
+  bindgen target/single/wasm32-unknown-unknown/release/corescope_worker.wasm "$1"
+}
+worker_module dist/pkg-worker
+worker_module dist/pkg-worker-script script
 # A threaded module whose memory is not shared would load and then fail only when the first
 # worker starts: refuse to ship it. (It happens when the link arguments in .cargo/config.toml
 # are lost.) The single-threaded one must not need shared memory.
@@ -45,18 +56,24 @@ for pkg in dist/pkg dist/pkg-script; do
     exit 1
   fi
 done
-if grep -q 'shared: *true' dist/pkg-single/corescope.js; then
-  echo "error: the single-threaded module asks for shared memory (dist/pkg-single/corescope.js)." >&2
-  exit 1
-fi
+for glue in dist/pkg-single/corescope.js dist/pkg-worker*/corescope_worker.js; do
+  if grep -q 'shared: *true' "$glue"; then
+    echo "error: a single-threaded module asks for shared memory ($glue)." >&2
+    exit 1
+  fi
+done
+# The worker module has the batch loop and none of the page's exports.
+for glue in dist/pkg-worker*/corescope_worker.js; do
+  grep -q 'export function isolated_worker_main' "$glue" && ! grep -q 'start_app' "$glue" ||
+    { echo "error: $glue is not the workers' module (isolated_worker_main only, no start_app)" >&2; exit 1; }
+done
 # binaryen's wasm-opt (npm; Debian's is too old for threads and current wasm-bindgen output):
 # -O3 keeps the workloads' loops as fast as LLVM left them while it shrinks the rest, and the
 # debug and producers sections are not shipped.
-for pkg in dist/pkg dist/pkg-script dist/pkg-single; do
-  note "optimizing $pkg with wasm-opt -O3"
-  node_modules/.bin/wasm-opt -O3 --strip-debug --strip-producers "$pkg/corescope_bg.wasm" \
-    -o "$pkg/corescope_bg.opt.wasm"
-  mv "$pkg/corescope_bg.opt.wasm" "$pkg/corescope_bg.wasm"
+for wasm in dist/pkg*/*_bg.wasm; do
+  note "optimizing $wasm with wasm-opt -O3"
+  node_modules/.bin/wasm-opt -O3 --strip-debug --strip-producers "$wasm" -o "${wasm%.wasm}.opt.wasm"
+  mv "${wasm%.wasm}.opt.wasm" "$wasm"
 done
 cp index.html www/* dist/
 # The playground: the same page, loading (and preloading) the module with the interpreter.
@@ -83,4 +100,4 @@ preload_snippets dist/index.html pkg
 preload_snippets dist/play.html pkg-script
 cp node_modules/coi-serviceworker/coi-serviceworker.js dist/
 gz() { gzip -9c "$1" | wc -c | awk '{ printf "%d KB", $1 / 1000 }'; }
-note "built dist/ ($(du -sh dist | cut -f1)); gzip: threaded wasm $(gz dist/pkg/corescope_bg.wasm) + JS $(gz dist/pkg/corescope.js), single-threaded wasm $(gz dist/pkg-single/corescope_bg.wasm); the playground's threaded wasm $(gz dist/pkg-script/corescope_bg.wasm)"
+note "built dist/ ($(du -sh dist | cut -f1)); gzip: threaded wasm $(gz dist/pkg/corescope_bg.wasm) + JS $(gz dist/pkg/corescope.js), single-threaded wasm $(gz dist/pkg-single/corescope_bg.wasm); workers' wasm $(gz dist/pkg-worker/corescope_worker_bg.wasm) + JS $(gz dist/pkg-worker/corescope_worker.js); the playground's threaded wasm $(gz dist/pkg-script/corescope_bg.wasm)"

@@ -46,7 +46,9 @@ lint() {
     cargo clippy --all-targets -- -D warnings &&
     cargo clippy --release --target wasm32-unknown-unknown --all-targets -- -D warnings &&
     env -u CARGO_UNSTABLE_BUILD_STD RUSTFLAGS="" cargo clippy --release --target wasm32-unknown-unknown --lib --no-default-features \
-      --target-dir target/single -- -D warnings
+      --features page --target-dir target/single -- -D warnings &&
+    env -u CARGO_UNSTABLE_BUILD_STD RUSTFLAGS="" cargo clippy --release --target wasm32-unknown-unknown --package corescope-worker \
+      --features script --target-dir target/single -- -D warnings
 }
 # The preset tests run real sleeps and worker start-ups: allow each test page 3 minutes.
 export WASM_BINDGEN_TEST_TIMEOUT=180

@@ -1,26 +1,42 @@
 //! Browser glue: the engines, the isolated worker's entry point, and the page. Everything that
-//! touches `web-sys`/`js-sys` lives under here.
+//! touches `web-sys`/`js-sys` lives under here. The page's modules (Yew's components, the run
+//! driver, the bench's functions) are built only with the `page` feature, which the isolated
+//! workers' module (`worker/`) leaves out.
 
+#[cfg(feature = "page")]
 pub mod app;
+#[cfg(feature = "page")]
 pub mod bench;
+#[cfg(feature = "page")]
 pub mod benchmarks;
 
+#[cfg(feature = "page")]
 pub mod driver;
 pub mod engines;
+#[cfg(feature = "page")]
 pub mod facts;
+#[cfg(feature = "page")]
 pub mod lessons;
 pub mod links;
+#[cfg(feature = "page")]
 pub mod outcome;
 pub mod panics;
 pub mod platform;
 pub mod probe;
+#[cfg(feature = "page")]
 pub mod props;
+#[cfg(feature = "page")]
 pub mod quick_run;
+#[cfg(feature = "page")]
 pub mod share_panel;
+#[cfg(feature = "page")]
 pub mod sweep_table;
+#[cfg(feature = "page")]
 pub mod theirs;
+#[cfg(feature = "page")]
 pub mod timeline_view;
 
+#[cfg(feature = "page")]
 use wasm_bindgen::prelude::*;
 
 /// wasm-bindgen-rayon's `initThreadPool`, exported from the module for the pool's host
@@ -31,7 +47,8 @@ pub use wasm_bindgen_rayon::init_thread_pool;
 /// The page's entry point, called by `boot.js` once the module is loaded.
 ///
 /// An explicit call rather than `#[wasm_bindgen(start)]`: the start function would also run in
-/// every isolated worker, which loads this same module.
+/// every isolated worker, which loads this same module where there is no worker module.
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 pub fn start_app() -> Result<(), JsValue> {
     // Yew would otherwise replace the hook with its own when it renders.

@@ -22,6 +22,17 @@ if (self.crossOriginIsolated !== true) {
   load('coi-config.js').then(() => load('coi-serviceworker.js'));
 }
 
+/** The module at `path`, fetched and compiled. */
+async function compile(path) {
+  const url = new URL(path, import.meta.url);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
+  // A host that sends another type for .wasm (compileStreaming refuses it) costs a copy.
+  return response.headers.get('Content-Type') === 'application/wasm'
+    ? WebAssembly.compileStreaming(response)
+    : WebAssembly.compile(await response.arrayBuffer());
+}
+
 const pkg = !threaded ? './pkg-single' : playground ? './pkg-script' : './pkg';
 
 try {
@@ -29,19 +40,27 @@ try {
   // pool host starts now too (its script is preloaded, as the glue's snippets are: see
   // scripts/dist.sh): it loads the glue while the module compiles, and instantiates its copy
   // and starts its threads while the page instantiates its own and renders.
-  const wasm = new URL(`${pkg}/corescope_bg.wasm`, import.meta.url);
-  const compiling = fetch(wasm).then(async (response) => {
-    if (!response.ok) throw new Error(`${wasm} answered ${response.status} ${response.statusText}`);
-    // A host that sends another type for .wasm (compileStreaming refuses it) costs a copy.
-    return response.headers.get('Content-Type') === 'application/wasm'
-      ? WebAssembly.compileStreaming(response)
-      : WebAssembly.compile(await response.arrayBuffer());
-  });
+  const compiling = compile(`${pkg}/corescope_bg.wasm`);
+  compiling.then(() => performance.mark('corescope:module-compiled'), () => {});
+  // The isolated workers' module (worker/; with the interpreter on the playground), fetched
+  // once the page's own is in, so that it never slows the page's start. Until it is compiled,
+  // or if it cannot be, isolated workers load the page's module.
+  const worker = playground && threaded ? './pkg-worker-script' : './pkg-worker';
+  const workerCompiling = compiling.then(() => compile(`${worker}/corescope_worker_bg.wasm`));
+  workerCompiling.catch(() => {}); // reported once the page hands it on, as a warning
   const glueUrl = new URL(`${pkg}/corescope.js`, import.meta.url).href;
   const host = threaded && document.querySelector('link[rel="modulepreload"][href$="/pool_host.js"]');
-  if (host) (await import(host.href)).startPoolHostEarly(glueUrl, compiling);
+  // A head start only: where it cannot be had, the page starts its host itself, later.
+  if (host) {
+    try {
+      (await import(host.href)).startPoolHostEarly(glueUrl, compiling);
+    } catch (e) {
+      console.warn(`the pool's host starts with the page's module instead: ${e && e.message || e}`);
+    }
+  }
   const glue = await import(glueUrl);
   await glue.default({ module_or_path: await compiling });
+  glue.use_worker_module(new URL(`${worker}/corescope_worker.js`, import.meta.url).href, workerCompiling);
   glue.start_app();
   // scripts/bench.sh drives the module's bench functions from here.
   if (new URLSearchParams(location.search).has('bench')) window.corescope = glue;

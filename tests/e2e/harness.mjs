@@ -93,6 +93,18 @@ export function servedPage() {
   return env;
 }
 
+/** The glue each live isolated worker of `page` imported (a path such as
+ * `/pkg-worker/corescope_worker.js`), from the worker's own resource timings. */
+export async function isolatedWorkerGlues(page) {
+  const glues = [];
+  // Only the isolated workers' bootstrap: a pool thread, blocked in a wait, never answers.
+  for (const worker of page.workers().filter(w => w.url().endsWith('/isolated_worker.js'))) {
+    const [name, urls] = await worker.evaluate(() => [self.name, performance.getEntriesByType('resource').map(r => r.name)]);
+    if (name === 'corescope-isolated') glues.push(urls.filter(u => /\/corescope(_worker)?\.js$/.test(u)).map(u => new URL(u).pathname));
+  }
+  return glues;
+}
+
 /** Sets a range input as a person dragging it would, firing `input` and `change`. */
 export async function setRange(page, selector, value) {
   await page.$eval(selector, (el, v) => {

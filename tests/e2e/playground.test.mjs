@@ -7,7 +7,7 @@
 // over to it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { servedPage, openPage, poolReady, screenshot, setRange } from './harness.mjs';
+import { servedPage, openPage, poolReady, screenshot, setRange, isolatedWorkerGlues } from './harness.mjs';
 
 const env = servedPage();
 
@@ -70,6 +70,19 @@ test('a script runs on every engine, checked; a broken one says where; an endles
   t.diagnostic(`Cancel stopped a running script in ${took} ms`);
   assert.ok(took < 3000, `Cancel took ${took} ms`);
   assert.match(await page.textContent('#sweep-status'), /^Cancelled/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the playground\'s isolated workers load the workers\' module with the interpreter', async () => {
+  const { page, errors } = await openPage(env.browser, `${env.server.url}play.html?bench`);
+  await poolReady(page, errors);
+  // A checked run on the reused pool, whose workers stay alive: four tasks of 20 + i.
+  const [, total] = await page.evaluate(() => window.corescope.bench_script('pool', 'fn task(i) { 20 + i }', 4, 2));
+  assert.equal(total, 0, 'the page\'s total is untouched by isolated workers');
+  const glues = await isolatedWorkerGlues(page);
+  assert.equal(glues.length, 2, 'the reused pool\'s two workers');
+  for (const glue of glues) assert.deepEqual(glue, ['/pkg-worker-script/corescope_worker.js']);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -2,7 +2,7 @@
 // worker slider, runs every engine, and checks what the page shows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { servedPage, openPage, screenshot, setRange } from './harness.mjs';
+import { servedPage, openPage, screenshot, setRange, isolatedWorkerGlues } from './harness.mjs';
 
 const SERIAL_ANSWER = '[11, 12, 13, 14, 15, 16, 17, 18, 19, 20]';
 const env = servedPage();
@@ -30,6 +30,23 @@ test('the page reports its cores and cross-origin isolation, and starts the pool
   assert.equal(cores, await page.evaluate(() => navigator.hardwareConcurrency));
   assert.equal(await page.textContent('#isolated'), 'yes');
   assert.equal(await page.getAttribute('#workers', 'max'), String(Math.max(2 * cores, 16)));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the pool\'s host starts with the page, and isolated workers load the workers\' module', async () => {
+  const { page, errors } = await openPage(env.browser, `${env.server.url}?bench`);
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
+  const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark')
+    .map(m => [m.name.replace('corescope:', ''), m.startTime])));
+  assert.ok(marks['pool-host-spawned'] < marks['module-ready'], `the host was started by boot.js: ${JSON.stringify(marks)}`);
+  assert.ok(marks['host: instantiating the module'] < marks['pool-ready'], `the host's phases are marked: ${JSON.stringify(marks)}`);
+  // A checked run of 10 squares on the page's reused isolated pool, whose workers stay alive.
+  await page.evaluate(() => window.corescope.bench_run('pool', 5, 100, 10, 2));
+  // What each isolated worker imported: the workers' glue, never the page's.
+  const glues = await isolatedWorkerGlues(page);
+  assert.equal(glues.length, 2, 'the reused pool\'s two workers');
+  for (const glue of glues) assert.deepEqual(glue, ['/pkg-worker/corescope_worker.js']);
   assert.deepEqual(errors, []);
   await page.close();
 });

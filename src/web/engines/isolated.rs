@@ -31,6 +31,23 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 extern "C" {
     #[wasm_bindgen(js_name = spawnIsolatedWorker, catch)]
     fn spawn_isolated_worker() -> Result<Worker, JsValue>;
+    #[cfg(feature = "page")]
+    #[wasm_bindgen(js_name = useWorkerModule)]
+    fn use_worker_module_js(glue_url: &str, compiling: &js_sys::Promise);
+    #[wasm_bindgen(js_name = bootIsolatedWorker, catch)]
+    fn boot_isolated_worker(
+        worker: &Worker,
+        page_glue_url: &JsValue,
+        page_module: &JsValue,
+    ) -> Result<(), JsValue>;
+}
+
+/// Called by `boot.js` before the page starts: isolated workers load the worker module (see
+/// `worker/`) whose glue is at `glue_url`, once `compiling` gives it, instead of the page's.
+#[cfg(feature = "page")]
+#[wasm_bindgen]
+pub fn use_worker_module(glue_url: &str, compiling: js_sys::Promise) {
+    use_worker_module_js(glue_url, &compiling);
 }
 
 /// Page → worker: run these tasks of `job`. `run` changes with every run, so a worker knows
@@ -167,7 +184,9 @@ impl Handle {
             let _ = tx.unbounded_send(Incoming::Error(format!("it trapped: {}", event.message())));
         };
         let worker = Spawned::new(worker, Kind::Isolated, on_message, on_error);
-        worker.boot(&[])?;
+        let (glue_url, module) = spawned::page_module();
+        boot_isolated_worker(worker.worker(), &glue_url, &module)
+            .map_err(|e| format!("could not send the module to a worker: {e:?}"))?;
         Ok(Self {
             worker,
             inbox: rx,

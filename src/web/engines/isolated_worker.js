@@ -3,14 +3,39 @@
 // the page imports it (through the glue) for spawnIsolatedWorker(), and each isolated worker
 // runs it as its main script, recognised by its name.
 //
-// A worker gets the page's compiled WebAssembly.Module by message and instantiates it with NO
-// memory, so the glue creates a fresh one: statics (a global total, say) are its own, exactly
-// like a process's copy. It never fetches the .wasm by a guessed name.
+// A worker gets a compiled WebAssembly.Module by message and instantiates it with NO memory, so
+// the glue creates a fresh one: statics (a global total, say) are its own, exactly like a
+// process's copy. It never fetches the .wasm by a guessed name. The module is the worker module
+// (worker/: the workloads and the batch loop, a fraction of the page's), which boot.js compiles
+// as the page starts; until it has, or where it could not, the page's own module.
 
 const WORKER_NAME = 'corescope-isolated';
 
 export function spawnIsolatedWorker() {
   return new Worker(new URL(import.meta.url), { type: 'module', name: WORKER_NAME });
+}
+
+/** The worker module's glue URL and, once compiled, the module; null while there is none. */
+let workerModule = null;
+
+/** Called through the page's module by boot.js: the worker module, as it compiles. */
+export function useWorkerModule(glueUrl, compiling) {
+  const offered = { glueUrl, module: null };
+  workerModule = offered;
+  compiling.then(
+    (module) => { offered.module = module; },
+    (e) => {
+      console.warn(`isolated workers load the page's module: the worker module did not load (${e})`);
+      if (workerModule === offered) workerModule = null;
+    },
+  );
+}
+
+/** Sends `worker` the module to load: the worker module if it is compiled, else the page's. */
+export function bootIsolatedWorker(worker, pageGlueUrl, pageModule) {
+  worker.postMessage(workerModule?.module
+    ? { glueUrl: workerModule.glueUrl, module: workerModule.module }
+    : { glueUrl: pageGlueUrl, module: pageModule });
 }
 
 if (typeof WorkerGlobalScope !== 'undefined' && self.name === WORKER_NAME) {

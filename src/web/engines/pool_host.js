@@ -28,7 +28,10 @@ let early = null;
 export function startPoolHostEarly(glueUrl, compiling) {
   const host = spawnPoolHost();
   const heard = [];
-  host.onmessage = (e) => heard.push(e);
+  host.onmessage = (e) => {
+    if (e.isTrusted) markHostPhase(e.data);
+    heard.push(e);
+  };
   host.onerror = (e) => {
     e.preventDefault();
     heard.push(e);
@@ -55,6 +58,15 @@ export function takeEarlyPoolHost(threads) {
   return undefined;
 }
 
+/**
+ * Puts a host's progress note on the page's timeline at the moment the host sent it (a mark
+ * named `corescope:host: …`), not when the page, busy starting, got round to it.
+ */
+export function markHostPhase(data) {
+  if (data?.kind !== 'progress' || typeof data.at !== 'number') return;
+  performance.mark(`corescope:host: ${data.message}`, { startTime: Math.max(0, data.at - performance.timeOrigin) });
+}
+
 /** Called on each pool thread once the pool is up: the rayon index a trap report names. */
 export function noteThreadIndex(index) {
   self.corescopeThread = index;
@@ -64,7 +76,8 @@ const describe = (e) => (e instanceof Error ? `${e.name}: ${e.message}` : String
 
 if (typeof WorkerGlobalScope !== 'undefined' && self.name === HOST_NAME) {
   // Where a start has got to, for the page to name if the pool never gets ready.
-  const progress = (message) => self.postMessage({ kind: 'progress', message });
+  const progress = (message) =>
+    self.postMessage({ kind: 'progress', message, at: performance.timeOrigin + performance.now() });
   // The start's messages: `{glueUrl, module, threads}` at once (from the page's module), or
   // `{glueUrl}` as the page starts and `{module, threads}` once its module is compiled (from
   // boot.js, so the glue loads here while the page compiles). Rust answers every later message.

@@ -21,6 +21,14 @@ extern "C" {
     static GLUE_URL: js_sys::JsString;
 }
 
+#[cfg(feature = "threads")]
+#[wasm_bindgen(module = "/src/web/engines/pool_host.js")]
+extern "C" {
+    /// Marks a pool host's progress note on the page's timeline when the host sent it.
+    #[wasm_bindgen(js_name = markHostPhase)]
+    fn mark_host_phase(note: &JsValue);
+}
+
 /// What a spawned worker is for, by which it is counted.
 #[derive(Clone, Copy)]
 pub(crate) enum Kind {
@@ -93,9 +101,15 @@ impl Spawned {
                 // A batch's answer (written bytes) goes straight through: it is never a note.
                 let data = event.data();
                 if !is_written(&data)
-                    && let (Some(kind), stage) = note(&data)
-                    && kind == "progress"
+                    && let (Some(note_kind), stage) = note(&data)
+                    && note_kind == "progress"
                 {
+                    // The host's phases, on the page's timeline (the bench reads them); a note
+                    // heard before the page took the host was marked then (see `replay`).
+                    #[cfg(feature = "threads")]
+                    if matches!(kind, Kind::PoolHost) && event.is_trusted() {
+                        mark_host_phase(&data);
+                    }
                     *reached.borrow_mut() = stage;
                     return;
                 }
@@ -117,15 +131,22 @@ impl Spawned {
         }
     }
 
+    /// The worker.
+    pub(crate) fn worker(&self) -> &Worker {
+        &self.worker
+    }
+
     /// Sends the bootstrap what it needs to load this module: the glue's URL, the compiled
     /// module, and `fields`.
+    #[cfg(feature = "threads")]
     pub(crate) fn boot(&self, fields: &[(&str, JsValue)]) -> Result<(), String> {
         let init = js_sys::Object::new();
         let set = |k: &str, v: &JsValue| {
             js_sys::Reflect::set(&init, &k.into(), v).expect("setting a field of a fresh object")
         };
-        set("glueUrl", &GLUE_URL.with(|u| u.clone()).into());
-        set("module", &wasm_bindgen::module());
+        let (glue_url, module) = page_module();
+        set("glueUrl", &glue_url);
+        set("module", &module);
         for (k, v) in fields {
             set(k, v);
         }
@@ -136,6 +157,7 @@ impl Spawned {
 
     /// Hands `events` (its messages and errors, heard before this took the worker) to the
     /// handlers, in order.
+    #[cfg(feature = "threads")]
     pub(crate) fn replay(&self, events: &js_sys::Array) {
         for event in events.iter() {
             // An event that was dispatched once may be dispatched again; never refused here.
@@ -174,6 +196,11 @@ impl Drop for Spawned {
         self.worker.terminate();
         count(self.kind, -1);
     }
+}
+
+/// This module's glue URL and the module itself, compiled: what a worker needs to load it.
+pub(crate) fn page_module() -> (JsValue, JsValue) {
+    (GLUE_URL.with(|u| u.clone()).into(), wasm_bindgen::module())
 }
 
 /// A bootstrap's note (`{kind, message}`): its kind, and its message or "no reason given".
