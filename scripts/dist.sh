@@ -36,27 +36,28 @@ note "building the single-threaded release module"
 env -u CARGO_UNSTABLE_BUILD_STD RUSTFLAGS="" cargo build --release --target wasm32-unknown-unknown --lib --no-default-features \
   --features page --target-dir target/single
 bindgen target/single/wasm32-unknown-unknown/release/corescope.wasm dist/pkg-single
-# The isolated workers' module: its own crate, single-threaded (a worker's memory is its own),
-# so every page can use it; the playground's has the interpreter.
+# The isolated workers' modules, from their own crate: single-threaded (a worker's memory is its
+# own, and the workloads' waits are timers), so every page can use it; the playground's has the
+# interpreter and threads, since a script's sleep() blocks its worker (the playground's page is
+# always the threaded one).
 note "building the isolated workers' modules"
-worker_module() { # DIR [FEATURES]
-  env -u CARGO_UNSTABLE_BUILD_STD RUSTFLAGS="" cargo build --release --target wasm32-unknown-unknown \
-    --package corescope-worker --target-dir target/single ${2:+--features "$2"}
-  bindgen target/single/wasm32-unknown-unknown/release/corescope_worker.wasm "$1"
-}
-worker_module dist/pkg-worker
-worker_module dist/pkg-worker-script script
+env -u CARGO_UNSTABLE_BUILD_STD RUSTFLAGS="" cargo build --release --target wasm32-unknown-unknown \
+  --package corescope-worker --target-dir target/single
+bindgen target/single/wasm32-unknown-unknown/release/corescope_worker.wasm dist/pkg-worker
+(source scripts/wasm-env.sh && cargo build --release --target wasm32-unknown-unknown \
+  --package corescope-worker --features script,threads)
+bindgen target/wasm32-unknown-unknown/release/corescope_worker.wasm dist/pkg-worker-script
 # A threaded module whose memory is not shared would load and then fail only when the first
 # worker starts: refuse to ship it. (It happens when the link arguments in .cargo/config.toml
 # are lost.) The single-threaded one must not need shared memory.
-for pkg in dist/pkg dist/pkg-script; do
-  if ! grep -q 'shared: *true' "$pkg/corescope.js"; then
-    echo "error: the threaded module's memory is not shared (no 'shared: true' in $pkg/corescope.js)." >&2
+for glue in dist/pkg/corescope.js dist/pkg-script/corescope.js dist/pkg-worker-script/corescope_worker.js; do
+  if ! grep -q 'shared: *true' "$glue"; then
+    echo "error: the threaded module's memory is not shared (no 'shared: true' in $glue)." >&2
     echo "       Check the wasm32 rustflags in .cargo/config.toml and CARGO_UNSTABLE_BUILD_STD in scripts/wasm-env.sh." >&2
     exit 1
   fi
 done
-for glue in dist/pkg-single/corescope.js dist/pkg-worker*/corescope_worker.js; do
+for glue in dist/pkg-single/corescope.js dist/pkg-worker/corescope_worker.js; do
   if grep -q 'shared: *true' "$glue"; then
     echo "error: a single-threaded module asks for shared memory ($glue)." >&2
     exit 1

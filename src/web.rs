@@ -41,7 +41,7 @@ use wasm_bindgen::prelude::*;
 
 /// wasm-bindgen-rayon's `initThreadPool`, exported from the module for the pool's host
 /// (`pool_host.js`); never called on the page.
-#[cfg(feature = "threads")]
+#[cfg(all(feature = "threads", feature = "page"))]
 pub use wasm_bindgen_rayon::init_thread_pool;
 
 /// The page's entry point, called by `boot.js` once the module is loaded.

@@ -331,7 +331,13 @@ async fn asyncio_overlaps_waits_on_one_thread_but_not_computing() {
         let step = r.steps.iter().find(|s| s.id == id).unwrap();
         let t = Timeline::of(Mode::Asyncio, &step.job, &r.run(id).run);
         assert_eq!(t.lanes.len(), 1, "{id}: one event loop");
-        assert_eq!(t.most_computing_at_once(0.0), 1, "{id}");
+        // Never two at once. A wait's computing (one add) can read 0 ms on every task on a
+        // 20 µs clock (Firefox's), so only the loops must show one computing.
+        let most = t.most_computing_at_once(0.0);
+        match id {
+            "asyncio-loops" => assert_eq!(most, 1, "{id}"),
+            _ => assert!(most <= 1, "{id}: {most} computing at once"),
+        }
         assert!(t.overlap_in_a_lane(0.0).is_none(), "{id}");
     }
     // No await inside the step: on one event loop the race loses nothing.

@@ -11,7 +11,8 @@ pub mod main_thread;
 mod message;
 #[cfg(feature = "threads")]
 pub mod pool;
-#[cfg(feature = "threads")]
+// The host loads the page's module: the workers' module (no `page`) has no use for it.
+#[cfg(all(feature = "threads", feature = "page"))]
 pub mod pool_host;
 #[cfg(feature = "threads")]
 pub mod shared_pool;

@@ -75,7 +75,7 @@ test('a script runs on every engine, checked; a broken one says where; an endles
 });
 
 test('the playground\'s isolated workers load the workers\' module with the interpreter', async () => {
-  const { page, errors } = await openPage(env.browser, `${env.server.url}play.html?bench`);
+  const { page, errors } = await openPage(env.browser, `${env.server.url}play?bench`);
   await poolReady(page, errors);
   // A checked run on the reused pool, whose workers stay alive: four tasks of 20 + i.
   const [, total] = await page.evaluate(() => window.corescope.bench_script('pool', 'fn task(i) { 20 + i }', 4, 2));
