@@ -38,8 +38,8 @@ env -u CARGO_UNSTABLE_BUILD_STD RUSTFLAGS="" cargo build --release --target wasm
 bindgen target/single/wasm32-unknown-unknown/release/corescope.wasm dist/pkg-single
 # The isolated workers' modules, from their own crate: single-threaded (a worker's memory is its
 # own, and the workloads' waits are timers), so every page can use it; the playground's has the
-# interpreter and threads, since a script's sleep() blocks its worker (the playground's page is
-# always the threaded one).
+# interpreter and threads, since a script's sleep() blocks its worker (only the threaded
+# playground has the interpreter; elsewhere play.html loads pkg-single, whose workers get pkg-worker).
 note "building the isolated workers' modules"
 env -u CARGO_UNSTABLE_BUILD_STD RUSTFLAGS="" cargo build --release --target wasm32-unknown-unknown \
   --package corescope-worker --target-dir target/single

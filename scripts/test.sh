@@ -48,7 +48,9 @@ lint() {
     env -u CARGO_UNSTABLE_BUILD_STD RUSTFLAGS="" cargo clippy --release --target wasm32-unknown-unknown --lib --no-default-features \
       --features page --target-dir target/single -- -D warnings &&
     env -u CARGO_UNSTABLE_BUILD_STD RUSTFLAGS="" cargo clippy --release --target wasm32-unknown-unknown --package corescope-worker \
-      --features script --target-dir target/single -- -D warnings
+      --target-dir target/single -- -D warnings &&
+    (source scripts/wasm-env.sh && cargo clippy --release --target wasm32-unknown-unknown --package corescope-worker \
+      --features script,threads -- -D warnings)
 }
 # The preset tests run real sleeps and worker start-ups: allow each test page 3 minutes.
 export WASM_BINDGEN_TEST_TIMEOUT=180

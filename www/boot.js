@@ -34,6 +34,8 @@ async function compile(path) {
 }
 
 const pkg = !threaded ? './pkg-single' : playground ? './pkg-script' : './pkg';
+/** The pool host's script, once it has started the host (see below). */
+let early = null;
 
 try {
   // The module is fetched and compiled here, once, while the glue loads. The threaded module's
@@ -53,7 +55,8 @@ try {
   // A head start only: where it cannot be had, the page starts its host itself, later.
   if (host) {
     try {
-      (await import(host.href)).startPoolHostEarly(glueUrl, compiling);
+      early = await import(host.href);
+      early.startPoolHostEarly(glueUrl, compiling);
     } catch (e) {
       console.warn(`the pool's host starts with the page's module instead: ${e && e.message || e}`);
     }
@@ -65,6 +68,8 @@ try {
   // scripts/bench.sh drives the module's bench functions from here.
   if (new URLSearchParams(location.search).has('bench')) window.corescope = glue;
 } catch (e) {
+  // A page that could not start ends the host it started for it (and its threads).
+  early?.takeEarlyPoolHost(-1);
   const status = document.getElementById('boot-status');
   if (status) {
     status.className = 'boot boot-failed';

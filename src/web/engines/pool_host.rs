@@ -85,6 +85,8 @@ struct Run {
     ended: AtomicUsize,
     /// The task each pool thread is computing, by thread index: what a failure names.
     current: Vec<AtomicUsize>,
+    /// The loops the run was handed (at least 1), and those still running.
+    loops: usize,
     loops_left: AtomicUsize,
     finished: Mutex<Option<oneshot::Sender<()>>>,
     /// Set when the page cancels the run.
@@ -111,7 +113,8 @@ impl Run {
     /// different threads never wait on one lock.
     fn work(&self) {
         let thread = rayon::current_thread_index().expect("pool jobs run on pool threads");
-        let mut mine = Vec::new();
+        // Room for an even share, so that a push between two tasks does not copy the list.
+        let mut mine = Vec::with_capacity(self.job.tasks.div_ceil(self.loops));
         let mut at = Instant::now();
         while !self.stop.is_cancelled() {
             let index = self.next.fetch_add(1, Ordering::Relaxed);
@@ -282,6 +285,7 @@ async fn host_run(id: u64, job: Job, workers: usize, gil: bool, t0_epoch_ms: f64
         done: Mutex::new(Vec::with_capacity(tasks)),
         ended: AtomicUsize::new(0),
         current: (0..threads).map(|_| AtomicUsize::new(IDLE)).collect(),
+        loops: workers,
         loops_left: AtomicUsize::new(workers),
         finished: Mutex::new(Some(tx)),
         stop: Cancel::new(),
