@@ -9,7 +9,7 @@ for (let i = 0; i < 5; i++) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(server.url);
-  await page.waitForSelector('#pool[data-ready=true]', { timeout: 60000 });
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 60000 });
   rows.push(await page.evaluate(marks => {
     const wasm = performance.getEntriesByType('resource').find(r => r.name.endsWith('_bg.wasm'));
     const at = Object.fromEntries(marks.map(m => [m, performance.getEntriesByName(`corescope:${m}`)[0]?.startTime ?? NaN]));
