@@ -63,10 +63,16 @@ for glue in dist/pkg-single/corescope.js dist/pkg-worker/corescope_worker.js; do
     exit 1
   fi
 done
-# The worker module has the batch loop and none of the page's exports.
+# The worker module has the batch loop and none of the page's exports, and its glue imports
+# nothing: the page makes each isolated worker's script of it, a blob with no folder to
+# resolve an import in.
 for glue in dist/pkg-worker*/corescope_worker.js; do
   grep -q 'export function isolated_worker_main' "$glue" && ! grep -q 'start_app' "$glue" ||
     { echo "error: $glue is not the workers' module (isolated_worker_main only, no start_app)" >&2; exit 1; }
+  if grep -Eq '^\s*(import\s|export\s.*\sfrom\s)' "$glue"; then
+    echo "error: $glue imports other files; an isolated worker's script is made of it alone" >&2
+    exit 1
+  fi
 done
 # binaryen's wasm-opt (npm; Debian's is too old for threads and current wasm-bindgen output):
 # -O3 keeps the workloads' loops as fast as LLVM left them while it shrinks the rest, and the

@@ -93,14 +93,29 @@ export function servedPage() {
   return env;
 }
 
-/** The glue each live isolated worker of `page` imported (a path such as
- * `/pkg-worker/corescope_worker.js`), from the worker's own resource timings. */
+/**
+ * How each live isolated worker of `page` loaded its module: `{ script, glue, fetched }`. A
+ * worker started from a script the page made of a glue has `script: 'blob'`, and `glue` lists
+ * the glues the page fetched to make such scripts of (the page's CSP keeps a test from reading a
+ * blob). A worker started from the bootstrap has its path as `script`, and `glue` lists the glues
+ * it imported. `fetched` is every resource the worker loaded itself, from its own timings.
+ */
 export async function isolatedWorkerGlues(page) {
+  const glue = /\/corescope(_worker)?\.js$/;
+  const made = (await page.evaluate(() => performance.getEntriesByType('resource')
+    .filter(r => r.initiatorType === 'fetch').map(r => r.name))).filter(u => glue.test(u)).map(u => new URL(u).pathname);
   const glues = [];
-  // Only the isolated workers' bootstrap: a pool thread, blocked in a wait, never answers.
-  for (const worker of page.workers().filter(w => w.url().endsWith('/isolated_worker.js'))) {
+  for (const worker of page.workers()) {
+    const url = new URL(worker.url());
+    // Only the isolated workers (a blob's fragment names them): a pool thread, blocked in a
+    // wait, never answers.
+    if (url.hash !== '#corescope-isolated' && !url.pathname.endsWith('/isolated_worker.js')) continue;
     const [name, urls] = await worker.evaluate(() => [self.name, performance.getEntriesByType('resource').map(r => r.name)]);
-    if (name === 'corescope-isolated') glues.push(urls.filter(u => /\/corescope(_worker)?\.js$/.test(u)).map(u => new URL(u).pathname));
+    const fetched = urls.map(u => new URL(u).pathname);
+    if (name !== 'corescope-isolated') continue;
+    glues.push(url.protocol === 'blob:'
+      ? { script: 'blob', glue: made, fetched }
+      : { script: url.pathname, glue: fetched.filter(u => glue.test(u)), fetched });
   }
   return glues;
 }

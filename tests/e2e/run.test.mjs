@@ -43,10 +43,11 @@ test('the pool\'s host starts with the page, and isolated workers load the worke
   assert.ok(marks['host: instantiating the module'] < marks['pool-ready'], `the host's phases are marked: ${JSON.stringify(marks)}`);
   // A checked run of 10 squares on the page's reused isolated pool, whose workers stay alive.
   await page.evaluate(() => window.corescope.bench_run('pool', 5, 100, 10, 2));
-  // What each isolated worker imported: the workers' glue, never the page's.
+  // What each isolated worker loaded: the workers' glue, never the page's.
   const glues = await isolatedWorkerGlues(page);
   assert.equal(glues.length, 2, 'the reused pool\'s two workers');
-  for (const glue of glues) assert.deepEqual(glue, ['/pkg-worker/corescope_worker.js']);
+  // Each started from the script the page made of the workers' glue: no fetch of its own.
+  for (const glue of glues) assert.deepEqual(glue, { script: 'blob', glue: ['/pkg-worker/corescope_worker.js'], fetched: [] });
   assert.deepEqual(errors, []);
   await page.close();
 });

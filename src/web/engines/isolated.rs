@@ -29,17 +29,14 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 #[wasm_bindgen(module = "/src/web/engines/isolated_worker.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = spawnIsolatedWorker, catch)]
-    fn spawn_isolated_worker() -> Result<Worker, JsValue>;
+    #[wasm_bindgen(js_name = startIsolatedWorker, catch)]
+    fn start_isolated_worker(
+        page_glue_url: &JsValue,
+        page_module: &JsValue,
+    ) -> Result<Worker, JsValue>;
     #[cfg(feature = "page")]
     #[wasm_bindgen(js_name = useWorkerModule)]
     fn use_worker_module_js(glue_url: &str, compiling: &js_sys::Promise);
-    #[wasm_bindgen(js_name = bootIsolatedWorker, catch)]
-    fn boot_isolated_worker(
-        worker: &Worker,
-        page_glue_url: &JsValue,
-        page_module: &JsValue,
-    ) -> Result<(), JsValue>;
 }
 
 /// Called by `boot.js` before the page starts: isolated workers load the worker module (see
@@ -154,8 +151,9 @@ impl Handle {
     /// Creates the worker and sends it the module; does not wait for it.
     fn launch() -> Result<Self, String> {
         let launched_epoch_ms = epoch_ms();
-        let worker =
-            spawn_isolated_worker().map_err(|e| format!("could not start a worker: {e:?}"))?;
+        let (glue_url, module) = spawned::page_module();
+        let worker = start_isolated_worker(&glue_url, &module)
+            .map_err(|e| format!("could not start a worker: {e:?}"))?;
         let (tx, rx) = mpsc::unbounded();
         let on_message = {
             let tx = tx.clone();
@@ -184,9 +182,6 @@ impl Handle {
             let _ = tx.unbounded_send(Incoming::Error(format!("it trapped: {}", event.message())));
         };
         let worker = Spawned::new(worker, Kind::Isolated, on_message, on_error);
-        let (glue_url, module) = spawned::page_module();
-        boot_isolated_worker(worker.worker(), &glue_url, &module)
-            .map_err(|e| format!("could not send the module to a worker: {e:?}"))?;
         Ok(Self {
             worker,
             inbox: rx,

@@ -1,29 +1,34 @@
 // The isolated worker's bootstrap. JavaScript because a Worker can only start from a script URL,
 // and only a script can load the wasm-bindgen glue into the new worker. This file is both:
-// the page imports it (through the glue) for spawnIsolatedWorker(), and each isolated worker
-// runs it as its main script, recognised by its name.
+// the page imports it (through the glue) for startIsolatedWorker(), and each isolated worker
+// started from the page's module runs it as its main script, recognised by its name.
 //
 // A worker gets a compiled WebAssembly.Module by message and instantiates it with NO memory, so
 // the glue creates a fresh one: statics (a global total, say) are its own, exactly like a
 // process's copy. It never fetches the .wasm by a guessed name. The module is the worker module
 // (worker/: the workloads and the batch loop, a fraction of the page's), which boot.js compiles
 // as the page starts; until it has, or where it could not, the page's own module.
+//
+// A worker of the worker module fetches nothing: its script is that module's glue with
+// `startInWorker` appended, made once on the page as a blob. Fetching the script and then the
+// glue (each a request to the server, revalidated) was a third of an isolated worker's start.
 
 const WORKER_NAME = 'corescope-isolated';
 
-export function spawnIsolatedWorker() {
-  return new Worker(new URL(import.meta.url), { type: 'module', name: WORKER_NAME });
-}
-
-/** The worker module's glue URL and, once compiled, the module; null while there is none. */
+/** The worker module: its glue's URL and, once ready, the module and a worker script for it. */
 let workerModule = null;
 
 /** Called through the page's module by boot.js: the worker module, as it compiles. */
 export function useWorkerModule(glueUrl, compiling) {
-  const offered = { glueUrl, module: null };
+  const offered = { glueUrl, module: null, script: null };
   workerModule = offered;
-  compiling.then(
-    (module) => { offered.module = module; },
+  Promise.all([compiling, glueSource(glueUrl)]).then(
+    ([module, source]) => {
+      // The fragment names the script where a browser (or a test) lists the page's workers.
+      offered.script = URL.createObjectURL(
+        new Blob([source, `\n(${startInWorker})();\n`], { type: 'text/javascript' })) + `#${WORKER_NAME}`;
+      offered.module = module;
+    },
     (e) => {
       console.warn(`isolated workers load the page's module: the worker module did not load (${e})`);
       if (workerModule === offered) workerModule = null;
@@ -31,11 +36,41 @@ export function useWorkerModule(glueUrl, compiling) {
   );
 }
 
-/** Sends `worker` the module to load: the worker module if it is compiled, else the page's. */
-export function bootIsolatedWorker(worker, pageGlueUrl, pageModule) {
-  worker.postMessage(workerModule?.module
-    ? { glueUrl: workerModule.glueUrl, module: workerModule.module }
-    : { glueUrl: pageGlueUrl, module: pageModule });
+/** The worker module's glue, which must import nothing: a blob's relative imports resolve nowhere. */
+async function glueSource(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
+  const source = await response.text();
+  if (/^\s*(import|export\s.*\sfrom)\s/m.test(source)) throw new Error(`${url} imports other files`);
+  return source;
+}
+
+/**
+ * A new isolated worker, sent the module to load: the worker module if it is ready (its own
+ * script, no fetch), else the page's (this file, which then imports the page's glue).
+ */
+export function startIsolatedWorker(pageGlueUrl, pageModule) {
+  const own = workerModule?.script ? workerModule : null;
+  const worker = new Worker(own ? own.script : new URL(import.meta.url), { type: 'module', name: WORKER_NAME });
+  worker.postMessage(own ? { module: own.module } : { glueUrl: pageGlueUrl, module: pageModule });
+  return worker;
+}
+
+/**
+ * Runs in a worker of the worker module, appended to its glue, whose `initSync` and
+ * `isolated_worker_main` are then in scope: instantiate the module sent, and answer.
+ */
+function startInWorker() {
+  self.addEventListener('message', ({ data }) => {
+    try {
+      self.postMessage({ kind: 'progress', message: 'instantiating the module' });
+      initSync({ module: data.module });
+      isolated_worker_main();
+      self.postMessage({ kind: 'ready' });
+    } catch (e) {
+      self.postMessage({ kind: 'failed', message: String(e && e.stack || e) });
+    }
+  }, { once: true });
 }
 
 if (typeof WorkerGlobalScope !== 'undefined' && self.name === WORKER_NAME) {

@@ -131,11 +131,6 @@ impl Spawned {
         }
     }
 
-    /// The worker.
-    pub(crate) fn worker(&self) -> &Worker {
-        &self.worker
-    }
-
     /// Sends the bootstrap what it needs to load this module: the glue's URL, the compiled
     /// module, and `fields`.
     #[cfg(feature = "threads")]
