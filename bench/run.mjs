@@ -105,10 +105,15 @@ try {
 
   log('micro-benchmarks…');
   const square = WORKLOADS.indexOf('square');
+  // Each run's elapsed, and the medians of what came before its first task, its tasks, and
+  // what came after its last task (the engine's fixed cost: messages, waking threads, replies).
   const runs = async (mode, k) => {
-    const xs = [];
-    for (let rep = 0; rep < Math.max(cfg.reps, 3); rep++) xs.push((await browser.call('bench_run', mode, square, 100, cfg.tiny, k)).elapsed_ms);
-    return summarize(xs);
+    const measured = [];
+    for (let rep = 0; rep < Math.max(cfg.reps, 3); rep++) measured.push(await browser.call('bench_run', mode, square, 100, cfg.tiny, k));
+    const median = f => summarize(measured.map(f))?.median;
+    const s = summarize(measured.map(m => m.elapsed_ms));
+    return s && { ...s, to_first_ms: median(m => m.first_start_ms), tasks_ms: median(m => m.last_end_ms - m.first_start_ms),
+      after_last_ms: median(m => m.elapsed_ms - m.last_end_ms) };
   };
   const shared = await runs('shared', hc);
   const dispatch = shared && { ...shared, median: shared.median / cfg.tiny, min: shared.min / cfg.tiny, max: shared.max / cfg.tiny };

@@ -87,8 +87,13 @@ export function figures(r) {
     }
     add('largest link: a click on the chart\'s view → drawn', l.click?.median, 'ms', { at_most: 100 }, 1);
   }
-  add('shared-pool dispatch cost per tiny task', r.dispatch?.median * 1000, 'µs', null, 1);
-  add(`isolated worker spawn-to-ready (median of ${r.spawn?.n ?? 0})`, r.spawn?.median, 'ms', { at_most: 40 }, 1);
+  add('shared-pool dispatch cost per tiny task', r.dispatch?.median * 1000, 'µs', { at_most: 1 }, 2);
+  if (r.dispatch?.to_first_ms != null) {
+    add(`shared pool, ${r.tiny_tasks} tiny tasks: page → first task started`, r.dispatch.to_first_ms, 'ms', null, 3);
+    add('… first task started → last one ended', r.dispatch.tasks_ms, 'ms', null, 3);
+    add('… last task ended → every result on the page', r.dispatch.after_last_ms, 'ms', null, 3);
+  }
+  add(`isolated worker spawn-to-ready (median of ${r.spawn?.n ?? 0})`, r.spawn?.median, 'ms', { at_most: 10 }, 1);
   add(`postMessage round trip (median of ${r.trips?.n ?? 0})`, r.trips?.median * 1000, 'µs', null, 1);
   const echo = r.references?.js_echo, python = r.references?.python;
   if (echo) {

@@ -39,7 +39,7 @@ test('figures compare each workload with its native twin and check the targets',
       { workload: 0, workload_name: 'loop', mode: 'shared', workers: 1, samples_ms: [126, 120], summary: s(120), native: s(100) },
       { workload: 0, workload_name: 'loop', mode: 'shared', workers: 2, summary: s(80), native: s(50) },
     ],
-    dispatch: s(0.004),
+    dispatch: { ...s(0.004), to_first_ms: 0.2, tasks_ms: 3.5, after_last_ms: 0.3 },
     spawn: s(30),
     trips: s(0.05),
     pool_created: s(90),
@@ -64,6 +64,13 @@ test('figures compare each workload with its native twin and check the targets',
   assert.equal(f['loop: first run, 1 shared-memory worker ÷ serial'].value, 0.6);
   assert.equal(f['loop: first run, 1 shared-memory worker ÷ serial'].met, false);
   assert.equal(f['shared-pool dispatch cost per tiny task'].value, 4);
+  assert.equal(f['shared-pool dispatch cost per tiny task'].met, false, '4 µs, over 1');
+  // Where a shared run's time went: before its first task, its tasks, after its last.
+  assert.equal(f['shared pool, 1000 tiny tasks: page → first task started'].value, 0.2);
+  assert.equal(f['… first task started → last one ended'].value, 3.5);
+  assert.equal(f['… last task ended → every result on the page'].value, 0.3);
+  // 30 ms, over 10.
+  assert.equal(f['isolated worker spawn-to-ready (median of 5)'].met, false);
   // References measured in the same run: 50 µs ÷ 40 µs = 1.25, over 1.2.
   assert.equal(f["postMessage round trip ÷ a plain-JS echo worker's (same browser)"].value, 1.25);
   assert.equal(f["postMessage round trip ÷ a plain-JS echo worker's (same browser)"].met, false);

@@ -16,6 +16,10 @@ struct Measured {
     /// The page's longest long task, and longest gap between timer ticks, during a worker run.
     longest_task_ms: Option<f64>,
     longest_gap_ms: Option<f64>,
+    /// When the first task started and the last one ended, on the run's clock: what came before
+    /// and after the tasks is the engine's fixed cost (start-up, messages, waking threads).
+    first_start_ms: f64,
+    last_end_ms: f64,
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
@@ -50,8 +54,14 @@ pub async fn bench_run(
     let run = outcome.map_err(|e| JsValue::from_str(&e.to_string()))?;
     // A serial run's probe measures its freeze, not a worker run's gaps.
     let probe = probe.filter(|p| p.worker_runs > 0);
+    let records = &run.run.records;
     to_js(&Measured {
         elapsed_ms: run.run.elapsed_ms,
+        first_start_ms: records
+            .iter()
+            .map(|r| r.start_ms)
+            .fold(f64::INFINITY, f64::min),
+        last_end_ms: records.iter().map(|r| r.end_ms).fold(0.0, f64::max),
         longest_task_ms: probe.and_then(|p| p.longest_task_ms),
         longest_gap_ms: probe.map(|p| p.longest_gap_ms),
     })
