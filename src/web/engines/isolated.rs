@@ -24,6 +24,8 @@ use futures::channel::mpsc;
 use futures::future::{join_all, try_join_all};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
@@ -127,11 +129,61 @@ pub(crate) enum Reply {
     Failed(String),
 }
 
-/// What arrives from a worker: its bootstrap's word (ready/failed) or a batch's reply.
+/// What arrives from a worker: its bootstrap's word (ready/failed) or a batch's reply, with
+/// when the page had it read (on the epoch clock).
 enum Incoming {
     Ready,
-    Reply(Reply),
+    Reply(Reply, f64),
     Error(String),
+}
+
+/// A pool run's chunks, shared by its workers' message handlers: each hands its worker the next
+/// chunk the moment the worker's answer is read, as a CPython pool's process takes its next
+/// chunk from the pipe as soon as it is free. The page's run gets to an answer only on its next
+/// turn, after whatever else the page has to do; a worker that waited for it stood idle.
+struct Queue {
+    run: u64,
+    job: Job,
+    chunk: usize,
+    next: Cell<usize>,
+}
+
+impl Queue {
+    /// The next chunk's task indices, unless every task has been handed out.
+    fn take(&self) -> Option<Vec<usize>> {
+        let first = self.next.get();
+        if first >= self.job.tasks {
+            return None;
+        }
+        let last = (first + self.chunk).min(self.job.tasks);
+        self.next.set(last);
+        Some((first..last).collect())
+    }
+}
+
+/// A chunk a worker's message handler sent it from the run's [`Queue`]: its tasks and when it
+/// was sent, or why it could not be sent.
+type Fed = Result<(Vec<usize>, f64), String>;
+
+/// Sends the worker its next chunk from `queue`, if one is left; what was sent joins `fed`, in
+/// the order sent (the handler may answer several before the page's run gets to them).
+fn feed(worker: &Worker, queue: &Queue, fed: &RefCell<VecDeque<Fed>>) {
+    let Some(indices) = queue.take() else {
+        return;
+    };
+    let batch = Batch {
+        run: queue.run,
+        job: queue.job.clone(),
+        indices,
+        reserve: 0,
+    };
+    let (message, transfer) = written(&batch);
+    let sent = epoch_ms();
+    let posted = worker
+        .post_message_with_transfer(&message, &transfer)
+        .map(|()| (batch.indices, sent))
+        .map_err(|e| format!("could not send tasks to a worker: {e:?}"));
+    fed.borrow_mut().push_back(posted);
 }
 
 /// The page's handle on one isolated worker; the worker is terminated when the handle drops.
@@ -145,6 +197,11 @@ struct Handle {
     warmed: Warmed<&'static str>,
     /// Bytes its memory has been grown to hold for tasks.
     reserved: u64,
+    /// While a pool run is on, its chunks: the message handler sends the worker its next one
+    /// as soon as an answer is read (see [`Queue`]) ...
+    queue: Rc<RefCell<Option<Rc<Queue>>>>,
+    /// ... and leaves here what it sent, in order, for the run to wait on.
+    fed: Rc<RefCell<VecDeque<Fed>>>,
 }
 
 impl Handle {
@@ -155,16 +212,24 @@ impl Handle {
         let worker = start_isolated_worker(&glue_url, &module)
             .map_err(|e| format!("could not start a worker: {e:?}"))?;
         let (tx, rx) = mpsc::unbounded();
+        let queue = Rc::new(RefCell::new(None::<Rc<Queue>>));
+        let fed = Rc::new(RefCell::new(VecDeque::new()));
         let on_message = {
             let tx = tx.clone();
+            let (worker, queue, fed) = (worker.clone(), Rc::clone(&queue), Rc::clone(&fed));
             move |event: MessageEvent| {
                 let data = event.data();
                 let incoming = match is_written(&data) {
-                    true => read::<Reply>(&data)
-                        .map(Incoming::Reply)
-                        .unwrap_or_else(|e| {
-                            Incoming::Error(format!("unreadable message from a worker: {e}"))
-                        }),
+                    true => match read::<Reply>(&data) {
+                        Ok(reply) => {
+                            let read_at = epoch_ms();
+                            if let (Reply::Done(_), Some(queue)) = (&reply, &*queue.borrow()) {
+                                feed(&worker, queue, &fed);
+                            }
+                            Incoming::Reply(reply, read_at)
+                        }
+                        Err(e) => Incoming::Error(format!("unreadable message from a worker: {e}")),
+                    },
                     false => match note(&data) {
                         (Some(kind), _) if kind == "ready" => Incoming::Ready,
                         (Some(kind), why) if kind == "panic" => {
@@ -189,6 +254,8 @@ impl Handle {
             ready_epoch_ms: None,
             warmed: Warmed::new(),
             reserved: 0,
+            queue,
+            fed,
         })
     }
 
@@ -217,7 +284,7 @@ impl Handle {
                 Ok(at - self.launched_epoch_ms)
             }
             Incoming::Error(why) => Err(RunError::Failed(why)),
-            Incoming::Reply(_) => Err(RunError::Failed(
+            Incoming::Reply(..) => Err(RunError::Failed(
                 "a worker answered before it was ready".into(),
             )),
         }
@@ -246,11 +313,6 @@ impl Handle {
         reserve: u64,
         cancel: &Cancel,
     ) -> Result<(Vec<Done>, (f64, f64)), RunError> {
-        let tasks = match (indices.first(), indices.last()) {
-            (Some(a), Some(b)) if a == b => format!("task {a}"),
-            (Some(a), Some(b)) => format!("tasks {a}–{b}"),
-            _ => "an empty batch".to_string(),
-        };
         let batch = Batch {
             run,
             job: job.clone(),
@@ -260,8 +322,23 @@ impl Handle {
         let (message, transfer) = written(&batch);
         let sent = epoch_ms();
         self.worker.post_transferring(&message, &transfer)?;
+        self.answer(batch.indices, sent, cancel).await
+    }
+
+    /// Waits for the answer to the batch of `indices` sent at `sent` (epoch clock); returns what
+    /// the worker did, and when the batch was sent and its answer read.
+    async fn answer(
+        &mut self,
+        indices: Vec<usize>,
+        sent: f64,
+        cancel: &Cancel,
+    ) -> Result<(Vec<Done>, (f64, f64)), RunError> {
+        let tasks = match (indices.first(), indices.last()) {
+            (Some(a), Some(b)) if a == b => format!("task {a}"),
+            (Some(a), Some(b)) => format!("tasks {a}–{b}"),
+            _ => "an empty batch".to_string(),
+        };
         let reply = self.reply_or_give_up(cancel).await;
-        let received = epoch_ms();
         let failed = |why: String| {
             RunError::Failed(format!(
                 "{tasks} failed in an isolated worker: {why}. The worker was stopped and will be \
@@ -269,10 +346,10 @@ impl Handle {
             ))
         };
         match reply {
-            Ok(Incoming::Reply(Reply::Done(ran))) => {
-                Ok((ran.tasks(&batch.indices).map_err(failed)?, (sent, received)))
+            Ok(Incoming::Reply(Reply::Done(ran), received)) => {
+                Ok((ran.tasks(&indices).map_err(failed)?, (sent, received)))
             }
-            Ok(Incoming::Reply(Reply::Failed(why)) | Incoming::Error(why)) => Err(failed(why)),
+            Ok(Incoming::Reply(Reply::Failed(why), _) | Incoming::Error(why)) => Err(failed(why)),
             Ok(Incoming::Ready) => Err(RunError::Failed("a worker said ready twice".into())),
             Err(Gave::Up) => Err(RunError::Failed(format!(
                 "a worker stopped answering: no reply for {tasks} within {:.1} s; it was stopped \
@@ -282,6 +359,18 @@ impl Handle {
             Err(Gave::Cancelled) => Err(RunError::Cancelled),
             Err(Gave::Closed(why)) => Err(RunError::Failed(why)),
         }
+    }
+
+    /// Hands the worker's message handler `queue`'s chunks to send (or, with `None`, stops it);
+    /// forgets any chunk it sent.
+    fn feed_from(&self, queue: Option<Rc<Queue>>) {
+        *self.queue.borrow_mut() = queue;
+        self.fed.borrow_mut().clear();
+    }
+
+    /// The earliest chunk the message handler sent and the run has not waited on yet.
+    fn take_fed(&self) -> Option<Fed> {
+        self.fed.borrow_mut().pop_front()
     }
 
     /// The worker's next message, unless the run is cancelled first (checked every 10 ms) or
@@ -447,35 +536,49 @@ impl Collector {
     }
 }
 
-/// Hands out chunks of tasks to `handles` as each comes free.
+/// Hands out chunks of tasks to `handles` as each comes free: each worker's first from here,
+/// the rest from its message handler as its answers arrive (see [`Queue`]).
 async fn map_on(
     handles: &mut [Handle],
     job: &Job,
     collector: &RefCell<Collector>,
     cancel: &Cancel,
 ) -> Result<(), RunError> {
-    let run = next_run_id();
-    let chunk = chunk_size(job.tasks, handles.len());
-    let next = Cell::new(0usize);
+    let queue = Rc::new(Queue {
+        run: next_run_id(),
+        job: job.clone(),
+        chunk: chunk_size(job.tasks, handles.len()),
+        next: Cell::new(0),
+    });
+    for handle in handles.iter() {
+        handle.feed_from(Some(Rc::clone(&queue)));
+    }
     let loops = handles.iter_mut().enumerate().map(|(worker, handle)| {
-        let next = &next;
+        let queue = &queue;
         async move {
+            cancel.check()?;
+            let Some(indices) = queue.take() else {
+                return Ok::<(), RunError>(());
+            };
+            let mut answered = handle.run_batch(queue.run, job, indices, cancel).await?;
             loop {
-                cancel.check()?;
-                let first = next.get();
-                if first >= job.tasks {
-                    return Ok::<(), RunError>(());
-                }
-                let last = (first + chunk).min(job.tasks);
-                next.set(last);
-                let (done, span) = handle
-                    .run_batch(run, job, (first..last).collect(), cancel)
-                    .await?;
+                let (done, span) = answered;
                 collector.borrow_mut().add(worker, done, span);
+                // The next chunk the handler sent, as an answer arrived, if any was left.
+                let Some(fed) = handle.take_fed() else {
+                    return Ok(());
+                };
+                let (indices, sent) = fed.map_err(RunError::Failed)?;
+                cancel.check()?;
+                answered = handle.answer(indices, sent, cancel).await?;
             }
         }
     });
-    join_all(loops).await.into_iter().collect()
+    let outcome = join_all(loops).await.into_iter().collect();
+    for handle in handles.iter() {
+        handle.feed_from(None);
+    }
+    outcome
 }
 
 /// Starts `k` workers and waits for all; returns them and the longest spawn-to-ready.
