@@ -77,6 +77,8 @@ test('a script runs on every engine, checked; a broken one says where; an endles
 test('the playground\'s isolated workers load the workers\' module with the interpreter', async () => {
   const { page, errors } = await openPage(env.browser, `${env.server.url}play?bench`);
   await poolReady(page, errors);
+  // Workers start from a script of the workers' glue once the page has made it.
+  await page.waitForFunction(() => performance.getEntriesByName('corescope:worker-script-ready').length > 0);
   // A checked run on the reused pool, whose workers stay alive: four tasks of 20 + i.
   const [, total] = await page.evaluate(() => window.corescope.bench_script('pool', 'fn task(i) { 20 + i }', 4, 2));
   assert.equal(total, 0, 'the page\'s total is untouched by isolated workers');

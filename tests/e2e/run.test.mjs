@@ -41,6 +41,8 @@ test('the pool\'s host starts with the page, and isolated workers load the worke
     .map(m => [m.name.replace('corescope:', ''), m.startTime])));
   assert.ok(marks['pool-host-spawned'] < marks['module-ready'], `the host was started by boot.js: ${JSON.stringify(marks)}`);
   assert.ok(marks['host: instantiating the module'] < marks['pool-ready'], `the host's phases are marked: ${JSON.stringify(marks)}`);
+  // Workers start from a script of the workers' glue once the page has made it.
+  await page.waitForFunction(() => performance.getEntriesByName('corescope:worker-script-ready').length > 0);
   // A checked run of 10 squares on the page's reused isolated pool, whose workers stay alive.
   await page.evaluate(() => window.corescope.bench_run('pool', 5, 100, 10, 2));
   // What each isolated worker loaded: the workers' glue, never the page's.
@@ -48,6 +50,29 @@ test('the pool\'s host starts with the page, and isolated workers load the worke
   assert.equal(glues.length, 2, 'the reused pool\'s two workers');
   // Each started from the script the page made of the workers' glue: no fetch of its own.
   for (const glue of glues) assert.deepEqual(glue, { script: 'blob', glue: ['/pkg-worker/corescope_worker.js'], fetched: [] });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('an isolated worker whose script does not load is reported as such, with no page error', async () => {
+  const { page, errors } = await openPage(env.browser, `${env.server.url}?bench`);
+  await page.waitForSelector('#pool[data-ready=true]', { state: 'attached', timeout: 30_000 });
+  // Every isolated worker is started from a script the server does not have.
+  const why = await page.evaluate(async () => {
+    const Real = window.Worker;
+    window.Worker = class extends Real {
+      constructor(url, options) { super(options?.name === 'corescope-isolated' ? '/no-such-script.js' : url, options); }
+    };
+    try {
+      await window.corescope.bench_run('isolated', 5, 100, 10, 2);
+      return 'the run succeeded';
+    } catch (e) {
+      return String(e);
+    } finally {
+      window.Worker = Real;
+    }
+  });
+  assert.match(why, /its script did not load/);
   assert.deepEqual(errors, []);
   await page.close();
 });

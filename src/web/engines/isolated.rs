@@ -27,7 +27,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::{ErrorEvent, MessageEvent, Worker};
+use web_sys::{MessageEvent, Worker};
 
 #[wasm_bindgen(module = "/src/web/engines/isolated_worker.js")]
 extern "C" {
@@ -243,8 +243,11 @@ impl Handle {
                 let _ = tx.unbounded_send(incoming);
             }
         };
-        let on_error = move |event: ErrorEvent| {
-            let _ = tx.unbounded_send(Incoming::Error(format!("it trapped: {}", event.message())));
+        let on_error = move |message: Option<String>| {
+            let _ = tx.unbounded_send(Incoming::Error(match message {
+                Some(message) => format!("it trapped: {message}"),
+                None => "its script did not load".into(),
+            }));
         };
         let worker = Spawned::new(worker, Kind::Isolated, on_message, on_error);
         Ok(Self {

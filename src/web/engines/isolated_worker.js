@@ -22,17 +22,25 @@ let workerModule = null;
 export function useWorkerModule(glueUrl, compiling) {
   const offered = { glueUrl, module: null, script: null };
   workerModule = offered;
-  Promise.all([compiling, glueSource(glueUrl)]).then(
-    ([module, source]) => {
-      // The fragment names the script where a browser (or a test) lists the page's workers.
-      offered.script = URL.createObjectURL(
-        new Blob([source, `\n(${startInWorker})();\n`], { type: 'text/javascript' })) + `#${WORKER_NAME}`;
-      offered.module = module;
-    },
+  compiling.then(
+    (module) => { offered.module = module; },
     (e) => {
       console.warn(`isolated workers load the page's module: the worker module did not load (${e})`);
       if (workerModule === offered) workerModule = null;
     },
+  );
+  // A script of its own once the glue is in too; without one, workers import the glue.
+  Promise.all([compiling, glueSource(glueUrl)]).then(
+    ([, source]) => {
+      // The fragment names the script where a browser (or a test) lists the page's workers.
+      offered.script = URL.createObjectURL(
+        new Blob([source, `\n(${startInWorker})();\n`], { type: 'text/javascript' })) + `#${WORKER_NAME}`;
+      performance.mark('corescope:worker-script-ready');
+    },
+    (e) => compiling.then(
+      () => console.warn(`isolated workers import the worker module's glue: no script could be made of it (${e})`),
+      () => {}, // reported above
+    ),
   );
 }
 
@@ -46,13 +54,32 @@ async function glueSource(url) {
 }
 
 /**
- * A new isolated worker, sent the module to load: the worker module if it is ready (its own
- * script, no fetch), else the page's (this file, which then imports the page's glue).
+ * A new isolated worker, sent the module to load: the worker module if it is compiled (from its
+ * own script, without a fetch, once there is one), else the page's (from this file, which then
+ * imports the module's glue).
  */
 export function startIsolatedWorker(pageGlueUrl, pageModule) {
-  const own = workerModule?.script ? workerModule : null;
-  const worker = new Worker(own ? own.script : new URL(import.meta.url), { type: 'module', name: WORKER_NAME });
-  worker.postMessage(own ? { module: own.module } : { glueUrl: pageGlueUrl, module: pageModule });
+  const own = workerModule?.module ? workerModule : null;
+  let worker = null;
+  if (own?.script) {
+    try {
+      worker = new Worker(own.script, { type: 'module', name: WORKER_NAME });
+    } catch (e) {
+      console.warn(`isolated workers import the worker module's glue: its script was refused (${e})`);
+      own.script = null;
+    }
+  }
+  const message = worker ? { module: own.module }
+    : own ? { glueUrl: own.glueUrl, module: own.module }
+      : { glueUrl: pageGlueUrl, module: pageModule };
+  worker ??= new Worker(new URL(import.meta.url), { type: 'module', name: WORKER_NAME });
+  try {
+    worker.postMessage(message);
+  } catch (e) {
+    // Not yet the page's to end: it would run, and count, for nothing.
+    worker.terminate();
+    throw e;
+  }
   return worker;
 }
 

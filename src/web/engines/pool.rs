@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::{ErrorEvent, MessageEvent, Worker};
+use web_sys::{MessageEvent, Worker};
 
 #[wasm_bindgen(module = "/src/web/engines/pool_host.js")]
 extern "C" {
@@ -145,11 +145,10 @@ impl Pool {
                 let _ = tx.unbounded_send(incoming);
             }
         };
-        let on_error = move |event: ErrorEvent| {
-            event.prevent_default();
+        let on_error = move |message: Option<String>| {
             let _ = tx.unbounded_send(Incoming::Failed(format!(
                 "the pool's host failed: {}",
-                event.message()
+                message.as_deref().unwrap_or("its script did not load")
             )));
         };
         let host = Spawned::new(worker, Kind::PoolHost, on_message, on_error);

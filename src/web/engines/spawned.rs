@@ -5,14 +5,15 @@
 //! `Worker`; unless a handler cancels it, the browser then reports it again as an uncaught
 //! error of the page itself. The engine that ran the task reports it, so every such event is
 //! cancelled here, also after the worker is dropped: a trap's error can still be on its way
-//! then, behind the panic message that ended the run.
+//! then, behind the panic message that ended the run. A worker whose script cannot be fetched,
+//! parsed or allowed gets a plain `error` event, with no message.
 
 use crate::web::engines::message::is_written;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{ErrorEvent, MessageEvent, Worker};
+use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 
 #[wasm_bindgen]
 extern "C" {
@@ -80,18 +81,19 @@ pub(crate) struct Spawned {
     /// How far its start has got, as its bootstrap last said (`{kind: 'progress', message}`).
     reached: Rc<RefCell<String>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
 }
 
 impl Spawned {
     /// Takes `worker` (just created by its bootstrap script), counts it as a `kind`, and hands
-    /// its messages and uncaught errors to the handlers; the errors are not reported again as
-    /// the page's own. Its bootstrap's progress notes are kept for [`Spawned::reached`].
+    /// its messages and uncaught errors to the handlers: an error's message, or `None` for a
+    /// script that did not load. The errors are not reported again as the page's own. Its
+    /// bootstrap's progress notes are kept for [`Spawned::reached`].
     pub(crate) fn new(
         worker: Worker,
         kind: Kind,
         mut on_message: impl FnMut(MessageEvent) + 'static,
-        mut on_error: impl FnMut(ErrorEvent) + 'static,
+        mut on_error: impl FnMut(Option<String>) + 'static,
     ) -> Self {
         count(kind, 1);
         let reached = Rc::new(RefCell::new(String::from("loading the worker's script")));
@@ -116,9 +118,11 @@ impl Spawned {
                 on_message(event);
             })
         };
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
             event.prevent_default();
-            on_error(event);
+            // A trap or an uncaught error comes with its message (an ErrorEvent); a script that
+            // could not be fetched, parsed or allowed, as a plain event with none.
+            on_error(event.dyn_ref::<ErrorEvent>().map(ErrorEvent::message));
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
