@@ -9,11 +9,11 @@
 //! waits on its locks: it sends the host jobs ([`Request`]) and reads its answers ([`Reply`]),
 //! binary and transferred (see [`message`](super::message)).
 
-use crate::run::TaskRecord;
+use crate::run::Lane;
 use crate::web::engines::message::{is_written, read, written};
 use crate::web::engines::spawned::{self, Kind, Spawned, note};
 use crate::web::platform::now_ms;
-use crate::workloads::{Job, Value};
+use crate::workloads::Job;
 use futures::channel::mpsc;
 use futures::future::{Either, select};
 use futures::future::{LocalBoxFuture, Shared};
@@ -61,11 +61,11 @@ pub(crate) enum Request {
 /// Host → page.
 #[derive(Serialize, Deserialize)]
 pub(crate) enum Reply {
-    /// Run `run` ended: each task that finished, in completion order, and the host memory's
-    /// shared total.
+    /// Run `run` ended: the tasks that finished, as each loop ran them (see [`Lane`]), and the
+    /// host memory's shared total.
     Done {
         run: u64,
-        done: Vec<(TaskRecord, Value)>,
+        lanes: Vec<Lane>,
         page_total: i64,
         /// The size of the memory the host and its threads share, in bytes.
         memory_bytes: u64,

@@ -8,7 +8,7 @@
 
 use crate::cancel::Cancel;
 use crate::gil::{Gil, warm_call};
-use crate::run::TaskRecord;
+use crate::run::Lane;
 use crate::web::engines::Warmed;
 use crate::web::engines::message::{read, written};
 use crate::web::engines::pool::{Reply, Request};
@@ -79,8 +79,8 @@ struct Run {
     job: Job,
     gil: Option<Gil>,
     next: AtomicUsize,
-    /// Each finished task with its place in the completion order, added by each loop as it ends.
-    done: Mutex<Vec<(usize, TaskRecord, Value)>>,
+    /// The tasks each loop ran, added by each loop as it ends.
+    done: Mutex<Vec<Lane>>,
     /// Tasks ended so far: the next one's place in the completion order.
     ended: AtomicUsize,
     /// The task each pool thread is computing, by thread index: what a failure names.
@@ -108,14 +108,14 @@ impl Run {
 
     /// One of the run's loops: takes the next task until none is left or the run stops. The
     /// clock is read once per task (a task ends as the loop's next begins: the few instructions
-    /// between them are well under its resolution), and each record is kept by its thread with
-    /// its place in the completion order until the loop ends, so tasks that end together on
+    /// between them are well under its resolution), and the loop keeps what it ran, with each
+    /// task's place in the completion order, until it ends, so tasks that end together on
     /// different threads never wait on one lock.
     fn work(&self) {
         let thread = rayon::current_thread_index().expect("pool jobs run on pool threads");
-        // Room for an even share, so that a push between two tasks does not copy the list.
-        let mut mine = Vec::with_capacity(self.job.tasks.div_ceil(self.loops));
-        let mut at = Instant::now();
+        // Room for an even share, so that a push between two tasks does not copy the lists.
+        let share = self.job.tasks.div_ceil(self.loops);
+        let mut lane = Lane::new(thread, self.ms(Instant::now()), share);
         while !self.stop.is_cancelled() {
             let index = self.next.fetch_add(1, Ordering::Relaxed);
             if index >= self.job.tasks {
@@ -123,24 +123,16 @@ impl Run {
             }
             self.current[thread].store(index, Ordering::SeqCst);
             let (value, waited, holds) = run_task(&self.job, index, self.gil.as_ref(), &self.stop);
-            let end = Instant::now();
+            let end = self.ms(Instant::now());
             self.current[thread].store(IDLE, Ordering::SeqCst);
             let place = self.ended.fetch_add(1, Ordering::Relaxed);
-            let record = TaskRecord {
-                index,
-                worker: thread,
-                start_ms: self.ms(at),
-                end_ms: self.ms(end),
-                gil_wait_ms: waited.as_secs_f64() * 1000.0,
-                held: holds
-                    .into_iter()
-                    .map(|(a, b)| (self.ms(a), self.ms(b)))
-                    .collect(),
-            };
-            mine.push((place, record, value));
-            at = end;
+            let gil = self.gil.is_some().then(|| {
+                let held = holds.into_iter().map(|(a, b)| (self.ms(a), self.ms(b)));
+                (waited.as_secs_f64() * 1000.0, held.collect())
+            });
+            lane.push(index, place, end, value, gil);
         }
-        locked(&self.done).append(&mut mine);
+        locked(&self.done).push(lane);
         if self.loops_left.fetch_sub(1, Ordering::SeqCst) == 1
             && let Some(tx) = locked(&self.finished).take()
         {
@@ -273,7 +265,6 @@ async fn host_run(id: u64, job: Job, workers: usize, gil: bool, t0_epoch_ms: f64
     settle().await;
     let threads = rayon::current_num_threads();
     let workers = loops_for(workers);
-    let tasks = job.tasks;
     shared_counter::reset();
     let (tx, rx) = oneshot::channel();
     let t0 = Instant::now();
@@ -282,7 +273,7 @@ async fn host_run(id: u64, job: Job, workers: usize, gil: bool, t0_epoch_ms: f64
         job,
         gil: gil.then(Gil::new),
         next: AtomicUsize::new(0),
-        done: Mutex::new(Vec::with_capacity(tasks)),
+        done: Mutex::new(Vec::with_capacity(workers)),
         ended: AtomicUsize::new(0),
         current: (0..threads).map(|_| AtomicUsize::new(IDLE)).collect(),
         loops: workers,
@@ -302,14 +293,9 @@ async fn host_run(id: u64, job: Job, workers: usize, gil: bool, t0_epoch_ms: f64
         });
     }
     let _ = rx.await;
-    let mut done = std::mem::take(&mut *locked(&run.done));
-    done.sort_unstable_by_key(|(place, ..)| *place);
     reply(&Reply::Done {
         run: id,
-        done: done
-            .into_iter()
-            .map(|(_, record, value)| (record, value))
-            .collect(),
+        lanes: std::mem::take(&mut *locked(&run.done)),
         page_total: shared_counter::total(),
         memory_bytes: crate::web::platform::memory_bytes(),
     });

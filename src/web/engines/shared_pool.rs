@@ -12,7 +12,7 @@
 //! terminated and restarted before the run returns.
 
 use crate::cancel::Cancel;
-use crate::run::{RawRun, RunError};
+use crate::run::{RawRun, RunError, unpack};
 use crate::web::engines::pool::{self, Incoming, Reply, Request};
 use crate::web::engines::{Warmed, every_10_ms, next_run_id};
 use crate::web::platform::{epoch_ms, now_ms};
@@ -115,11 +115,14 @@ pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result
         match next {
             Some(Incoming::Reply(Reply::Done {
                 run: id,
-                done,
+                lanes,
                 page_total,
                 memory_bytes,
             })) if id == run => {
                 pool.note_memory(memory_bytes);
+                let done = unpack(lanes).map_err(|why| {
+                    RunError::Failed(format!("the shared-memory pool answered wrongly: {why}"))
+                })?;
                 break (done, page_total);
             }
             Some(Incoming::Reply(Reply::Fault { thread, task, why })) => {
