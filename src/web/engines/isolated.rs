@@ -24,7 +24,7 @@ use futures::channel::mpsc;
 use futures::future::{join_all, try_join_all};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::ops::Range;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker};
@@ -55,7 +55,7 @@ pub fn use_worker_module(glue_url: &str, compiling: js_sys::Promise) {
 pub(crate) struct Batch {
     pub(crate) run: u64,
     pub(crate) job: Job,
-    pub(crate) indices: Vec<usize>,
+    pub(crate) tasks: Range<usize>,
     /// Bytes of memory to grow to and touch before the tasks (see `reserve_memory`): sent
     /// untimed to a reused pool's workers, so its first timed run does not pay for it.
     #[serde(default)]
@@ -89,22 +89,21 @@ impl Ran {
         self.times.push(epoch_ms());
     }
 
-    /// Each of `indices` with its result and its start and end; says what is wrong with an
+    /// Each of `tasks` with its result and its start and end; says what is wrong with an
     /// answer that does not fit the batch it answers.
-    fn tasks(self, indices: &[usize]) -> Result<Vec<Done>, String> {
-        if self.values.len() != indices.len() || self.times.len() != indices.len() + 1 {
+    fn tasks(self, tasks: Range<usize>) -> Result<Vec<Done>, String> {
+        if self.values.len() != tasks.len() || self.times.len() != tasks.len() + 1 {
             return Err(format!(
                 "a worker answered a batch of {} tasks with {} results and {} times",
-                indices.len(),
+                tasks.len(),
                 self.values.len(),
                 self.times.len()
             ));
         }
-        Ok(indices
-            .iter()
+        Ok(tasks
             .zip(self.values)
             .zip(self.times.windows(2))
-            .map(|((&index, value), span)| Done {
+            .map(|((index, value), span)| Done {
                 index,
                 value,
                 start_epoch_ms: span[0],
@@ -130,60 +129,100 @@ pub(crate) enum Reply {
 }
 
 /// What arrives from a worker: its bootstrap's word (ready/failed) or a batch's reply, with
-/// when the page had it read (on the epoch clock).
+/// when the page had it read (on the epoch clock); or, in a pool run, that the worker's last
+/// chunk was answered (its handler took in every answer before, see [`Queue`]).
 enum Incoming {
     Ready,
     Reply(Reply, f64),
     Error(String),
+    Finished,
 }
 
-/// A pool run's chunks, shared by its workers' message handlers: each hands its worker the next
-/// chunk the moment the worker's answer is read, as a CPython pool's process takes its next
-/// chunk from the pipe as soon as it is free. The page's run gets to an answer only on its next
-/// turn, after whatever else the page has to do; a worker that waited for it stood idle.
+/// A pool run's chunks, shared by its workers' message handlers: each takes in its worker's
+/// answer as it is read and hands the worker its next chunk at once, as a CPython pool's process
+/// takes its next chunk from the pipe as soon as it is free. The page's run hears from a worker
+/// only when its last chunk is answered or something failed: it gets a turn only after whatever
+/// else the page has to do, and a worker that waited for that turn stood idle.
 struct Queue {
     run: u64,
     job: Job,
     chunk: usize,
     next: Cell<usize>,
+    /// Where every answer's tasks go, in the order the answers are read.
+    collector: Rc<RefCell<Collector>>,
 }
 
 impl Queue {
-    /// The next chunk's task indices, unless every task has been handed out.
-    fn take(&self) -> Option<Vec<usize>> {
+    /// The next chunk's tasks, unless every task has been handed out.
+    fn take(&self) -> Option<Range<usize>> {
         let first = self.next.get();
         if first >= self.job.tasks {
             return None;
         }
         let last = (first + self.chunk).min(self.job.tasks);
         self.next.set(last);
-        Some((first..last).collect())
+        Some(first..last)
     }
 }
 
-/// A chunk a worker's message handler sent it from the run's [`Queue`]: its tasks and when it
-/// was sent, or why it could not be sent.
-type Fed = Result<(Vec<usize>, f64), String>;
+/// One worker's part in a pool run: the run's queue, the worker's number in the run, and the
+/// chunk sent to it and not yet answered, with when it was sent.
+struct Feeding {
+    queue: Rc<Queue>,
+    worker: usize,
+    sent: Option<(Range<usize>, f64)>,
+}
 
-/// Sends the worker its next chunk from `queue`, if one is left; what was sent joins `fed`, in
-/// the order sent (the handler may answer several before the page's run gets to them).
-fn feed(worker: &Worker, queue: &Queue, fed: &RefCell<VecDeque<Fed>>) {
-    let Some(indices) = queue.take() else {
-        return;
-    };
-    let batch = Batch {
-        run: queue.run,
-        job: queue.job.clone(),
-        indices,
-        reserve: 0,
-    };
-    let (message, transfer) = written(&batch);
-    let sent = epoch_ms();
-    let posted = worker
-        .post_message_with_transfer(&message, &transfer)
-        .map(|()| (batch.indices, sent))
-        .map_err(|e| format!("could not send tasks to a worker: {e:?}"));
-    fed.borrow_mut().push_back(posted);
+impl Feeding {
+    /// Sends `worker` the next chunk from the queue, if one is left; returns whether one was.
+    fn feed(&mut self, worker: &Worker) -> Result<bool, String> {
+        let Some(tasks) = self.queue.take() else {
+            return Ok(false);
+        };
+        let batch = Batch {
+            run: self.queue.run,
+            job: self.queue.job.clone(),
+            tasks,
+            reserve: 0,
+        };
+        let (message, transfer) = written(&batch);
+        let sent = epoch_ms();
+        worker
+            .post_message_with_transfer(&message, &transfer)
+            .map_err(|e| format!("could not send tasks to a worker: {e:?}"))?;
+        self.sent = Some((batch.tasks, sent));
+        Ok(true)
+    }
+
+    /// Takes in the answer to the chunk sent, read at `read_at`, and sends the next one.
+    /// Returns whether the worker is done: its chunk answered, none left to send.
+    fn answered(&mut self, worker: &Worker, ran: Ran, read_at: f64) -> Result<bool, String> {
+        let (tasks, sent) = self.sent.clone().ok_or("an answer to no batch")?;
+        let done = ran.tasks(tasks)?;
+        self.sent = None;
+        let more = self.feed(worker)?;
+        self.queue
+            .collector
+            .borrow_mut()
+            .add(self.worker, done, (sent, read_at));
+        Ok(!more)
+    }
+
+    /// The chunk sent and not answered, as a failure names it.
+    fn pending(&self) -> String {
+        self.sent
+            .as_ref()
+            .map_or("a batch".into(), |(tasks, _)| named(tasks))
+    }
+}
+
+/// A batch's tasks as a failure names them.
+fn named(tasks: &Range<usize>) -> String {
+    match tasks.len() {
+        0 => "an empty batch".to_string(),
+        1 => format!("task {}", tasks.start),
+        _ => format!("tasks {}–{}", tasks.start, tasks.end - 1),
+    }
 }
 
 /// The page's handle on one isolated worker; the worker is terminated when the handle drops.
@@ -197,11 +236,12 @@ struct Handle {
     warmed: Warmed<&'static str>,
     /// Bytes its memory has been grown to hold for tasks.
     reserved: u64,
-    /// While a pool run is on, its chunks: the message handler sends the worker its next one
-    /// as soon as an answer is read (see [`Queue`]) ...
-    queue: Rc<RefCell<Option<Rc<Queue>>>>,
-    /// ... and leaves here what it sent, in order, for the run to wait on.
-    fed: Rc<RefCell<VecDeque<Fed>>>,
+    /// While a pool run is on, the worker's part in it: its message handler takes in each
+    /// answer and sends the next chunk (see [`Queue`]).
+    feeding: Rc<RefCell<Option<Feeding>>>,
+    /// When the page last heard from the worker (its clock): a run waits on a silent worker
+    /// for the answer timeout, however many answers came before.
+    heard: Rc<Cell<f64>>,
 }
 
 impl Handle {
@@ -212,21 +252,29 @@ impl Handle {
         let worker = start_isolated_worker(&glue_url, &module)
             .map_err(|e| format!("could not start a worker: {e:?}"))?;
         let (tx, rx) = mpsc::unbounded();
-        let queue = Rc::new(RefCell::new(None::<Rc<Queue>>));
-        let fed = Rc::new(RefCell::new(VecDeque::new()));
+        let feeding = Rc::new(RefCell::new(None::<Feeding>));
+        let heard = Rc::new(Cell::new(f64::NEG_INFINITY));
         let on_message = {
             let tx = tx.clone();
-            let (worker, queue, fed) = (worker.clone(), Rc::clone(&queue), Rc::clone(&fed));
+            let (worker, feeding, heard) = (worker.clone(), Rc::clone(&feeding), Rc::clone(&heard));
             move |event: MessageEvent| {
+                heard.set(now_ms());
                 let data = event.data();
                 let incoming = match is_written(&data) {
                     true => match read::<Reply>(&data) {
                         Ok(reply) => {
                             let read_at = epoch_ms();
-                            if let (Reply::Done(_), Some(queue)) = (&reply, &*queue.borrow()) {
-                                feed(&worker, queue, &fed);
+                            match (reply, feeding.borrow_mut().as_mut()) {
+                                // A pool run's answer: taken in here; the run hears only the end.
+                                (Reply::Done(ran), Some(part)) => {
+                                    match part.answered(&worker, ran, read_at) {
+                                        Ok(false) => return,
+                                        Ok(true) => Incoming::Finished,
+                                        Err(why) => Incoming::Error(why),
+                                    }
+                                }
+                                (reply, _) => Incoming::Reply(reply, read_at),
                             }
-                            Incoming::Reply(reply, read_at)
                         }
                         Err(e) => Incoming::Error(format!("unreadable message from a worker: {e}")),
                     },
@@ -257,8 +305,8 @@ impl Handle {
             ready_epoch_ms: None,
             warmed: Warmed::new(),
             reserved: 0,
-            queue,
-            fed,
+            feeding,
+            heard,
         })
     }
 
@@ -287,7 +335,7 @@ impl Handle {
                 Ok(at - self.launched_epoch_ms)
             }
             Incoming::Error(why) => Err(RunError::Failed(why)),
-            Incoming::Reply(..) => Err(RunError::Failed(
+            Incoming::Reply(..) | Incoming::Finished => Err(RunError::Failed(
                 "a worker answered before it was ready".into(),
             )),
         }
@@ -301,10 +349,10 @@ impl Handle {
         &mut self,
         run: u64,
         job: &Job,
-        indices: Vec<usize>,
+        tasks: Range<usize>,
         cancel: &Cancel,
     ) -> Result<(Vec<Done>, (f64, f64)), RunError> {
-        self.send_batch(run, job, indices, 0, cancel).await
+        self.send_batch(run, job, tasks, 0, cancel).await
     }
 
     /// [`Self::run_batch`], with the worker growing its memory to `reserve` bytes first.
@@ -312,80 +360,82 @@ impl Handle {
         &mut self,
         run: u64,
         job: &Job,
-        indices: Vec<usize>,
+        tasks: Range<usize>,
         reserve: u64,
         cancel: &Cancel,
     ) -> Result<(Vec<Done>, (f64, f64)), RunError> {
         let batch = Batch {
             run,
             job: job.clone(),
-            indices,
+            tasks,
             reserve,
         };
         let (message, transfer) = written(&batch);
         let sent = epoch_ms();
         self.worker.post_transferring(&message, &transfer)?;
-        self.answer(batch.indices, sent, cancel).await
-    }
-
-    /// Waits for the answer to the batch of `indices` sent at `sent` (epoch clock); returns what
-    /// the worker did, and when the batch was sent and its answer read.
-    async fn answer(
-        &mut self,
-        indices: Vec<usize>,
-        sent: f64,
-        cancel: &Cancel,
-    ) -> Result<(Vec<Done>, (f64, f64)), RunError> {
-        let tasks = match (indices.first(), indices.last()) {
-            (Some(a), Some(b)) if a == b => format!("task {a}"),
-            (Some(a), Some(b)) => format!("tasks {a}–{b}"),
-            _ => "an empty batch".to_string(),
-        };
-        let reply = self.reply_or_give_up(cancel).await;
-        let failed = |why: String| {
-            RunError::Failed(format!(
-                "{tasks} failed in an isolated worker: {why}. The worker was stopped and will be \
-                 replaced"
-            ))
-        };
-        match reply {
+        let tasks = batch.tasks;
+        let failed = |why| failed_in_worker(&named(&tasks), why);
+        match self.reply_or_give_up(cancel).await {
             Ok(Incoming::Reply(Reply::Done(ran), received)) => {
-                Ok((ran.tasks(&indices).map_err(failed)?, (sent, received)))
+                Ok((ran.tasks(tasks.clone()).map_err(failed)?, (sent, received)))
             }
             Ok(Incoming::Reply(Reply::Failed(why), _) | Incoming::Error(why)) => Err(failed(why)),
-            Ok(Incoming::Ready) => Err(RunError::Failed("a worker said ready twice".into())),
-            Err(Gave::Up) => Err(RunError::Failed(format!(
-                "a worker stopped answering: no reply for {tasks} within {:.1} s; it was stopped \
-                 and will be replaced",
-                f64::from(answer_timeout_ms()) / 1000.0
-            ))),
-            Err(Gave::Cancelled) => Err(RunError::Cancelled),
-            Err(Gave::Closed(why)) => Err(RunError::Failed(why)),
+            Ok(Incoming::Ready | Incoming::Finished) => {
+                Err(RunError::Failed("a worker said ready twice".into()))
+            }
+            Err(gave) => Err(gave.into_error(&named(&tasks))),
         }
     }
 
-    /// Hands the worker's message handler `queue`'s chunks to send (or, with `None`, stops it);
-    /// forgets any chunk it sent.
-    fn feed_from(&self, queue: Option<Rc<Queue>>) {
-        *self.queue.borrow_mut() = queue;
-        self.fed.borrow_mut().clear();
-    }
-
-    /// The earliest chunk the message handler sent and the run has not waited on yet.
-    fn take_fed(&self) -> Option<Fed> {
-        self.fed.borrow_mut().pop_front()
+    /// Runs the worker's part of a pool run, numbered `worker`, on `queue`'s chunks: sends the
+    /// first, and waits until its message handler has had the last answered (or something
+    /// failed). Each answer goes to the queue's collector as it is read.
+    async fn work_through(
+        &mut self,
+        worker: usize,
+        queue: &Rc<Queue>,
+        cancel: &Cancel,
+    ) -> Result<(), RunError> {
+        cancel.check()?;
+        let mut part = Feeding {
+            queue: Rc::clone(queue),
+            worker,
+            sent: None,
+        };
+        if !part.feed(self.worker.worker()).map_err(RunError::Failed)? {
+            return Ok(());
+        }
+        *self.feeding.borrow_mut() = Some(part);
+        let outcome = self.reply_or_give_up(cancel).await;
+        // The handler feeds no more; what it was sending names a failure.
+        let pending = self
+            .feeding
+            .take()
+            .map_or("a batch".into(), |p| p.pending());
+        match outcome {
+            Ok(Incoming::Finished) => Ok(()),
+            Ok(Incoming::Reply(Reply::Failed(why), _) | Incoming::Error(why)) => {
+                Err(failed_in_worker(&pending, why))
+            }
+            Ok(Incoming::Ready | Incoming::Reply(Reply::Done(_), _)) => Err(RunError::Failed(
+                "a worker answered a pool's batch out of turn".into(),
+            )),
+            Err(gave) => Err(gave.into_error(&pending)),
+        }
     }
 
     /// The worker's next message, unless the run is cancelled first (checked every 10 ms) or
-    /// the worker stays silent past the answer timeout.
+    /// the worker stays silent past the answer timeout (a pool's answers that its handler took
+    /// in count as heard).
     async fn reply_or_give_up(&mut self, cancel: &Cancel) -> Result<Incoming, Gave> {
         let started = now_ms();
         let limit = f64::from(answer_timeout_ms());
+        let heard = Rc::clone(&self.heard);
         let watch = every_10_ms(|| {
             if cancel.is_cancelled() {
                 Some(Gave::Cancelled)
             } else {
-                (now_ms() - started > limit).then_some(Gave::Up)
+                (now_ms() - started.max(heard.get()) > limit).then_some(Gave::Up)
             }
         });
         let next = self.inbox.next();
@@ -408,13 +458,13 @@ impl Handle {
         if self.warmed.first_time(job.workload.name()) {
             let small = job.warm_up();
             for _ in 0..4 {
-                self.run_batch(next_run_id(), &small, vec![0], &Cancel::new())
+                self.run_batch(next_run_id(), &small, 0..1, &Cancel::new())
                     .await?;
             }
         }
         let need = job.peak_task_bytes();
         if need > self.reserved {
-            self.send_batch(next_run_id(), job, Vec::new(), need, &Cancel::new())
+            self.send_batch(next_run_id(), job, 0..0, need, &Cancel::new())
                 .await?;
             self.reserved = need;
         }
@@ -427,6 +477,28 @@ enum Gave {
     Up,
     Cancelled,
     Closed(String),
+}
+
+impl Gave {
+    /// Why a run waiting on a worker's answer to `tasks` ended.
+    fn into_error(self, tasks: &str) -> RunError {
+        match self {
+            Gave::Up => RunError::Failed(format!(
+                "a worker stopped answering: no reply for {tasks} within {:.1} s; it was stopped \
+                 and will be replaced",
+                f64::from(answer_timeout_ms()) / 1000.0
+            )),
+            Gave::Cancelled => RunError::Cancelled,
+            Gave::Closed(why) => RunError::Failed(why),
+        }
+    }
+}
+
+/// A batch of `tasks` that failed in its worker, and why.
+fn failed_in_worker(tasks: &str, why: String) -> RunError {
+    RunError::Failed(format!(
+        "{tasks} failed in an isolated worker: {why}. The worker was stopped and will be replaced"
+    ))
 }
 
 /// How long a batch may go unanswered before its worker counts as hung. Generous: the longest
@@ -468,6 +540,7 @@ thread_local! {
 }
 
 /// Collects finished tasks into a run.
+#[derive(Default)]
 struct Collector {
     results: Vec<Option<Value>>,
     records: Vec<TaskRecord>,
@@ -501,6 +574,7 @@ impl Collector {
         }
     }
 
+    /// Adds `worker`'s answer to a batch sent at `sent` and read at `received` (epoch clock).
     fn add(&mut self, worker: usize, done: Vec<Done>, (sent, received): (f64, f64)) {
         let compute: f64 = done.iter().map(|d| d.end_epoch_ms - d.start_epoch_ms).sum();
         self.messaging_ms += (received - sent - compute).max(0.0);
@@ -540,11 +614,12 @@ impl Collector {
 }
 
 /// Hands out chunks of tasks to `handles` as each comes free: each worker's first from here,
-/// the rest from its message handler as its answers arrive (see [`Queue`]).
+/// the rest from its message handler as its answers arrive (see [`Queue`]), which adds them to
+/// `collector`.
 async fn map_on(
     handles: &mut [Handle],
     job: &Job,
-    collector: &RefCell<Collector>,
+    collector: &Rc<RefCell<Collector>>,
     cancel: &Cancel,
 ) -> Result<(), RunError> {
     let queue = Rc::new(Queue {
@@ -552,36 +627,13 @@ async fn map_on(
         job: job.clone(),
         chunk: chunk_size(job.tasks, handles.len()),
         next: Cell::new(0),
+        collector: Rc::clone(collector),
     });
-    for handle in handles.iter() {
-        handle.feed_from(Some(Rc::clone(&queue)));
-    }
-    let loops = handles.iter_mut().enumerate().map(|(worker, handle)| {
-        let queue = &queue;
-        async move {
-            cancel.check()?;
-            let Some(indices) = queue.take() else {
-                return Ok::<(), RunError>(());
-            };
-            let mut answered = handle.run_batch(queue.run, job, indices, cancel).await?;
-            loop {
-                let (done, span) = answered;
-                collector.borrow_mut().add(worker, done, span);
-                // The next chunk the handler sent, as an answer arrived, if any was left.
-                let Some(fed) = handle.take_fed() else {
-                    return Ok(());
-                };
-                let (indices, sent) = fed.map_err(RunError::Failed)?;
-                cancel.check()?;
-                answered = handle.answer(indices, sent, cancel).await?;
-            }
-        }
-    });
-    let outcome = join_all(loops).await.into_iter().collect();
-    for handle in handles.iter() {
-        handle.feed_from(None);
-    }
-    outcome
+    let parts = handles
+        .iter_mut()
+        .enumerate()
+        .map(|(worker, handle)| handle.work_through(worker, &queue, cancel));
+    join_all(parts).await.into_iter().collect()
 }
 
 /// Starts `k` workers and waits for all; returns them and the longest spawn-to-ready.
@@ -620,7 +672,7 @@ pub async fn round_trips(n: usize) -> Result<Vec<f64>, String> {
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
         let (_, (sent, received)) = handle
-            .run_batch(next_run_id(), &job, Vec::new(), &Cancel::new())
+            .run_batch(next_run_id(), &job, 0..0, &Cancel::new())
             .await
             .map_err(|e| e.to_string())?;
         times.push(received - sent);
@@ -662,7 +714,7 @@ pub async fn run_pool(
             handle.warm_up(job).await?;
         }
         shared_counter::reset();
-        let collector = RefCell::new(Collector::new(job.tasks));
+        let collector = Rc::new(RefCell::new(Collector::new(job.tasks)));
         let t0 = now_ms();
         let outcome = map_on(&mut pool[..workers], job, &collector, cancel).await;
         let elapsed_ms = now_ms() - t0;
@@ -671,9 +723,9 @@ pub async fn run_pool(
             ISOLATED.with(|i| i.pool.replace(pool));
         }
         outcome?;
-        collector.into_inner().finish(elapsed_ms, Some(startup_ms))
+        collector.take().finish(elapsed_ms, Some(startup_ms))
     } else {
-        let collector = RefCell::new(Collector::new(job.tasks));
+        let collector = Rc::new(RefCell::new(Collector::new(job.tasks)));
         let t0 = now_ms();
         let (mut pool, startup_ms) = start(workers, cancel).await?;
         for (worker, handle) in pool.iter().enumerate() {
@@ -682,7 +734,7 @@ pub async fn run_pool(
         map_on(&mut pool, job, &collector, cancel).await?;
         drop(pool);
         let elapsed_ms = now_ms() - t0;
-        collector.into_inner().finish(elapsed_ms, Some(startup_ms))
+        collector.take().finish(elapsed_ms, Some(startup_ms))
     }
 }
 
@@ -697,7 +749,7 @@ pub async fn run_per_task(job: &Job, join: Join, cancel: &Cancel) -> Result<RawR
             let ready = handle.ready(cancel).await?;
             collector.borrow_mut().started(index, &handle);
             cancel.check()?;
-            let (done, span) = handle.run_batch(run, job, vec![index], cancel).await?;
+            let (done, span) = handle.run_batch(run, job, index..index + 1, cancel).await?;
             collector.borrow_mut().add(index, done, span);
             Ok::<f64, RunError>(ready)
         }

@@ -50,8 +50,8 @@ pub fn isolated_worker_main() {
 fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
     // The page cancels a batch by terminating the worker.
     let never = crate::cancel::Cancel::new();
-    let mut ran = Ran::for_tasks(batch.indices.len());
-    for &index in &batch.indices {
+    let mut ran = Ran::for_tasks(batch.tasks.len());
+    for index in batch.tasks.clone() {
         ran.push(batch.job.run_blocking(index, &mut NoGil, &never));
     }
     send(Reply::Done(ran));
@@ -63,8 +63,8 @@ fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
 #[cfg(not(feature = "threads"))]
 fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
     wasm_bindgen_futures::spawn_local(async move {
-        let mut ran = Ran::for_tasks(batch.indices.len());
-        for &index in &batch.indices {
+        let mut ran = Ran::for_tasks(batch.tasks.len());
+        for index in batch.tasks.clone() {
             let wait = batch.job.wait_ms(index);
             if wait > 0 {
                 gloo_timers::future::TimeoutFuture::new(wait).await;

@@ -171,6 +171,11 @@ impl Spawned {
         self.reached.borrow().clone()
     }
 
+    /// The worker itself.
+    pub(crate) fn worker(&self) -> &Worker {
+        &self.worker
+    }
+
     /// Posts `message`, handing over the buffers in `transfer` rather than copying them.
     pub(crate) fn post_transferring(
         &self,
