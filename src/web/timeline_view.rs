@@ -90,7 +90,13 @@ fn draw(
         .collect();
     let (y_area, margin) = (if narrow { 80 } else { 120 }, 10);
     let font_px = f64::from(font) / 1.24;
-    let widest = format!("{:.0}", hi.abs().max(lo.abs())).len();
+    // Whole ms, or as many decimals as ten labels over a short run need to differ.
+    let decimals = match hi - lo {
+        span if span >= 20.0 => 0,
+        span if span >= 2.0 => 1,
+        _ => 2,
+    };
+    let widest = format!("{:.*}", decimals, hi.abs().max(lo.abs())).len();
     // Room on the right for half the last label, which is centred on its tick.
     let right = margin.max((label_px(widest, font_px) / 2.0).ceil() as u32 + 4);
     let mut chart = ChartBuilder::on(&root)
@@ -122,7 +128,7 @@ fn draw(
             }
         })
         .x_labels(x_labels)
-        .x_label_formatter(&|x| format!("{x:.0}"))
+        .x_label_formatter(&|x| format!("{x:.decimals$}"))
         .label_style(("sans-serif", font))
         .axis_desc_style(("sans-serif", font))
         .light_line_style(RGBColor(238, 240, 244))
