@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
+mod exchange;
 mod lane;
+pub use exchange::{Exchange, message_spans};
 pub use lane::{Lane, unpack};
 
 /// How isolated workers started one per task are waited for — seed 002's three versions.

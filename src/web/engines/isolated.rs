@@ -13,7 +13,7 @@
 
 use crate::cancel::Cancel;
 use crate::run::chunk_size;
-use crate::run::{Join, MessageSpan, RawRun, RunError, TaskRecord, WorkerLife};
+use crate::run::{Exchange, Join, RawRun, RunError, TaskRecord, WorkerLife, message_spans};
 use crate::web::engines::message::{is_written, read, written};
 use crate::web::engines::spawned::{self, Kind, Spawned, note};
 use crate::web::engines::{Warmed, every_10_ms, next_run_id};
@@ -24,6 +24,7 @@ use futures::channel::mpsc;
 use futures::future::{join_all, try_join_all};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -80,6 +81,14 @@ impl Ran {
         Self {
             values: Vec::with_capacity(tasks),
             times,
+        }
+    }
+
+    /// How long its tasks took, from the first one's start to the last one's end.
+    pub(crate) fn took_ms(&self) -> f64 {
+        match (self.times.first(), self.times.last()) {
+            (Some(first), Some(last)) => last - first,
+            _ => 0.0,
         }
     }
 
@@ -165,12 +174,21 @@ impl Queue {
     }
 }
 
+/// A worker whose chunks take less than this gets up to [`AHEAD`] chunks before it asks, as
+/// CPython's pool queues every chunk before any worker asks: the worker then does not wait for
+/// its answer to reach the page and the next chunk to come back, which takes longer than a
+/// chunk of tiny tasks. A busy worker then holds at most this much work that another worker
+/// could have taken.
+pub const AHEAD_BELOW_MS: f64 = 1.0;
+/// See [`AHEAD_BELOW_MS`].
+pub const AHEAD: usize = 3;
+
 /// One worker's part in a pool run: the run's queue, the worker's number in the run, and the
-/// chunk sent to it and not yet answered, with when it was sent.
+/// chunks sent to it and not yet answered, oldest first, with when each was sent.
 struct Feeding {
     queue: Rc<Queue>,
     worker: usize,
-    sent: Option<(Range<usize>, f64)>,
+    sent: VecDeque<(Range<usize>, f64)>,
 }
 
 impl Feeding {
@@ -190,28 +208,35 @@ impl Feeding {
         worker
             .post_message_with_transfer(&message, &transfer)
             .map_err(|e| format!("could not send tasks to a worker: {e:?}"))?;
-        self.sent = Some((batch.tasks, sent));
+        self.sent.push_back((batch.tasks, sent));
         Ok(true)
     }
 
-    /// Takes in the answer to the chunk sent, read at `read_at`, and sends the next one.
-    /// Returns whether the worker is done: its chunk answered, none left to send.
+    /// Takes in the answer to the oldest chunk sent, read at `read_at`, and sends the next
+    /// ones: one to replace it, and up to [`AHEAD`] in all while its chunks take less than
+    /// [`AHEAD_BELOW_MS`]. Returns whether the worker is done: every chunk it was sent
+    /// answered, none left to send.
     fn answered(&mut self, worker: &Worker, ran: Ran, read_at: f64) -> Result<bool, String> {
-        let (tasks, sent) = self.sent.clone().ok_or("an answer to no batch")?;
+        let (tasks, sent) = self.sent.front().cloned().ok_or("an answer to no batch")?;
+        let ahead = if ran.took_ms() < AHEAD_BELOW_MS {
+            AHEAD
+        } else {
+            1
+        };
         let done = ran.tasks(tasks)?;
-        self.sent = None;
-        let more = self.feed(worker)?;
+        self.sent.pop_front();
+        while self.sent.len() < ahead && self.feed(worker)? {}
         self.queue
             .collector
             .borrow_mut()
             .add(self.worker, done, (sent, read_at));
-        Ok(!more)
+        Ok(self.sent.is_empty())
     }
 
-    /// The chunk sent and not answered, as a failure names it.
+    /// The oldest chunk sent and not answered, as a failure names it.
     fn pending(&self) -> String {
         self.sent
-            .as_ref()
+            .front()
             .map_or("a batch".into(), |(tasks, _)| named(tasks))
     }
 }
@@ -387,25 +412,25 @@ impl Handle {
         }
     }
 
-    /// Runs the worker's part of a pool run, numbered `worker`, on `queue`'s chunks: sends the
-    /// first, and waits until its message handler has had the last answered (or something
-    /// failed). Each answer goes to the queue's collector as it is read.
-    async fn work_through(
-        &mut self,
-        worker: usize,
-        queue: &Rc<Queue>,
-        cancel: &Cancel,
-    ) -> Result<(), RunError> {
-        cancel.check()?;
+    /// Starts the worker's part of a pool run, numbered `worker`, on `queue`'s chunks: sends
+    /// the first; from then on its message handler takes in each answer and sends the next.
+    /// Returns whether a chunk was left for it.
+    fn start_feeding(&self, worker: usize, queue: &Rc<Queue>) -> Result<bool, RunError> {
         let mut part = Feeding {
             queue: Rc::clone(queue),
             worker,
-            sent: None,
+            sent: VecDeque::new(),
         };
-        if !part.feed(self.worker.worker()).map_err(RunError::Failed)? {
-            return Ok(());
+        let fed = part.feed(self.worker.worker()).map_err(RunError::Failed)?;
+        if fed {
+            *self.feeding.borrow_mut() = Some(part);
         }
-        *self.feeding.borrow_mut() = Some(part);
+        Ok(fed)
+    }
+
+    /// Waits until the worker's message handler has had the last chunk of its part answered
+    /// (each answer goes to the queue's collector as it is read), or something failed.
+    async fn fed(&mut self, cancel: &Cancel) -> Result<(), RunError> {
         let outcome = self.reply_or_give_up(cancel).await;
         // The handler feeds no more; what it was sending names a failure.
         let pending = self
@@ -545,10 +570,9 @@ struct Collector {
     results: Vec<Option<Value>>,
     records: Vec<TaskRecord>,
     lives: Vec<WorkerLife>,
-    messages: Vec<MessageSpan>,
+    exchanges: Vec<Exchange>,
     /// The page's clock at t0, on the epoch clock, to place worker times.
     epoch_t0: f64,
-    messaging_ms: f64,
 }
 
 impl Collector {
@@ -557,9 +581,8 @@ impl Collector {
             results: vec![None; tasks],
             records: Vec::with_capacity(tasks),
             lives: Vec::new(),
-            messages: Vec::new(),
+            exchanges: Vec::new(),
             epoch_t0: epoch_ms(),
-            messaging_ms: 0.0,
         }
     }
 
@@ -576,12 +599,18 @@ impl Collector {
 
     /// Adds `worker`'s answer to a batch sent at `sent` and read at `received` (epoch clock).
     fn add(&mut self, worker: usize, done: Vec<Done>, (sent, received): (f64, f64)) {
-        let compute: f64 = done.iter().map(|d| d.end_epoch_ms - d.start_epoch_ms).sum();
-        self.messaging_ms += (received - sent - compute).max(0.0);
-        self.messages.push(MessageSpan {
+        let ran = done.first().zip(done.last()).map(|(first, last)| {
+            (
+                first.start_epoch_ms - self.epoch_t0,
+                last.end_epoch_ms - self.epoch_t0,
+            )
+        });
+        self.exchanges.push(Exchange {
             worker,
             sent_ms: sent - self.epoch_t0,
             received_ms: received - self.epoch_t0,
+            ran,
+            compute_ms: done.iter().map(|d| d.end_epoch_ms - d.start_epoch_ms).sum(),
         });
         for d in done {
             if let Some(slot) = self.results.get_mut(d.index) {
@@ -600,15 +629,16 @@ impl Collector {
 
     fn finish(self, elapsed_ms: f64, startup_ms: Option<f64>) -> Result<RawRun, RunError> {
         let results = in_submission_order(self.results)?;
+        let (messages, messaging_ms) = message_spans(&self.exchanges);
         Ok(RawRun {
             results,
             records: self.records,
             elapsed_ms,
             startup_ms,
-            messaging_ms: Some(self.messaging_ms),
+            messaging_ms: Some(messaging_ms),
             page_total: shared_counter::total(),
             lives: self.lives,
-            messages: self.messages,
+            messages,
         })
     }
 }
@@ -629,10 +659,25 @@ async fn map_on(
         next: Cell::new(0),
         collector: Rc::clone(collector),
     });
+    cancel.check()?;
+    // Every worker's first chunk goes out before the page waits on any.
+    let mut started = Vec::with_capacity(handles.len());
+    for (worker, handle) in handles.iter().enumerate() {
+        match handle.start_feeding(worker, &queue) {
+            Ok(true) => started.push(worker),
+            Ok(false) => break,
+            Err(e) => {
+                for &w in &started {
+                    handles[w].feeding.take();
+                }
+                return Err(e);
+            }
+        }
+    }
     let parts = handles
         .iter_mut()
-        .enumerate()
-        .map(|(worker, handle)| handle.work_through(worker, &queue, cancel));
+        .take(started.len())
+        .map(|handle| handle.fed(cancel));
     join_all(parts).await.into_iter().collect()
 }
 
