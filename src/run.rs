@@ -185,7 +185,10 @@ pub struct WorkerLife {
     pub ready_ms: f64,
 }
 
-/// One batch of tasks sent to an isolated worker and its answer received.
+/// One batch of tasks sent to an isolated worker and its answer received, as the worker waited
+/// on them: from when it was sent, or its worker finished the batch before if that was later,
+/// to when the answer was read, or the worker went on to the next batch if that was earlier
+/// (see [`message_spans`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MessageSpan {
     pub worker: usize,
@@ -206,7 +209,8 @@ pub struct RawRun {
     /// Starting workers (spawn to ready). Part of `elapsed_ms`, except for a reused pool, which
     /// is started before the clock.
     pub startup_ms: Option<f64>,
-    /// Time results and tasks spent in messages (round trips minus compute), summed over workers.
+    /// Time results and tasks spent in messages (the batches' spans minus their compute), summed
+    /// over workers.
     pub messaging_ms: Option<f64>,
     /// The page's global total after the run (the shared counter's lesson).
     pub page_total: i64,

@@ -400,6 +400,26 @@ pub enum Workload {
 }
 
 impl Workload {
+    /// Whether its tasks all cost about the same, whatever their index: then a pool's worker
+    /// can be handed chunks ahead of asking, and none ends up holding much more than another.
+    /// Not so where task i waits or computes in proportion to i, or runs the visitor's code.
+    pub fn even_tasks(&self) -> bool {
+        match self {
+            Workload::EmptyLoop { .. }
+            | Workload::SleepAdd { .. }
+            | Workload::ListAppend { .. }
+            | Workload::Square
+            | Workload::SharedCounter { .. }
+            | Workload::Race { .. }
+            | Workload::FileWrite { .. } => true,
+            Workload::QueueSquare { stagger_ms } => *stagger_ms == 0,
+            Workload::SleepRamp { .. }
+            | Workload::SumRange { .. }
+            | Workload::Factorial { .. }
+            | Workload::Script { .. } => false,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Workload::SleepAdd { .. } => "sleep-add",
@@ -1042,6 +1062,41 @@ pub(crate) mod tests {
         };
         let totals = [1000, 2000, 3000].map(Value::Int);
         assert_eq!(Job::new(race, 3).expected(), totals, "each task's subtotal");
+    }
+
+    #[test]
+    fn even_tasks_are_those_whose_cost_does_not_grow_with_the_index() {
+        let even = [
+            Workload::EmptyLoop { count: 10 },
+            Workload::SleepAdd { ms: 5 },
+            Workload::ListAppend { total: 10, seed: 1 },
+            Workload::Square,
+            Workload::QueueSquare { stagger_ms: 0 },
+            Workload::SharedCounter { amount: 5 },
+            Workload::Race {
+                adds: 10,
+                guard: shared_counter::Guard::Atomic,
+            },
+            Workload::FileWrite { bytes: 10 },
+        ];
+        let uneven = [
+            Workload::SleepRamp { unit_ms: 1 },
+            Workload::SumRange {
+                numbers: vec![1, 2],
+                unit: 1,
+            },
+            Workload::Factorial { offset: 1 },
+            Workload::QueueSquare { stagger_ms: 1 },
+            Workload::Script {
+                source: "fn task(i) { i }".into(),
+            },
+        ];
+        for w in even {
+            assert!(w.even_tasks(), "{}", w.name());
+        }
+        for w in uneven {
+            assert!(!w.even_tasks(), "{}", w.name());
+        }
     }
 
     #[test]

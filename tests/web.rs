@@ -174,6 +174,35 @@ async fn isolated_workers_return_the_serial_answer() {
         .expect("isolated results equal the serial answer");
 }
 
+/// A pool hands out uneven tasks one chunk at a time, as the chunks come free, whatever a
+/// quick first chunk suggests: seed 004's `map(sleep, range(6))` on 2 workers runs task 0 (no
+/// wait) and 1 at once, then each next task on whichever worker is free first — 2 and 4 on the
+/// first, 3 and 5 on the second, as CPython's pool hands them out. A worker given the next
+/// chunks ahead would take 2, 3 and 4 after its instant task 0.
+#[wasm_bindgen_test]
+async fn a_pool_hands_out_uneven_tasks_as_workers_come_free() {
+    let ramp = Job::new(Workload::SleepRamp { unit_ms: 40 }, 6);
+    for reuse in [true, false] {
+        let raw = isolated::run_pool(&ramp, 2, reuse, &Cancel::new())
+            .await
+            .expect("isolated workers start and answer");
+        let on = |task: usize| {
+            raw.records
+                .iter()
+                .find(|r| r.index == task)
+                .expect("every task ran")
+                .worker
+        };
+        let (first, second) = (on(0), on(1));
+        assert_ne!(first, second, "tasks 0 and 1 start at once (reuse {reuse})");
+        assert_eq!(
+            [2, 3, 4, 5].map(on),
+            [first, second, first, second],
+            "each next task on the worker free first (reuse {reuse})"
+        );
+    }
+}
+
 /// A run on workers must leave the page's main thread free: rayon waits by spinning on whatever
 /// thread calls into it, so a slip that calls the pool from the page would freeze it for the
 /// whole run. The timer probe must keep ticking: its longest gap stays well under the run's

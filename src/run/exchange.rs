@@ -20,10 +20,11 @@ pub struct Exchange {
 /// Each exchange's span as its worker waited on it, in the same order, and the time the
 /// exchanges spent in messages, summed over workers. A batch sent ahead waited in its worker's
 /// queue while the batch before it ran, not in a message: its span starts when that batch's last
-/// task ended, if that is later than it was sent. An answer still on its way when the worker
-/// began its next batch was no longer what the worker waited for: its span ends there.
+/// task ended, if that is later than it was sent. And the answer to that batch before was on
+/// its way while the worker went on to the next, not waited for: its span ends when its last
+/// task did. So no two spans of a worker overlap.
 pub fn message_spans(exchanges: &[Exchange]) -> (Vec<MessageSpan>, f64) {
-    // Each exchange's worker's previous batch's last end, and next batch's first start.
+    // Each exchange's worker's previous batch's last end, and when its next batch was sent.
     let mut last_end = HashMap::new();
     let before: Vec<Option<f64>> = exchanges
         .iter()
@@ -32,14 +33,11 @@ pub fn message_spans(exchanges: &[Exchange]) -> (Vec<MessageSpan>, f64) {
             None => last_end.get(&e.worker).copied(),
         })
         .collect();
-    let mut next_start = HashMap::new();
+    let mut next_sent = HashMap::new();
     let mut after: Vec<Option<f64>> = exchanges
         .iter()
         .rev()
-        .map(|e| match e.ran {
-            Some((start, _)) => next_start.insert(e.worker, start),
-            None => next_start.get(&e.worker).copied(),
-        })
+        .map(|e| next_sent.insert(e.worker, e.sent_ms))
         .collect();
     after.reverse();
     let mut messaging_ms = 0.0;
@@ -48,7 +46,7 @@ pub fn message_spans(exchanges: &[Exchange]) -> (Vec<MessageSpan>, f64) {
         .zip(before.into_iter().zip(after))
         .map(|(e, (before, after))| {
             let sent_ms = before.map_or(e.sent_ms, |end| e.sent_ms.max(end));
-            let received_ms = after.map_or(e.received_ms, |start| e.received_ms.min(start));
+            let received_ms = after.map_or(e.received_ms, |sent| e.received_ms.min(sent));
             let received_ms = e.ran.map_or(received_ms, |(_, end)| received_ms.max(end));
             messaging_ms += (received_ms - sent_ms - e.compute_ms).max(0.0);
             MessageSpan {
@@ -107,6 +105,18 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_on_its_way_while_the_next_batch_waits_is_counted_once() {
+        // The second batch was sent at 3.5, after the first's last task (3) and before its
+        // answer was read (5): the worker waited 3–3.5 for it, and then ran it 4–4.5.
+        let (spans, messaging) = message_spans(&[
+            exchange(0, 0.0, 5.0, (1.0, 3.0)),
+            exchange(0, 3.5, 6.0, (4.0, 4.5)),
+        ]);
+        assert_eq!(spans, vec![span(0, 0.0, 3.5), span(0, 3.5, 6.0)]);
+        assert_eq!(messaging, 1.5 + 2.0);
+    }
+
+    #[test]
     fn workers_are_apart_and_an_answer_never_ends_before_its_tasks() {
         let mut odd = exchange(1, 0.0, 2.0, (0.5, 1.5));
         odd.ran = Some((0.5, 2.5));
@@ -119,13 +129,13 @@ mod tests {
         assert_eq!(
             spans,
             vec![
-                span(0, 0.0, 4.0),
+                span(0, 0.0, 3.0),
                 span(1, 0.0, 2.5),
                 span(1, 2.5, 9.0),
                 span(0, 3.0, 6.0),
             ]
         );
-        assert_eq!(messaging, 2.0 + 1.5 + 5.5 + 2.0);
+        assert_eq!(messaging, 1.0 + 1.5 + 5.5 + 2.0);
     }
 
     #[test]

@@ -69,17 +69,20 @@ pub(crate) struct Batch {
 /// are well under the clock's 5–20 µs resolution). One packed list, not a record per task.
 #[derive(Serialize, Deserialize)]
 pub(crate) struct Ran {
+    /// The batch's first task, which says which batch this answers.
+    pub(crate) first: usize,
     pub(crate) values: Vec<Value>,
     pub(crate) times: Vec<f64>,
 }
 
 impl Ran {
     /// Ready for a batch of `tasks`, its clock read as the first task starts.
-    pub(crate) fn for_tasks(tasks: usize) -> Self {
-        let mut times = Vec::with_capacity(tasks + 1);
+    pub(crate) fn for_tasks(tasks: &Range<usize>) -> Self {
+        let mut times = Vec::with_capacity(tasks.len() + 1);
         times.push(epoch_ms());
         Self {
-            values: Vec::with_capacity(tasks),
+            first: tasks.start,
+            values: Vec::with_capacity(tasks.len()),
             times,
         }
     }
@@ -101,6 +104,13 @@ impl Ran {
     /// Each of `tasks` with its result and its start and end; says what is wrong with an
     /// answer that does not fit the batch it answers.
     fn tasks(self, tasks: Range<usize>) -> Result<Vec<Done>, String> {
+        if self.first != tasks.start {
+            return Err(format!(
+                "a worker answered a batch from task {} where {} was due",
+                self.first,
+                named(&tasks)
+            ));
+        }
         if self.values.len() != tasks.len() || self.times.len() != tasks.len() + 1 {
             return Err(format!(
                 "a worker answered a batch of {} tasks with {} results and {} times",
@@ -145,6 +155,8 @@ enum Incoming {
     Reply(Reply, f64),
     Error(String),
     Finished,
+    /// The handler could not send the worker its next chunk.
+    Unsent(String),
 }
 
 /// A pool run's chunks, shared by its workers' message handlers: each takes in its worker's
@@ -159,6 +171,9 @@ struct Queue {
     next: Cell<usize>,
     /// Where every answer's tasks go, in the order the answers are read.
     collector: Rc<RefCell<Collector>>,
+    /// The most chunks a worker holds while its chunks are quick: [`AHEAD`] for a job whose
+    /// tasks all cost about the same, else 1.
+    ahead: usize,
 }
 
 impl Queue {
@@ -177,8 +192,9 @@ impl Queue {
 /// A worker whose chunks take less than this gets up to [`AHEAD`] chunks before it asks, as
 /// CPython's pool queues every chunk before any worker asks: the worker then does not wait for
 /// its answer to reach the page and the next chunk to come back, which takes longer than a
-/// chunk of tiny tasks. A busy worker then holds at most this much work that another worker
-/// could have taken.
+/// chunk of tiny tasks. Only for a job whose tasks all cost about the same
+/// ([`Workload::even_tasks`](crate::workloads::Workload::even_tasks)): every chunk is then as
+/// quick, and a busy worker holds at most a few ms of tasks another worker could have taken.
 pub const AHEAD_BELOW_MS: f64 = 1.0;
 /// See [`AHEAD_BELOW_MS`].
 pub const AHEAD: usize = 3;
@@ -213,19 +229,22 @@ impl Feeding {
     }
 
     /// Takes in the answer to the oldest chunk sent, read at `read_at`, and sends the next
-    /// ones: one to replace it, and up to [`AHEAD`] in all while its chunks take less than
-    /// [`AHEAD_BELOW_MS`]. Returns whether the worker is done: every chunk it was sent
-    /// answered, none left to send.
-    fn answered(&mut self, worker: &Worker, ran: Ran, read_at: f64) -> Result<bool, String> {
-        let (tasks, sent) = self.sent.front().cloned().ok_or("an answer to no batch")?;
-        let ahead = if ran.took_ms() < AHEAD_BELOW_MS {
-            AHEAD
-        } else {
-            1
+    /// ones: one to replace it, and up to the queue's `ahead` in all while its chunks take less
+    /// than [`AHEAD_BELOW_MS`]. Returns whether the worker is done: every chunk it was sent
+    /// answered, none left to send; or what the run is to hear instead.
+    fn answered(&mut self, worker: &Worker, ran: Ran, read_at: f64) -> Result<bool, Incoming> {
+        let (tasks, sent) = self
+            .sent
+            .front()
+            .cloned()
+            .ok_or_else(|| Incoming::Error("an answer to no batch".into()))?;
+        let ahead = match ran.took_ms() < AHEAD_BELOW_MS {
+            true => self.queue.ahead,
+            false => 1,
         };
-        let done = ran.tasks(tasks)?;
+        let done = ran.tasks(tasks).map_err(Incoming::Error)?;
         self.sent.pop_front();
-        while self.sent.len() < ahead && self.feed(worker)? {}
+        while self.sent.len() < ahead && self.feed(worker).map_err(Incoming::Unsent)? {}
         self.queue
             .collector
             .borrow_mut()
@@ -295,7 +314,7 @@ impl Handle {
                                     match part.answered(&worker, ran, read_at) {
                                         Ok(false) => return,
                                         Ok(true) => Incoming::Finished,
-                                        Err(why) => Incoming::Error(why),
+                                        Err(incoming) => incoming,
                                     }
                                 }
                                 (reply, _) => Incoming::Reply(reply, read_at),
@@ -360,9 +379,9 @@ impl Handle {
                 Ok(at - self.launched_epoch_ms)
             }
             Incoming::Error(why) => Err(RunError::Failed(why)),
-            Incoming::Reply(..) | Incoming::Finished => Err(RunError::Failed(
-                "a worker answered before it was ready".into(),
-            )),
+            Incoming::Reply(..) | Incoming::Finished | Incoming::Unsent(_) => Err(
+                RunError::Failed("a worker answered before it was ready".into()),
+            ),
         }
     }
 
@@ -408,6 +427,7 @@ impl Handle {
             Ok(Incoming::Ready | Incoming::Finished) => {
                 Err(RunError::Failed("a worker said ready twice".into()))
             }
+            Ok(Incoming::Unsent(why)) => Err(RunError::Failed(why)),
             Err(gave) => Err(gave.into_error(&named(&tasks))),
         }
     }
@@ -442,7 +462,9 @@ impl Handle {
             Ok(Incoming::Reply(Reply::Failed(why), _) | Incoming::Error(why)) => {
                 Err(failed_in_worker(&pending, why))
             }
-            Ok(Incoming::Ready | Incoming::Reply(Reply::Done(_), _)) => Err(RunError::Failed(
+            Ok(Incoming::Unsent(why)) => Err(RunError::Failed(why)),
+            Ok(Incoming::Ready) => Err(RunError::Failed("a worker said ready twice".into())),
+            Ok(Incoming::Reply(Reply::Done(_), _)) => Err(RunError::Failed(
                 "a worker answered a pool's batch out of turn".into(),
             )),
             Err(gave) => Err(gave.into_error(&pending)),
@@ -658,6 +680,10 @@ async fn map_on(
         chunk: chunk_size(job.tasks, handles.len()),
         next: Cell::new(0),
         collector: Rc::clone(collector),
+        ahead: match job.workload.even_tasks() {
+            true => AHEAD,
+            false => 1,
+        },
     });
     cancel.check()?;
     // Every worker's first chunk goes out before the page waits on any.

@@ -50,7 +50,7 @@ pub fn isolated_worker_main() {
 fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
     // The page cancels a batch by terminating the worker.
     let never = crate::cancel::Cancel::new();
-    let mut ran = Ran::for_tasks(batch.tasks.len());
+    let mut ran = Ran::for_tasks(&batch.tasks);
     for index in batch.tasks.clone() {
         ran.push(batch.job.run_blocking(index, &mut NoGil, &never));
     }
@@ -63,7 +63,7 @@ fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
 #[cfg(not(feature = "threads"))]
 fn run_batch_here(batch: Batch, send: impl FnOnce(Reply) + 'static) {
     wasm_bindgen_futures::spawn_local(async move {
-        let mut ran = Ran::for_tasks(batch.tasks.len());
+        let mut ran = Ran::for_tasks(&batch.tasks);
         for index in batch.tasks.clone() {
             let wait = batch.job.wait_ms(index);
             if wait > 0 {

@@ -155,7 +155,13 @@ pub async fn run(job: Job, workers: usize, gil: bool, cancel: &Cancel) -> Result
     let elapsed_ms = now_ms() - t0_page;
     let mut results = vec![None; tasks];
     for (record, value) in &done {
-        results[record.index] = Some(value.clone());
+        let slot = results.get_mut(record.index).ok_or_else(|| {
+            RunError::Failed(format!(
+                "the shared-memory pool answered task {} of a run of {tasks}",
+                record.index
+            ))
+        })?;
+        *slot = Some(value.clone());
     }
     let results = in_submission_order(results)?;
     Ok(RawRun {
