@@ -219,11 +219,7 @@ impl Feeding {
             tasks,
             reserve: 0,
         };
-        let (message, transfer) = written(&batch);
-        let sent = epoch_ms();
-        worker
-            .post_message_with_transfer(&message, &transfer)
-            .map_err(|e| format!("could not send tasks to a worker: {e:?}"))?;
+        let sent = post(worker, &batch)?;
         self.sent.push_back((batch.tasks, sent));
         Ok(true)
     }
@@ -258,6 +254,16 @@ impl Feeding {
             .front()
             .map_or("a batch".into(), |(tasks, _)| named(tasks))
     }
+}
+
+/// Sends `worker` `batch`; returns when it was sent, on the epoch clock.
+fn post(worker: &Worker, batch: &Batch) -> Result<f64, String> {
+    let (message, transfer) = written(batch);
+    let sent = epoch_ms();
+    worker
+        .post_message_with_transfer(&message, &transfer)
+        .map_err(|e| format!("could not send tasks to a worker: {e:?}"))?;
+    Ok(sent)
 }
 
 /// A batch's tasks as a failure names them.
@@ -414,9 +420,7 @@ impl Handle {
             tasks,
             reserve,
         };
-        let (message, transfer) = written(&batch);
-        let sent = epoch_ms();
-        self.worker.post_transferring(&message, &transfer)?;
+        let sent = post(self.worker.worker(), &batch)?;
         let tasks = batch.tasks;
         let failed = |why| failed_in_worker(&named(&tasks), why);
         match self.reply_or_give_up(cancel).await {
