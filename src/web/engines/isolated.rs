@@ -260,9 +260,7 @@ impl Feeding {
 fn post(worker: &Worker, batch: &Batch) -> Result<f64, String> {
     let (message, transfer) = written(batch);
     let sent = epoch_ms();
-    worker
-        .post_message_with_transfer(&message, &transfer)
-        .map_err(|e| format!("could not send tasks to a worker: {e:?}"))?;
+    spawned::post_transferring(worker, &message, &transfer)?;
     Ok(sent)
 }
 

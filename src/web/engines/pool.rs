@@ -194,7 +194,7 @@ impl Pool {
 
     pub(crate) fn send(&self, request: &Request) -> Result<(), String> {
         let (message, transfer) = written(request);
-        self.host.post_transferring(&message, &transfer)
+        spawned::post_transferring(self.host.worker(), &message, &transfer)
     }
 
     /// The host's next message; `None` never comes while the pool lives.

@@ -175,17 +175,17 @@ impl Spawned {
     pub(crate) fn worker(&self) -> &Worker {
         &self.worker
     }
+}
 
-    /// Posts `message`, handing over the buffers in `transfer` rather than copying them.
-    pub(crate) fn post_transferring(
-        &self,
-        message: &JsValue,
-        transfer: &js_sys::Array,
-    ) -> Result<(), String> {
-        self.worker
-            .post_message_with_transfer(message, transfer)
-            .map_err(|e| format!("could not send tasks to a worker: {e:?}"))
-    }
+/// Posts `message` to `worker`, handing over the buffers in `transfer` rather than copying them.
+pub(crate) fn post_transferring(
+    worker: &Worker,
+    message: &JsValue,
+    transfer: &js_sys::Array,
+) -> Result<(), String> {
+    worker
+        .post_message_with_transfer(message, transfer)
+        .map_err(|e| format!("could not send tasks to a worker: {e:?}"))
 }
 
 impl Drop for Spawned {
