@@ -11,10 +11,11 @@ cd "$ROOT"
 for arg in "$@"; do
   case $arg in
     --quick) ;;
-    --firefox) ensure_cargo_tool geckodriver 0.37.1; ensure_browsers ;;
+    --firefox) ensure_cargo_tool geckodriver 0.37.1 ;;
     *) echo "usage: $0 [--quick] [--firefox]" >&2; exit 2 ;;
   esac
 done
+ensure_browsers
 ensure_node_modules
 scripts/dist.sh
 rm -rf target/bench-site
